@@ -1,0 +1,96 @@
+//! Automatic assignment: who of a team gets a new ticket.
+//!
+//! The rule: among the team's members who may work the ticket, are available and
+//! are experts in its category, the one with the fewest open tickets, never above
+//! their capacity; on a tie, whoever received a ticket least recently (a rotation);
+//! then the lowest id, so the choice is deterministic. Nobody fits: the ticket
+//! stays unassigned in the team's queue.
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::UserId;
+
+/// What the rule needs to know about one team member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub user: UserId,
+    pub available: bool,
+    /// Expert in the ticket's category.
+    pub expert: bool,
+    /// Tickets assigned to them that are open, in progress or waiting.
+    pub open_tickets: u32,
+    pub capacity: u32,
+    pub last_assigned_at: Option<DateTime<Utc>>,
+}
+
+impl Candidate {
+    fn fits(&self) -> bool {
+        self.available && self.expert && self.open_tickets < self.capacity
+    }
+}
+
+/// Picks the assignee, or `None` to leave the ticket in the queue.
+pub fn choose(candidates: &[Candidate]) -> Option<UserId> {
+    candidates
+        .iter()
+        .filter(|c| c.fits())
+        // `None` (never assigned) sorts before any time: newcomers get their turn first.
+        .min_by_key(|c| (c.open_tickets, c.last_assigned_at, c.user))
+        .map(|c| c.user)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(hour: u32) -> Option<DateTime<Utc>> {
+        Some(Utc.with_ymd_and_hms(2025, 2, 14, hour, 0, 0).unwrap())
+    }
+
+    fn agent(id: i64, open: u32) -> Candidate {
+        Candidate {
+            user: UserId(id),
+            available: true,
+            expert: true,
+            open_tickets: open,
+            capacity: 5,
+            last_assigned_at: at(8),
+        }
+    }
+
+    #[test]
+    fn the_least_loaded_expert_gets_the_ticket() {
+        assert_eq!(choose(&[agent(1, 3), agent(2, 1), agent(3, 2)]), Some(UserId(2)));
+    }
+
+    #[test]
+    fn non_experts_and_unavailable_agents_are_skipped() {
+        let novice = Candidate { expert: false, ..agent(1, 0) };
+        let away = Candidate { available: false, ..agent(2, 0) };
+        assert_eq!(choose(&[novice.clone(), away.clone(), agent(3, 4)]), Some(UserId(3)));
+        assert_eq!(choose(&[novice, away]), None);
+    }
+
+    #[test]
+    fn nobody_goes_above_capacity() {
+        let full = Candidate { capacity: 2, ..agent(1, 2) };
+        assert_eq!(choose(&[full.clone(), agent(2, 4)]), Some(UserId(2)));
+        assert_eq!(choose(&[full]), None);
+        assert_eq!(choose(&[Candidate { capacity: 0, ..agent(3, 0) }]), None);
+    }
+
+    #[test]
+    fn ties_go_to_whoever_was_assigned_least_recently() {
+        let recent = Candidate { last_assigned_at: at(10), ..agent(1, 1) };
+        let earlier = Candidate { last_assigned_at: at(9), ..agent(2, 1) };
+        assert_eq!(choose(&[recent.clone(), earlier.clone()]), Some(UserId(2)));
+        let newcomer = Candidate { last_assigned_at: None, ..agent(3, 1) };
+        assert_eq!(choose(&[recent, earlier, newcomer]), Some(UserId(3)));
+    }
+
+    #[test]
+    fn an_empty_team_leaves_the_ticket_in_the_queue() {
+        assert_eq!(choose(&[]), None);
+    }
+}

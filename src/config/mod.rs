@@ -1,0 +1,396 @@
+//! The service's configuration: `config/guichet.toml`, then `GUICHET__SECTION__KEY`
+//! environment variables over any key. Secrets never live in the file: tokens and
+//! passwords are read from the environment where they are used, and a database URL
+//! carrying a password is refused unless it comes from the environment.
+
+mod duration;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use chrono_tz::Tz;
+use figment::providers::{Format, Toml};
+use figment::value::{Dict, Map, Value};
+use figment::{Figment, Metadata, Profile, Provider};
+use serde::Deserialize;
+
+pub use duration::HumanDuration;
+
+use crate::domain::{Email, Language, Priority};
+
+/// Where the configuration is read from when nothing else is said.
+pub const DEFAULT_PATH: &str = "config/guichet.toml";
+/// The prefix of the environment variables that override keys.
+pub const ENV_PREFIX: &str = "GUICHET__";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub company: Company,
+    pub database: Database,
+    pub sla: Sla,
+    /// Support teams by slug (`it`, `finance`, `hr`).
+    pub teams: BTreeMap<String, TeamConfig>,
+    /// Ticket categories by slug (`hardware`, `finance_travel`…).
+    pub categories: BTreeMap<String, CategoryConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    pub name: String,
+    /// Ticket references and business days follow this zone (`Europe/Paris`).
+    #[serde(deserialize_with = "time_zone")]
+    pub time_zone: Tz,
+    /// The language of users whose platform says nothing usable.
+    #[serde(deserialize_with = "language")]
+    pub default_language: Language,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// `sqlite://data/guichet.db` or `postgres://…`; a URL with a password must come
+    /// from `GUICHET__DATABASE__URL`.
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl fmt::Debug for Database {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &crate::store::redact_url(&self.url))
+            .field("max_connections", &self.max_connections)
+            .finish()
+    }
+}
+
+/// Targets per priority, keyed `p0` … `p3`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sla {
+    pub p0: SlaTarget,
+    pub p1: SlaTarget,
+    pub p2: SlaTarget,
+    pub p3: SlaTarget,
+}
+
+impl Sla {
+    pub fn target(&self, priority: Priority) -> &SlaTarget {
+        match priority {
+            Priority::P0 => &self.p0,
+            Priority::P1 => &self.p1,
+            Priority::P2 => &self.p2,
+            Priority::P3 => &self.p3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaTarget {
+    /// From creation to the first agent answer.
+    pub first_response: HumanDuration,
+    /// From creation to resolution.
+    pub resolution: HumanDuration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    pub fr: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamConfig {
+    pub name: Names,
+    /// The team's shared mailbox.
+    #[serde(default, deserialize_with = "email")]
+    pub email: Option<Email>,
+    /// Tickets visible to the team's `hr` members and admins only.
+    #[serde(default)]
+    pub confidential: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    pub name: Names,
+    /// Slug of the team handling it.
+    pub team: String,
+    pub default_priority: Priority,
+    #[serde(default)]
+    pub needs_approval: bool,
+    /// Order in menus, smallest first; ties by slug.
+    #[serde(default = "default_position")]
+    pub position: i64,
+}
+
+fn default_position() -> i64 {
+    100
+}
+
+/// A configuration that cannot be used, with where and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {key}: {message}")]
+pub struct ConfigError {
+    /// The file, or the environment variable, the bad value came from.
+    pub origin: String,
+    /// The key, dotted (`sla.p1.resolution`); `-` when the whole file is unreadable.
+    pub key: String,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads `path`, applies the environment overrides, checks the result.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Self::load_with_env(path, std::env::vars())
+    }
+
+    /// [`Config::load`] with the environment given, so tests need not change the
+    /// process's.
+    pub fn load_with_env(
+        path: &Path,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let file_error = |message: String| ConfigError {
+            origin: path.display().to_string(),
+            key: "-".into(),
+            message,
+        };
+        // Figment treats a missing file as empty; an operator wants to know.
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            file_error(format!(
+                "cannot read the configuration file ({e}); pass --config or set GUICHET_CONFIG"
+            ))
+        })?;
+        let figment = Figment::from(Toml::string(&text)).merge(EnvOverrides::from_vars(env));
+        let config: Config = figment
+            .extract()
+            .map_err(|e| from_figment(&figment, path, e))?;
+        config.check(&figment, path)?;
+        Ok(config)
+    }
+
+    /// Rules serde cannot express: references between sections, sane numbers,
+    /// secrets kept out of the file.
+    fn check(&self, figment: &Figment, path: &Path) -> Result<(), ConfigError> {
+        let fail = |key: &str, message: String| {
+            Err(ConfigError {
+                origin: origin_of(figment, path, key),
+                key: key.to_owned(),
+                message,
+            })
+        };
+        if self.database.max_connections == 0 {
+            return fail("database.max_connections", "must be at least 1".into());
+        }
+        if let Err(e) = crate::store::Backend::of_url(&self.database.url) {
+            return fail("database.url", e.to_string());
+        }
+        let url_has_password = url::Url::parse(&self.database.url)
+            .is_ok_and(|u| u.password().is_some_and(|p| !p.is_empty()));
+        if url_has_password && !came_from_env(figment, "database.url") {
+            return fail(
+                "database.url",
+                "contains a password: secrets are read from the environment only; \
+                 set GUICHET__DATABASE__URL instead"
+                    .into(),
+            );
+        }
+        if self.teams.is_empty() {
+            return fail("teams", "at least one team is needed".into());
+        }
+        if self.categories.is_empty() {
+            return fail("categories", "at least one category is needed".into());
+        }
+        for (slug, team) in &self.teams {
+            if let Err(msg) = check_slug(slug).and(check_names(&team.name)) {
+                return fail(&format!("teams.{slug}"), msg);
+            }
+        }
+        for (slug, category) in &self.categories {
+            let key = format!("categories.{slug}");
+            if let Err(msg) = check_slug(slug).and(check_names(&category.name)) {
+                return fail(&key, msg);
+            }
+            if !self.teams.contains_key(&category.team) {
+                let known: Vec<&str> = self.teams.keys().map(String::as_str).collect();
+                return fail(
+                    &format!("{key}.team"),
+                    format!(
+                        "unknown team {:?} (known teams: {})",
+                        category.team,
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
+        for priority in Priority::ALL {
+            let target = self.sla.target(priority);
+            let key = format!("sla.{}", priority.as_str().to_lowercase());
+            if target.first_response.0.is_zero() || target.resolution.0.is_zero() {
+                return fail(&key, "targets must be longer than zero".into());
+            }
+            if target.first_response > target.resolution {
+                return fail(
+                    &key,
+                    format!(
+                        "the first-response target ({}) is longer than the resolution target ({})",
+                        target.first_response, target.resolution
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Categories in menu order.
+    pub fn categories_in_order(&self) -> Vec<(&String, &CategoryConfig)> {
+        let mut all: Vec<_> = self.categories.iter().collect();
+        all.sort_by_key(|(slug, c)| (c.position, slug.as_str()));
+        all
+    }
+}
+
+/// Where the config file is, from the command line, `GUICHET_CONFIG` or the default.
+pub fn path_from(flag: Option<PathBuf>) -> PathBuf {
+    flag.or_else(|| std::env::var_os("GUICHET_CONFIG").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
+}
+
+fn check_slug(slug: &str) -> Result<(), String> {
+    let ok = !slug.is_empty()
+        && slug.len() <= 32
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{slug:?} is not a valid key: use 1 to 32 lowercase letters, digits or _"
+        ))
+    }
+}
+
+fn check_names(names: &Names) -> Result<(), String> {
+    if names.fr.trim().is_empty() || names.en.trim().is_empty() {
+        return Err("name.fr and name.en must both be given".into());
+    }
+    Ok(())
+}
+
+/// The `GUICHET__…` variables as a configuration layer: `GUICHET__SLA__P1__RESOLUTION`
+/// sets `sla.p1.resolution`. Values are read as TOML-like scalars (`8`, `true`, text).
+struct EnvOverrides(Vec<(String, String)>);
+
+const ENV_LAYER: &str = "environment";
+
+impl EnvOverrides {
+    fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        EnvOverrides(
+            vars.into_iter()
+                .filter_map(|(name, value)| {
+                    let key = name.strip_prefix(ENV_PREFIX)?;
+                    Some((key.to_ascii_lowercase().replace("__", "."), value))
+                })
+                .filter(|(key, _)| !key.is_empty() && !key.split('.').any(str::is_empty))
+                .collect(),
+        )
+    }
+}
+
+impl Provider for EnvOverrides {
+    fn metadata(&self) -> Metadata {
+        Metadata::named(ENV_LAYER)
+    }
+
+    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
+        let mut dict = Dict::new();
+        for (key, value) in &self.0 {
+            let value: Value = value.parse().unwrap_or_else(|_| Value::from(value.clone()));
+            let path: Vec<&str> = key.split('.').collect();
+            insert_at(&mut dict, &path, value);
+        }
+        Ok(Profile::Default.collect(dict))
+    }
+}
+
+fn insert_at(dict: &mut Dict, path: &[&str], value: Value) {
+    match path {
+        [] => {}
+        [leaf] => {
+            dict.insert((*leaf).to_owned(), value);
+        }
+        [head, rest @ ..] => {
+            let entry = dict
+                .entry((*head).to_owned())
+                .or_insert_with(|| Dict::new().into());
+            if !matches!(entry, Value::Dict(..)) {
+                *entry = Dict::new().into();
+            }
+            if let Value::Dict(_, inner) = entry {
+                insert_at(inner, rest, value);
+            }
+        }
+    }
+}
+
+fn came_from_env(figment: &Figment, key: &str) -> bool {
+    figment
+        .find_metadata(key)
+        .is_some_and(|m| m.name == ENV_LAYER)
+}
+
+/// Names the file or the environment variable a key's value came from.
+fn origin_of(figment: &Figment, path: &Path, key: &str) -> String {
+    if came_from_env(figment, key) {
+        format!(
+            "environment variable {ENV_PREFIX}{}",
+            key.replace('.', "__").to_uppercase()
+        )
+    } else {
+        path.display().to_string()
+    }
+}
+
+fn from_figment(figment: &Figment, path: &Path, error: figment::Error) -> ConfigError {
+    let key = if error.path.is_empty() {
+        "-".to_owned()
+    } else {
+        error.path.join(".")
+    };
+    ConfigError {
+        origin: origin_of(figment, path, &key),
+        message: error.kind.to_string(),
+        key,
+    }
+}
+
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse::<Tz>().map_err(|_| {
+        serde::de::Error::custom(format!(
+            "unknown time zone {name:?}: use an IANA name such as Europe/Paris"
+        ))
+    })
+}
+
+fn language<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+    String::deserialize(d)?
+        .parse()
+        .map_err(serde::de::Error::custom)
+}
+
+fn email<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Email>, D::Error> {
+    Option::<String>::deserialize(d)?
+        .map(|s| Email::parse(&s).map_err(serde::de::Error::custom))
+        .transpose()
+}
+
+#[cfg(test)]
+mod tests;

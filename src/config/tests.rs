@@ -1,0 +1,161 @@
+use std::io::Write;
+
+use super::*;
+
+fn committed() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_PATH)
+}
+
+fn env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
+    vars.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A copy of the committed file with one piece of text replaced.
+fn edited(from: &str, to: &str) -> tempfile::NamedTempFile {
+    let text = std::fs::read_to_string(committed()).unwrap();
+    assert!(text.contains(from), "the committed file no longer holds {from:?}");
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(text.replacen(from, to, 1).as_bytes()).unwrap();
+    file
+}
+
+fn error_of(file: &tempfile::NamedTempFile, vars: &[(&str, &str)]) -> ConfigError {
+    Config::load_with_env(file.path(), env(vars)).unwrap_err()
+}
+
+#[test]
+fn the_committed_configuration_loads_with_the_helpdesk_defaults() {
+    let config = Config::load_with_env(&committed(), env(&[])).unwrap();
+    assert_eq!(config.company.time_zone, chrono_tz::Europe::Paris);
+    assert_eq!(config.company.default_language, Language::Fr);
+    assert!(config.database.url.starts_with("sqlite://"));
+    assert_eq!(
+        config.teams.keys().collect::<Vec<_>>(),
+        ["finance", "hr", "it"]
+    );
+    assert!(config.teams["hr"].confidential && !config.teams["it"].confidential);
+    let order: Vec<&str> = config
+        .categories_in_order()
+        .iter()
+        .map(|(slug, _)| slug.as_str())
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "hardware",
+            "software",
+            "network",
+            "access",
+            "bug",
+            "question",
+            "finance_travel",
+            "hr_request",
+            "other"
+        ]
+    );
+    let travel = &config.categories["finance_travel"];
+    assert!(travel.needs_approval && travel.team == "finance");
+    assert_eq!(config.categories["hr_request"].team, "hr");
+    assert_eq!(config.sla.target(Priority::P0).first_response.to_string(), "15m");
+    assert_eq!(config.sla.target(Priority::P2).resolution.to_string(), "3d");
+}
+
+#[test]
+fn environment_variables_override_any_key() {
+    let config = Config::load_with_env(
+        &committed(),
+        env(&[
+            ("GUICHET__SLA__P1__RESOLUTION", "12h"),
+            ("GUICHET__DATABASE__MAX_CONNECTIONS", "3"),
+            ("GUICHET__TEAMS__IT__EMAIL", "support-it@example.com"),
+            ("GUICHET__COMPANY__DEFAULT_LANGUAGE", "en"),
+            ("UNRELATED", "ignored"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(config.sla.p1.resolution.to_string(), "12h");
+    assert_eq!(config.database.max_connections, 3);
+    assert_eq!(
+        config.teams["it"].email.as_ref().map(Email::as_str),
+        Some("support-it@example.com")
+    );
+    assert_eq!(config.company.default_language, Language::En);
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let err = Config::load_with_env(Path::new("/nonexistent/guichet.toml"), env(&[])).unwrap_err();
+    assert_eq!(err.origin, "/nonexistent/guichet.toml");
+    assert!(err.message.contains("cannot read"), "{err}");
+}
+
+#[test]
+fn broken_toml_names_the_file_and_the_line() {
+    let file = edited("[company]", "[company");
+    let err = error_of(&file, &[]);
+    assert_eq!(err.origin, file.path().display().to_string());
+    assert!(err.to_string().contains("line"), "{err}");
+}
+
+#[test]
+fn a_bad_value_names_the_file_the_key_and_the_problem() {
+    let file = edited("resolution = \"4h\"", "resolution = \"4 hours\"");
+    let err = error_of(&file, &[]);
+    assert_eq!(err.origin, file.path().display().to_string());
+    assert_eq!(err.key, "sla.p0.resolution");
+    assert!(err.message.contains("is not a duration"), "{err}");
+
+    let err = error_of(&edited("Europe/Paris", "Europe/Pariss"), &[]);
+    assert_eq!(err.key, "company.time_zone");
+    assert!(err.message.contains("unknown time zone"), "{err}");
+
+    let err = error_of(&edited("default_priority = \"P1\"", "default_priority = \"P7\""), &[]);
+    assert_eq!(err.key, "categories.network.default_priority");
+}
+
+#[test]
+fn a_bad_environment_value_names_the_variable() {
+    let err = Config::load_with_env(&committed(), env(&[("GUICHET__SLA__P1__RESOLUTION", "soon")]))
+        .unwrap_err();
+    assert_eq!(err.origin, "environment variable GUICHET__SLA__P1__RESOLUTION");
+    assert_eq!(err.key, "sla.p1.resolution");
+}
+
+#[test]
+fn unknown_keys_are_typos_and_refused() {
+    let err = error_of(&edited("max_connections", "max_conections"), &[]);
+    assert_eq!(err.key, "database.max_conections");
+    assert!(err.message.contains("max_conections"), "{err}");
+}
+
+#[test]
+fn a_category_routed_to_an_unknown_team_is_refused() {
+    let err = error_of(&edited("team = \"finance\"", "team = \"financ\""), &[]);
+    assert_eq!(err.key, "categories.finance_travel.team");
+    assert!(err.message.contains("unknown team \"financ\""), "{err}");
+    assert!(err.message.contains("finance, hr, it"), "{err}");
+}
+
+#[test]
+fn a_first_response_target_longer_than_resolution_is_refused() {
+    let err = error_of(&edited("first_response = \"15m\"", "first_response = \"5h\""), &[]);
+    assert_eq!(err.key, "sla.p0");
+}
+
+#[test]
+fn database_passwords_come_only_from_the_environment() {
+    let secret = "postgres://guichet:hunter2@localhost/guichet";
+    let file = edited("sqlite://data/guichet.db", secret);
+    let err = error_of(&file, &[]);
+    assert_eq!(err.key, "database.url");
+    assert!(err.message.contains("GUICHET__DATABASE__URL"), "{err}");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+
+    let config =
+        Config::load_with_env(&committed(), env(&[("GUICHET__DATABASE__URL", secret)])).unwrap();
+    assert_eq!(config.database.url, secret);
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}

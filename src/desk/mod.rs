@@ -1,0 +1,178 @@
+//! The helpdesk's operations: each checks the permission matrix, changes the store
+//! and writes the audit trail, inside the caller's transaction. The chat engine, the
+//! web API, the scheduler and the command line all act through these, so a rule is
+//! enforced once whatever the door.
+
+mod assign;
+mod people;
+mod tickets;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub use people::UserRef;
+pub use tickets::TicketDraft;
+
+use crate::clock::SharedClock;
+use crate::domain::{
+    Email, Identity, ParseError, Status, TeamId, Ticket, TicketId, TicketReference, UserId,
+};
+use crate::permissions::{Action, Actor, TicketScope};
+use crate::store::{self, Conn, StoreError};
+
+/// A refusal to show the person who asked, or a failure of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum DeskError {
+    /// Also what someone gets for a ticket they may not see: its existence is not
+    /// theirs to learn.
+    #[error("no ticket {0}")]
+    UnknownTicket(String),
+    #[error("no user {0}")]
+    UnknownUser(String),
+    #[error("no team {0:?}")]
+    UnknownTeam(String),
+    #[error("no category {0:?}")]
+    UnknownCategory(String),
+    #[error("not allowed: {0:?} on this ticket")]
+    Forbidden(Action),
+    #[error("only an admin may do this")]
+    AdminOnly,
+    #[error("a {from} ticket cannot become {to}")]
+    Transition { from: Status, to: Status },
+    #[error("the ticket is already assigned to user {0}")]
+    AlreadyAssigned(UserId),
+    #[error("user {0} does not work the tickets of this team")]
+    NotTeamStaff(UserId),
+    #[error("only a resolved or closed ticket can be rated")]
+    NotResolved,
+    #[error("{0} already belongs to another user")]
+    IdentityTaken(Identity),
+    #[error("the e-mail address {0} is already used by another user")]
+    EmailTaken(Email),
+    #[error("the subject is empty")]
+    EmptySubject,
+    #[error("the message is empty")]
+    EmptyMessage,
+    #[error(transparent)]
+    Invalid(#[from] ParseError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DeskError {
+    /// Whether the person who asked caused it (and is told so), as opposed to a fault
+    /// of the service (logged; the person gets a short apology).
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self, DeskError::Store(_))
+    }
+}
+
+impl From<sqlx::Error> for DeskError {
+    fn from(e: sqlx::Error) -> Self {
+        DeskError::Store(StoreError::Query(e))
+    }
+}
+
+pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// The operations, with what they need besides the database: the time and the
+/// company's time zone (ticket references are company-local days).
+#[derive(Debug, Clone)]
+pub struct Desk {
+    clock: SharedClock,
+    time_zone: Tz,
+}
+
+impl Desk {
+    pub fn new(clock: SharedClock, time_zone: Tz) -> Self {
+        Desk { clock, time_zone }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Loads what the permission matrix needs to know about a user.
+    pub async fn actor(&self, conn: &mut Conn, user: UserId) -> Result<Actor> {
+        let found = store::users::get(conn, user)
+            .await?
+            .ok_or_else(|| DeskError::UnknownUser(user.to_string()))?;
+        Ok(Actor {
+            user,
+            role: found.role,
+            teams: store::users::teams_of(conn, user).await?,
+        })
+    }
+
+    /// Finds a ticket by reference for someone who wants to act on it: unknown and
+    /// invisible tickets are refused alike.
+    pub async fn ticket_by_reference(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        reference: &TicketReference,
+    ) -> Result<Ticket> {
+        let ticket = store::tickets::by_reference(conn, reference)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
+        let scope = scope_of(conn, &ticket).await?;
+        if !actor.may(Action::View, &scope) {
+            return Err(DeskError::UnknownTicket(reference.to_string()));
+        }
+        Ok(ticket)
+    }
+
+    /// Loads and locks a ticket for a change `actor` wants to make, checking `action`.
+    async fn ticket_for(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        action: Action,
+    ) -> Result<(Ticket, TicketScope)> {
+        let (ticket, scope) = self.visible_ticket(conn, actor, id).await?;
+        require(actor, action, &scope)?;
+        Ok((ticket, scope))
+    }
+
+    /// Loads and locks a ticket `actor` may see; an invisible one is "unknown".
+    async fn visible_ticket(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<(Ticket, TicketScope)> {
+        let ticket = store::tickets::get_for_update(conn, id)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTicket(id.to_string()))?;
+        let scope = scope_of(conn, &ticket).await?;
+        if !actor.may(Action::View, &scope) {
+            return Err(DeskError::UnknownTicket(ticket.reference.to_string()));
+        }
+        Ok((ticket, scope))
+    }
+}
+
+fn require(actor: &Actor, action: Action, scope: &TicketScope) -> Result<()> {
+    if actor.may(action, scope) {
+        Ok(())
+    } else {
+        Err(DeskError::Forbidden(action))
+    }
+}
+
+/// The facts about a ticket the permission matrix reads.
+pub async fn scope_of(conn: &mut Conn, ticket: &Ticket) -> Result<TicketScope> {
+    Ok(TicketScope {
+        requester: ticket.requester,
+        team: ticket.team,
+        confidential: team_is_confidential(conn, ticket.team).await?,
+    })
+}
+
+async fn team_is_confidential(conn: &mut Conn, team: TeamId) -> Result<bool> {
+    Ok(store::catalog::team(conn, team)
+        .await?
+        .ok_or_else(|| DeskError::UnknownTeam(team.to_string()))?
+        .confidential)
+}

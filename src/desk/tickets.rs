@@ -1,0 +1,358 @@
+//! Opening tickets, changing their status and priority, moving them between teams,
+//! talking on them and rating them.
+
+use super::{Desk, DeskError, Result};
+use crate::domain::ticket::SUBJECT_MAX_CHARS;
+use crate::domain::{
+    AuditAction, CategoryId, NewAttachment, Platform, Priority, Stars, Status, TeamId, Ticket,
+    TicketId, TicketReference, Visibility,
+};
+use crate::domain::Rating;
+use crate::permissions::{Action, Actor};
+use crate::store::audit::{Origin, Record};
+use crate::store::messages::NewMessage;
+use crate::store::tickets::NewTicket;
+use crate::store::{self, Conn};
+
+/// What an employee asks for.
+#[derive(Debug, Clone)]
+pub struct TicketDraft {
+    pub subject: String,
+    pub description: String,
+    pub category: CategoryId,
+    /// The category's default when not given.
+    pub priority: Option<Priority>,
+    /// The closed ticket this one follows up.
+    pub previous: Option<TicketId>,
+}
+
+impl Desk {
+    /// Files a ticket for `requester`, routes it to its category's team and assigns
+    /// it automatically when someone fits.
+    pub async fn open_ticket(
+        &self,
+        conn: &mut Conn,
+        requester: &Actor,
+        draft: &TicketDraft,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let subject = draft.subject.trim();
+        if subject.is_empty() {
+            return Err(DeskError::EmptySubject);
+        }
+        let subject: String = subject.chars().take(SUBJECT_MAX_CHARS).collect();
+        let category = store::catalog::category(conn, draft.category)
+            .await?
+            .ok_or_else(|| DeskError::UnknownCategory(draft.category.to_string()))?;
+        let now = self.now();
+        let day = TicketReference::day_of(now, self.time_zone);
+        let sequence =
+            store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;
+        let reference = TicketReference::new(day, sequence);
+        let id = store::tickets::insert(
+            conn,
+            &NewTicket {
+                reference: &reference,
+                subject: &subject,
+                description: draft.description.trim(),
+                requester: requester.user,
+                category: category.id,
+                team: category.team,
+                priority: draft.priority.unwrap_or(category.default_priority),
+                previous: draft.previous,
+                created_at: now,
+            },
+        )
+        .await?;
+        let record = Record {
+            ticket: Some(id),
+            actor: Some(requester.user),
+            subject_user: None,
+            action: AuditAction::TicketCreated,
+            old_value: None,
+            new_value: Some(&reference.to_string()),
+            origin,
+            at: now,
+        };
+        store::audit::append(conn, &record).await?;
+        let mut ticket = store::tickets::get(conn, id)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
+        self.auto_assign(conn, &mut ticket, origin).await?;
+        Ok(ticket)
+    }
+
+    /// Moves a ticket to another status, with the action the move needs: resolving,
+    /// closing and reopening have their own rows in the matrix.
+    pub async fn set_status(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        to: Status,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let (mut ticket, scope) = self.visible_ticket(conn, actor, id).await?;
+        let needed = match (ticket.status, to) {
+            (_, Status::Resolved) => Action::Resolve,
+            (_, Status::Closed) => Action::Close,
+            (Status::Resolved, _) => Action::Reopen,
+            _ => Action::SetStatus,
+        };
+        super::require(actor, needed, &scope)?;
+        self.change_status(conn, &mut ticket, to, Some(actor), origin)
+            .await?;
+        store::tickets::update(conn, &ticket).await?;
+        Ok(ticket)
+    }
+
+    /// Resolves with a note saying what was done.
+    pub async fn resolve(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        note: &str,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::Resolve).await?;
+        self.change_status(conn, &mut ticket, Status::Resolved, Some(actor), origin)
+            .await?;
+        let note = note.trim();
+        if !note.is_empty() {
+            ticket.resolution = Some(note.to_owned());
+            self.audit(conn, &ticket, Some(actor), AuditAction::Resolved, None, Some(note), origin)
+                .await?;
+        }
+        store::tickets::update(conn, &ticket).await?;
+        Ok(ticket)
+    }
+
+    /// Applies a status change to `ticket` in memory, with its timestamps and its
+    /// audit line; the caller writes the ticket.
+    pub(super) async fn change_status(
+        &self,
+        conn: &mut Conn,
+        ticket: &mut Ticket,
+        to: Status,
+        actor: Option<&Actor>,
+        origin: Origin,
+    ) -> Result<()> {
+        let from = ticket.status;
+        if !from.can_become(to) {
+            return Err(DeskError::Transition { from, to });
+        }
+        let now = self.now();
+        match to {
+            Status::Resolved => ticket.times.resolved = Some(now),
+            Status::Closed => ticket.times.closed = Some(now),
+            // Reopened: the resolution did not hold; its time and note no longer count.
+            _ if from == Status::Resolved => {
+                ticket.times.resolved = None;
+                ticket.resolution = None;
+            }
+            _ => {}
+        }
+        ticket.status = to;
+        ticket.times.updated = Some(now);
+        self.audit(
+            conn,
+            ticket,
+            actor,
+            AuditAction::StatusChanged,
+            Some(from.as_str()),
+            Some(to.as_str()),
+            origin,
+        )
+        .await
+    }
+
+    pub async fn set_priority(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        priority: Priority,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::SetPriority).await?;
+        if ticket.priority == priority {
+            return Ok(ticket);
+        }
+        let old = ticket.priority;
+        ticket.priority = priority;
+        ticket.times.updated = Some(self.now());
+        self.audit(
+            conn,
+            &ticket,
+            Some(actor),
+            AuditAction::PriorityChanged,
+            Some(old.as_str()),
+            Some(priority.as_str()),
+            origin,
+        )
+        .await?;
+        store::tickets::update(conn, &ticket).await?;
+        Ok(ticket)
+    }
+
+    /// Hands a ticket to another team: it leaves its assignee and goes through the
+    /// new team's automatic assignment.
+    pub async fn transfer(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        team: TeamId,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::Transfer).await?;
+        let to = store::catalog::team(conn, team)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTeam(team.to_string()))?;
+        if ticket.team == to.id {
+            return Ok(ticket);
+        }
+        let from = store::catalog::team(conn, ticket.team).await?;
+        ticket.team = to.id;
+        ticket.assignee = None;
+        ticket.times.updated = Some(self.now());
+        self.audit(
+            conn,
+            &ticket,
+            Some(actor),
+            AuditAction::Transferred,
+            from.as_ref().map(|t| t.slug.as_str()),
+            Some(&to.slug),
+            origin,
+        )
+        .await?;
+        if ticket.status == Status::InProgress {
+            self.change_status(conn, &mut ticket, Status::Open, Some(actor), origin)
+                .await?;
+        }
+        store::tickets::update(conn, &ticket).await?;
+        self.auto_assign(conn, &mut ticket, origin).await?;
+        Ok(ticket)
+    }
+
+    /// Stores a message on a ticket and keeps the conversation's clocks: the first
+    /// public answer of the team is the first response; an agent's answer puts an
+    /// open ticket in progress; the requester's answer ends a wait on them.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_message(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        body: &str,
+        visibility: Visibility,
+        from: Option<(Platform, &str)>,
+        attachments: &[NewAttachment],
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let action = match visibility {
+            Visibility::Public => Action::Reply,
+            Visibility::Internal => Action::AddNote,
+        };
+        let (mut ticket, scope) = self.ticket_for(conn, actor, id, action).await?;
+        if body.trim().is_empty() && attachments.is_empty() {
+            return Err(DeskError::EmptyMessage);
+        }
+        let now = self.now();
+        store::messages::insert(
+            conn,
+            &NewMessage {
+                ticket: ticket.id,
+                author: Some(actor.user),
+                visibility,
+                body,
+                origin: from,
+                attachments,
+                at: now,
+            },
+        )
+        .await?;
+        ticket.times.updated = Some(now);
+        let from_requester = actor.user == ticket.requester;
+        let from_team = !from_requester && actor.may(Action::AddNote, &scope);
+        match visibility {
+            Visibility::Internal => {
+                self.audit(conn, &ticket, Some(actor), AuditAction::NoteAdded, None, None, origin)
+                    .await?;
+            }
+            Visibility::Public if from_team => {
+                ticket.times.last_agent_message = Some(now);
+                ticket.times.first_response.get_or_insert(now);
+                if ticket.status == Status::Open {
+                    self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
+                        .await?;
+                }
+            }
+            Visibility::Public => {
+                ticket.times.last_requester_message = Some(now);
+                if ticket.status == Status::WaitingOnUser {
+                    self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
+                        .await?;
+                }
+            }
+        }
+        store::tickets::update(conn, &ticket).await?;
+        Ok(ticket)
+    }
+
+    /// Records the requester's stars (rating again replaces the first rating).
+    pub async fn rate(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        stars: Stars,
+        comment: Option<&str>,
+        origin: Origin,
+    ) -> Result<Rating> {
+        let (ticket, _) = self.ticket_for(conn, actor, id, Action::Rate).await?;
+        if !matches!(ticket.status, Status::Resolved | Status::Closed) {
+            return Err(DeskError::NotResolved);
+        }
+        let old = store::ratings::get(conn, id).await?;
+        let rating = Rating {
+            ticket: id,
+            stars,
+            comment: comment.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            rated_by: actor.user,
+            at: self.now(),
+        };
+        store::ratings::upsert(conn, &rating).await?;
+        let old = old.map(|r| r.stars.get().to_string());
+        let new = stars.get().to_string();
+        self.audit(conn, &ticket, Some(actor), AuditAction::Rated, old.as_deref(), Some(&new), origin)
+            .await?;
+        Ok(rating)
+    }
+
+    /// Appends one line about `ticket` to the audit trail.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn audit(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        actor: Option<&Actor>,
+        action: AuditAction,
+        old_value: Option<&str>,
+        new_value: Option<&str>,
+        origin: Origin,
+    ) -> Result<()> {
+        let record = Record {
+            ticket: Some(ticket.id),
+            actor: actor.map(|a| a.user),
+            subject_user: None,
+            action,
+            old_value,
+            new_value,
+            origin,
+            at: self.now(),
+        };
+        Ok(store::audit::append(conn, &record).await?)
+    }
+}

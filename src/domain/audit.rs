@@ -1,0 +1,79 @@
+//! The audit trail: every change to a ticket or a person, who made it, old → new.
+//! Rows are only ever appended; the database refuses updates and deletes.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+
+use super::people::UserId;
+use super::ticket::TicketId;
+
+/// What changed. Stored as its name, so new kinds never rewrite old rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    TicketCreated,
+    StatusChanged,
+    PriorityChanged,
+    Assigned,
+    Claimed,
+    AutoAssigned,
+    Unassigned,
+    Transferred,
+    Resolved,
+    Rated,
+    NoteAdded,
+    UserCreated,
+    RoleChanged,
+    IdentityLinked,
+    TeamMemberAdded,
+    TeamMemberRemoved,
+    AgentSettingsChanged,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        use AuditAction::*;
+        match self {
+            TicketCreated => "ticket_created",
+            StatusChanged => "status_changed",
+            PriorityChanged => "priority_changed",
+            Assigned => "assigned",
+            Claimed => "claimed",
+            AutoAssigned => "auto_assigned",
+            Unassigned => "unassigned",
+            Transferred => "transferred",
+            Resolved => "resolved",
+            Rated => "rated",
+            NoteAdded => "note_added",
+            UserCreated => "user_created",
+            RoleChanged => "role_changed",
+            IdentityLinked => "identity_linked",
+            TeamMemberAdded => "team_member_added",
+            TeamMemberRemoved => "team_member_removed",
+            AgentSettingsChanged => "agent_settings_changed",
+        }
+    }
+}
+
+impl fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One line of the trail, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub ticket: Option<TicketId>,
+    /// `None` when the helpdesk acted by itself (automatic assignment, scheduler).
+    pub actor: Option<UserId>,
+    /// The user the change was about, for changes to people.
+    pub subject_user: Option<UserId>,
+    pub action: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    /// chat, web, cli or scheduler.
+    pub origin: String,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,45 @@
+//! The helpdesk's vocabulary: who, what and in which state. Pure types and rules,
+//! no I/O; the store persists them and the engine acts on them.
+
+pub mod audit;
+pub mod category;
+pub mod message;
+pub mod people;
+pub mod points;
+pub mod priority;
+pub mod rating;
+pub mod reference;
+pub mod status;
+pub mod team;
+pub mod ticket;
+
+pub use audit::{AuditAction, AuditEvent};
+pub use category::{Category, CategoryId};
+pub use message::{Attachment, Message, NewAttachment, Visibility};
+pub use people::{Email, Identity, Language, NewUser, Platform, Role, User, UserId};
+pub use points::PointsEntry;
+pub use priority::Priority;
+pub use rating::{Rating, Stars};
+pub use reference::TicketReference;
+pub use status::Status;
+pub use team::{Team, TeamId, TeamMember};
+pub use ticket::{Ticket, TicketId};
+
+/// A value that does not parse, with what was expected: shown as is to whoever typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {value:?}: expected {expected}")]
+pub struct ParseError {
+    pub what: &'static str,
+    pub value: String,
+    pub expected: &'static str,
+}
+
+impl ParseError {
+    pub fn new(what: &'static str, value: &str, expected: &'static str) -> Self {
+        ParseError {
+            what,
+            value: value.chars().take(80).collect(),
+            expected,
+        }
+    }
+}

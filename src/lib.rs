@@ -1,0 +1,14 @@
+//! guichet: a helpdesk that lives in Discord and Telegram.
+//!
+//! The core knows nothing of the chat platforms: [`domain`] holds the vocabulary,
+//! [`permissions`] and [`assignment`] the rules, [`store`] the durable state and
+//! [`desk`] the operations that combine them in one transaction each.
+
+pub mod assignment;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod desk;
+pub mod domain;
+pub mod permissions;
+pub mod store;

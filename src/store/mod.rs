@@ -1,0 +1,252 @@
+//! Durable state on SQLite (the embedded default) or PostgreSQL (shared by several
+//! instances), through sqlx's `Any` driver and one SQL codebase.
+//!
+//! Each submodule holds the queries of one table family as functions taking a
+//! connection, so a caller composes several of them in one transaction. Times are
+//! stored as epoch milliseconds and flags as 0/1, the types both backends map alike.
+
+pub mod audit;
+pub mod catalog;
+pub mod messages;
+pub mod points;
+pub mod ratings;
+pub mod tickets;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Row};
+
+pub use sqlx::Transaction;
+
+/// A transaction; every multi-step change runs in one.
+pub type Tx = Transaction<'static, Any>;
+/// What the query functions take: a transaction or a plain connection.
+pub type Conn = AnyConnection;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL {0:?}: expected sqlite://path/to/file.db or postgres://…")]
+    UnsupportedUrl(String),
+    #[error(
+        "an in-memory SQLite database would give each connection its own database: use a file"
+    )]
+    InMemorySqlite,
+    #[error("cannot create the directory {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Query(#[from] sqlx::Error),
+    /// A value in the database that the code does not know: a newer schema, or a row
+    /// changed by hand.
+    #[error("unexpected value {value:?} in column {column}")]
+    Corrupt { column: &'static str, value: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+}
+
+/// The database, shared by every part of the service.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects; for SQLite, creates the file and its directory when missing and
+    /// turns on WAL, foreign keys and a busy timeout on every connection.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_owned(),
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(StoreError::Connect)?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies the migrations not applied yet. Safe to run at every start-up and from
+    /// several instances at once (sqlx takes a lock).
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that reads then writes cannot deadlock with another.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Turns `sqlite://data/guichet.db` into a URL that creates the file, after creating
+/// its directory.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if path.is_empty() || path.contains(":memory:") || query.contains("mode=memory") {
+        return Err(StoreError::InMemorySqlite);
+    }
+    if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(if query.contains("mode=") {
+        url.to_owned()
+    } else if query.is_empty() {
+        format!("sqlite://{path}?mode=rwc")
+    } else {
+        format!("sqlite://{path}?{query}&mode=rwc")
+    })
+}
+
+/// The URL with its password replaced, fit for logs and error messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub(crate) fn from_millis(column: &'static str, ms: i64) -> Result<DateTime<Utc>> {
+    DateTime::from_timestamp_millis(ms).ok_or(StoreError::Corrupt {
+        column,
+        value: ms.to_string(),
+    })
+}
+
+/// Reads a nullable epoch-milliseconds column.
+pub(crate) fn time_opt(row: &AnyRow, column: &'static str) -> Result<Option<DateTime<Utc>>> {
+    row.try_get::<Option<i64>, _>(column)?
+        .map(|ms| from_millis(column, ms))
+        .transpose()
+}
+
+pub(crate) fn time(row: &AnyRow, column: &'static str) -> Result<DateTime<Utc>> {
+    from_millis(column, row.try_get(column)?)
+}
+
+pub(crate) fn flag(row: &AnyRow, column: &'static str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// Reads a text column holding one of the domain's enumerations.
+pub(crate) fn parsed<T: FromStr>(row: &AnyRow, column: &'static str) -> Result<T> {
+    let text: String = row.try_get(column)?;
+    text.parse()
+        .map_err(|_| StoreError::Corrupt { column, value: text })
+}
+
+/// Whether an error is a unique-constraint violation, which callers turn into a
+/// user-facing conflict.
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/guichet.db");
+        let url = prepare_sqlite_url(&format!("sqlite://{}", path.display())).unwrap();
+        assert!(url.ends_with("?mode=rwc"), "{url}");
+        assert!(path.parent().unwrap().is_dir());
+        assert!(matches!(
+            prepare_sqlite_url("sqlite::memory:"),
+            Err(StoreError::InMemorySqlite)
+        ));
+    }
+
+    #[test]
+    fn backends_come_from_the_url_scheme() {
+        assert_eq!(Backend::of_url("sqlite://data/g.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of_url("postgres://u@h/db").unwrap(), Backend::Postgres);
+        let err = Backend::of_url("mysql://u:hunter2@h/db").unwrap_err().to_string();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        let shown = redact_url("postgres://guichet:hunter2@db.internal:5432/guichet");
+        assert_eq!(shown, "postgres://guichet:***@db.internal:5432/guichet");
+    }
+}

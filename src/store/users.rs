@@ -1,0 +1,185 @@
+//! Users, their platform identities and their agent settings.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Conn, Result, StoreError, flag, millis, parsed, time, time_opt};
+use crate::domain::{Email, Identity, NewUser, Role, TeamId, User, UserId};
+
+fn user(row: &AnyRow) -> Result<User> {
+    let email: Option<String> = row.try_get("email")?;
+    let capacity: i64 = row.try_get("capacity")?;
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        display_name: row.try_get("display_name")?,
+        email: email
+            .map(|e| {
+                Email::parse(&e).map_err(|_| StoreError::Corrupt {
+                    column: "users.email",
+                    value: e,
+                })
+            })
+            .transpose()?,
+        language: parsed(row, "language")?,
+        department: row.try_get("department")?,
+        role: parsed(row, "role")?,
+        capacity: u32::try_from(capacity).unwrap_or(0),
+        available: flag(row, "available")?,
+        last_assigned_at: time_opt(row, "last_assigned_at")?,
+        created_at: time(row, "created_at")?,
+    })
+}
+
+// `sqlx::query` takes `&'static str`: the column list is spelled out in each query.
+macro_rules! select_users {
+    ($tail:literal) => {
+        concat!(
+            "SELECT id, display_name, email, language, department, role, capacity, \
+             available, last_assigned_at, created_at FROM users ",
+            $tail
+        )
+    };
+}
+
+pub async fn insert(conn: &mut Conn, new: &NewUser, now: DateTime<Utc>) -> Result<UserId> {
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (display_name, email, language, department, role, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(&new.display_name)
+    .bind(new.email.as_ref().map(Email::as_str))
+    .bind(new.language.as_str())
+    .bind(new.department.as_deref())
+    .bind(new.role.as_str())
+    .bind(millis(now))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?;
+    Ok(UserId(id))
+}
+
+pub async fn get(conn: &mut Conn, id: UserId) -> Result<Option<User>> {
+    sqlx::query(select_users!("WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(user)
+        .transpose()
+}
+
+pub async fn find_by_email(conn: &mut Conn, email: &Email) -> Result<Option<User>> {
+    sqlx::query(select_users!("WHERE lower(email) = lower($1)"))
+        .bind(email.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(user)
+        .transpose()
+}
+
+pub async fn find_by_identity(conn: &mut Conn, identity: &Identity) -> Result<Option<User>> {
+    sqlx::query(select_users!(
+        "WHERE id = (SELECT user_id FROM identities WHERE platform = $1 AND external_id = $2)"
+    ))
+    .bind(identity.platform.as_str())
+    .bind(&identity.external_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(user)
+    .transpose()
+}
+
+pub async fn list(conn: &mut Conn) -> Result<Vec<User>> {
+    sqlx::query(select_users!("ORDER BY id"))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(user)
+        .collect()
+}
+
+/// Attaches an identity to a user. A unique violation means the account already
+/// belongs to someone: the caller reports it.
+pub async fn link_identity(
+    conn: &mut Conn,
+    user: UserId,
+    identity: &Identity,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO identities (platform, external_id, user_id, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(identity.platform.as_str())
+    .bind(&identity.external_id)
+    .bind(user.0)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn identities(conn: &mut Conn, user: UserId) -> Result<Vec<Identity>> {
+    sqlx::query(
+        "SELECT platform, external_id FROM identities WHERE user_id = $1 ORDER BY platform, external_id",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| Ok(Identity::new(parsed(row, "platform")?, row.try_get::<String, _>("external_id")?)))
+    .collect()
+}
+
+pub async fn set_role(conn: &mut Conn, user: UserId, role: Role, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+        .bind(role.as_str())
+        .bind(millis(now))
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes the agent settings the assignment rule reads.
+pub async fn set_agent_settings(
+    conn: &mut Conn,
+    user: UserId,
+    capacity: u32,
+    available: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET capacity = $1, available = $2, updated_at = $3 WHERE id = $4")
+        .bind(i64::from(capacity))
+        .bind(i64::from(available))
+        .bind(millis(now))
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_assigned(conn: &mut Conn, user: UserId, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE users SET last_assigned_at = $1 WHERE id = $2")
+        .bind(millis(at))
+        .bind(user.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// The teams a user belongs to, active ones only.
+pub async fn teams_of(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
+    sqlx::query(
+        "SELECT m.team_id FROM team_members m JOIN teams t ON t.id = m.team_id \
+         WHERE m.user_id = $1 AND t.active = 1 ORDER BY m.team_id",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| Ok(TeamId(row.try_get("team_id")?)))
+    .collect()
+}
