@@ -61,31 +61,61 @@ mod tests {
 
     #[test]
     fn the_least_loaded_expert_gets_the_ticket() {
-        assert_eq!(choose(&[agent(1, 3), agent(2, 1), agent(3, 2)]), Some(UserId(2)));
+        assert_eq!(
+            choose(&[agent(1, 3), agent(2, 1), agent(3, 2)]),
+            Some(UserId(2))
+        );
     }
 
     #[test]
     fn non_experts_and_unavailable_agents_are_skipped() {
-        let novice = Candidate { expert: false, ..agent(1, 0) };
-        let away = Candidate { available: false, ..agent(2, 0) };
-        assert_eq!(choose(&[novice.clone(), away.clone(), agent(3, 4)]), Some(UserId(3)));
+        let novice = Candidate {
+            expert: false,
+            ..agent(1, 0)
+        };
+        let away = Candidate {
+            available: false,
+            ..agent(2, 0)
+        };
+        assert_eq!(
+            choose(&[novice.clone(), away.clone(), agent(3, 4)]),
+            Some(UserId(3))
+        );
         assert_eq!(choose(&[novice, away]), None);
     }
 
     #[test]
     fn nobody_goes_above_capacity() {
-        let full = Candidate { capacity: 2, ..agent(1, 2) };
+        let full = Candidate {
+            capacity: 2,
+            ..agent(1, 2)
+        };
         assert_eq!(choose(&[full.clone(), agent(2, 4)]), Some(UserId(2)));
         assert_eq!(choose(&[full]), None);
-        assert_eq!(choose(&[Candidate { capacity: 0, ..agent(3, 0) }]), None);
+        assert_eq!(
+            choose(&[Candidate {
+                capacity: 0,
+                ..agent(3, 0)
+            }]),
+            None
+        );
     }
 
     #[test]
     fn ties_go_to_whoever_was_assigned_least_recently() {
-        let recent = Candidate { last_assigned_at: at(10), ..agent(1, 1) };
-        let earlier = Candidate { last_assigned_at: at(9), ..agent(2, 1) };
+        let recent = Candidate {
+            last_assigned_at: at(10),
+            ..agent(1, 1)
+        };
+        let earlier = Candidate {
+            last_assigned_at: at(9),
+            ..agent(2, 1)
+        };
         assert_eq!(choose(&[recent.clone(), earlier.clone()]), Some(UserId(2)));
-        let newcomer = Candidate { last_assigned_at: None, ..agent(3, 1) };
+        let newcomer = Candidate {
+            last_assigned_at: None,
+            ..agent(3, 1)
+        };
         assert_eq!(choose(&[recent, earlier, newcomer]), Some(UserId(3)));
     }
 

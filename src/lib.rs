@@ -4,6 +4,7 @@
 //! [`permissions`] and [`assignment`] the rules, [`store`] the durable state and
 //! [`desk`] the operations that combine them in one transaction each.
 
+pub mod app;
 pub mod assignment;
 pub mod cli;
 pub mod clock;

@@ -99,8 +99,7 @@ impl Actor {
     }
 
     pub fn may(&self, action: Action, ticket: &TicketScope) -> bool {
-        let Some(&(_, requester, staff, admin)) = MATRIX.iter().find(|row| row.0 == action)
-        else {
+        let Some(&(_, requester, staff, admin)) = MATRIX.iter().find(|row| row.0 == action) else {
             return false;
         };
         (self.role == Role::Admin && admin)
@@ -139,20 +138,37 @@ mod tests {
     }
 
     fn allowed(actor: &Actor, scope: &TicketScope) -> Vec<Action> {
-        Action::ALL.into_iter().filter(|a| actor.may(*a, scope)).collect()
+        Action::ALL
+            .into_iter()
+            .filter(|a| actor.may(*a, scope))
+            .collect()
     }
 
     use Action::*;
     const REQUESTER_ACTIONS: &[Action] = &[View, Reply, Close, Reopen, Rate];
     const STAFF_ACTIONS: &[Action] = &[
-        View, Reply, AddNote, ReadInternal, Claim, Assign, SetPriority, SetStatus, Resolve,
-        Transfer, Close, Reopen,
+        View,
+        Reply,
+        AddNote,
+        ReadInternal,
+        Claim,
+        Assign,
+        SetPriority,
+        SetStatus,
+        Resolve,
+        Transfer,
+        Close,
+        Reopen,
     ];
 
     #[test]
     fn every_action_has_a_row_in_the_matrix() {
         for action in Action::ALL {
-            assert_eq!(MATRIX.iter().filter(|r| r.0 == action).count(), 1, "{action:?}");
+            assert_eq!(
+                MATRIX.iter().filter(|r| r.0 == action).count(),
+                1,
+                "{action:?}"
+            );
         }
     }
 

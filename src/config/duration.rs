@@ -95,7 +95,15 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        for bad in ["", "15", "m", "4 h", "3days", "-1h", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "15",
+            "m",
+            "4 h",
+            "3days",
+            "-1h",
+            "99999999999999999999d",
+        ] {
             assert!(bad.parse::<HumanDuration>().is_err(), "{bad:?}");
         }
     }

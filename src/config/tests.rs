@@ -15,9 +15,13 @@ fn env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
 /// A copy of the committed file with one piece of text replaced.
 fn edited(from: &str, to: &str) -> tempfile::NamedTempFile {
     let text = std::fs::read_to_string(committed()).unwrap();
-    assert!(text.contains(from), "the committed file no longer holds {from:?}");
+    assert!(
+        text.contains(from),
+        "the committed file no longer holds {from:?}"
+    );
     let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(text.replacen(from, to, 1).as_bytes()).unwrap();
+    file.write_all(text.replacen(from, to, 1).as_bytes())
+        .unwrap();
     file
 }
 
@@ -58,7 +62,10 @@ fn the_committed_configuration_loads_with_the_helpdesk_defaults() {
     let travel = &config.categories["finance_travel"];
     assert!(travel.needs_approval && travel.team == "finance");
     assert_eq!(config.categories["hr_request"].team, "hr");
-    assert_eq!(config.sla.target(Priority::P0).first_response.to_string(), "15m");
+    assert_eq!(
+        config.sla.target(Priority::P0).first_response.to_string(),
+        "15m"
+    );
     assert_eq!(config.sla.target(Priority::P2).resolution.to_string(), "3d");
 }
 
@@ -111,15 +118,24 @@ fn a_bad_value_names_the_file_the_key_and_the_problem() {
     assert_eq!(err.key, "company.time_zone");
     assert!(err.message.contains("unknown time zone"), "{err}");
 
-    let err = error_of(&edited("default_priority = \"P1\"", "default_priority = \"P7\""), &[]);
+    let err = error_of(
+        &edited("default_priority = \"P1\"", "default_priority = \"P7\""),
+        &[],
+    );
     assert_eq!(err.key, "categories.network.default_priority");
 }
 
 #[test]
 fn a_bad_environment_value_names_the_variable() {
-    let err = Config::load_with_env(&committed(), env(&[("GUICHET__SLA__P1__RESOLUTION", "soon")]))
-        .unwrap_err();
-    assert_eq!(err.origin, "environment variable GUICHET__SLA__P1__RESOLUTION");
+    let err = Config::load_with_env(
+        &committed(),
+        env(&[("GUICHET__SLA__P1__RESOLUTION", "soon")]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.origin,
+        "environment variable GUICHET__SLA__P1__RESOLUTION"
+    );
     assert_eq!(err.key, "sla.p1.resolution");
 }
 
@@ -140,7 +156,10 @@ fn a_category_routed_to_an_unknown_team_is_refused() {
 
 #[test]
 fn a_first_response_target_longer_than_resolution_is_refused() {
-    let err = error_of(&edited("first_response = \"15m\"", "first_response = \"5h\""), &[]);
+    let err = error_of(
+        &edited("first_response = \"15m\"", "first_response = \"5h\""),
+        &[],
+    );
     assert_eq!(err.key, "sla.p0");
 }
 

@@ -24,8 +24,15 @@ impl Desk {
             Some(current) => return Err(DeskError::AlreadyAssigned(current)),
             None => {}
         }
-        self.give(conn, &mut ticket, actor.user, Some(actor), AuditAction::Claimed, origin)
-            .await?;
+        self.give(
+            conn,
+            &mut ticket,
+            actor.user,
+            Some(actor),
+            AuditAction::Claimed,
+            origin,
+        )
+        .await?;
         if ticket.status == Status::Open {
             self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
                 .await?;
@@ -52,8 +59,15 @@ impl Desk {
         if !target.may(Action::Claim, &scope) {
             return Err(DeskError::NotTeamStaff(assignee));
         }
-        self.give(conn, &mut ticket, assignee, Some(actor), AuditAction::Assigned, origin)
-            .await?;
+        self.give(
+            conn,
+            &mut ticket,
+            assignee,
+            Some(actor),
+            AuditAction::Assigned,
+            origin,
+        )
+        .await?;
         store::tickets::update(conn, &ticket).await?;
         Ok(ticket)
     }
@@ -87,8 +101,15 @@ impl Desk {
         let Some(chosen) = assignment::choose(&candidates) else {
             return Ok(None);
         };
-        self.give(conn, ticket, chosen, None, AuditAction::AutoAssigned, origin)
-            .await?;
+        self.give(
+            conn,
+            ticket,
+            chosen,
+            None,
+            AuditAction::AutoAssigned,
+            origin,
+        )
+        .await?;
         store::tickets::update(conn, ticket).await?;
         Ok(Some(chosen))
     }
@@ -108,7 +129,15 @@ impl Desk {
         ticket.assignee = Some(to);
         ticket.times.updated = Some(now);
         store::users::mark_assigned(conn, to, now).await?;
-        self.audit(conn, ticket, actor, action, old.as_deref(), Some(&to.to_string()), origin)
-            .await
+        self.audit(
+            conn,
+            ticket,
+            actor,
+            action,
+            old.as_deref(),
+            Some(&to.to_string()),
+            origin,
+        )
+        .await
     }
 }

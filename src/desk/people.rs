@@ -32,9 +32,9 @@ impl FromStr for UserRef {
         if s.contains('@') {
             return Ok(UserRef::Email(Email::parse(s)?));
         }
-        s.parse().map(UserRef::Identity).map_err(|_| {
-            ParseError::new("user", s, "an id, an e-mail address or platform:id")
-        })
+        s.parse()
+            .map(UserRef::Identity)
+            .map_err(|_| ParseError::new("user", s, "an id, an e-mail address or platform:id"))
     }
 }
 
@@ -86,8 +86,16 @@ impl Desk {
             return Err(DeskError::EmailTaken(email.clone()));
         }
         let id = store::users::insert(conn, new, self.now()).await?;
-        self.audit_person(conn, by, id, AuditAction::UserCreated, None, Some(new.role.as_str()), origin)
-            .await?;
+        self.audit_person(
+            conn,
+            by,
+            id,
+            AuditAction::UserCreated,
+            None,
+            Some(new.role.as_str()),
+            origin,
+        )
+        .await?;
         for identity in identities {
             self.link_identity(conn, by, id, identity, origin).await?;
         }
@@ -145,8 +153,16 @@ impl Desk {
             });
         }
         let shown = identity.to_string();
-        self.audit_person(conn, by, user, AuditAction::IdentityLinked, None, Some(&shown), origin)
-            .await
+        self.audit_person(
+            conn,
+            by,
+            user,
+            AuditAction::IdentityLinked,
+            None,
+            Some(&shown),
+            origin,
+        )
+        .await
     }
 
     pub async fn add_member(
@@ -160,10 +176,22 @@ impl Desk {
     ) -> Result<()> {
         admin_only(by)?;
         self.find_user(conn, &UserRef::Id(user)).await?;
-        let shown = if lead { format!("{} (lead)", team.slug) } else { team.slug.clone() };
+        let shown = if lead {
+            format!("{} (lead)", team.slug)
+        } else {
+            team.slug.clone()
+        };
         store::catalog::add_member(conn, team.id, user, lead).await?;
-        self.audit_person(conn, by, user, AuditAction::TeamMemberAdded, None, Some(&shown), origin)
-            .await
+        self.audit_person(
+            conn,
+            by,
+            user,
+            AuditAction::TeamMemberAdded,
+            None,
+            Some(&shown),
+            origin,
+        )
+        .await
     }
 
     /// Returns whether they were a member.
@@ -178,8 +206,16 @@ impl Desk {
         admin_only(by)?;
         let removed = store::catalog::remove_member(conn, team.id, user).await?;
         if removed {
-            self.audit_person(conn, by, user, AuditAction::TeamMemberRemoved, Some(&team.slug), None, origin)
-                .await?;
+            self.audit_person(
+                conn,
+                by,
+                user,
+                AuditAction::TeamMemberRemoved,
+                Some(&team.slug),
+                None,
+                origin,
+            )
+            .await?;
         }
         Ok(removed)
     }
@@ -199,8 +235,16 @@ impl Desk {
         store::catalog::set_expertise(conn, user, &ids).await?;
         let slugs: Vec<&str> = categories.iter().map(|c| c.slug.as_str()).collect();
         let shown = format!("expertise: {}", slugs.join(", "));
-        self.audit_person(conn, by, user, AuditAction::AgentSettingsChanged, None, Some(&shown), origin)
-            .await
+        self.audit_person(
+            conn,
+            by,
+            user,
+            AuditAction::AgentSettingsChanged,
+            None,
+            Some(&shown),
+            origin,
+        )
+        .await
     }
 
     /// Sets capacity and availability; `None` keeps the current value.
@@ -218,7 +262,12 @@ impl Desk {
         let capacity = capacity.unwrap_or(current.capacity);
         let available = available.unwrap_or(current.available);
         store::users::set_agent_settings(conn, user, capacity, available, self.now()).await?;
-        let describe = |c: u32, a: bool| format!("capacity {c}, {}", if a { "available" } else { "unavailable" });
+        let describe = |c: u32, a: bool| {
+            format!(
+                "capacity {c}, {}",
+                if a { "available" } else { "unavailable" }
+            )
+        };
         self.audit_person(
             conn,
             by,
@@ -272,8 +321,14 @@ mod tests {
     #[test]
     fn users_are_named_by_id_email_or_identity() {
         assert_eq!("42".parse::<UserRef>().unwrap(), UserRef::Id(UserId(42)));
-        assert!(matches!("iheb@example.com".parse::<UserRef>().unwrap(), UserRef::Email(_)));
-        assert!(matches!("discord:80351110224678912".parse::<UserRef>().unwrap(), UserRef::Identity(_)));
+        assert!(matches!(
+            "iheb@example.com".parse::<UserRef>().unwrap(),
+            UserRef::Email(_)
+        ));
+        assert!(matches!(
+            "discord:80351110224678912".parse::<UserRef>().unwrap(),
+            UserRef::Identity(_)
+        ));
         assert!("iheb".parse::<UserRef>().is_err());
     }
 }

@@ -2,12 +2,12 @@
 //! talking on them and rating them.
 
 use super::{Desk, DeskError, Result};
+use crate::domain::Rating;
 use crate::domain::ticket::SUBJECT_MAX_CHARS;
 use crate::domain::{
     AuditAction, CategoryId, NewAttachment, Platform, Priority, Stars, Status, TeamId, Ticket,
     TicketId, TicketReference, Visibility,
 };
-use crate::domain::Rating;
 use crate::permissions::{Action, Actor};
 use crate::store::audit::{Origin, Record};
 use crate::store::messages::NewMessage;
@@ -46,8 +46,7 @@ impl Desk {
             .ok_or_else(|| DeskError::UnknownCategory(draft.category.to_string()))?;
         let now = self.now();
         let day = TicketReference::day_of(now, self.time_zone);
-        let sequence =
-            store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;
+        let sequence = store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;
         let reference = TicketReference::new(day, sequence);
         let id = store::tickets::insert(
             conn,
@@ -121,8 +120,16 @@ impl Desk {
         let note = note.trim();
         if !note.is_empty() {
             ticket.resolution = Some(note.to_owned());
-            self.audit(conn, &ticket, Some(actor), AuditAction::Resolved, None, Some(note), origin)
-                .await?;
+            self.audit(
+                conn,
+                &ticket,
+                Some(actor),
+                AuditAction::Resolved,
+                None,
+                Some(note),
+                origin,
+            )
+            .await?;
         }
         store::tickets::update(conn, &ticket).await?;
         Ok(ticket)
@@ -175,7 +182,9 @@ impl Desk {
         priority: Priority,
         origin: Origin,
     ) -> Result<Ticket> {
-        let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::SetPriority).await?;
+        let (mut ticket, _) = self
+            .ticket_for(conn, actor, id, Action::SetPriority)
+            .await?;
         if ticket.priority == priority {
             return Ok(ticket);
         }
@@ -278,8 +287,16 @@ impl Desk {
         let from_team = !from_requester && actor.may(Action::AddNote, &scope);
         match visibility {
             Visibility::Internal => {
-                self.audit(conn, &ticket, Some(actor), AuditAction::NoteAdded, None, None, origin)
-                    .await?;
+                self.audit(
+                    conn,
+                    &ticket,
+                    Some(actor),
+                    AuditAction::NoteAdded,
+                    None,
+                    None,
+                    origin,
+                )
+                .await?;
             }
             Visibility::Public if from_team => {
                 ticket.times.last_agent_message = Some(now);
@@ -319,15 +336,26 @@ impl Desk {
         let rating = Rating {
             ticket: id,
             stars,
-            comment: comment.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            comment: comment
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
             rated_by: actor.user,
             at: self.now(),
         };
         store::ratings::upsert(conn, &rating).await?;
         let old = old.map(|r| r.stars.get().to_string());
         let new = stars.get().to_string();
-        self.audit(conn, &ticket, Some(actor), AuditAction::Rated, old.as_deref(), Some(&new), origin)
-            .await?;
+        self.audit(
+            conn,
+            &ticket,
+            Some(actor),
+            AuditAction::Rated,
+            old.as_deref(),
+            Some(&new),
+            origin,
+        )
+        .await?;
         Ok(rating)
     }
 

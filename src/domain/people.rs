@@ -297,14 +297,25 @@ mod tests {
             Email::parse(" iheb.issaoui@example.com ").unwrap().as_str(),
             "iheb.issaoui@example.com"
         );
-        for bad in ["", "iheb", "@example.com", "a@b", "a b@example.com", "a@.com", "a@b..c"] {
+        for bad in [
+            "",
+            "iheb",
+            "@example.com",
+            "a@b",
+            "a b@example.com",
+            "a@.com",
+            "a@b..c",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn display_names_are_one_short_line() {
-        assert_eq!(NewUser::validate_name("  Akrem Grayaa ").unwrap(), "Akrem Grayaa");
+        assert_eq!(
+            NewUser::validate_name("  Akrem Grayaa ").unwrap(),
+            "Akrem Grayaa"
+        );
         assert!(NewUser::validate_name("   ").is_err());
         assert!(NewUser::validate_name("a\nb").is_err());
         assert!(NewUser::validate_name(&"x".repeat(101)).is_err());

@@ -76,7 +76,10 @@ mod tests {
     fn references_look_like_the_specification() {
         let day = NaiveDate::from_ymd_opt(2025, 2, 14).unwrap();
         assert_eq!(TicketReference::new(day, 2).to_string(), "TCK-20250214-002");
-        assert_eq!(TicketReference::new(day, 1234).to_string(), "TCK-20250214-1234");
+        assert_eq!(
+            TicketReference::new(day, 1234).to_string(),
+            "TCK-20250214-1234"
+        );
     }
 
     #[test]
@@ -85,7 +88,13 @@ mod tests {
         for typed in ["TCK-20250214-002", "#TCK-20250214-002", " tck-20250214-2 "] {
             assert_eq!(typed.parse::<TicketReference>().unwrap(), want, "{typed}");
         }
-        for bad in ["TCK-2025021-002", "TCK-20250230-001", "TCK-20250214-000", "20250214-1", "TCK-20250214-x"] {
+        for bad in [
+            "TCK-2025021-002",
+            "TCK-20250230-001",
+            "TCK-20250214-000",
+            "20250214-1",
+            "TCK-20250214-x",
+        ] {
             assert!(bad.parse::<TicketReference>().is_err(), "{bad}");
         }
     }

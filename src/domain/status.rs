@@ -96,7 +96,10 @@ mod tests {
     #[test]
     fn the_transition_table_is_exactly_the_intended_one() {
         let allowed = |from: Status| -> Vec<Status> {
-            Status::ALL.into_iter().filter(|to| from.can_become(*to)).collect()
+            Status::ALL
+                .into_iter()
+                .filter(|to| from.can_become(*to))
+                .collect()
         };
         assert_eq!(allowed(Open), [InProgress, WaitingOnUser, Resolved, Closed]);
         assert_eq!(allowed(InProgress), [Open, WaitingOnUser, Resolved, Closed]);

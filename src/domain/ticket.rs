@@ -85,12 +85,18 @@ mod tests {
             "Mon écran ne s'allume plus\nJ'ai essayé de le redémarrer.\nRien ne fonctionne.",
         );
         assert_eq!(subject, "Mon écran ne s'allume plus");
-        assert_eq!(description, "J'ai essayé de le redémarrer.\nRien ne fonctionne.");
+        assert_eq!(
+            description,
+            "J'ai essayé de le redémarrer.\nRien ne fonctionne."
+        );
     }
 
     #[test]
     fn a_one_line_message_has_no_description() {
-        assert_eq!(split_subject("  VPN en panne  "), ("VPN en panne".into(), String::new()));
+        assert_eq!(
+            split_subject("  VPN en panne  "),
+            ("VPN en panne".into(), String::new())
+        );
     }
 
     #[test]

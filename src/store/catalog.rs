@@ -215,19 +215,21 @@ pub async fn remove_member(conn: &mut Conn, team: TeamId, user: UserId) -> Resul
 }
 
 pub async fn members(conn: &mut Conn, team: TeamId) -> Result<Vec<TeamMember>> {
-    sqlx::query("SELECT team_id, user_id, lead FROM team_members WHERE team_id = $1 ORDER BY user_id")
-        .bind(team.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(TeamMember {
-                team: TeamId(row.try_get("team_id")?),
-                user: UserId(row.try_get("user_id")?),
-                lead: flag(row, "lead")?,
-            })
+    sqlx::query(
+        "SELECT team_id, user_id, lead FROM team_members WHERE team_id = $1 ORDER BY user_id",
+    )
+    .bind(team.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(TeamMember {
+            team: TeamId(row.try_get("team_id")?),
+            user: UserId(row.try_get("user_id")?),
+            lead: flag(row, "lead")?,
         })
-        .collect()
+    })
+    .collect()
 }
 
 /// Replaces an agent's categories of expertise.

@@ -42,7 +42,10 @@ pub async fn insert(conn: &mut Conn, new: &NewMessage<'_>) -> Result<i64> {
         .bind(id)
         .bind(&file.file_name)
         .bind(file.content_type.as_deref())
-        .bind(file.size_bytes.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
+        .bind(
+            file.size_bytes
+                .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
+        )
         .bind(file.platform.as_str())
         .bind(&file.platform_ref)
         .bind(file.url.as_deref())
@@ -78,7 +81,11 @@ fn message(row: &AnyRow) -> Result<Message> {
 
 /// A ticket's messages in the order they were written, with their attachments;
 /// internal notes only when asked for.
-pub async fn for_ticket(conn: &mut Conn, ticket: TicketId, with_internal: bool) -> Result<Vec<Message>> {
+pub async fn for_ticket(
+    conn: &mut Conn,
+    ticket: TicketId,
+    with_internal: bool,
+) -> Result<Vec<Message>> {
     let mut messages: Vec<Message> = sqlx::query(
         "SELECT id, ticket_id, author_id, internal, body, platform, platform_message_id, created_at \
          FROM ticket_messages WHERE ticket_id = $1 AND (internal = 0 OR $2 = 1) ORDER BY id",

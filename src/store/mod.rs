@@ -32,9 +32,7 @@ pub type Conn = AnyConnection;
 pub enum StoreError {
     #[error("unsupported database URL {0:?}: expected sqlite://path/to/file.db or postgres://…")]
     UnsupportedUrl(String),
-    #[error(
-        "an in-memory SQLite database would give each connection its own database: use a file"
-    )]
+    #[error("an in-memory SQLite database would give each connection its own database: use a file")]
     InMemorySqlite,
     #[error("cannot create the directory {path}: {source}")]
     CreateDir {
@@ -115,8 +113,16 @@ impl Store {
     /// several instances at once (sqlx takes a lock).
     pub async fn migrate(&self) -> Result<()> {
         match self.backend {
-            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&self.pool).await?,
+            Backend::Sqlite => {
+                sqlx::migrate!("./migrations/sqlite")
+                    .run(&self.pool)
+                    .await?
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("./migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }
@@ -154,7 +160,10 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     if path.is_empty() || path.contains(":memory:") || query.contains("mode=memory") {
         return Err(StoreError::InMemorySqlite);
     }
-    if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
             path: dir.display().to_string(),
             source,
@@ -209,8 +218,10 @@ pub(crate) fn flag(row: &AnyRow, column: &'static str) -> Result<bool> {
 /// Reads a text column holding one of the domain's enumerations.
 pub(crate) fn parsed<T: FromStr>(row: &AnyRow, column: &'static str) -> Result<T> {
     let text: String = row.try_get(column)?;
-    text.parse()
-        .map_err(|_| StoreError::Corrupt { column, value: text })
+    text.parse().map_err(|_| StoreError::Corrupt {
+        column,
+        value: text,
+    })
 }
 
 /// Whether an error is a unique-constraint violation, which callers turn into a
@@ -238,9 +249,17 @@ mod tests {
 
     #[test]
     fn backends_come_from_the_url_scheme() {
-        assert_eq!(Backend::of_url("sqlite://data/g.db").unwrap(), Backend::Sqlite);
-        assert_eq!(Backend::of_url("postgres://u@h/db").unwrap(), Backend::Postgres);
-        let err = Backend::of_url("mysql://u:hunter2@h/db").unwrap_err().to_string();
+        assert_eq!(
+            Backend::of_url("sqlite://data/g.db").unwrap(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::of_url("mysql://u:hunter2@h/db")
+            .unwrap_err()
+            .to_string();
         assert!(!err.contains("hunter2"), "{err}");
     }
 

@@ -203,7 +203,11 @@ pub enum Viewer<'a> {
 /// Tickets newest first, filtered, limited to what `viewer` may view. The condition
 /// is the matrix's `View` row in SQL: admin, requester, or staff of the ticket's team
 /// (`hr` only for a confidential team).
-pub async fn list(conn: &mut Conn, filter: &TicketFilter, viewer: Viewer<'_>) -> Result<Vec<Ticket>> {
+pub async fn list(
+    conn: &mut Conn,
+    filter: &TicketFilter,
+    viewer: Viewer<'_>,
+) -> Result<Vec<Ticket>> {
     let (everything, me, role) = match viewer {
         Viewer::Operator => (true, 0, Role::Admin),
         Viewer::User(actor) => (actor.role == Role::Admin, actor.user.0, actor.role),
