@@ -133,16 +133,26 @@ fn default_position() -> i64 {
     100
 }
 
-/// A configuration that cannot be used, with where and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{origin}: {key}: {message}")]
+/// A configuration that cannot be used, with where and why, on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     /// The file, or the environment variable, the bad value came from.
     pub origin: String,
-    /// The key, dotted (`sla.p1.resolution`); `-` when the whole file is unreadable.
-    pub key: String,
+    /// The key, dotted (`sla.p1.resolution`); `None` when the whole file is at fault.
+    pub key: Option<String>,
     pub message: String,
 }
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.key {
+            Some(key) => write!(f, "{}: {key}: {}", self.origin, self.message),
+            None => write!(f, "{}: {}", self.origin, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl Config {
     /// Reads `path`, applies the environment overrides, checks the result.
@@ -156,16 +166,13 @@ impl Config {
         path: &Path,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let file_error = |message: String| ConfigError {
-            origin: path.display().to_string(),
-            key: "-".into(),
-            message,
-        };
         // Figment treats a missing file as empty; an operator wants to know.
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            file_error(format!(
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            origin: path.display().to_string(),
+            key: None,
+            message: format!(
                 "cannot read the configuration file ({e}); pass --config or set GUICHET_CONFIG"
-            ))
+            ),
         })?;
         let figment = Figment::from(Toml::string(&text)).merge(EnvOverrides::from_vars(env));
         let config: Config = figment
@@ -181,7 +188,7 @@ impl Config {
         let fail = |key: &str, message: String| {
             Err(ConfigError {
                 origin: origin_of(figment, path, key),
-                key: key.to_owned(),
+                key: Some(key.to_owned()),
                 message,
             })
         };
@@ -359,16 +366,28 @@ fn origin_of(figment: &Figment, path: &Path, key: &str) -> String {
 }
 
 fn from_figment(figment: &Figment, path: &Path, error: figment::Error) -> ConfigError {
-    let key = if error.path.is_empty() {
-        "-".to_owned()
-    } else {
-        error.path.join(".")
-    };
+    let key = (!error.path.is_empty()).then(|| error.path.join("."));
     ConfigError {
-        origin: origin_of(figment, path, &key),
-        message: error.kind.to_string(),
+        origin: match &key {
+            Some(key) => origin_of(figment, path, key),
+            None => path.display().to_string(),
+        },
+        message: one_line(&error.kind.to_string()),
         key,
     }
+}
+
+/// TOML syntax errors come with a drawing of the line at fault; keep the words.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| {
+            let t = l.trim_start();
+            !t.is_empty() && !t.starts_with('|') && !t.starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {

@@ -103,7 +103,10 @@ fn broken_toml_names_the_file_and_the_line() {
     let file = edited("[company]", "[company");
     let err = error_of(&file, &[]);
     assert_eq!(err.origin, file.path().display().to_string());
-    assert!(err.to_string().contains("line"), "{err}");
+    assert_eq!(err.key, None);
+    let shown = err.to_string();
+    assert!(shown.contains("line 8"), "{shown}");
+    assert!(!shown.contains('\n'), "one line: {shown}");
 }
 
 #[test]
@@ -111,18 +114,21 @@ fn a_bad_value_names_the_file_the_key_and_the_problem() {
     let file = edited("resolution = \"4h\"", "resolution = \"4 hours\"");
     let err = error_of(&file, &[]);
     assert_eq!(err.origin, file.path().display().to_string());
-    assert_eq!(err.key, "sla.p0.resolution");
+    assert_eq!(err.key.as_deref(), Some("sla.p0.resolution"));
     assert!(err.message.contains("is not a duration"), "{err}");
 
     let err = error_of(&edited("Europe/Paris", "Europe/Pariss"), &[]);
-    assert_eq!(err.key, "company.time_zone");
+    assert_eq!(err.key.as_deref(), Some("company.time_zone"));
     assert!(err.message.contains("unknown time zone"), "{err}");
 
     let err = error_of(
         &edited("default_priority = \"P1\"", "default_priority = \"P7\""),
         &[],
     );
-    assert_eq!(err.key, "categories.network.default_priority");
+    assert_eq!(
+        err.key.as_deref(),
+        Some("categories.network.default_priority")
+    );
 }
 
 #[test]
@@ -136,20 +142,20 @@ fn a_bad_environment_value_names_the_variable() {
         err.origin,
         "environment variable GUICHET__SLA__P1__RESOLUTION"
     );
-    assert_eq!(err.key, "sla.p1.resolution");
+    assert_eq!(err.key.as_deref(), Some("sla.p1.resolution"));
 }
 
 #[test]
 fn unknown_keys_are_typos_and_refused() {
     let err = error_of(&edited("max_connections", "max_conections"), &[]);
-    assert_eq!(err.key, "database.max_conections");
+    assert_eq!(err.key.as_deref(), Some("database.max_conections"));
     assert!(err.message.contains("max_conections"), "{err}");
 }
 
 #[test]
 fn a_category_routed_to_an_unknown_team_is_refused() {
     let err = error_of(&edited("team = \"finance\"", "team = \"financ\""), &[]);
-    assert_eq!(err.key, "categories.finance_travel.team");
+    assert_eq!(err.key.as_deref(), Some("categories.finance_travel.team"));
     assert!(err.message.contains("unknown team \"financ\""), "{err}");
     assert!(err.message.contains("finance, hr, it"), "{err}");
 }
@@ -160,7 +166,7 @@ fn a_first_response_target_longer_than_resolution_is_refused() {
         &edited("first_response = \"15m\"", "first_response = \"5h\""),
         &[],
     );
-    assert_eq!(err.key, "sla.p0");
+    assert_eq!(err.key.as_deref(), Some("sla.p0"));
 }
 
 #[test]
@@ -168,7 +174,7 @@ fn database_passwords_come_only_from_the_environment() {
     let secret = "postgres://guichet:hunter2@localhost/guichet";
     let file = edited("sqlite://data/guichet.db", secret);
     let err = error_of(&file, &[]);
-    assert_eq!(err.key, "database.url");
+    assert_eq!(err.key.as_deref(), Some("database.url"));
     assert!(err.message.contains("GUICHET__DATABASE__URL"), "{err}");
     assert!(!err.to_string().contains("hunter2"), "{err}");
 

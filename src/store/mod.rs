@@ -34,14 +34,14 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("an in-memory SQLite database would give each connection its own database: use a file")]
     InMemorySqlite,
-    #[error("cannot create the directory {path}: {source}")]
+    #[error("cannot create the directory {path}")]
     CreateDir {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot connect to the database: {0}")]
+    #[error("cannot connect to the database")]
     Connect(#[source] sqlx::Error),
-    #[error("database migration failed: {0}")]
+    #[error("database migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error(transparent)]
     Query(#[from] sqlx::Error),
@@ -90,7 +90,7 @@ impl Store {
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(Duration::from_secs(15))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

@@ -1,0 +1,108 @@
+//! The command line: `guichet serve`, `migrate`, and the operator's tools for
+//! people, teams and tickets. Errors reach `main` as one line.
+
+mod serve;
+mod table;
+mod team;
+mod ticket;
+mod user;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use crate::app;
+use crate::clock::SystemClock;
+use crate::config::{self, Config};
+use crate::desk::Desk;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "guichet",
+    version,
+    about = "A helpdesk that lives in Discord and Telegram"
+)]
+pub struct Cli {
+    /// The configuration file [default: $GUICHET_CONFIG, then config/guichet.toml]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the helpdesk until Ctrl-C or SIGTERM.
+    Serve,
+    /// Apply the database migrations and load teams and categories from the
+    /// configuration (also done by `serve` at start-up).
+    Migrate,
+    /// Manage users: accounts, roles, platform identities.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Manage team membership and agents' expertise, capacity and availability.
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// Look at tickets.
+    #[command(subcommand)]
+    Ticket(ticket::TicketCommand),
+}
+
+impl Command {
+    /// `serve` logs its progress; the other commands print results and only warnings.
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Command::Serve | Command::Migrate => "info",
+            _ => "warn",
+        }
+    }
+}
+
+/// What every command works with.
+pub struct Ctx {
+    pub config: Config,
+    pub store: Store,
+    pub desk: Desk,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let path = config::path_from(cli.config);
+    let config = Config::load(&path)?;
+    if let Command::Serve = cli.command {
+        return serve::run(config).await;
+    }
+    let store = app::prepare_store(&config)
+        .await
+        .context("cannot prepare the database")?;
+    let desk = Desk::new(Arc::new(SystemClock), config.company.time_zone);
+    let ctx = Ctx {
+        config,
+        store,
+        desk,
+    };
+    let result = match cli.command {
+        Command::Serve => unreachable!("handled above"),
+        Command::Migrate => {
+            println!("The database is up to date; teams and categories are loaded.");
+            Ok(())
+        }
+        Command::User(command) => user::run(&ctx, command).await,
+        Command::Team(command) => team::run(&ctx, command).await,
+        Command::Ticket(command) => ticket::run(&ctx, command).await,
+    };
+    ctx.store.close().await;
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

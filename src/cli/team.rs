@@ -1,0 +1,204 @@
+//! `guichet team …`
+
+use clap::Subcommand;
+
+use super::user::yes_no;
+use super::{Ctx, table};
+use crate::desk::UserRef;
+use crate::store;
+use crate::store::audit::Origin;
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// List the teams (they are declared in the configuration file).
+    List,
+    /// Show a team's members with their load, capacity and expertise.
+    Show { team: String },
+    /// Add a user to a team (again with --lead to make them a lead).
+    AddMember {
+        team: String,
+        user: UserRef,
+        /// Leads may redistribute the tickets of unavailable members
+        #[arg(long)]
+        lead: bool,
+    },
+    /// Remove a user from a team.
+    RemoveMember { team: String, user: UserRef },
+    /// Set the categories an agent is expert in (replaces the previous list).
+    Expertise {
+        user: UserRef,
+        /// Category slugs, e.g. hardware network
+        categories: Vec<String>,
+    },
+    /// Set the most open tickets automatic assignment gives an agent.
+    Capacity { user: UserRef, capacity: u32 },
+    /// Mark an agent available or not for new tickets.
+    Availability {
+        user: UserRef,
+        /// on or off
+        #[arg(value_parser = parse_on_off, action = clap::ArgAction::Set)]
+        available: bool,
+    },
+}
+
+fn parse_on_off(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" | "available" => Ok(true),
+        "off" | "no" | "false" | "unavailable" => Ok(false),
+        _ => Err(format!("{s:?}: expected on or off")),
+    }
+}
+
+pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
+    let mut tx = ctx.store.begin().await?;
+    match command {
+        TeamCommand::List => {
+            let mut out = table::new(&["Team", "Nom", "Name", "Members", "Confidential", "E-mail"]);
+            for team in store::catalog::teams(&mut tx).await? {
+                let members = store::catalog::members(&mut tx, team.id).await?;
+                out.add_row(vec![
+                    team.slug.clone(),
+                    team.name.fr.clone(),
+                    team.name.en.clone(),
+                    members.len().to_string(),
+                    yes_no(team.confidential).into(),
+                    team.email.as_ref().map_or("—".into(), |e| e.to_string()),
+                ]);
+            }
+            println!("{out}");
+        }
+        TeamCommand::Show { team } => {
+            let team = ctx.desk.find_team(&mut tx, &team).await?;
+            let categories = store::catalog::categories(&mut tx).await?;
+            let mut out = table::new(&[
+                "ID",
+                "Name",
+                "Role",
+                "Lead",
+                "Available",
+                "Open",
+                "Capacity",
+                "Expertise",
+            ]);
+            for member in store::catalog::members(&mut tx, team.id).await? {
+                let user = ctx
+                    .desk
+                    .find_user(&mut tx, &UserRef::Id(member.user))
+                    .await?;
+                let expertise: Vec<&str> = store::catalog::expertise(&mut tx, user.id)
+                    .await?
+                    .iter()
+                    .filter_map(|id| categories.iter().find(|c| c.id == *id))
+                    .map(|c| c.slug.as_str())
+                    .collect();
+                out.add_row(vec![
+                    user.id.to_string(),
+                    user.display_name.clone(),
+                    user.role.to_string(),
+                    yes_no(member.lead).into(),
+                    yes_no(user.available).into(),
+                    store::tickets::open_count(&mut tx, user.id)
+                        .await?
+                        .to_string(),
+                    user.capacity.to_string(),
+                    expertise.join(", "),
+                ]);
+            }
+            println!(
+                "{} — {}{}",
+                team.slug,
+                team.name.fr,
+                if team.confidential {
+                    " (confidential)"
+                } else {
+                    ""
+                }
+            );
+            println!("{out}");
+        }
+        TeamCommand::AddMember { team, user, lead } => {
+            let team = ctx.desk.find_team(&mut tx, &team).await?;
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            ctx.desk
+                .add_member(&mut tx, None, &team, user.id, lead, Origin::Cli)
+                .await?;
+            println!(
+                "{} is in team {}{}.",
+                user.display_name,
+                team.slug,
+                if lead { " as a lead" } else { "" }
+            );
+            if !user.role.is_staff() && user.role != crate::domain::Role::Admin {
+                println!(
+                    "Note: {} has the role {}; only agents (and hr for confidential teams) work the team's tickets.",
+                    user.display_name, user.role
+                );
+            }
+        }
+        TeamCommand::RemoveMember { team, user } => {
+            let team = ctx.desk.find_team(&mut tx, &team).await?;
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            if ctx
+                .desk
+                .remove_member(&mut tx, None, &team, user.id, Origin::Cli)
+                .await?
+            {
+                println!("{} left team {}.", user.display_name, team.slug);
+            } else {
+                anyhow::bail!(
+                    "{} is not a member of team {}",
+                    user.display_name,
+                    team.slug
+                );
+            }
+        }
+        TeamCommand::Expertise { user, categories } => {
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            let mut found = Vec::new();
+            for slug in &categories {
+                found.push(ctx.desk.find_category(&mut tx, slug).await?);
+            }
+            ctx.desk
+                .set_expertise(&mut tx, None, user.id, &found, Origin::Cli)
+                .await?;
+            if categories.is_empty() {
+                println!("{} is no longer expert in any category.", user.display_name);
+            } else {
+                println!(
+                    "{} is expert in: {}.",
+                    user.display_name,
+                    categories.join(", ")
+                );
+            }
+        }
+        TeamCommand::Capacity { user, capacity } => {
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            let user = ctx
+                .desk
+                .set_agent_settings(&mut tx, None, user.id, Some(capacity), None, Origin::Cli)
+                .await?;
+            println!(
+                "{} takes at most {} open ticket(s).",
+                user.display_name, user.capacity
+            );
+        }
+        TeamCommand::Availability { user, available } => {
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            let user = ctx
+                .desk
+                .set_agent_settings(&mut tx, None, user.id, None, Some(available), Origin::Cli)
+                .await?;
+            println!(
+                "{} is {} for new tickets.",
+                user.display_name,
+                if user.available {
+                    "available"
+                } else {
+                    "unavailable"
+                }
+            );
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! `guichet ticket …`
+
+use std::collections::HashMap;
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, table};
+use crate::desk::{DeskError, UserRef};
+use crate::domain::{Priority, Status, TicketReference, UserId, Visibility};
+use crate::store::tickets::{TicketFilter, Viewer};
+use crate::store::{self, Conn};
+
+#[derive(Debug, Subcommand)]
+pub enum TicketCommand {
+    /// List tickets, newest first.
+    List(ListArgs),
+    /// Show a ticket with its conversation (notes included) and audit trail.
+    Show {
+        /// TCK-YYYYMMDD-NNN
+        reference: TicketReference,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// open, in_progress, waiting_on_user, resolved or closed
+    #[arg(long)]
+    status: Option<Status>,
+    /// A team slug
+    #[arg(long)]
+    team: Option<String>,
+    /// P0, P1, P2 or P3
+    #[arg(long)]
+    priority: Option<Priority>,
+    /// A category slug
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    assignee: Option<UserRef>,
+    #[arg(long)]
+    requester: Option<UserRef>,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+}
+
+/// Display names, each read once.
+#[derive(Default)]
+struct Names(HashMap<UserId, String>);
+
+impl Names {
+    async fn of(&mut self, conn: &mut Conn, id: Option<UserId>) -> anyhow::Result<String> {
+        let Some(id) = id else {
+            return Ok("—".into());
+        };
+        if let Some(name) = self.0.get(&id) {
+            return Ok(name.clone());
+        }
+        let name = store::users::get(conn, id)
+            .await?
+            .map_or_else(|| format!("#{id}"), |u| u.display_name);
+        self.0.insert(id, name.clone());
+        Ok(name)
+    }
+}
+
+pub async fn run(ctx: &Ctx, command: TicketCommand) -> anyhow::Result<()> {
+    let mut conn = ctx.store.pool().acquire().await?;
+    let tz = ctx.config.company.time_zone;
+    let teams = store::catalog::teams(&mut conn).await?;
+    let categories = store::catalog::categories(&mut conn).await?;
+    let team_slug = |id| {
+        teams
+            .iter()
+            .find(|t| t.id == id)
+            .map_or("?", |t| t.slug.as_str())
+    };
+    let category_slug = |id| {
+        categories
+            .iter()
+            .find(|c| c.id == id)
+            .map_or("?", |c| c.slug.as_str())
+    };
+    let mut names = Names::default();
+    match command {
+        TicketCommand::List(args) => {
+            let mut filter = TicketFilter {
+                status: args.status,
+                priority: args.priority,
+                limit: args.limit.clamp(1, 1000),
+                ..Default::default()
+            };
+            if let Some(slug) = &args.team {
+                filter.team = Some(ctx.desk.find_team(&mut conn, slug).await?.id);
+            }
+            if let Some(slug) = &args.category {
+                filter.category = Some(ctx.desk.find_category(&mut conn, slug).await?.id);
+            }
+            if let Some(who) = &args.assignee {
+                filter.assignee = Some(ctx.desk.find_user(&mut conn, who).await?.id);
+            }
+            if let Some(who) = &args.requester {
+                filter.requester = Some(ctx.desk.find_user(&mut conn, who).await?.id);
+            }
+            let tickets = store::tickets::list(&mut conn, &filter, Viewer::Operator).await?;
+            let mut out = table::new(&[
+                "Reference",
+                "Status",
+                "Prio",
+                "Team",
+                "Category",
+                "Requester",
+                "Assignee",
+                "Created",
+                "Subject",
+            ]);
+            for t in &tickets {
+                out.add_row(vec![
+                    t.reference.to_string(),
+                    t.status.to_string(),
+                    t.priority.to_string(),
+                    team_slug(t.team).to_owned(),
+                    category_slug(t.category).to_owned(),
+                    names.of(&mut conn, Some(t.requester)).await?,
+                    names.of(&mut conn, t.assignee).await?,
+                    table::when(t.times.created, tz),
+                    table::clip(&t.subject, 48),
+                ]);
+            }
+            println!("{out}");
+            println!("{} ticket(s)", tickets.len());
+        }
+        TicketCommand::Show { reference } => {
+            let ticket = store::tickets::by_reference(&mut conn, &reference)
+                .await?
+                .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
+            let mut out = table::new(&["Field", "Value"]);
+            let times = &ticket.times;
+            for (field, value) in [
+                ("Reference", ticket.reference.to_string()),
+                ("Subject", ticket.subject.clone()),
+                ("Status", ticket.status.to_string()),
+                (
+                    "Priority",
+                    format!("{} {}", ticket.priority, ticket.priority.name_fr()),
+                ),
+                ("Team", team_slug(ticket.team).to_owned()),
+                ("Category", category_slug(ticket.category).to_owned()),
+                (
+                    "Requester",
+                    names.of(&mut conn, Some(ticket.requester)).await?,
+                ),
+                ("Assignee", names.of(&mut conn, ticket.assignee).await?),
+                ("Created", table::when(times.created, tz)),
+                ("First response", table::when(times.first_response, tz)),
+                ("Resolved", table::when(times.resolved, tz)),
+                ("Closed", table::when(times.closed, tz)),
+                (
+                    "Resolution",
+                    ticket.resolution.clone().unwrap_or_else(|| "—".into()),
+                ),
+            ] {
+                out.add_row(vec![field.to_owned(), value]);
+            }
+            println!("{out}");
+            if !ticket.description.is_empty() {
+                println!("\n{}", ticket.description);
+            }
+            let messages = store::messages::for_ticket(&mut conn, ticket.id, true).await?;
+            if !messages.is_empty() {
+                let mut out = table::new(&["When", "Who", "Message"]);
+                for m in &messages {
+                    let mut who = names.of(&mut conn, m.author).await?;
+                    if m.visibility == Visibility::Internal {
+                        who.push_str(" (note)");
+                    }
+                    let mut body = m.body.clone();
+                    for a in &m.attachments {
+                        body.push_str(&format!("\n📎 {}", a.file.file_name));
+                    }
+                    out.add_row(vec![table::when(Some(m.created_at), tz), who, body]);
+                }
+                println!("\nConversation\n{out}");
+            }
+            let mut out = table::new(&["When", "Who", "What", "From", "To", "Via"]);
+            for e in store::audit::for_ticket(&mut conn, ticket.id).await? {
+                let who = match e.actor {
+                    Some(_) => names.of(&mut conn, e.actor).await?,
+                    None => "guichet".into(),
+                };
+                out.add_row(vec![
+                    table::when(Some(e.at), tz),
+                    who,
+                    e.action,
+                    e.old_value.unwrap_or_default(),
+                    e.new_value.unwrap_or_default(),
+                    e.origin,
+                ]);
+            }
+            println!("\nAudit trail\n{out}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! `guichet user …`
+
+use clap::{Args, Subcommand};
+
+use super::{Ctx, table};
+use crate::desk::UserRef;
+use crate::domain::{Email, Identity, Language, NewUser, Role, User};
+use crate::store::audit::Origin;
+use crate::store::{self, Conn};
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Add(AddUser),
+    /// List every user.
+    List,
+    /// Show one user with their identities and teams.
+    Show {
+        /// An id, an e-mail address or platform:id
+        user: UserRef,
+    },
+    /// Change a user's role.
+    SetRole {
+        user: UserRef,
+        /// admin, agent, hr or employee
+        role: Role,
+    },
+    /// Attach a Discord or Telegram account to a user.
+    Link {
+        user: UserRef,
+        /// discord:<id> or telegram:<id>
+        identity: Identity,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddUser {
+    /// Display name, as agents and reports show it
+    #[arg(long)]
+    name: String,
+    #[arg(long, value_parser = |s: &str| Email::parse(s))]
+    email: Option<Email>,
+    /// admin, agent, hr or employee
+    #[arg(long, default_value = "employee")]
+    role: Role,
+    /// fr or en [default: the company's default language]
+    #[arg(long)]
+    language: Option<Language>,
+    #[arg(long)]
+    department: Option<String>,
+    /// A platform account, discord:<id> or telegram:<id>; repeat for several
+    #[arg(long = "identity")]
+    identities: Vec<Identity>,
+}
+
+pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
+    let mut tx = ctx.store.begin().await?;
+    match command {
+        UserCommand::Add(add) => {
+            let new = NewUser {
+                display_name: NewUser::validate_name(&add.name)?,
+                email: add.email,
+                language: add.language.unwrap_or(ctx.config.company.default_language),
+                department: add
+                    .department
+                    .map(|d| d.trim().to_owned())
+                    .filter(|d| !d.is_empty()),
+                role: add.role,
+            };
+            let user = ctx
+                .desk
+                .add_user(&mut tx, None, &new, &add.identities, Origin::Cli)
+                .await?;
+            println!(
+                "Created user {} ({}), role {}.",
+                user.id, user.display_name, user.role
+            );
+        }
+        UserCommand::List => {
+            let users = store::users::list(&mut tx).await?;
+            let mut out = table::new(&[
+                "ID",
+                "Name",
+                "Role",
+                "Lang",
+                "E-mail",
+                "Department",
+                "Identities",
+            ]);
+            for user in &users {
+                let identities = identities_of(&mut tx, user).await?;
+                out.add_row(vec![
+                    user.id.to_string(),
+                    user.display_name.clone(),
+                    user.role.to_string(),
+                    user.language.to_string(),
+                    user.email.as_ref().map_or("—".into(), Email::to_string),
+                    user.department.clone().unwrap_or_else(|| "—".into()),
+                    identities,
+                ]);
+            }
+            println!("{out}");
+            println!("{} user(s)", users.len());
+        }
+        UserCommand::Show { user } => {
+            let user = ctx.desk.find_user(&mut tx, &user).await?;
+            let identities = identities_of(&mut tx, &user).await?;
+            let mut teams = Vec::new();
+            for id in store::users::teams_of(&mut tx, user.id).await? {
+                if let Some(team) = store::catalog::team(&mut tx, id).await? {
+                    teams.push(team.slug);
+                }
+            }
+            let tz = ctx.config.company.time_zone;
+            let mut out = table::new(&["Field", "Value"]);
+            for (field, value) in [
+                ("ID", user.id.to_string()),
+                ("Name", user.display_name.clone()),
+                ("Role", user.role.to_string()),
+                ("Language", user.language.to_string()),
+                (
+                    "E-mail",
+                    user.email.as_ref().map_or("—".into(), Email::to_string),
+                ),
+                (
+                    "Department",
+                    user.department.clone().unwrap_or_else(|| "—".into()),
+                ),
+                ("Identities", identities),
+                (
+                    "Teams",
+                    if teams.is_empty() {
+                        "—".into()
+                    } else {
+                        teams.join(", ")
+                    },
+                ),
+                ("Capacity", user.capacity.to_string()),
+                ("Available", yes_no(user.available).into()),
+                ("Created", table::when(Some(user.created_at), tz)),
+            ] {
+                out.add_row(vec![field.to_owned(), value]);
+            }
+            println!("{out}");
+        }
+        UserCommand::SetRole { user, role } => {
+            let found = ctx.desk.find_user(&mut tx, &user).await?;
+            let user = ctx
+                .desk
+                .set_role(&mut tx, None, found.id, role, Origin::Cli)
+                .await?;
+            println!("{} ({}) is now {}.", user.display_name, user.id, user.role);
+        }
+        UserCommand::Link { user, identity } => {
+            let found = ctx.desk.find_user(&mut tx, &user).await?;
+            ctx.desk
+                .link_identity(&mut tx, None, found.id, &identity, Origin::Cli)
+                .await?;
+            println!(
+                "{identity} now belongs to {} ({}).",
+                found.display_name, found.id
+            );
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn identities_of(conn: &mut Conn, user: &User) -> anyhow::Result<String> {
+    let ids = store::users::identities(conn, user.id).await?;
+    Ok(if ids.is_empty() {
+        "—".into()
+    } else {
+        ids.iter()
+            .map(Identity::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
+pub fn yes_no(flag: bool) -> &'static str {
+    if flag { "yes" } else { "no" }
+}

@@ -1,0 +1,302 @@
+//! The `guichet` binary as an operator uses it: set-up commands, readable tables,
+//! one-line errors with a failing exit code, and a clean stop of `serve`.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use guichet::domain::Role;
+use support::{TestDb, TestDesk, committed_config_path};
+
+/// The binary, configured by the committed file and pointed at `db`.
+fn guichet(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+    cmd.env("GUICHET_CONFIG", committed_config_path())
+        .env("GUICHET__DATABASE__URL", db.url())
+        .env_remove("RUST_LOG")
+        .env_remove("DISCORD_BOT_TOKEN")
+        .env_remove("TELEGRAM_BOT_TOKEN");
+    cmd
+}
+
+fn run(db: &TestDb, args: &[&str]) -> Output {
+    guichet(db).args(args).output().expect("the binary runs")
+}
+
+/// Runs a command that must succeed and returns what it printed.
+fn ok(db: &TestDb, args: &[&str]) -> String {
+    let out = run(db, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "guichet {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a command that must fail and returns its one-line error.
+fn fails(db: &TestDb, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(!out.status.success(), "guichet {args:?} should fail");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr.trim_end().to_owned()
+}
+
+#[test]
+fn an_operator_sets_up_people_and_teams() {
+    let db = TestDb::sqlite();
+    assert!(ok(&db, &["migrate"]).contains("up to date"));
+    assert!(
+        ok(&db, &["migrate"]).contains("up to date"),
+        "migrating twice is harmless"
+    );
+    let out = ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Iheb Issaoui",
+            "--email",
+            "iheb.issaoui@example.com",
+            "--department",
+            "Comptabilité",
+            "--identity",
+            "telegram:123456789",
+        ],
+    );
+    assert_eq!(out.trim(), "Created user 1 (Iheb Issaoui), role employee.");
+    ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Sami Ben Ali",
+            "--role",
+            "agent",
+            "--language",
+            "en",
+        ],
+    );
+    ok(&db, &["user", "link", "2", "discord:80351110224678912"]);
+    ok(
+        &db,
+        &[
+            "team",
+            "add-member",
+            "it",
+            "discord:80351110224678912",
+            "--lead",
+        ],
+    );
+    ok(&db, &["team", "expertise", "2", "hardware", "network"]);
+    ok(&db, &["team", "capacity", "2", "4"]);
+    assert!(ok(&db, &["team", "availability", "2", "off"]).contains("unavailable"));
+
+    let team = ok(&db, &["team", "show", "it"]);
+    assert!(team.starts_with("it — Service Informatique"), "{team}");
+    let row = team
+        .lines()
+        .find(|l| l.contains("Sami Ben Ali"))
+        .expect("member row");
+    for cell in ["agent", "yes", "no", "4", "hardware, network"] {
+        assert!(row.contains(cell), "{cell:?} missing from {row}");
+    }
+    let users = ok(&db, &["user", "list"]);
+    assert!(
+        users.contains("telegram:123456789") && users.contains("2 user(s)"),
+        "{users}"
+    );
+    let shown = ok(&db, &["user", "show", "iheb.issaoui@example.com"]);
+    assert!(shown.contains("Comptabilité"), "{shown}");
+    let promoted = ok(&db, &["user", "set-role", "telegram:123456789", "hr"]);
+    assert_eq!(promoted.trim(), "Iheb Issaoui (1) is now hr.");
+    assert!(ok(&db, &["ticket", "list"]).contains("0 ticket(s)"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_read_as_tables() {
+    let d = TestDesk::sqlite().await;
+    let iheb = d.employee("Iheb Issaoui").await;
+    let _sami = d.agent("Sami Ben Ali", "it", &["hardware"]).await;
+    let _admin = d.person("Admin", Role::Admin, None, &[]).await;
+    d.open(&iheb, "Mon écran ne s'allume plus", "hardware")
+        .await;
+    d.open(&iheb, "Attestation de travail", "hr_request").await;
+
+    let list = ok(&d.db, &["ticket", "list"]);
+    let row = list
+        .lines()
+        .find(|l| l.contains("TCK-20250214-001"))
+        .expect("first ticket");
+    for cell in [
+        "open",
+        "P2",
+        "it",
+        "hardware",
+        "Iheb Issaoui",
+        "Sami Ben Ali",
+        "2025-02-14 09:00",
+    ] {
+        assert!(row.contains(cell), "{cell:?} missing from {row}");
+    }
+    let hr_only = ok(&d.db, &["ticket", "list", "--team", "hr"]);
+    assert!(hr_only.contains("TCK-20250214-002") && !hr_only.contains("TCK-20250214-001"));
+    let shown = ok(&d.db, &["ticket", "show", "tck-20250214-1"]);
+    assert!(
+        shown.contains("Mon écran ne s'allume plus") && shown.contains("auto_assigned"),
+        "{shown}"
+    );
+    assert!(shown.contains("P2 Normal"), "{shown}");
+}
+
+#[test]
+fn mistakes_get_one_line_and_a_failing_exit_code() {
+    let db = TestDb::sqlite();
+    ok(&db, &["migrate"]);
+    assert_eq!(fails(&db, &["user", "show", "99"]), "error: no user 99");
+    assert_eq!(
+        fails(&db, &["team", "show", "printers"]),
+        "error: no team \"printers\""
+    );
+    assert_eq!(
+        fails(&db, &["ticket", "show", "TCK-20250214-001"]),
+        "error: no ticket TCK-20250214-001"
+    );
+    ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Iheb",
+            "--email",
+            "iheb@example.com",
+        ],
+    );
+    let taken = fails(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Iheb 2",
+            "--email",
+            "IHEB@example.com",
+        ],
+    );
+    assert!(taken.contains("already used"), "{taken}");
+    ok(&db, &["user", "link", "1", "telegram:42"]);
+    ok(&db, &["user", "add", "--name", "Other"]);
+    let linked = fails(&db, &["user", "link", "2", "telegram:42"]);
+    assert!(
+        linked.contains("already belongs to another user"),
+        "{linked}"
+    );
+    let empty = fails(&db, &["user", "add", "--name", "  "]);
+    assert!(empty.contains("display name"), "{empty}");
+    // Malformed arguments are refused by the parser with the expected form.
+    let out = run(&db, &["user", "add", "--name", "X", "--role", "root"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected admin, agent, hr, employee"));
+}
+
+#[test]
+fn a_broken_configuration_stops_start_up_naming_file_and_key() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let committed = std::fs::read_to_string(committed_config_path()).unwrap();
+    let bad = dir.path().join("guichet.toml");
+    std::fs::write(
+        &bad,
+        committed.replace("team = \"finance\"", "team = \"financ\""),
+    )
+    .unwrap();
+    let err = fails(&db, &["--config", bad.to_str().unwrap(), "serve"]);
+    assert!(
+        err.contains(&format!(
+            "{}: categories.finance_travel.team: unknown team",
+            bad.display()
+        )),
+        "{err}"
+    );
+
+    let out = guichet(&db)
+        .env("GUICHET__SLA__P1__RESOLUTION", "bientôt")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!out.status.success());
+    assert!(
+        err.contains("environment variable GUICHET__SLA__P1__RESOLUTION: sla.p1.resolution"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let db = TestDb::sqlite();
+    let mut child = guichet(&db)
+        .arg("serve")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no {needle:?} in serve's log"));
+        if line.contains(needle) {
+            return line;
+        }
+    };
+    let ready = wait_for("guichet is ready");
+    assert!(
+        ready.contains("teams=3") && ready.contains("categories=9"),
+        "{ready}"
+    );
+    wait_for("Telegram is off: set TELEGRAM_BOT_TOKEN");
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    wait_for("stopped");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_prepares_postgresql_too() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    ok(&db, &["migrate"]);
+    ok(&db, &["migrate"]);
+    ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Akrem Grayaa",
+            "--role",
+            "employee",
+        ],
+    );
+    assert!(ok(&db, &["team", "list"]).contains("Ressources humaines"));
+    assert!(ok(&db, &["user", "list"]).contains("Akrem Grayaa"));
+}
