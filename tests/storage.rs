@@ -100,6 +100,7 @@ async fn a_rolled_back_creation_leaves_nothing(d: TestDesk) {
             category: category.id,
             priority: None,
             previous: None,
+            origin: None,
         };
         let ticket = d
             .desk

@@ -20,24 +20,4 @@ pub fn when(at: Option<DateTime<Utc>>, tz: Tz) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-/// Shortens text to `max` characters for a cell.
-pub fn clip(text: &str, max: usize) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() <= max && !text.contains('\n') {
-        return line.to_owned();
-    }
-    let cut: String = line.chars().take(max.saturating_sub(1)).collect();
-    format!("{cut}…")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_or_multiline_text_is_clipped() {
-        assert_eq!(clip("Écran noir", 20), "Écran noir");
-        assert_eq!(clip("Écran noir depuis ce matin", 10), "Écran noi…");
-        assert_eq!(clip("Ligne 1\nLigne 2", 20), "Ligne 1…");
-    }
-}
+pub use crate::text::clip;

@@ -30,6 +30,8 @@ pub struct Config {
     pub company: Company,
     pub database: Database,
     pub sla: Sla,
+    pub tickets: TicketsConfig,
+    pub outbox: OutboxConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -96,6 +98,34 @@ pub struct SlaTarget {
     pub resolution: HumanDuration,
 }
 
+/// How tickets are opened and reopened through chat.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TicketsConfig {
+    /// A requester's message on a ticket resolved less than this long ago reopens it;
+    /// later, it opens a new ticket linked to the old one.
+    pub reopen_within: HumanDuration,
+    /// Words that make a new ticket P0 (Critique) without asking.
+    pub critical_words: Vec<String>,
+    /// Words that make a new ticket P1 (Urgent) without asking.
+    pub urgent_words: Vec<String>,
+}
+
+/// Delivery of outbound messages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// After this many failed attempts a message is set aside as a dead letter.
+    pub max_attempts: u32,
+    /// The first retry waits about this long, then twice as long each time…
+    pub first_retry: HumanDuration,
+    /// …up to this.
+    pub max_retry: HumanDuration,
+    /// How long an instance may hold a message it is delivering before another
+    /// instance may take it over.
+    pub lease: HumanDuration,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Names {
@@ -113,6 +143,18 @@ pub struct TeamConfig {
     /// Tickets visible to the team's `hr` members and admins only.
     #[serde(default)]
     pub confidential: bool,
+    /// Where the team's ticket threads open.
+    pub staff: Option<StaffSpace>,
+}
+
+/// A Discord channel or a Telegram supergroup (with topics) where a team works.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSpace {
+    #[serde(deserialize_with = "platform")]
+    pub platform: crate::domain::Platform,
+    /// The channel id or the supergroup's chat id.
+    pub space: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,6 +169,10 @@ pub struct CategoryConfig {
     /// Order in menus, smallest first; ties by slug.
     #[serde(default = "default_position")]
     pub position: i64,
+    /// Words that put a new ticket in this category without asking (case and
+    /// accents ignored).
+    #[serde(default)]
+    pub keywords: Vec<String>,
 }
 
 fn default_position() -> i64 {
@@ -206,6 +252,15 @@ impl Config {
                 "contains a password: secrets are read from the environment only; \
                  set GUICHET__DATABASE__URL instead"
                     .into(),
+            );
+        }
+        if self.outbox.max_attempts == 0 {
+            return fail("outbox.max_attempts", "must be at least 1".into());
+        }
+        if self.outbox.first_retry > self.outbox.max_retry {
+            return fail(
+                "outbox.first_retry",
+                "is longer than outbox.max_retry".into(),
             );
         }
         if self.teams.is_empty() {
@@ -400,6 +455,12 @@ fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
 }
 
 fn language<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Language, D::Error> {
+    String::deserialize(d)?
+        .parse()
+        .map_err(serde::de::Error::custom)
+}
+
+fn platform<'de, D: serde::Deserializer<'de>>(d: D) -> Result<crate::domain::Platform, D::Error> {
     String::deserialize(d)?
         .parse()
         .map_err(serde::de::Error::custom)

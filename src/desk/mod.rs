@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use people::UserRef;
-pub use tickets::TicketDraft;
+pub use tickets::{Posted, TicketDraft};
 
 use crate::clock::SharedClock;
 use crate::domain::{

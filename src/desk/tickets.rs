@@ -14,6 +14,14 @@ use crate::store::messages::NewMessage;
 use crate::store::tickets::NewTicket;
 use crate::store::{self, Conn};
 
+/// A message stored on a ticket, with the ids its attachments got.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub ticket: Ticket,
+    pub message: i64,
+    pub files: Vec<i64>,
+}
+
 /// What an employee asks for.
 #[derive(Debug, Clone)]
 pub struct TicketDraft {
@@ -24,6 +32,8 @@ pub struct TicketDraft {
     pub priority: Option<Priority>,
     /// The closed ticket this one follows up.
     pub previous: Option<TicketId>,
+    /// The platform the requester writes from.
+    pub origin: Option<Platform>,
 }
 
 impl Desk {
@@ -59,6 +69,7 @@ impl Desk {
                 team: category.team,
                 priority: draft.priority.unwrap_or(category.default_priority),
                 previous: draft.previous,
+                origin: draft.origin,
                 created_at: now,
             },
         )
@@ -259,7 +270,7 @@ impl Desk {
         from: Option<(Platform, &str)>,
         attachments: &[NewAttachment],
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Posted> {
         let action = match visibility {
             Visibility::Public => Action::Reply,
             Visibility::Internal => Action::AddNote,
@@ -269,7 +280,7 @@ impl Desk {
             return Err(DeskError::EmptyMessage);
         }
         let now = self.now();
-        store::messages::insert(
+        let (message, files) = store::messages::insert(
             conn,
             &NewMessage {
                 ticket: ticket.id,
@@ -315,7 +326,11 @@ impl Desk {
             }
         }
         store::tickets::update(conn, &ticket).await?;
-        Ok(ticket)
+        Ok(Posted {
+            ticket,
+            message,
+            files,
+        })
     }
 
     /// Records the requester's stars (rating again replaces the first rating).

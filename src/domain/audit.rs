@@ -28,6 +28,8 @@ pub enum AuditAction {
     TeamMemberAdded,
     TeamMemberRemoved,
     AgentSettingsChanged,
+    /// A message the outbox could not deliver and set aside.
+    DeliveryAbandoned,
 }
 
 impl AuditAction {
@@ -51,6 +53,7 @@ impl AuditAction {
             TeamMemberAdded => "team_member_added",
             TeamMemberRemoved => "team_member_removed",
             AgentSettingsChanged => "agent_settings_changed",
+            DeliveryAbandoned => "delivery_abandoned",
         }
     }
 }

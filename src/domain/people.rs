@@ -107,39 +107,8 @@ impl fmt::Display for Language {
     }
 }
 
-/// The chat platforms a user can reach the bot from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Platform {
-    Discord,
-    Telegram,
-}
-
-impl Platform {
-    pub const ALL: [Platform; 2] = [Platform::Discord, Platform::Telegram];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Platform::Discord => "discord",
-            Platform::Telegram => "telegram",
-        }
-    }
-}
-
-impl FromStr for Platform {
-    type Err = ParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Platform::ALL
-            .into_iter()
-            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseError::new("platform", s, "discord, telegram"))
-    }
-}
-
-impl fmt::Display for Platform {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// The chat platforms a user can reach the bot from; the chat port defines them.
+pub use guichet_chat::Platform;
 
 /// One account of a user on one platform, e.g. `discord:80351110224678912`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::people::{Email, Language, UserId};
+use super::people::{Email, Language, Platform, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TeamId(pub i64);
@@ -39,6 +39,9 @@ pub struct Team {
     pub email: Option<Email>,
     /// Tickets of a confidential team (HR) are seen by its `hr` members and admins only.
     pub confidential: bool,
+    /// Where the team's ticket threads open: a Discord channel or a Telegram
+    /// supergroup. `None`: the team works from the web and the command line only.
+    pub staff_space: Option<(Platform, String)>,
 }
 
 /// A user's place in a team.

@@ -40,6 +40,8 @@ pub struct Ticket {
     /// to reopen it.
     pub previous: Option<TicketId>,
     pub resolution: Option<String>,
+    /// The platform the requester opened it from: where answers reach them.
+    pub origin: Option<super::people::Platform>,
     pub times: TicketTimes,
 }
 

@@ -15,6 +15,8 @@ pub enum Origin {
     Web,
     Cli,
     Scheduler,
+    /// The helpdesk itself (the outbox dispatcher).
+    System,
 }
 
 impl fmt::Display for Origin {
@@ -24,6 +26,7 @@ impl fmt::Display for Origin {
             Origin::Web => "web",
             Origin::Cli => "cli",
             Origin::Scheduler => "scheduler",
+            Origin::System => "system",
         })
     }
 }

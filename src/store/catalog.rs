@@ -30,6 +30,19 @@ fn team_from(row: &AnyRow) -> Result<Team> {
             })
             .transpose()?,
         confidential: flag(row, "confidential")?,
+        staff_space: match (
+            row.try_get::<Option<String>, _>("staff_platform")?,
+            row.try_get::<Option<String>, _>("staff_space")?,
+        ) {
+            (Some(platform), Some(space)) => Some((
+                platform.parse().map_err(|_| StoreError::Corrupt {
+                    column: "teams.staff_platform",
+                    value: platform,
+                })?,
+                space,
+            )),
+            _ => None,
+        },
     })
 }
 
@@ -61,17 +74,20 @@ pub async fn sync(
     let mut team_ids = BTreeMap::new();
     for (slug, t) in teams {
         let id: i64 = sqlx::query(
-            "INSERT INTO teams (slug, name_fr, name_en, email, confidential, active) \
-             VALUES ($1, $2, $3, $4, $5, 1) \
+            "INSERT INTO teams (slug, name_fr, name_en, email, confidential, staff_platform, \
+             staff_space, active) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) \
              ON CONFLICT (slug) DO UPDATE SET name_fr = excluded.name_fr, \
              name_en = excluded.name_en, email = excluded.email, \
-             confidential = excluded.confidential, active = 1 RETURNING id",
+             confidential = excluded.confidential, staff_platform = excluded.staff_platform, \
+             staff_space = excluded.staff_space, active = 1 RETURNING id",
         )
         .bind(slug)
         .bind(&t.name.fr)
         .bind(&t.name.en)
         .bind(t.email.as_ref().map(Email::as_str))
         .bind(i64::from(t.confidential))
+        .bind(t.staff.as_ref().map(|s| s.platform.as_str()))
+        .bind(t.staff.as_ref().map(|s| s.space.as_str()))
         .fetch_one(&mut *conn)
         .await?
         .try_get("id")?;
@@ -108,7 +124,7 @@ pub async fn sync(
 
 pub async fn teams(conn: &mut Conn) -> Result<Vec<Team>> {
     sqlx::query(
-        "SELECT id, slug, name_fr, name_en, email, confidential FROM teams WHERE active = 1 ORDER BY slug",
+        "SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams WHERE active = 1 ORDER BY slug",
     )
     .fetch_all(&mut *conn)
     .await?
@@ -119,7 +135,7 @@ pub async fn teams(conn: &mut Conn) -> Result<Vec<Team>> {
 
 /// A team by id, active or not: old tickets may point at a removed team.
 pub async fn team(conn: &mut Conn, id: TeamId) -> Result<Option<Team>> {
-    sqlx::query("SELECT id, slug, name_fr, name_en, email, confidential FROM teams WHERE id = $1")
+    sqlx::query("SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams WHERE id = $1")
         .bind(id.0)
         .fetch_optional(&mut *conn)
         .await?
@@ -130,7 +146,7 @@ pub async fn team(conn: &mut Conn, id: TeamId) -> Result<Option<Team>> {
 
 pub async fn team_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Team>> {
     sqlx::query(
-        "SELECT id, slug, name_fr, name_en, email, confidential FROM teams \
+        "SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams \
          WHERE slug = $1 AND active = 1",
     )
     .bind(slug)

@@ -19,7 +19,8 @@ pub struct NewMessage<'a> {
     pub at: DateTime<Utc>,
 }
 
-pub async fn insert(conn: &mut Conn, new: &NewMessage<'_>) -> Result<i64> {
+/// Returns the message's id and its attachments' ids.
+pub async fn insert(conn: &mut Conn, new: &NewMessage<'_>) -> Result<(i64, Vec<i64>)> {
     let id: i64 = sqlx::query(
         "INSERT INTO ticket_messages (ticket_id, author_id, internal, body, platform, \
          platform_message_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -34,10 +35,11 @@ pub async fn insert(conn: &mut Conn, new: &NewMessage<'_>) -> Result<i64> {
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
+    let mut files = Vec::with_capacity(new.attachments.len());
     for file in new.attachments {
-        sqlx::query(
+        let row = sqlx::query(
             "INSERT INTO attachments (message_id, file_name, content_type, size_bytes, platform, \
-             platform_ref, url) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             platform_ref, url) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(id)
         .bind(&file.file_name)
@@ -49,10 +51,33 @@ pub async fn insert(conn: &mut Conn, new: &NewMessage<'_>) -> Result<i64> {
         .bind(file.platform.as_str())
         .bind(&file.platform_ref)
         .bind(file.url.as_deref())
-        .execute(&mut *conn)
+        .fetch_one(&mut *conn)
         .await?;
+        files.push(row.try_get("id")?);
     }
-    Ok(id)
+    Ok((id, files))
+}
+
+/// One attachment's metadata, to send the file on.
+pub async fn attachment(conn: &mut Conn, id: i64) -> Result<Option<NewAttachment>> {
+    let Some(row) = sqlx::query(
+        "SELECT file_name, content_type, size_bytes, platform, platform_ref, url FROM attachments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let size: Option<i64> = row.try_get("size_bytes")?;
+    Ok(Some(NewAttachment {
+        file_name: row.try_get("file_name")?,
+        content_type: row.try_get("content_type")?,
+        size_bytes: size.and_then(|n| u64::try_from(n).ok()),
+        platform: parsed(&row, "platform")?,
+        platform_ref: row.try_get("platform_ref")?,
+        url: row.try_get("url")?,
+    }))
 }
 
 fn message(row: &AnyRow) -> Result<Message> {

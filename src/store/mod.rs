@@ -7,7 +7,9 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod conversations;
 pub mod messages;
+pub mod outbox;
 pub mod points;
 pub mod ratings;
 pub mod tickets;

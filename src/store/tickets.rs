@@ -9,7 +9,7 @@ use super::{Conn, Result, StoreError, millis, parsed, time, time_opt};
 use crate::assignment::Candidate;
 use crate::domain::ticket::TicketTimes;
 use crate::domain::{
-    CategoryId, Priority, Role, Status, TeamId, Ticket, TicketId, TicketReference, UserId,
+    CategoryId, Platform, Priority, Role, Status, TeamId, Ticket, TicketId, TicketReference, UserId,
 };
 use crate::permissions::Actor;
 
@@ -29,6 +29,9 @@ fn ticket(row: &AnyRow) -> Result<Ticket> {
         assignee: assignee.map(UserId),
         previous: previous.map(TicketId),
         resolution: row.try_get("resolution")?,
+        origin: row
+            .try_get::<Option<String>, _>("origin_platform")?
+            .and_then(|p| p.parse().ok()),
         times: TicketTimes {
             created: Some(time(row, "created_at")?),
             updated: Some(time(row, "updated_at")?),
@@ -47,7 +50,7 @@ macro_rules! select_tickets {
             "SELECT t.id, t.reference, t.subject, t.description, t.requester_id, t.category_id, \
              t.team_id, t.priority, t.status, t.assignee_id, t.previous_ticket_id, t.resolution, \
              t.created_at, t.updated_at, t.first_response_at, t.last_requester_message_at, \
-             t.last_agent_message_at, t.resolved_at, t.closed_at FROM tickets t ",
+             t.last_agent_message_at, t.resolved_at, t.closed_at, t.origin_platform FROM tickets t ",
             $tail
         )
     };
@@ -87,14 +90,15 @@ pub struct NewTicket<'a> {
     pub team: TeamId,
     pub priority: Priority,
     pub previous: Option<TicketId>,
+    pub origin: Option<Platform>,
     pub created_at: DateTime<Utc>,
 }
 
 pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     let id: i64 = sqlx::query(
         "INSERT INTO tickets (reference, subject, description, requester_id, category_id, team_id, \
-         priority, status, previous_ticket_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9) RETURNING id",
+         priority, status, previous_ticket_id, created_at, updated_at, origin_platform) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10) RETURNING id",
     )
     .bind(new.reference.to_string())
     .bind(new.subject)
@@ -105,6 +109,7 @@ pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     .bind(new.priority.as_str())
     .bind(new.previous.map(|t| t.0))
     .bind(millis(new.created_at))
+    .bind(new.origin.map(Platform::as_str))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;

@@ -183,3 +183,64 @@ pub async fn teams_of(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
     .map(|row| Ok(TeamId(row.try_get("team_id")?)))
     .collect()
 }
+
+/// A user's account on a platform and their private chat with the bot there.
+pub async fn identity_on(
+    conn: &mut Conn,
+    user: UserId,
+    platform: crate::domain::Platform,
+) -> Result<Option<(String, Option<String>)>> {
+    let row = sqlx::query(
+        "SELECT external_id, dm_chat FROM identities WHERE user_id = $1 AND platform = $2 \
+         ORDER BY created_at LIMIT 1",
+    )
+    .bind(user.0)
+    .bind(platform.as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|r| Ok((r.try_get("external_id")?, r.try_get("dm_chat")?)))
+        .transpose()
+}
+
+/// Remembers the private chat an identity writes from.
+pub async fn set_dm_chat(conn: &mut Conn, identity: &Identity, chat: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE identities SET dm_chat = $1 WHERE platform = $2 AND external_id = $3 \
+         AND (dm_chat IS NULL OR dm_chat <> $1)",
+    )
+    .bind(chat)
+    .bind(identity.platform.as_str())
+    .bind(&identity.external_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets the language; `chosen` marks a choice the user made, which the platform's
+/// locale no longer overrides.
+pub async fn set_language(
+    conn: &mut Conn,
+    user: UserId,
+    language: crate::domain::Language,
+    chosen: bool,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET language = $1, language_chosen = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(language.as_str())
+    .bind(i64::from(chosen))
+    .bind(millis(now))
+    .bind(user.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn language_chosen(conn: &mut Conn, user: UserId) -> Result<bool> {
+    let row = sqlx::query("SELECT language_chosen FROM users WHERE id = $1")
+        .bind(user.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(row.try_get::<i64, _>("language_chosen")? != 0)
+}

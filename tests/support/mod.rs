@@ -227,6 +227,7 @@ impl TestDesk {
             category: category.id,
             priority: None,
             previous: None,
+            origin: None,
         };
         let ticket = self
             .desk

@@ -1,0 +1,182 @@
+//! The chat port: what a chat platform adapter and the helpdesk say to each other.
+//!
+//! Platform-neutral types and no I/O. An adapter (Discord, Telegram, a test fake)
+//! turns what happens on its platform into [`Inbound`] events handed to an
+//! [`InboundSink`], and carries out the [`Outbound`] actions it is given through
+//! [`Outlet::deliver`]. Ids are the platforms' own, kept as text.
+
+mod inbound;
+mod outbound;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use inbound::{Author, Event, Inbound, IncomingFile, Interaction, Place};
+pub use outbound::{
+    Button, ButtonStyle, Card, CardField, Delivered, FileContent, Outbound, OutgoingFile,
+    Recipient, Tone,
+};
+
+/// A future an adapter returns; boxed so the traits stay object-safe.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The chat platforms guichet speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Discord,
+    Telegram,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 2] = [Platform::Discord, Platform::Telegram];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Discord => "discord",
+            Platform::Telegram => "telegram",
+        }
+    }
+}
+
+impl fmt::Display for Platform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPlatform(pub String);
+
+impl fmt::Display for UnknownPlatform {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown platform {:?}: expected discord or telegram",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownPlatform {}
+
+impl FromStr for Platform {
+    type Err = UnknownPlatform;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Platform::ALL
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownPlatform(s.to_owned()))
+    }
+}
+
+/// A ticket's staff thread: a private thread under a team's channel (Discord) or a
+/// forum topic in a team's supergroup (Telegram).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ThreadRef {
+    /// The team's staff space: a channel id or a supergroup's chat id.
+    pub space: String,
+    /// The thread's own id: a Discord thread channel id, a Telegram `message_thread_id`.
+    pub thread: String,
+}
+
+/// A message the platform knows, in a chat it knows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MessageRef {
+    pub chat: String,
+    pub message: String,
+}
+
+/// Why an action could not be delivered, and whether trying again may help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryError {
+    /// A 429, a 5xx, a network failure: try again, not before `after` when given.
+    Retry {
+        after: Option<Duration>,
+        reason: String,
+    },
+    /// The platform refused for good (unknown chat, bot blocked, bad request).
+    Permanent { reason: String },
+}
+
+impl fmt::Display for DeliveryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DeliveryError::Retry {
+                after: Some(d),
+                reason,
+            } => {
+                write!(f, "{reason} (retry after {} ms)", d.as_millis())
+            }
+            DeliveryError::Retry {
+                after: None,
+                reason,
+            } => write!(f, "{reason} (retryable)"),
+            DeliveryError::Permanent { reason } => write!(f, "{reason}"),
+        }
+    }
+}
+
+impl std::error::Error for DeliveryError {}
+
+/// What an adapter implements to carry out actions on its platform.
+pub trait Outlet: Send + Sync {
+    fn platform(&self) -> Platform;
+
+    /// Carries out one action. Returns what the platform created (a thread, a
+    /// message) so later actions can refer to it.
+    fn deliver<'a>(
+        &'a self,
+        action: &'a Outbound,
+    ) -> BoxFuture<'a, Result<Delivered, DeliveryError>>;
+
+    /// Downloads a file this platform holds, to hand it to another platform.
+    fn fetch_file<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
+        let reason = format!("{} cannot fetch file {reference}", self.platform());
+        Box::pin(async move { Err(DeliveryError::Permanent { reason }) })
+    }
+}
+
+/// Why the helpdesk could not take an event. The adapter leaves a retryable event
+/// unacknowledged so the platform (or the adapter) hands it over again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandleError {
+    pub retryable: bool,
+    pub reason: String,
+}
+
+impl fmt::Display for HandleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for HandleError {}
+
+/// What the helpdesk implements to receive events; adapters hold one.
+pub trait InboundSink: Send + Sync {
+    /// Handles one event durably: when this returns `Ok`, the event is stored and
+    /// everything it causes is queued. Handing the same event twice changes nothing.
+    fn handle(&self, event: Inbound) -> BoxFuture<'_, Result<(), HandleError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platforms_parse_and_print() {
+        for p in Platform::ALL {
+            assert_eq!(p.as_str().to_uppercase().parse::<Platform>().unwrap(), p);
+        }
+        assert!("slack".parse::<Platform>().is_err());
+    }
+}

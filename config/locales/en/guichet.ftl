@@ -1,0 +1,168 @@
+# guichet — English texts. Every key also exists in ../fr/guichet.ftl (a test
+# checks it). The { $variables } are filled in by the code.
+
+## Statuses and priorities
+
+status-open = Open
+status-in-progress = In progress
+status-waiting-on-user = Waiting for your answer
+status-resolved = Resolved
+status-closed = Closed
+priority-p0 = Critical
+priority-p1 = Urgent
+priority-p2 = Normal
+priority-p3 = Low
+priority-p0-help = immediate impact on the business
+priority-p1-help = several people blocked
+priority-p2-help = one person affected
+priority-p3-help = improvement request
+
+## Opening a ticket
+
+dialogue-describe = Describe your request in one message: its first line becomes the title.
+dialogue-ask-category = Thanks! What kind of request is it?
+dialogue-still-category = I added this message to your request. Choose its kind so I can send it to the right team:
+dialogue-ask-priority = How urgent is it?
+dialogue-still-priority = I added this message to your request. Tell me how urgent it is so I can send it:
+dialogue-which-ticket = You have several open tickets. Which one is this message for?
+button-new-ticket = ➕ New ticket
+subject-files-only = Attachment sent to support
+ticket-created =
+    ✅ Your ticket { $reference } is open.
+    Category: { $category } · Priority: { $priority }
+    { $team } is on it. Write to me here to add anything: I pass it on.
+ticket-reopened = 🔄 Your ticket { $reference } is reopened: the team gets your message.
+ticket-taken = 🙋 { $name } ({ $team }) is taking care of your ticket { $reference }.
+ticket-waiting = ⏳ The team is waiting for your answer on ticket { $reference }. Just reply here.
+ticket-resolved =
+    ✅ Your ticket { $reference } was resolved by { $name }.{ $note }
+    If the problem is still there, reply here: the ticket will be reopened.
+ticket-closed = 🔒 Your ticket { $reference } is closed.
+ticket-transferred = ➡️ Your ticket { $reference } was passed on to: { $team }.
+relay-from-agent =
+    💬 { $name } ({ $team }) · { $reference }
+    { $text }
+rating-prompt = How would you rate the resolution of ticket { $reference }?
+rating-comment-hint = Thanks! To add a comment: /rate { $reference } { $stars } your comment
+my-tickets-title = Your tickets:
+my-tickets-line = • { $reference } — { $status } — { $subject }
+my-tickets-none = You have no tickets. Write me your problem to open one.
+notify-assigned = 📌 New ticket for you: { $reference } · { $subject } ({ $priority })
+
+## The team's thread
+
+card-title = { $reference } · { $subject }
+card-status = Status
+card-priority = Priority
+card-category = Category
+card-team = Team
+card-requester = Requester
+card-assignee = Assignee
+card-unassigned = Nobody (team queue)
+card-resolution = Resolution
+button-claim = 🙋 Claim
+button-resolve = ✅ Resolve
+button-close = 🔒 Close
+thread-opening =
+    📝 { $name }:
+    { $text }
+thread-from-requester =
+    💬 { $name }:
+    { $text }
+thread-follows-up = ↩️ Follows up ticket { $reference }.
+thread-note = 🗒️ Internal note from { $name }: { $text }
+thread-claimed = 🙋 { $name } claims the ticket.
+thread-assigned = 👤 { $name } assigns the ticket to { $assignee }.
+thread-priority = ⚡ { $name } sets the priority to { $priority }.
+thread-status = 🔁 { $name } sets the status to “{ $status }”.
+thread-resolved = ✅ Resolved by { $name }.{ $note }
+thread-closed = 🔒 Closed by { $name }.
+thread-reopened = 🔄 { $name } replied: the ticket is reopened.
+thread-transferred = ➡️ { $name } transfers the ticket to: { $team }.
+thread-transferred-in =
+    ➡️ Ticket transferred by { $name }: { $subject }
+    { $description }
+
+## Confirmations
+
+answer-category = Category: { $category }
+answer-priority = Priority: { $priority }
+answer-new-ticket = All right, a new ticket.
+answer-added-to = Message added to ticket { $reference }.
+answer-rated = Thanks for your rating { $stars }!
+answer-claimed = You are taking care of { $reference }.
+answer-already-yours = This ticket is already yours.
+answer-assigned = Ticket assigned to { $name }.
+answer-priority-set = Priority: { $priority }.
+answer-status-set = Status: { $status }.
+answer-resolved = { $reference } is resolved; the requester is asked to rate it.
+answer-closed = { $reference } is closed.
+answer-transferred = Ticket transferred to: { $team }.
+answer-noted = Internal note saved (the requester does not see it).
+answer-cancelled = Cancelled.
+answer-language = All right, I will speak English with you.
+
+## Help
+
+help-employee =
+    Hello! Write me your problem: I open a ticket and put you in touch with the right team.
+    Commands:
+    /new — open a new ticket
+    /tickets — see your tickets and their status
+    /close [TCK-…] — close your ticket
+    /rate TCK-… 1-5 [comment] — rate a resolution
+    /language fr|en — change language
+    /cancel — drop the request in progress
+help-agent =
+    In a ticket's thread, your messages are passed on to the requester.
+    Start a message with { $note } (or use /note) for an internal note, never passed on.
+    /claim — take the ticket
+    /assign <user> — hand it to a colleague
+    /priority P0|P1|P2|P3
+    /status open|in_progress|waiting_on_user|resolved|closed
+    /resolve <resolution note>
+    /transfer <team> — for example finance, it, hr
+    In a private chat, add the reference: /claim TCK-20250214-002
+
+## Usage
+
+usage-rate = /rate TCK-YYYYMMDD-NNN 1-5 [comment]
+usage-assign = /assign <id, e-mail or platform:id>
+usage-transfer = /transfer <team>
+usage-note = /note <text>
+
+## Errors
+
+error-internal = Sorry, a technical problem keeps me from handling your request. Please try again in a moment.
+error-too-long = Your message is { $length } characters long; the limit is { $max }. Split it into several messages.
+error-empty = The message is empty.
+error-unknown-command = I don't know the command /{ $command }. Type /help for the list.
+error-usage = Usage: { $usage }
+error-unknown-button = This button is not recognised.
+error-stale-button = This button is no longer valid: the request was already handled.
+error-unknown-ticket = I can't find ticket { $reference }, or you don't have access to it.
+error-unknown-user = I can't find the user { $user }.
+error-unknown-team = I don't know the team “{ $team }”.
+error-unknown-category = I don't know the category “{ $category }”.
+error-forbidden-staff = Only the team in charge of this ticket can do that.
+error-forbidden-note = Internal notes are for the team only.
+error-forbidden-rate = Only the requester can rate this ticket.
+error-forbidden-close = You cannot close or reopen this ticket.
+error-admin-only = Only an administrator can do that.
+error-transition = A “{ $from }” ticket cannot become “{ $to }”.
+error-already-assigned = Someone else already has this ticket; use /assign to reassign it.
+error-not-team-staff = This person is not in the team of this ticket.
+error-not-resolved = A ticket is rated once it is resolved.
+error-identity-taken = The account { $identity } already belongs to someone else.
+error-email-taken = The address { $email } is already in use.
+error-invalid-priority = “{ $value }” is not a priority: P0, P1, P2 or P3.
+error-invalid-status = “{ $value }” is not a status: open, in_progress, waiting_on_user, resolved or closed.
+error-invalid-reference = “{ $value }” is not a ticket reference (TCK-YYYYMMDD-NNN).
+error-invalid-rating = “{ $value }” is not a rating: 1 to 5 stars.
+error-invalid-language = “{ $value }” is not an available language: fr or en.
+error-invalid-email = “{ $value }” is not a valid e-mail address.
+error-invalid-value = “{ $value }” is not a valid value.
+error-no-open-ticket = You have no open ticket.
+error-which-ticket = Which ticket? { $references }
+error-not-staff-here = You are not registered in this ticket's team: your message was not passed on. An administrator can add you (guichet team add-member).
+error-dm-only = This command works in a private chat with the bot.

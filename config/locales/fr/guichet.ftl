@@ -1,0 +1,168 @@
+# guichet — textes en français. Chaque clé existe aussi dans ../en/guichet.ftl
+# (un test le vérifie). Les { $variables } sont remplies par le code.
+
+## Statuts et priorités
+
+status-open = Ouvert
+status-in-progress = En cours de traitement
+status-waiting-on-user = En attente de votre réponse
+status-resolved = Résolu
+status-closed = Fermé
+priority-p0 = Critique
+priority-p1 = Urgent
+priority-p2 = Normal
+priority-p3 = Basse
+priority-p0-help = impact immédiat sur l'activité
+priority-p1-help = plusieurs personnes bloquées
+priority-p2-help = une personne gênée
+priority-p3-help = demande d'amélioration
+
+## Ouverture d'un ticket
+
+dialogue-describe = Décrivez votre demande en un message : la première ligne servira de titre.
+dialogue-ask-category = Merci ! De quel type de demande s'agit-il ?
+dialogue-still-category = J'ai ajouté ce message à votre demande. Choisissez son type pour que je l'envoie au bon service :
+dialogue-ask-priority = Quelle est l'urgence ?
+dialogue-still-priority = J'ai ajouté ce message à votre demande. Indiquez son urgence pour que je l'envoie :
+dialogue-which-ticket = Vous avez plusieurs tickets ouverts. Pour lequel est ce message ?
+button-new-ticket = ➕ Nouveau ticket
+subject-files-only = Pièce jointe envoyée au support
+ticket-created =
+    ✅ Votre ticket { $reference } est créé.
+    Catégorie : { $category } · Priorité : { $priority }
+    { $team } s'en occupe. Écrivez-moi ici pour compléter votre demande : je transmets.
+ticket-reopened = 🔄 Votre ticket { $reference } est rouvert : l'équipe reçoit votre message.
+ticket-taken = 🙋 { $name } ({ $team }) s'occupe de votre ticket { $reference }.
+ticket-waiting = ⏳ L'équipe attend votre réponse sur le ticket { $reference }. Répondez simplement ici.
+ticket-resolved =
+    ✅ Votre ticket { $reference } est résolu par { $name }.{ $note }
+    Si le problème persiste, répondez ici : le ticket sera rouvert.
+ticket-closed = 🔒 Votre ticket { $reference } est fermé.
+ticket-transferred = ➡️ Votre ticket { $reference } est transmis à : { $team }.
+relay-from-agent =
+    💬 { $name } ({ $team }) · { $reference }
+    { $text }
+rating-prompt = Comment évaluez-vous la résolution du ticket { $reference } ?
+rating-comment-hint = Merci ! Pour ajouter un commentaire : /noter { $reference } { $stars } votre commentaire
+my-tickets-title = Vos tickets :
+my-tickets-line = • { $reference } — { $status } — { $subject }
+my-tickets-none = Vous n'avez aucun ticket. Écrivez-moi votre problème pour en ouvrir un.
+notify-assigned = 📌 Nouveau ticket pour vous : { $reference } · { $subject } ({ $priority })
+
+## Fil de l'équipe
+
+card-title = { $reference } · { $subject }
+card-status = Statut
+card-priority = Priorité
+card-category = Catégorie
+card-team = Service
+card-requester = Demandeur
+card-assignee = Responsable
+card-unassigned = Personne (file de l'équipe)
+card-resolution = Résolution
+button-claim = 🙋 Prendre en charge
+button-resolve = ✅ Résoudre
+button-close = 🔒 Fermer
+thread-opening =
+    📝 { $name } :
+    { $text }
+thread-from-requester =
+    💬 { $name } :
+    { $text }
+thread-follows-up = ↩️ Suite du ticket { $reference }.
+thread-note = 🗒️ Note interne de { $name } : { $text }
+thread-claimed = 🙋 { $name } prend le ticket en charge.
+thread-assigned = 👤 { $name } confie le ticket à { $assignee }.
+thread-priority = ⚡ { $name } passe la priorité à { $priority }.
+thread-status = 🔁 { $name } passe le statut à « { $status } ».
+thread-resolved = ✅ Résolu par { $name }.{ $note }
+thread-closed = 🔒 Fermé par { $name }.
+thread-reopened = 🔄 { $name } a répondu : le ticket est rouvert.
+thread-transferred = ➡️ { $name } transfère le ticket à : { $team }.
+thread-transferred-in =
+    ➡️ Ticket transféré par { $name } : { $subject }
+    { $description }
+
+## Confirmations
+
+answer-category = Catégorie : { $category }
+answer-priority = Priorité : { $priority }
+answer-new-ticket = D'accord, un nouveau ticket.
+answer-added-to = Message ajouté au ticket { $reference }.
+answer-rated = Merci pour votre note { $stars } !
+answer-claimed = Vous prenez en charge { $reference }.
+answer-already-yours = Ce ticket est déjà le vôtre.
+answer-assigned = Ticket confié à { $name }.
+answer-priority-set = Priorité : { $priority }.
+answer-status-set = Statut : { $status }.
+answer-resolved = { $reference } est résolu ; le demandeur est invité à le noter.
+answer-closed = { $reference } est fermé.
+answer-transferred = Ticket transféré à : { $team }.
+answer-noted = Note interne enregistrée (le demandeur ne la voit pas).
+answer-cancelled = C'est annulé.
+answer-language = D'accord, je vous parlerai en français.
+
+## Aide
+
+help-employee =
+    Bonjour ! Écrivez-moi votre problème : j'ouvre un ticket et je vous mets en relation avec le bon service.
+    Commandes :
+    /nouveau — ouvrir un nouveau ticket
+    /mestickets — voir vos tickets et leur statut
+    /fermer [TCK-…] — fermer votre ticket
+    /noter TCK-… 1-5 [commentaire] — noter une résolution
+    /langue fr|en — changer de langue
+    /annuler — abandonner la demande en cours
+help-agent =
+    Dans le fil d'un ticket, vos messages sont transmis au demandeur.
+    Commencez un message par { $note } (ou utilisez /note) pour une note interne, jamais transmise.
+    /prendre — prendre le ticket
+    /assigner <utilisateur> — le confier à un collègue
+    /priorite P0|P1|P2|P3
+    /statut open|in_progress|waiting_on_user|resolved|closed
+    /resoudre <note de résolution>
+    /transferer <service> — par exemple finance, it, hr
+    En message privé, ajoutez la référence : /prendre TCK-20250214-002
+
+## Usages
+
+usage-rate = /noter TCK-AAAAMMJJ-NNN 1-5 [commentaire]
+usage-assign = /assigner <id, e-mail ou plateforme:id>
+usage-transfer = /transferer <service>
+usage-note = /note <texte>
+
+## Erreurs
+
+error-internal = Désolé, un problème technique m'empêche de traiter votre demande. Réessayez dans un instant.
+error-too-long = Votre message fait { $length } caractères ; la limite est de { $max }. Découpez-le en plusieurs messages.
+error-empty = Le message est vide.
+error-unknown-command = Je ne connais pas la commande /{ $command }. Tapez /aide pour la liste.
+error-usage = Utilisation : { $usage }
+error-unknown-button = Ce bouton n'est pas reconnu.
+error-stale-button = Ce bouton n'est plus valable : la demande a déjà été traitée.
+error-unknown-ticket = Je ne trouve pas le ticket { $reference }, ou vous n'y avez pas accès.
+error-unknown-user = Je ne trouve pas l'utilisateur { $user }.
+error-unknown-team = Je ne connais pas le service « { $team } ».
+error-unknown-category = Je ne connais pas la catégorie « { $category } ».
+error-forbidden-staff = Seule l'équipe en charge de ce ticket peut faire cela.
+error-forbidden-note = Les notes internes sont réservées à l'équipe.
+error-forbidden-rate = Seul le demandeur peut noter ce ticket.
+error-forbidden-close = Vous ne pouvez pas fermer ou rouvrir ce ticket.
+error-admin-only = Seul un administrateur peut faire cela.
+error-transition = Un ticket « { $from } » ne peut pas passer à « { $to } ».
+error-already-assigned = Ce ticket est déjà pris en charge par quelqu'un d'autre ; utilisez /assigner pour le réattribuer.
+error-not-team-staff = Cette personne ne fait pas partie de l'équipe de ce ticket.
+error-not-resolved = Un ticket se note une fois résolu.
+error-identity-taken = Le compte { $identity } appartient déjà à quelqu'un d'autre.
+error-email-taken = L'adresse { $email } est déjà utilisée.
+error-invalid-priority = « { $value } » n'est pas une priorité : P0, P1, P2 ou P3.
+error-invalid-status = « { $value } » n'est pas un statut : open, in_progress, waiting_on_user, resolved ou closed.
+error-invalid-reference = « { $value } » n'est pas une référence de ticket (TCK-AAAAMMJJ-NNN).
+error-invalid-rating = « { $value } » n'est pas une note : de 1 à 5 étoiles.
+error-invalid-language = « { $value } » n'est pas une langue disponible : fr ou en.
+error-invalid-email = « { $value } » n'est pas une adresse e-mail valide.
+error-invalid-value = « { $value } » n'est pas une valeur valide.
+error-no-open-ticket = Vous n'avez aucun ticket ouvert.
+error-which-ticket = Précisez le ticket : { $references }
+error-not-staff-here = Vous n'êtes pas enregistré dans l'équipe de ce ticket : votre message n'a pas été transmis. Un administrateur peut vous ajouter (guichet team add-member).
+error-dm-only = Cette commande s'utilise en message privé avec le bot.

@@ -1,0 +1,234 @@
+//! Buttons: what their payloads say, and what pressing them does.
+
+use guichet_chat::{Interaction, Place};
+
+use super::intake::{self, Dialogue};
+use super::{Engine, Refusal, Result, Who, staff};
+use crate::domain::{CategoryId, Priority, Stars, TicketId};
+use crate::i18n::arg;
+use crate::store::audit::Origin;
+use crate::store::{self, Conn};
+
+/// A button's payload: short (Telegram allows 64 bytes) and self-describing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Payload {
+    /// A new request's category.
+    Category(i64),
+    /// A new request's priority.
+    NewPriority(Priority),
+    /// Which open ticket a message is for; `None`: a new ticket.
+    Pick(Option<i64>),
+    /// Stars for a resolved ticket.
+    Rate(i64, u8),
+    Claim(i64),
+    Resolve(i64),
+    Close(i64),
+    SetPriority(i64, Priority),
+}
+
+impl Payload {
+    pub fn encode(self) -> String {
+        match self {
+            Payload::Category(id) => format!("cat:{id}"),
+            Payload::NewPriority(p) => format!("newprio:{p}"),
+            Payload::Pick(Some(id)) => format!("pick:{id}"),
+            Payload::Pick(None) => "pick:new".into(),
+            Payload::Rate(ticket, stars) => format!("rate:{ticket}:{stars}"),
+            Payload::Claim(t) => format!("claim:{t}"),
+            Payload::Resolve(t) => format!("resolve:{t}"),
+            Payload::Close(t) => format!("close:{t}"),
+            Payload::SetPriority(t, p) => format!("prio:{t}:{p}"),
+        }
+    }
+
+    pub fn decode(payload: &str) -> Option<Payload> {
+        let mut parts = payload.split(':');
+        let kind = parts.next()?;
+        let id = |s: Option<&str>| s.and_then(|s| s.parse::<i64>().ok());
+        let decoded = match kind {
+            "cat" => Payload::Category(id(parts.next())?),
+            "newprio" => Payload::NewPriority(parts.next()?.parse().ok()?),
+            "pick" => match parts.next()? {
+                "new" => Payload::Pick(None),
+                other => Payload::Pick(Some(other.parse().ok()?)),
+            },
+            "rate" => Payload::Rate(id(parts.next())?, parts.next()?.parse().ok()?),
+            "claim" => Payload::Claim(id(parts.next())?),
+            "resolve" => Payload::Resolve(id(parts.next())?),
+            "close" => Payload::Close(id(parts.next())?),
+            "prio" => Payload::SetPriority(id(parts.next())?, parts.next()?.parse().ok()?),
+            _ => return None,
+        };
+        parts.next().is_none().then_some(decoded)
+    }
+}
+
+pub(super) async fn pressed(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    _place: &Place,
+    payload: &str,
+    interaction: Option<&Interaction>,
+) -> Result<()> {
+    let payload = Payload::decode(payload).ok_or_else(|| Refusal::new("error-unknown-button"))?;
+    let language = who.language();
+    let done = match payload {
+        Payload::Category(category) => {
+            let Some(Dialogue::Category { draft }) = intake::dialogue(conn, who).await? else {
+                return Err(Refusal::new("error-stale-button").into());
+            };
+            let found = store::catalog::category(conn, CategoryId(category)).await?;
+            let category = found.ok_or_else(|| Refusal::new("error-stale-button"))?;
+            intake::set_dialogue(
+                engine,
+                conn,
+                who,
+                Some(&Dialogue::Priority {
+                    draft,
+                    category: category.id.0,
+                }),
+            )
+            .await?;
+            intake::ask_priority(engine, conn, who, "dialogue-ask-priority").await?;
+            engine.t(
+                language,
+                "answer-category",
+                &[arg("category", category.name.get(language).to_owned())],
+            )
+        }
+        Payload::NewPriority(priority) => {
+            let Some(Dialogue::Priority { draft, category }) = intake::dialogue(conn, who).await?
+            else {
+                return Err(Refusal::new("error-stale-button").into());
+            };
+            intake::create_ticket(
+                engine,
+                conn,
+                who,
+                draft,
+                CategoryId(category),
+                Some(priority),
+            )
+            .await?;
+            engine.t(
+                language,
+                "answer-priority",
+                &[arg("priority", engine.priority_label(language, priority))],
+            )
+        }
+        Payload::Pick(choice) => {
+            let Some(Dialogue::TicketChoice { pending }) = intake::dialogue(conn, who).await?
+            else {
+                return Err(Refusal::new("error-stale-button").into());
+            };
+            intake::set_dialogue(engine, conn, who, None).await?;
+            match choice {
+                None => {
+                    intake::start_request(engine, conn, who, pending).await?;
+                    engine.t(language, "answer-new-ticket", &[])
+                }
+                Some(id) => {
+                    let open = intake::candidates(engine, conn, who).await?;
+                    let ticket = open
+                        .into_iter()
+                        .find(|t| t.id.0 == id)
+                        .ok_or_else(|| Refusal::new("error-stale-button"))?;
+                    intake::relay(engine, conn, who, &ticket, pending).await?;
+                    engine.t(
+                        language,
+                        "answer-added-to",
+                        &[arg("reference", ticket.reference.to_string())],
+                    )
+                }
+            }
+        }
+        Payload::Rate(ticket, stars) => {
+            let stars = Stars::new(i64::from(stars)).map_err(|e| super::labels::invalid(&e))?;
+            let rating = engine
+                .desk()
+                .rate(
+                    conn,
+                    &who.actor,
+                    TicketId(ticket),
+                    stars,
+                    None,
+                    Origin::Chat,
+                )
+                .await?;
+            let reference = store::tickets::get(conn, rating.ticket)
+                .await?
+                .map(|t| t.reference.to_string())
+                .unwrap_or_default();
+            let hint = engine.t(
+                language,
+                "rating-comment-hint",
+                &[
+                    arg("reference", reference),
+                    arg("stars", i64::from(stars.get())),
+                ],
+            );
+            engine
+                .tell(
+                    conn,
+                    who.user.id,
+                    Some(who.platform),
+                    hint,
+                    Vec::new(),
+                    Some(rating.ticket),
+                )
+                .await?;
+            engine.t(
+                language,
+                "answer-rated",
+                &[arg("stars", "★".repeat(stars.get().into()))],
+            )
+        }
+        Payload::Claim(ticket) => staff::claim(engine, conn, who, TicketId(ticket)).await?,
+        Payload::Resolve(ticket) => staff::resolve(engine, conn, who, TicketId(ticket), "").await?,
+        Payload::Close(ticket) => staff::close(engine, conn, who, TicketId(ticket)).await?,
+        Payload::SetPriority(ticket, priority) => {
+            staff::set_priority(engine, conn, who, TicketId(ticket), priority).await?
+        }
+    };
+    engine.answer(conn, who.platform, interaction, done).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payloads_round_trip_and_fit_telegram() {
+        for payload in [
+            Payload::Category(12),
+            Payload::NewPriority(Priority::P0),
+            Payload::Pick(Some(9_007_199_254_740_993)),
+            Payload::Pick(None),
+            Payload::Rate(42, 4),
+            Payload::Claim(42),
+            Payload::Resolve(42),
+            Payload::Close(42),
+            Payload::SetPriority(i64::MAX, Priority::P3),
+        ] {
+            let encoded = payload.encode();
+            assert!(encoded.len() <= 64, "{encoded}");
+            assert_eq!(Payload::decode(&encoded), Some(payload), "{encoded}");
+        }
+    }
+
+    #[test]
+    fn foreign_payloads_are_refused() {
+        for bad in [
+            "",
+            "cat",
+            "cat:x",
+            "rate:1",
+            "claim:1:2",
+            "drop:1",
+            "prio:1:P9",
+        ] {
+            assert_eq!(Payload::decode(bad), None, "{bad}");
+        }
+    }
+}

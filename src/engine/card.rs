@@ -1,0 +1,168 @@
+//! The ticket card at the top of a staff thread, drawn from the ticket as it is now.
+
+use guichet_chat::{Button, ButtonStyle, Card, CardField, Tone};
+
+use super::buttons::Payload;
+use super::labels::{priority_label, status_label};
+use crate::domain::{Language, Priority, Status, Ticket, TicketId};
+use crate::i18n::{Texts, arg};
+use crate::store::{self, Conn, StoreError};
+use crate::text::clip;
+
+/// Longest thread title: Discord stops at 100 characters, Telegram topics at 128.
+pub const TITLE_MAX_CHARS: usize = 100;
+
+/// `TCK-20250214-002 · Mon écran ne s'allume plus`.
+pub fn title(ticket: &Ticket) -> String {
+    clip(
+        &format!("{} · {}", ticket.reference, ticket.subject),
+        TITLE_MAX_CHARS,
+    )
+}
+
+/// The thread title and the card of a ticket, or `None` if the ticket is gone.
+pub async fn render(
+    conn: &mut Conn,
+    texts: &Texts,
+    language: Language,
+    id: TicketId,
+) -> Result<Option<(String, Card)>, StoreError> {
+    let Some(ticket) = store::tickets::get(conn, id).await? else {
+        return Ok(None);
+    };
+    let name = |user: Option<crate::domain::User>| user.map(|u| u.display_name);
+    let requester = name(store::users::get(conn, ticket.requester).await?).unwrap_or_default();
+    let assignee = match ticket.assignee {
+        Some(a) => name(store::users::get(conn, a).await?),
+        None => None,
+    };
+    let category = store::catalog::category(conn, ticket.category).await?;
+    let team = store::catalog::team(conn, ticket.team).await?;
+    let field = |key: &str, value: String| CardField {
+        name: texts.t(language, key, &[]),
+        value,
+    };
+    let mut fields = vec![
+        field("card-status", status_label(texts, language, ticket.status)),
+        field(
+            "card-priority",
+            priority_label(texts, language, ticket.priority),
+        ),
+        field(
+            "card-category",
+            category
+                .map(|c| c.name.get(language).to_owned())
+                .unwrap_or_default(),
+        ),
+        field(
+            "card-team",
+            team.map(|t| t.name.get(language).to_owned())
+                .unwrap_or_default(),
+        ),
+        field("card-requester", requester),
+        field(
+            "card-assignee",
+            assignee.unwrap_or_else(|| texts.t(language, "card-unassigned", &[])),
+        ),
+    ];
+    if let Some(resolution) = &ticket.resolution {
+        fields.push(field("card-resolution", resolution.clone()));
+    }
+    let mut buttons = Vec::new();
+    if ticket.status.is_active() {
+        let mut row = Vec::new();
+        if ticket.assignee.is_none() {
+            row.push(button(
+                texts,
+                language,
+                "button-claim",
+                Payload::Claim(id.0),
+                ButtonStyle::Primary,
+            ));
+        }
+        row.push(button(
+            texts,
+            language,
+            "button-resolve",
+            Payload::Resolve(id.0),
+            ButtonStyle::Success,
+        ));
+        row.push(button(
+            texts,
+            language,
+            "button-close",
+            Payload::Close(id.0),
+            ButtonStyle::Secondary,
+        ));
+        buttons.push(row);
+        buttons.push(
+            Priority::ALL
+                .into_iter()
+                .filter(|p| *p != ticket.priority)
+                .map(|p| Button {
+                    label: p.to_string(),
+                    payload: Payload::SetPriority(id.0, p).encode(),
+                    style: ButtonStyle::Secondary,
+                })
+                .collect(),
+        );
+    } else if ticket.status == Status::Resolved {
+        buttons.push(vec![button(
+            texts,
+            language,
+            "button-close",
+            Payload::Close(id.0),
+            ButtonStyle::Secondary,
+        )]);
+    }
+    let tone = match ticket.status {
+        Status::Open if ticket.priority <= Priority::P1 => Tone::Alert,
+        Status::Open => Tone::Neutral,
+        Status::InProgress => Tone::Active,
+        Status::WaitingOnUser => Tone::Waiting,
+        Status::Resolved | Status::Closed => Tone::Done,
+    };
+    let description = if ticket.description.is_empty() {
+        ticket.subject.clone()
+    } else {
+        clip_long(&ticket.description, 1500)
+    };
+    let card = Card {
+        title: texts.t(
+            language,
+            "card-title",
+            &[
+                arg("reference", ticket.reference.to_string()),
+                arg("subject", ticket.subject.clone()),
+            ],
+        ),
+        description,
+        fields,
+        buttons,
+        tone,
+    };
+    Ok(Some((title(&ticket), card)))
+}
+
+fn button(
+    texts: &Texts,
+    language: Language,
+    key: &str,
+    payload: Payload,
+    style: ButtonStyle,
+) -> Button {
+    Button {
+        label: texts.t(language, key, &[]),
+        payload: payload.encode(),
+        style,
+    }
+}
+
+/// Keeps whole lines up to `max` characters.
+fn clip_long(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{}…", cut.trim_end())
+}

@@ -1,0 +1,644 @@
+//! An employee's private chat with the bot: new requests (with the questions the
+//! bot asks when it cannot guess the category), and messages relayed to their
+//! tickets, which may reopen a resolved one.
+
+use chrono::TimeDelta;
+use guichet_chat::{Button, ButtonStyle, IncomingFile};
+use serde::{Deserialize, Serialize};
+
+use super::{Engine, Refusal, Result, Who, buttons};
+use crate::desk::TicketDraft;
+use crate::domain::ticket::split_subject;
+use crate::domain::{
+    CategoryId, NewAttachment, Platform, Priority, Status, Ticket, TicketId, Visibility,
+};
+use crate::i18n::arg;
+use crate::store::audit::Origin;
+use crate::store::tickets::{TicketFilter, Viewer};
+use crate::store::{self, Conn};
+
+/// What the bot waits for from a user, kept in the database between messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "waiting_for", rename_all = "snake_case")]
+pub(super) enum Dialogue {
+    /// After `/new` alone: the next message describes the problem.
+    Description,
+    /// A new request whose category could not be guessed.
+    Category { draft: Draft },
+    /// The category is chosen; now the priority.
+    Priority { draft: Draft, category: i64 },
+    /// A message that could belong to several open tickets.
+    TicketChoice { pending: Draft },
+}
+
+/// A message kept while the bot asks something.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) struct Draft {
+    pub text: String,
+    pub files: Vec<IncomingFile>,
+    pub chat: String,
+    pub message_id: String,
+    /// The closed ticket a new one follows up.
+    pub previous: Option<i64>,
+}
+
+impl Draft {
+    fn append(&mut self, text: &str, files: &[IncomingFile]) {
+        if !text.trim().is_empty() {
+            if !self.text.is_empty() {
+                self.text.push('\n');
+            }
+            self.text.push_str(text.trim());
+        }
+        self.files.extend_from_slice(files);
+    }
+}
+
+pub(super) async fn dialogue(conn: &mut Conn, who: &Who) -> Result<Option<Dialogue>> {
+    let Some(json) = store::conversations::dialogue(conn, who.user.id).await? else {
+        return Ok(None);
+    };
+    // A state written by an older version is dropped rather than trusted.
+    Ok(serde_json::from_str(&json)
+        .inspect_err(
+            |e| tracing::warn!(user = %who.user.id, "dropping an unreadable dialogue state: {e}"),
+        )
+        .ok())
+}
+
+pub(super) async fn set_dialogue(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    state: Option<&Dialogue>,
+) -> Result<()> {
+    let json = state.map(|s| serde_json::to_string(s).unwrap_or_default());
+    store::conversations::set_dialogue(conn, who.user.id, json.as_deref(), engine.desk().now())
+        .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn direct_message(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    chat: &str,
+    message_id: &str,
+    text: &str,
+    files: &[IncomingFile],
+    reply_to: Option<&str>,
+) -> Result<()> {
+    if text.trim().is_empty() && files.is_empty() {
+        return Ok(());
+    }
+    let message = Draft {
+        text: text.trim().to_owned(),
+        files: files.to_vec(),
+        chat: chat.to_owned(),
+        message_id: message_id.to_owned(),
+        previous: None,
+    };
+    match dialogue(conn, who).await? {
+        Some(Dialogue::Description) => return start_request(engine, conn, who, message).await,
+        Some(Dialogue::Category { mut draft }) => {
+            draft.append(text, files);
+            set_dialogue(engine, conn, who, Some(&Dialogue::Category { draft })).await?;
+            return ask_category(engine, conn, who, "dialogue-still-category").await;
+        }
+        Some(Dialogue::Priority {
+            mut draft,
+            category,
+        }) => {
+            draft.append(text, files);
+            set_dialogue(
+                engine,
+                conn,
+                who,
+                Some(&Dialogue::Priority { draft, category }),
+            )
+            .await?;
+            return ask_priority(engine, conn, who, "dialogue-still-priority").await;
+        }
+        Some(Dialogue::TicketChoice { mut pending }) => {
+            pending.append(text, files);
+            let open = candidates(engine, conn, who).await?;
+            set_dialogue(engine, conn, who, Some(&Dialogue::TicketChoice { pending })).await?;
+            return ask_ticket(engine, conn, who, &open).await;
+        }
+        None => {}
+    }
+
+    // A reply to a message about a ticket goes to that ticket.
+    if let Some(replied) = reply_to {
+        if let Some(id) =
+            store::conversations::ticket_of_dm(conn, who.platform, chat, replied).await?
+            && let Some(ticket) = store::tickets::get(conn, id).await?
+            && ticket.requester == who.user.id
+        {
+            if still_open(engine, &ticket) {
+                return relay(engine, conn, who, &ticket, message).await;
+            }
+            let follow_up = Draft {
+                previous: Some(ticket.id.0),
+                ..message
+            };
+            return start_request(engine, conn, who, follow_up).await;
+        }
+    }
+    let open = candidates(engine, conn, who).await?;
+    match open.as_slice() {
+        [] => {
+            let previous = latest_resolved(engine, conn, who).await?;
+            start_request(
+                engine,
+                conn,
+                who,
+                Draft {
+                    previous,
+                    ..message
+                },
+            )
+            .await
+        }
+        [only] => relay(engine, conn, who, only, message).await,
+        several => {
+            set_dialogue(
+                engine,
+                conn,
+                who,
+                Some(&Dialogue::TicketChoice { pending: message }),
+            )
+            .await?;
+            ask_ticket(engine, conn, who, several).await
+        }
+    }
+}
+
+/// Whether a requester's message still belongs to the ticket: active, or resolved
+/// recently enough to reopen.
+fn still_open(engine: &Engine, ticket: &Ticket) -> bool {
+    match ticket.status {
+        s if s.is_active() => true,
+        Status::Resolved => {
+            let window = TimeDelta::from_std(engine.config().tickets.reopen_within.0)
+                .unwrap_or(TimeDelta::MAX);
+            ticket
+                .times
+                .resolved
+                .is_some_and(|at| engine.desk().now() - at <= window)
+        }
+        _ => false,
+    }
+}
+
+/// The requester's tickets a message may be for, newest first.
+pub(super) async fn candidates(engine: &Engine, conn: &mut Conn, who: &Who) -> Result<Vec<Ticket>> {
+    let filter = TicketFilter {
+        requester: Some(who.user.id),
+        limit: 25,
+        ..Default::default()
+    };
+    let mine = store::tickets::list(conn, &filter, Viewer::User(&who.actor)).await?;
+    Ok(mine.into_iter().filter(|t| still_open(engine, t)).collect())
+}
+
+/// The requester's last ticket when it was resolved too long ago to reopen: a new
+/// request links it.
+async fn latest_resolved(engine: &Engine, conn: &mut Conn, who: &Who) -> Result<Option<i64>> {
+    let filter = TicketFilter {
+        requester: Some(who.user.id),
+        limit: 1,
+        ..Default::default()
+    };
+    let last = store::tickets::list(conn, &filter, Viewer::User(&who.actor)).await?;
+    Ok(last
+        .first()
+        .filter(|t| t.status == Status::Resolved && !still_open(engine, t))
+        .map(|t| t.id.0))
+}
+
+/// A new request: guessed category → ticket at once; otherwise the bot asks.
+pub(super) async fn start_request(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    draft: Draft,
+) -> Result<()> {
+    match guess_category(engine, conn, &draft.text).await? {
+        Some(category) => {
+            let priority = guess_priority(engine, &draft.text);
+            create_ticket(engine, conn, who, draft, category, priority).await
+        }
+        None => {
+            set_dialogue(engine, conn, who, Some(&Dialogue::Category { draft })).await?;
+            ask_category(engine, conn, who, "dialogue-ask-category").await
+        }
+    }
+}
+
+async fn ask_category(engine: &Engine, conn: &mut Conn, who: &Who, key: &str) -> Result<()> {
+    let language = who.language();
+    let categories = store::catalog::categories(conn).await?;
+    let buttons: Vec<Button> = categories
+        .iter()
+        .map(|c| Button {
+            label: c.name.get(language).to_owned(),
+            payload: buttons::Payload::Category(c.id.0).encode(),
+            style: ButtonStyle::Secondary,
+        })
+        .collect();
+    let rows = buttons.chunks(2).map(<[Button]>::to_vec).collect();
+    let text = engine.t(language, key, &[]);
+    engine
+        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
+        .await
+}
+
+pub(super) async fn ask_priority(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    key: &str,
+) -> Result<()> {
+    let language = who.language();
+    let rows = Priority::ALL
+        .into_iter()
+        .map(|p| {
+            let help_key = match p {
+                Priority::P0 => "priority-p0-help",
+                Priority::P1 => "priority-p1-help",
+                Priority::P2 => "priority-p2-help",
+                Priority::P3 => "priority-p3-help",
+            };
+            vec![Button {
+                label: format!(
+                    "{} — {}",
+                    engine.priority_label(language, p),
+                    engine.t(language, help_key, &[])
+                ),
+                payload: buttons::Payload::NewPriority(p).encode(),
+                style: if p <= Priority::P1 {
+                    ButtonStyle::Danger
+                } else {
+                    ButtonStyle::Secondary
+                },
+            }]
+        })
+        .collect();
+    let text = engine.t(language, key, &[]);
+    engine
+        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
+        .await
+}
+
+async fn ask_ticket(engine: &Engine, conn: &mut Conn, who: &Who, open: &[Ticket]) -> Result<()> {
+    let language = who.language();
+    let mut rows: Vec<Vec<Button>> = open
+        .iter()
+        .take(8)
+        .map(|t| {
+            vec![Button {
+                label: crate::text::clip(&format!("{} · {}", t.reference, t.subject), 60),
+                payload: buttons::Payload::Pick(Some(t.id.0)).encode(),
+                style: ButtonStyle::Primary,
+            }]
+        })
+        .collect();
+    rows.push(vec![Button {
+        label: engine.t(language, "button-new-ticket", &[]),
+        payload: buttons::Payload::Pick(None).encode(),
+        style: ButtonStyle::Secondary,
+    }]);
+    let text = engine.t(language, "dialogue-which-ticket", &[]);
+    engine
+        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
+        .await
+}
+
+/// Files as the desk stores them.
+pub(super) fn attachments(platform: Platform, files: &[IncomingFile]) -> Vec<NewAttachment> {
+    files
+        .iter()
+        .map(|f| NewAttachment {
+            file_name: f.name.clone(),
+            content_type: f.content_type.clone(),
+            size_bytes: f.size,
+            platform,
+            platform_ref: f.reference.clone(),
+            url: f.url.clone(),
+        })
+        .collect()
+}
+
+/// Files the ticket itself, then says so everywhere it should be said.
+pub(super) async fn create_ticket(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    draft: Draft,
+    category: CategoryId,
+    priority: Option<Priority>,
+) -> Result<()> {
+    let language = who.language();
+    let (mut subject, description) = split_subject(&draft.text);
+    if subject.is_empty() {
+        subject = engine.t(language, "subject-files-only", &[]);
+    }
+    let ticket_draft = TicketDraft {
+        subject,
+        description,
+        category,
+        priority,
+        previous: draft.previous.map(TicketId),
+        origin: Some(who.platform),
+    };
+    let desk = engine.desk();
+    let ticket = desk
+        .open_ticket(conn, &who.actor, &ticket_draft, Origin::Chat)
+        .await?;
+    let files = attachments(who.platform, &draft.files);
+    let body = if draft.text.is_empty() {
+        ticket.subject.clone()
+    } else {
+        draft.text.clone()
+    };
+    let posted = desk
+        .add_message(
+            conn,
+            &who.actor,
+            ticket.id,
+            &body,
+            Visibility::Public,
+            Some((who.platform, &draft.message_id)),
+            &files,
+            Origin::Chat,
+        )
+        .await?;
+    store::conversations::link_dm(
+        conn,
+        who.platform,
+        &draft.chat,
+        &draft.message_id,
+        ticket.id,
+    )
+    .await?;
+    set_dialogue(engine, conn, who, None).await?;
+
+    engine.open_thread(conn, &ticket).await?;
+    let staff = engine.staff_language();
+    let opening = engine.t(
+        staff,
+        "thread-opening",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("text", body),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket.id, opening, posted.files)
+        .await?;
+    if let Some(previous) = draft.previous
+        && let Some(old) = store::tickets::get(conn, TicketId(previous)).await?
+    {
+        let text = engine.t(
+            staff,
+            "thread-follows-up",
+            &[arg("reference", old.reference.to_string())],
+        );
+        engine
+            .post_in_thread(conn, ticket.id, text, Vec::new())
+            .await?;
+    }
+    if let Some(assignee) = ticket.assignee {
+        notify_assignee(engine, conn, &ticket, assignee).await?;
+    }
+    let category = store::catalog::category(conn, ticket.category).await?;
+    let team = store::catalog::team(conn, ticket.team).await?;
+    let text = engine.t(
+        language,
+        "ticket-created",
+        &[
+            arg("reference", ticket.reference.to_string()),
+            arg(
+                "category",
+                category
+                    .map(|c| c.name.get(language).to_owned())
+                    .unwrap_or_default(),
+            ),
+            arg(
+                "team",
+                team.map(|t| t.name.get(language).to_owned())
+                    .unwrap_or_default(),
+            ),
+            arg("priority", engine.priority_label(language, ticket.priority)),
+        ],
+    );
+    engine
+        .tell(
+            conn,
+            who.user.id,
+            Some(who.platform),
+            text,
+            Vec::new(),
+            Some(ticket.id),
+        )
+        .await
+}
+
+/// Tells an agent a ticket is now theirs, on their staff platform when they have one.
+pub(super) async fn notify_assignee(
+    engine: &Engine,
+    conn: &mut Conn,
+    ticket: &Ticket,
+    assignee: crate::domain::UserId,
+) -> Result<()> {
+    let language = engine.language_of(conn, assignee).await?;
+    let staff_platform = store::catalog::team(conn, ticket.team)
+        .await?
+        .and_then(|t| t.staff_space)
+        .map(|(p, _)| p);
+    let text = engine.t(
+        language,
+        "notify-assigned",
+        &[
+            arg("reference", ticket.reference.to_string()),
+            arg("subject", ticket.subject.clone()),
+            arg("priority", engine.priority_label(language, ticket.priority)),
+        ],
+    );
+    engine
+        .notify(conn, assignee, staff_platform, text, Some(ticket.id))
+        .await
+}
+
+/// A requester's message on an existing ticket: stored, relayed to the thread, and
+/// reopening the ticket if it was resolved.
+pub(super) async fn relay(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: &Ticket,
+    message: Draft,
+) -> Result<()> {
+    let desk = engine.desk();
+    let staff = engine.staff_language();
+    if ticket.status == Status::Resolved {
+        let to = if ticket.assignee.is_some() {
+            Status::InProgress
+        } else {
+            Status::Open
+        };
+        desk.set_status(conn, &who.actor, ticket.id, to, Origin::Chat)
+            .await?;
+        let text = engine.t(
+            staff,
+            "thread-reopened",
+            &[arg("name", who.user.display_name.clone())],
+        );
+        engine
+            .post_in_thread(conn, ticket.id, text, Vec::new())
+            .await?;
+        let text = engine.t(
+            who.language(),
+            "ticket-reopened",
+            &[arg("reference", ticket.reference.to_string())],
+        );
+        engine
+            .tell(
+                conn,
+                who.user.id,
+                Some(who.platform),
+                text,
+                Vec::new(),
+                Some(ticket.id),
+            )
+            .await?;
+    }
+    let files = attachments(who.platform, &message.files);
+    let posted = desk
+        .add_message(
+            conn,
+            &who.actor,
+            ticket.id,
+            &message.text,
+            Visibility::Public,
+            Some((who.platform, &message.message_id)),
+            &files,
+            Origin::Chat,
+        )
+        .await?;
+    store::conversations::link_dm(
+        conn,
+        who.platform,
+        &message.chat,
+        &message.message_id,
+        ticket.id,
+    )
+    .await?;
+    let text = engine.t(
+        staff,
+        "thread-from-requester",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("text", message.text.clone()),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket.id, text, posted.files)
+        .await?;
+    if posted.ticket.status != ticket.status {
+        engine.refresh_card(conn, ticket.id).await?;
+    }
+    Ok(())
+}
+
+/// The category whose keywords the text mentions most, if one clearly does.
+async fn guess_category(
+    engine: &Engine,
+    conn: &mut Conn,
+    text: &str,
+) -> Result<Option<CategoryId>> {
+    let words = normalize(text);
+    let mut best: Option<(&str, usize)> = None;
+    let mut tie = false;
+    for (slug, category) in &engine.config().categories {
+        let hits = category
+            .keywords
+            .iter()
+            .filter(|k| words.contains(&normalize(k)))
+            .count();
+        match best {
+            _ if hits == 0 => {}
+            Some((_, n)) if hits == n => tie = true,
+            Some((_, n)) if hits < n => {}
+            _ => {
+                best = Some((slug, hits));
+                tie = false;
+            }
+        }
+    }
+    let Some((slug, _)) = best.filter(|_| !tie) else {
+        return Ok(None);
+    };
+    Ok(store::catalog::category_by_slug(conn, slug)
+        .await?
+        .map(|c| c.id))
+}
+
+/// P0 or P1 when the text says so; otherwise the category's default.
+fn guess_priority(engine: &Engine, text: &str) -> Option<Priority> {
+    let words = normalize(text);
+    let says = |list: &[String]| list.iter().any(|w| words.contains(&normalize(w)));
+    let tickets = &engine.config().tickets;
+    if says(&tickets.critical_words) {
+        Some(Priority::P0)
+    } else if says(&tickets.urgent_words) {
+        Some(Priority::P1)
+    } else {
+        None
+    }
+}
+
+/// Lower case, no accents, words separated by single spaces and padded, so that
+/// `" ecran "` is found in `" mon ecran est noir "` but `" pc "` not in `" pcs "`.
+fn normalize(text: &str) -> String {
+    let folded: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        })
+        .collect();
+    format!(
+        " {} ",
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    )
+}
+
+/// Refuses a request that needs a ticket when the user has none open.
+pub(super) fn no_open_ticket() -> Refusal {
+    Refusal::new("error-no-open-ticket")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn keywords_match_whole_words_without_accents() {
+        let text = normalize("Mon ÉCRAN ne s'allume plus, j'ai vérifié les branchements.");
+        assert!(text.contains(&normalize("écran")));
+        assert!(text.contains(&normalize("s'allume")));
+        assert!(!normalize("trois pcs").contains(&normalize("pc")));
+        assert!(normalize("Le Wi-Fi est coupé").contains(&normalize("wi-fi")));
+        assert!(normalize("mot  de\npasse oublié").contains(&normalize("mot de passe")));
+    }
+}

@@ -1,0 +1,96 @@
+//! The words for the helpdesk's values and refusals, in the reader's language.
+
+use super::{Engine, Refusal};
+use crate::desk::DeskError;
+use crate::domain::{Language, ParseError, Priority, Status};
+use crate::i18n::Texts;
+use crate::permissions::Action;
+
+pub fn status_label(texts: &Texts, language: Language, status: Status) -> String {
+    let key = match status {
+        Status::Open => "status-open",
+        Status::InProgress => "status-in-progress",
+        Status::WaitingOnUser => "status-waiting-on-user",
+        Status::Resolved => "status-resolved",
+        Status::Closed => "status-closed",
+    };
+    texts.t(language, key, &[])
+}
+
+/// `P1 Urgent`.
+pub fn priority_label(texts: &Texts, language: Language, priority: Priority) -> String {
+    let key = match priority {
+        Priority::P0 => "priority-p0",
+        Priority::P1 => "priority-p1",
+        Priority::P2 => "priority-p2",
+        Priority::P3 => "priority-p3",
+    };
+    format!("{} {}", priority, texts.t(language, key, &[]))
+}
+
+impl Engine {
+    pub(crate) fn status_label(&self, language: Language, status: Status) -> String {
+        status_label(&self.inner.texts, language, status)
+    }
+
+    pub(crate) fn priority_label(&self, language: Language, priority: Priority) -> String {
+        priority_label(&self.inner.texts, language, priority)
+    }
+}
+
+/// What to tell a person the desk refused.
+pub fn refusal_of(error: &DeskError) -> Refusal {
+    match error {
+        DeskError::UnknownTicket(reference) => {
+            Refusal::new("error-unknown-ticket").with("reference", reference.clone())
+        }
+        DeskError::UnknownUser(who) => Refusal::new("error-unknown-user").with("user", who.clone()),
+        DeskError::UnknownTeam(team) => {
+            Refusal::new("error-unknown-team").with("team", team.clone())
+        }
+        DeskError::UnknownCategory(c) => {
+            Refusal::new("error-unknown-category").with("category", c.clone())
+        }
+        DeskError::Forbidden(action) => Refusal::new(forbidden_key(*action)),
+        DeskError::AdminOnly => Refusal::new("error-admin-only"),
+        DeskError::Transition { from, to } => Refusal::new("error-transition")
+            .with("from", from.as_str())
+            .with("to", to.as_str()),
+        DeskError::AlreadyAssigned(_) => Refusal::new("error-already-assigned"),
+        DeskError::NotTeamStaff(_) => Refusal::new("error-not-team-staff"),
+        DeskError::NotResolved => Refusal::new("error-not-resolved"),
+        DeskError::IdentityTaken(identity) => {
+            Refusal::new("error-identity-taken").with("identity", identity.to_string())
+        }
+        DeskError::EmailTaken(email) => {
+            Refusal::new("error-email-taken").with("email", email.to_string())
+        }
+        DeskError::EmptySubject | DeskError::EmptyMessage => Refusal::new("error-empty"),
+        DeskError::Invalid(e) => invalid(e),
+        // Not a refusal; callers turn store errors into internal errors first.
+        DeskError::Store(_) => Refusal::new("error-internal"),
+    }
+}
+
+/// A value that did not parse, named in the reader's language.
+pub fn invalid(e: &ParseError) -> Refusal {
+    let key = match e.what {
+        "priority" => "error-invalid-priority",
+        "status" => "error-invalid-status",
+        "ticket reference" => "error-invalid-reference",
+        "rating" => "error-invalid-rating",
+        "language" => "error-invalid-language",
+        "e-mail address" => "error-invalid-email",
+        _ => "error-invalid-value",
+    };
+    Refusal::new(key).with("value", e.value.clone())
+}
+
+fn forbidden_key(action: Action) -> &'static str {
+    match action {
+        Action::AddNote | Action::ReadInternal => "error-forbidden-note",
+        Action::Rate => "error-forbidden-rate",
+        Action::Close | Action::Reopen => "error-forbidden-close",
+        _ => "error-forbidden-staff",
+    }
+}

@@ -1,0 +1,365 @@
+//! The conversation engine: turns chat events into helpdesk operations.
+//!
+//! Each inbound event is handled in ONE database transaction: it is recorded (a
+//! redelivered event stops there), its author is found or created, the operation is
+//! carried out through the [`Desk`], and everything to say about it is written to
+//! the outbox. Nothing is sent from inside the transaction. When the person asked
+//! for something they may not do, or that makes no sense, the transaction is rolled
+//! back and a translated explanation is queued in a second one.
+
+mod buttons;
+pub mod card;
+mod commands;
+mod intake;
+mod labels;
+mod say;
+mod staff;
+
+use std::sync::Arc;
+
+use guichet_chat::{Author, BoxFuture, Event, HandleError, Inbound, InboundSink, Place};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::desk::{Desk, DeskError};
+use crate::domain::{Identity, Language, NewUser, Platform, Role, User};
+use crate::i18n::{Arg, Texts};
+use crate::permissions::Actor;
+use crate::store::audit::Origin;
+use crate::store::{self, Conn, Store, StoreError};
+
+pub use labels::refusal_of;
+
+/// Longest message the helpdesk keeps, in characters; longer ones are refused with
+/// an explanation rather than cut.
+pub const MESSAGE_MAX_CHARS: usize = 16_000;
+
+/// Something the person asked that cannot be done, to tell them in their language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Refusal {
+    pub fn new(key: &'static str) -> Self {
+        Refusal {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl EngineError {
+    /// For code that only stores and queues: a refusal there is a defect.
+    fn into_store(self) -> StoreError {
+        match self {
+            EngineError::Store(e) => e,
+            EngineError::Refused(r) => StoreError::Corrupt {
+                column: "refusal",
+                value: r.key.to_owned(),
+            },
+        }
+    }
+}
+
+impl From<DeskError> for EngineError {
+    fn from(e: DeskError) -> Self {
+        match e {
+            DeskError::Store(e) => EngineError::Store(e),
+            other => EngineError::Refused(refusal_of(&other)),
+        }
+    }
+}
+
+impl From<sqlx::Error> for EngineError {
+    fn from(e: sqlx::Error) -> Self {
+        EngineError::Store(StoreError::Query(e))
+    }
+}
+
+impl From<Refusal> for EngineError {
+    fn from(r: Refusal) -> Self {
+        EngineError::Refused(r)
+    }
+}
+
+pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+/// Shared by every adapter: one per process.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    desk: Desk,
+    config: Arc<Config>,
+    texts: Arc<Texts>,
+    /// Wakes the dispatcher after a commit, so replies leave at once.
+    wake: Arc<Notify>,
+}
+
+/// Who acts in an event, and in which language to answer them.
+pub(crate) struct Who {
+    pub user: User,
+    pub actor: Actor,
+    pub platform: Platform,
+}
+
+impl Who {
+    pub fn language(&self) -> Language {
+        self.user.language
+    }
+}
+
+impl Engine {
+    pub fn new(
+        store: Store,
+        desk: Desk,
+        config: Arc<Config>,
+        texts: Arc<Texts>,
+        wake: Arc<Notify>,
+    ) -> Self {
+        Engine {
+            inner: Arc::new(Inner {
+                store,
+                desk,
+                config,
+                texts,
+                wake,
+            }),
+        }
+    }
+
+    /// Handles one event durably; see the module documentation.
+    pub async fn handle(&self, event: Inbound) -> Result<(), StoreError> {
+        let me = &self.inner;
+        let mut tx = me.store.begin().await?;
+        if !store::conversations::first_sight(
+            &mut tx,
+            event.platform,
+            &event.event_id,
+            me.desk.now(),
+        )
+        .await?
+        {
+            tracing::debug!(platform = %event.platform, id = %event.event_id, "event seen before");
+            return Ok(());
+        }
+        let who = self.who(&mut tx, &event).await?;
+        match self.act(&mut tx, &who, &event.event).await {
+            Ok(()) => tx.commit().await?,
+            Err(EngineError::Refused(refusal)) => {
+                tx.rollback().await?;
+                let mut tx = me.store.begin().await?;
+                store::conversations::first_sight(
+                    &mut tx,
+                    event.platform,
+                    &event.event_id,
+                    me.desk.now(),
+                )
+                .await?;
+                // The author may be new: the rollback took their user away.
+                let who = self.who(&mut tx, &event).await?;
+                tracing::info!(user = %who.user.id, key = refusal.key, "refused");
+                say::refusal(self, &mut tx, &who, &event.event, &refusal)
+                    .await
+                    .map_err(EngineError::into_store)?;
+                tx.commit().await?;
+            }
+            Err(EngineError::Store(e)) => return Err(e),
+        }
+        me.wake.notify_one();
+        Ok(())
+    }
+
+    async fn act(&self, conn: &mut Conn, who: &Who, event: &Event) -> Result<()> {
+        match event {
+            Event::DirectMessage {
+                chat,
+                message_id,
+                text,
+                files,
+                reply_to,
+            } => {
+                check_length(text)?;
+                if let Some((name, args)) = commands::split(text) {
+                    let place = Place::Direct { chat: chat.clone() };
+                    return commands::run(self, conn, who, &place, name, args, None).await;
+                }
+                intake::direct_message(
+                    self,
+                    conn,
+                    who,
+                    chat,
+                    message_id,
+                    text,
+                    files,
+                    reply_to.as_deref(),
+                )
+                .await
+            }
+            Event::ThreadMessage {
+                thread,
+                message_id,
+                text,
+                files,
+            } => {
+                check_length(text)?;
+                staff::thread_message(self, conn, who, thread, message_id, text, files).await
+            }
+            Event::Command {
+                place,
+                name,
+                args,
+                interaction,
+            } => {
+                check_length(args)?;
+                commands::run(self, conn, who, place, name, args, interaction.as_ref()).await
+            }
+            Event::Button {
+                place,
+                payload,
+                interaction,
+            } => buttons::pressed(self, conn, who, place, payload, interaction.as_ref()).await,
+            // Reactions carry no request the helpdesk acts on yet.
+            Event::Reaction { .. } => Ok(()),
+        }
+    }
+
+    /// Finds the author, or registers them as an employee. Their platform's locale
+    /// sets their language until they choose one.
+    async fn who(&self, conn: &mut Conn, event: &Inbound) -> Result<Who, StoreError> {
+        let me = &self.inner;
+        let identity = Identity::new(event.platform, event.author.id.clone());
+        let locale = event
+            .author
+            .locale
+            .as_deref()
+            .and_then(Language::from_locale);
+        let user = match store::users::find_by_identity(conn, &identity).await? {
+            Some(mut user) => {
+                if let Some(language) = locale.filter(|l| *l != user.language)
+                    && !store::users::language_chosen(conn, user.id).await?
+                {
+                    store::users::set_language(conn, user.id, language, false, me.desk.now())
+                        .await?;
+                    user.language = language;
+                }
+                user
+            }
+            None => {
+                self.register(conn, &event.author, &identity, locale)
+                    .await?
+            }
+        };
+        if let Event::DirectMessage { chat, .. } = &event.event {
+            store::users::set_dm_chat(conn, &identity, chat).await?;
+        }
+        let actor = me.desk.actor(conn, user.id).await.map_err(|e| match e {
+            DeskError::Store(e) => e,
+            other => StoreError::Corrupt {
+                column: "users",
+                value: other.to_string(),
+            },
+        })?;
+        Ok(Who {
+            user,
+            actor,
+            platform: event.platform,
+        })
+    }
+
+    async fn register(
+        &self,
+        conn: &mut Conn,
+        author: &Author,
+        identity: &Identity,
+        locale: Option<Language>,
+    ) -> Result<User, StoreError> {
+        let me = &self.inner;
+        let name = NewUser::validate_name(&author.display_name)
+            .unwrap_or_else(|_| format!("{} {}", identity.platform, identity.external_id));
+        let new = NewUser {
+            display_name: name,
+            email: None,
+            language: locale.unwrap_or(me.config.company.default_language),
+            department: None,
+            role: Role::Employee,
+        };
+        let desk_error = |e: DeskError| match e {
+            DeskError::Store(e) => e,
+            other => StoreError::Corrupt {
+                column: "users",
+                value: other.to_string(),
+            },
+        };
+        let user = me
+            .desk
+            .add_user(
+                conn,
+                None,
+                &new,
+                std::slice::from_ref(identity),
+                Origin::Chat,
+            )
+            .await
+            .map_err(desk_error)?;
+        tracing::info!(user = %user.id, %identity, "new user registered from chat");
+        Ok(user)
+    }
+
+    pub(crate) fn desk(&self) -> &Desk {
+        &self.inner.desk
+    }
+
+    pub(crate) fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn t(&self, language: Language, key: &str, args: &[Arg<'_>]) -> String {
+        self.inner.texts.t(language, key, args)
+    }
+
+    /// The language of the staff spaces: the company's.
+    pub(crate) fn staff_language(&self) -> Language {
+        self.inner.config.company.default_language
+    }
+}
+
+fn check_length(text: &str) -> Result<()> {
+    let n = text.chars().count();
+    if n > MESSAGE_MAX_CHARS {
+        return Err(Refusal::new("error-too-long")
+            .with("length", n.to_string())
+            .with("max", MESSAGE_MAX_CHARS.to_string())
+            .into());
+    }
+    Ok(())
+}
+
+impl InboundSink for Engine {
+    fn handle(&self, event: Inbound) -> BoxFuture<'_, Result<(), HandleError>> {
+        Box::pin(async move {
+            Engine::handle(self, event).await.map_err(|e| {
+                tracing::error!(error = %e, "an inbound event could not be handled; it will be retried");
+                HandleError { retryable: true, reason: e.to_string() }
+            })
+        })
+    }
+}

@@ -1,0 +1,500 @@
+//! The team's side: messages in a ticket's thread, and the actions agents take from
+//! commands or from the card's buttons. Each action posts a line in the thread,
+//! redraws the card and tells the requester what concerns them.
+
+use guichet_chat::{IncomingFile, ThreadRef};
+
+use super::intake::{attachments, notify_assignee};
+use super::{Engine, Refusal, Result, Who};
+use crate::desk::{DeskError, UserRef};
+use crate::domain::{Identity, Priority, Status, Ticket, TicketId, Visibility};
+use crate::i18n::arg;
+use crate::outbox::{self, Envelope};
+use crate::store::audit::Origin;
+use crate::store::{self, Conn};
+
+/// The prefix that makes a thread message an internal note (`/note` works too).
+pub const NOTE_PREFIX: &str = "//";
+
+pub(super) async fn thread_message(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    thread: &ThreadRef,
+    message_id: &str,
+    text: &str,
+    files: &[IncomingFile],
+) -> Result<()> {
+    let Some(ticket) = store::conversations::ticket_of_thread(conn, who.platform, thread).await?
+    else {
+        // Not a ticket's thread: the bot reads the staff space but has nothing to do.
+        return Ok(());
+    };
+    if let Some(note) = text.strip_prefix(NOTE_PREFIX) {
+        note_on(engine, conn, who, ticket, note, files, false).await?;
+        return Ok(());
+    }
+    if let Some((name, args)) = super::commands::split(text) {
+        let place = guichet_chat::Place::Thread(thread.clone());
+        return super::commands::run(engine, conn, who, &place, name, args, None).await;
+    }
+    reply(engine, conn, who, ticket, message_id, text, files).await
+}
+
+/// An agent's answer: stored, then relayed to the requester.
+async fn reply(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    message_id: &str,
+    text: &str,
+    files: &[IncomingFile],
+) -> Result<()> {
+    let before = store::tickets::get(conn, ticket).await?;
+    let files = attachments(who.platform, files);
+    let posted = engine
+        .desk()
+        .add_message(
+            conn,
+            &who.actor,
+            ticket,
+            text,
+            Visibility::Public,
+            Some((who.platform, message_id)),
+            &files,
+            Origin::Chat,
+        )
+        .await
+        .map_err(in_thread)?;
+    let t = &posted.ticket;
+    let language = engine.language_of(conn, t.requester).await?;
+    let team = team_name(engine, conn, t, language).await?;
+    let relayed = engine.t(
+        language,
+        "relay-from-agent",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("team", team),
+            arg("reference", t.reference.to_string()),
+            arg("text", text.to_owned()),
+        ],
+    );
+    engine
+        .tell_requester(conn, t, relayed, posted.files)
+        .await?;
+    if before.is_some_and(|b| b.status != t.status) {
+        engine.refresh_card(conn, ticket).await?;
+    }
+    Ok(())
+}
+
+/// In a thread, "unknown ticket" means the writer is not staff of its team.
+fn in_thread(e: DeskError) -> super::EngineError {
+    match e {
+        DeskError::UnknownTicket(_) | DeskError::Forbidden(_) => {
+            Refusal::new("error-not-staff-here").into()
+        }
+        other => other.into(),
+    }
+}
+
+/// An internal note; `echo` posts it in the thread when it was written elsewhere.
+pub(super) async fn note_on(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    text: &str,
+    files: &[IncomingFile],
+    echo: bool,
+) -> Result<String> {
+    let files = attachments(who.platform, files);
+    let posted = engine
+        .desk()
+        .add_message(
+            conn,
+            &who.actor,
+            ticket,
+            text.trim(),
+            Visibility::Internal,
+            None,
+            &files,
+            Origin::Chat,
+        )
+        .await
+        .map_err(in_thread)?;
+    if echo {
+        let staff = engine.staff_language();
+        let line = engine.t(
+            staff,
+            "thread-note",
+            &[
+                arg("name", who.user.display_name.clone()),
+                arg("text", text.trim().to_owned()),
+            ],
+        );
+        engine
+            .post_in_thread(conn, ticket, line, posted.files)
+            .await?;
+    }
+    Ok(engine.t(who.language(), "answer-noted", &[]))
+}
+
+pub(super) async fn claim(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+) -> Result<String> {
+    let before = store::tickets::get(conn, ticket).await?;
+    let t = engine
+        .desk()
+        .claim(conn, &who.actor, ticket, Origin::Chat)
+        .await?;
+    if before.is_some_and(|b| b.assignee == t.assignee) {
+        return Ok(engine.t(who.language(), "answer-already-yours", &[]));
+    }
+    let staff = engine.staff_language();
+    let line = engine.t(
+        staff,
+        "thread-claimed",
+        &[arg("name", who.user.display_name.clone())],
+    );
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await?;
+    tell_taken_care_of(engine, conn, who, &t).await?;
+    Ok(engine.t(
+        who.language(),
+        "answer-claimed",
+        &[arg("reference", t.reference.to_string())],
+    ))
+}
+
+async fn tell_taken_care_of(engine: &Engine, conn: &mut Conn, who: &Who, t: &Ticket) -> Result<()> {
+    if t.requester == who.user.id {
+        return Ok(());
+    }
+    let language = engine.language_of(conn, t.requester).await?;
+    let team = team_name(engine, conn, t, language).await?;
+    let text = engine.t(
+        language,
+        "ticket-taken",
+        &[
+            arg("reference", t.reference.to_string()),
+            arg("name", who.user.display_name.clone()),
+            arg("team", team),
+        ],
+    );
+    engine.tell_requester(conn, t, text, Vec::new()).await
+}
+
+pub(super) async fn assign(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    target: &str,
+) -> Result<String> {
+    let target = target.trim();
+    let mention: String = target
+        .trim_start_matches("<@")
+        .trim_start_matches('!')
+        .trim_end_matches('>')
+        .to_owned();
+    let who_ref = if target.starts_with("<@")
+        && mention.chars().all(|c| c.is_ascii_digit())
+        && !mention.is_empty()
+    {
+        UserRef::Identity(Identity::new(who.platform, mention))
+    } else {
+        target
+            .parse::<UserRef>()
+            .map_err(|e| super::labels::invalid(&e))?
+    };
+    let desk = engine.desk();
+    let assignee = desk.find_user(conn, &who_ref).await?;
+    let t = desk
+        .assign(conn, &who.actor, ticket, assignee.id, Origin::Chat)
+        .await?;
+    let staff = engine.staff_language();
+    let line = engine.t(
+        staff,
+        "thread-assigned",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("assignee", assignee.display_name.clone()),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await?;
+    if assignee.id != who.user.id {
+        notify_assignee(engine, conn, &t, assignee.id).await?;
+    }
+    Ok(engine.t(
+        who.language(),
+        "answer-assigned",
+        &[arg("name", assignee.display_name)],
+    ))
+}
+
+pub(super) async fn set_priority(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    priority: Priority,
+) -> Result<String> {
+    let before = store::tickets::get(conn, ticket).await?;
+    engine
+        .desk()
+        .set_priority(conn, &who.actor, ticket, priority, Origin::Chat)
+        .await?;
+    if before.is_some_and(|b| b.priority != priority) {
+        let staff = engine.staff_language();
+        let line = engine.t(
+            staff,
+            "thread-priority",
+            &[
+                arg("name", who.user.display_name.clone()),
+                arg("priority", engine.priority_label(staff, priority)),
+            ],
+        );
+        engine
+            .post_in_thread(conn, ticket, line, Vec::new())
+            .await?;
+        engine.refresh_card(conn, ticket).await?;
+    }
+    Ok(engine.t(
+        who.language(),
+        "answer-priority-set",
+        &[arg(
+            "priority",
+            engine.priority_label(who.language(), priority),
+        )],
+    ))
+}
+
+pub(super) async fn set_status(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    status: Status,
+) -> Result<String> {
+    match status {
+        Status::Resolved => return resolve(engine, conn, who, ticket, "").await,
+        Status::Closed => return close(engine, conn, who, ticket).await,
+        _ => {}
+    }
+    let t = engine
+        .desk()
+        .set_status(conn, &who.actor, ticket, status, Origin::Chat)
+        .await?;
+    let staff = engine.staff_language();
+    let line = engine.t(
+        staff,
+        "thread-status",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("status", engine.status_label(staff, status)),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await?;
+    if status == Status::WaitingOnUser && t.requester != who.user.id {
+        let language = engine.language_of(conn, t.requester).await?;
+        let text = engine.t(
+            language,
+            "ticket-waiting",
+            &[arg("reference", t.reference.to_string())],
+        );
+        engine.tell_requester(conn, &t, text, Vec::new()).await?;
+    }
+    Ok(engine.t(
+        who.language(),
+        "answer-status-set",
+        &[arg("status", engine.status_label(who.language(), status))],
+    ))
+}
+
+pub(super) async fn resolve(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    note: &str,
+) -> Result<String> {
+    let t = engine
+        .desk()
+        .resolve(conn, &who.actor, ticket, note, Origin::Chat)
+        .await?;
+    // The note, when there is one, on a line of its own.
+    let note = match note.trim() {
+        "" => String::new(),
+        text => format!("\n> {text}"),
+    };
+    let staff = engine.staff_language();
+    let line = engine.t(
+        staff,
+        "thread-resolved",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("note", note.clone()),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await?;
+    let language = engine.language_of(conn, t.requester).await?;
+    let text = engine.t(
+        language,
+        "ticket-resolved",
+        &[
+            arg("reference", t.reference.to_string()),
+            arg("name", who.user.display_name.clone()),
+            arg("note", note),
+        ],
+    );
+    engine.tell_requester(conn, &t, text, Vec::new()).await?;
+    engine.ask_rating(conn, &t).await?;
+    Ok(engine.t(
+        who.language(),
+        "answer-resolved",
+        &[arg("reference", t.reference.to_string())],
+    ))
+}
+
+pub(super) async fn close(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+) -> Result<String> {
+    let t = engine
+        .desk()
+        .set_status(conn, &who.actor, ticket, Status::Closed, Origin::Chat)
+        .await?;
+    let staff = engine.staff_language();
+    let line = engine.t(
+        staff,
+        "thread-closed",
+        &[arg("name", who.user.display_name.clone())],
+    );
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await?;
+    engine.set_thread_open(conn, ticket, false).await?;
+    if t.requester != who.user.id {
+        let language = engine.language_of(conn, t.requester).await?;
+        let text = engine.t(
+            language,
+            "ticket-closed",
+            &[arg("reference", t.reference.to_string())],
+        );
+        engine.tell_requester(conn, &t, text, Vec::new()).await?;
+    }
+    Ok(engine.t(
+        who.language(),
+        "answer-closed",
+        &[arg("reference", t.reference.to_string())],
+    ))
+}
+
+/// Hands the ticket to another team: the old thread says where it went and closes;
+/// the new team gets a thread of its own.
+pub(super) async fn transfer(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    ticket: TicketId,
+    team: &str,
+) -> Result<String> {
+    let desk = engine.desk();
+    let team = desk.find_team(conn, team.trim()).await?;
+    let old_thread = store::conversations::thread_of(conn, ticket).await?;
+    let t = desk
+        .transfer(conn, &who.actor, ticket, team.id, Origin::Chat)
+        .await?;
+    let staff = engine.staff_language();
+    let now = desk.now();
+    if let Some(old) = old_thread
+        .as_ref()
+        .and_then(|o| o.thread_ref().map(|r| (o.platform, r)))
+    {
+        let (platform, thread) = old;
+        let text = engine.t(
+            staff,
+            "thread-transferred",
+            &[
+                arg("name", who.user.display_name.clone()),
+                arg("team", team.name.get(staff).to_owned()),
+            ],
+        );
+        let post = Envelope::ThreadPost {
+            ticket: ticket.0,
+            text,
+            files: Vec::new(),
+            thread: Some(thread.clone()),
+        };
+        outbox::enqueue(conn, platform, &post, now).await?;
+        let close = Envelope::SetThreadOpen {
+            ticket: ticket.0,
+            open: false,
+            thread: Some(thread),
+        };
+        outbox::enqueue(conn, platform, &close, now).await?;
+    }
+    store::conversations::forget_thread(conn, ticket).await?;
+    engine.open_thread(conn, &t).await?;
+    let summary = engine.t(
+        staff,
+        "thread-transferred-in",
+        &[
+            arg("name", who.user.display_name.clone()),
+            arg("subject", t.subject.clone()),
+            arg("description", t.description.clone()),
+        ],
+    );
+    engine
+        .post_in_thread(conn, ticket, summary, Vec::new())
+        .await?;
+    if let Some(assignee) = t.assignee {
+        notify_assignee(engine, conn, &t, assignee).await?;
+    }
+    let language = engine.language_of(conn, t.requester).await?;
+    let text = engine.t(
+        language,
+        "ticket-transferred",
+        &[
+            arg("reference", t.reference.to_string()),
+            arg("team", team.name.get(language).to_owned()),
+        ],
+    );
+    engine.tell_requester(conn, &t, text, Vec::new()).await?;
+    Ok(engine.t(
+        who.language(),
+        "answer-transferred",
+        &[arg("team", team.name.get(who.language()).to_owned())],
+    ))
+}
+
+async fn team_name(
+    _engine: &Engine,
+    conn: &mut Conn,
+    t: &Ticket,
+    language: crate::domain::Language,
+) -> Result<String> {
+    Ok(store::catalog::team(conn, t.team)
+        .await?
+        .map(|team| team.name.get(language).to_owned())
+        .unwrap_or_default())
+}

@@ -1,0 +1,174 @@
+//! The durable outbox: what to send is written as rows in the same transaction as
+//! the change that caused it; the [`dispatcher`] delivers them afterwards, in order
+//! per conversation, with retries, backoff and dead letters. A crash or a platform
+//! outage therefore loses nothing, and a row acknowledged is never sent again.
+
+pub mod dispatcher;
+
+use chrono::{DateTime, Utc};
+use guichet_chat::{Button, Interaction, ThreadRef};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Platform, TicketId, UserId};
+use crate::store::outbox::NewRow;
+use crate::store::{self, Conn, StoreError};
+
+/// One thing to send, with its targets named by the helpdesk's ids: the dispatcher
+/// turns them into platform ids when it delivers (a thread created meanwhile, a
+/// ticket's current card).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Envelope {
+    /// A direct message to a user; `about` links it to a ticket so that a reply to it
+    /// reaches that ticket. `notify` asks the platform to make it stand out.
+    Direct {
+        user: i64,
+        text: String,
+        #[serde(default)]
+        buttons: Vec<Vec<Button>>,
+        /// Attachment ids.
+        #[serde(default)]
+        files: Vec<i64>,
+        about: Option<i64>,
+        #[serde(default)]
+        notify: bool,
+    },
+    /// The five star buttons for a resolved ticket.
+    RatingPrompt {
+        user: i64,
+        ticket: i64,
+        text: String,
+    },
+    /// Creates the ticket's thread in its team's staff space, with the card.
+    OpenThread { ticket: i64 },
+    /// A post in the ticket's thread (an explicit one: the old thread after a transfer).
+    ThreadPost {
+        ticket: i64,
+        text: String,
+        #[serde(default)]
+        files: Vec<i64>,
+        thread: Option<ThreadRef>,
+    },
+    /// Redraws the card from the ticket as it is at delivery.
+    UpdateCard { ticket: i64 },
+    SetThreadOpen {
+        ticket: i64,
+        open: bool,
+        thread: Option<ThreadRef>,
+    },
+    /// The answer to a button press or a command interaction.
+    InteractionReply {
+        interaction: Interaction,
+        text: String,
+        ephemeral: bool,
+    },
+}
+
+impl Envelope {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Envelope::Direct { .. } => "direct",
+            Envelope::RatingPrompt { .. } => "rating_prompt",
+            Envelope::OpenThread { .. } => "open_thread",
+            Envelope::ThreadPost { .. } => "thread_post",
+            Envelope::UpdateCard { .. } => "update_card",
+            Envelope::SetThreadOpen { .. } => "set_thread_open",
+            Envelope::InteractionReply { .. } => "interaction_reply",
+        }
+    }
+
+    /// Rows of one conversation are delivered in order: a user's direct messages, a
+    /// ticket's thread. Interaction replies wait for nothing.
+    fn conversation(&self, platform: Platform) -> String {
+        match self {
+            Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. } => {
+                format!("dm:{platform}:{user}")
+            }
+            Envelope::OpenThread { ticket }
+            | Envelope::ThreadPost { ticket, .. }
+            | Envelope::UpdateCard { ticket }
+            | Envelope::SetThreadOpen { ticket, .. } => format!("thread:{ticket}"),
+            Envelope::InteractionReply { interaction, .. } => {
+                format!("interaction:{platform}:{}", interaction.id)
+            }
+        }
+    }
+
+    fn ticket(&self) -> Option<TicketId> {
+        match self {
+            Envelope::Direct { about, .. } => about.map(TicketId),
+            Envelope::RatingPrompt { ticket, .. }
+            | Envelope::OpenThread { ticket }
+            | Envelope::ThreadPost { ticket, .. }
+            | Envelope::UpdateCard { ticket }
+            | Envelope::SetThreadOpen { ticket, .. } => Some(TicketId(*ticket)),
+            Envelope::InteractionReply { .. } => None,
+        }
+    }
+}
+
+/// Writes an envelope to deliver on `platform`.
+pub async fn enqueue(
+    conn: &mut Conn,
+    platform: Platform,
+    envelope: &Envelope,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let payload = serde_json::to_string(envelope).map_err(|e| StoreError::Corrupt {
+        column: "outbox.payload",
+        value: e.to_string(),
+    })?;
+    let conversation = envelope.conversation(platform);
+    store::outbox::enqueue(
+        conn,
+        &NewRow {
+            conversation: &conversation,
+            platform,
+            kind: envelope.kind(),
+            payload: &payload,
+            ticket: envelope.ticket(),
+            at,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The user a direct envelope is for.
+pub fn user_of(envelope: &Envelope) -> Option<UserId> {
+    match envelope {
+        Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. } => Some(UserId(*user)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelopes_survive_the_database() {
+        let envelope = Envelope::ThreadPost {
+            ticket: 7,
+            text: "💬 Iheb : l'écran clignote".into(),
+            files: vec![3],
+            thread: None,
+        };
+        let json = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), envelope);
+        assert_eq!(envelope.conversation(Platform::Discord), "thread:7");
+    }
+
+    #[test]
+    fn each_user_has_one_conversation_per_platform() {
+        let dm = Envelope::Direct {
+            user: 3,
+            text: "x".into(),
+            buttons: vec![],
+            files: vec![],
+            about: None,
+            notify: false,
+        };
+        assert_eq!(dm.conversation(Platform::Telegram), "dm:telegram:3");
+    }
+}

@@ -1,0 +1,196 @@
+//! The outbox table: rows written with the change that caused them, claimed by a
+//! dispatcher under a lease, delivered in order per conversation.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::{Conn, Result, StoreError, millis};
+use crate::domain::{Platform, TicketId};
+
+/// A row to write.
+#[derive(Debug, Clone)]
+pub struct NewRow<'a> {
+    /// Rows of one conversation are delivered one after the other, in id order.
+    pub conversation: &'a str,
+    pub platform: Platform,
+    /// What the payload is, for coalescing and metrics (`update_card`, `direct`…).
+    pub kind: &'a str,
+    pub payload: &'a str,
+    pub ticket: Option<TicketId>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn enqueue(conn: &mut Conn, row: &NewRow<'_>) -> Result<i64> {
+    Ok(sqlx::query(
+        "INSERT INTO outbox (conversation, platform, kind, payload, ticket_id, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(row.conversation)
+    .bind(row.platform.as_str())
+    .bind(row.kind)
+    .bind(row.payload)
+    .bind(row.ticket.map(|t| t.0))
+    .bind(millis(row.at))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?)
+}
+
+/// A row claimed for delivery.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    pub id: i64,
+    pub conversation: String,
+    pub platform: Platform,
+    pub kind: String,
+    pub payload: String,
+    pub ticket: Option<TicketId>,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// Claims up to `limit` due rows for `owner` until `lease_until`: the first pending
+/// row of each conversation, on the platforms this instance serves. A row whose
+/// lease ran out (its instance died) can be claimed again.
+pub async fn claim(
+    conn: &mut Conn,
+    owner: &str,
+    platforms: &[Platform],
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<Claimed>> {
+    let serves = |p| i64::from(platforms.contains(&p));
+    let query = if conn.backend_name() == "PostgreSQL" {
+        sqlx::query(
+            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+               SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+               AND o.lease_until <= $3 \
+               AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
+                               AND e.status = 'pending' AND e.id < o.id) \
+               ORDER BY o.id LIMIT $6 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, conversation, platform, kind, payload, ticket_id, attempts",
+        )
+    } else {
+        sqlx::query(
+            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+               SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+               AND o.lease_until <= $3 \
+               AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
+                               AND e.status = 'pending' AND e.id < o.id) \
+               ORDER BY o.id LIMIT $6) \
+             RETURNING id, conversation, platform, kind, payload, ticket_id, attempts",
+        )
+    };
+    let mut rows: Vec<Claimed> = query
+        .bind(owner)
+        .bind(millis(lease_until))
+        .bind(millis(now))
+        .bind(serves(Platform::Discord))
+        .bind(serves(Platform::Telegram))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| {
+            let platform: String = row.try_get("platform")?;
+            let ticket: Option<i64> = row.try_get("ticket_id")?;
+            Ok(Claimed {
+                id: row.try_get("id")?,
+                conversation: row.try_get("conversation")?,
+                platform: platform.parse().map_err(|_| StoreError::Corrupt {
+                    column: "outbox.platform",
+                    value: platform,
+                })?,
+                kind: row.try_get("kind")?,
+                payload: row.try_get("payload")?,
+                ticket: ticket.map(TicketId),
+                attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
+            })
+        })
+        .collect::<Result<_>>()?;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Marks a row delivered, if this owner still holds it. Returns whether it did.
+pub async fn delivered(conn: &mut Conn, id: i64, owner: &str, at: DateTime<Utc>) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE outbox SET status = 'delivered', delivered_at = $1, lease_owner = NULL, lease_until = 0 \
+         WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
+    )
+    .bind(millis(at))
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(done > 0)
+}
+
+/// Records a failed attempt: the row waits until `next_attempt_at`, or becomes a
+/// dead letter when `dead`.
+pub async fn failed(
+    conn: &mut Conn,
+    id: i64,
+    owner: &str,
+    error: &str,
+    next_attempt_at: DateTime<Utc>,
+    dead: bool,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2, \
+         status = $3, lease_owner = NULL, lease_until = 0 \
+         WHERE id = $4 AND lease_owner = $5 AND status = 'pending'",
+    )
+    .bind(error)
+    .bind(millis(next_attempt_at))
+    .bind(if dead { "dead" } else { "pending" })
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether a later pending row of the same conversation and kind exists: an update
+/// about to be superseded need not be sent.
+pub async fn superseded(conn: &mut Conn, row: &Claimed) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS x FROM outbox WHERE conversation = $1 AND kind = $2 AND status = 'pending' \
+         AND id > $3 LIMIT 1",
+    )
+    .bind(&row.conversation)
+    .bind(&row.kind)
+    .bind(row.id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
+/// Counts of rows by status, for health checks and tests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backlog {
+    pub pending: u64,
+    pub delivered: u64,
+    pub dead: u64,
+}
+
+pub async fn backlog(conn: &mut Conn) -> Result<Backlog> {
+    let mut backlog = Backlog::default();
+    for row in sqlx::query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        let status: String = row.try_get("status")?;
+        let n = u64::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0);
+        match status.as_str() {
+            "pending" => backlog.pending = n,
+            "delivered" => backlog.delivered = n,
+            _ => backlog.dead = n,
+        }
+    }
+    Ok(backlog)
+}
