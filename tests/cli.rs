@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use guichet::domain::Role;
-use support::{TestDb, TestDesk, committed_config_path};
+use support::{Harness, TestDb, TestDesk, committed_config_path};
 
 /// The binary, configured by the committed file and pointed at `db`.
 fn guichet(db: &TestDb) -> Command {

@@ -534,7 +534,10 @@ async fn conversation_times_and_notes(d: TestDesk) {
         )
         .await
         .unwrap();
-    assert_eq!(noted.times.first_response, None, "a note is not a response");
+    assert_eq!(
+        noted.ticket.times.first_response, None,
+        "a note is not a response"
+    );
     d.clock.advance(TimeDelta::minutes(5));
     let answered = d
         .desk
@@ -551,10 +554,13 @@ async fn conversation_times_and_notes(d: TestDesk) {
         .await
         .unwrap();
     let first_answer = d.clock.now();
-    assert_eq!(answered.times.first_response, Some(first_answer));
-    assert_eq!(answered.times.last_requester_message, Some(after_employee));
+    assert_eq!(answered.ticket.times.first_response, Some(first_answer));
     assert_eq!(
-        answered.status,
+        answered.ticket.times.last_requester_message,
+        Some(after_employee)
+    );
+    assert_eq!(
+        answered.ticket.status,
         Status::InProgress,
         "an agent's answer starts the work"
     );
@@ -573,8 +579,12 @@ async fn conversation_times_and_notes(d: TestDesk) {
         )
         .await
         .unwrap();
-    assert_eq!(later.times.first_response, Some(first_answer), "set once");
-    assert_eq!(later.times.last_agent_message, Some(d.clock.now()));
+    assert_eq!(
+        later.ticket.times.first_response,
+        Some(first_answer),
+        "set once"
+    );
+    assert_eq!(later.ticket.times.last_agent_message, Some(d.clock.now()));
 
     let err = d
         .desk

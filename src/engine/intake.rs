@@ -130,21 +130,20 @@ pub(super) async fn direct_message(
     }
 
     // A reply to a message about a ticket goes to that ticket.
-    if let Some(replied) = reply_to {
-        if let Some(id) =
+    if let Some(replied) = reply_to
+        && let Some(id) =
             store::conversations::ticket_of_dm(conn, who.platform, chat, replied).await?
-            && let Some(ticket) = store::tickets::get(conn, id).await?
-            && ticket.requester == who.user.id
-        {
-            if still_open(engine, &ticket) {
-                return relay(engine, conn, who, &ticket, message).await;
-            }
-            let follow_up = Draft {
-                previous: Some(ticket.id.0),
-                ..message
-            };
-            return start_request(engine, conn, who, follow_up).await;
+        && let Some(ticket) = store::tickets::get(conn, id).await?
+        && ticket.requester == who.user.id
+    {
+        if still_open(engine, &ticket) {
+            return relay(engine, conn, who, &ticket, message).await;
         }
+        let follow_up = Draft {
+            previous: Some(ticket.id.0),
+            ..message
+        };
+        return start_request(engine, conn, who, follow_up).await;
     }
     let open = candidates(engine, conn, who).await?;
     match open.as_slice() {

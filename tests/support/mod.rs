@@ -24,25 +24,41 @@ use sqlx::Executor;
 
 pub const PG_URL_VAR: &str = "GUICHET_TEST_PG_URL";
 
-/// Runs each named `async fn(TestDesk)` once on SQLite and once on PostgreSQL, as
-/// the tests `<name>::sqlite` and `<name>::postgres`.
+pub mod chat;
+pub mod fake_chat;
+
+/// What a story runs on: built on a fresh database of either backend.
+pub trait Harness: Sized {
+    async fn sqlite() -> Self;
+    /// `None` when there is no PostgreSQL and this is not CI (skipped loudly).
+    async fn postgres() -> Option<Self>;
+}
+
+/// Runs each named `async fn(H)` once on SQLite and once on PostgreSQL, as the
+/// tests `<name>::sqlite` and `<name>::postgres`. `H` is [`TestDesk`] unless named
+/// first, as a path from the crate root: `on_both_backends!(crate::support::chat::ChatDesk: …)`.
 #[macro_export]
 macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {$(
+    ($harness:ty: $($name:ident),* $(,)?) => {$(
         mod $name {
+            use $crate::support::Harness as _;
+
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                super::$name($crate::support::TestDesk::sqlite().await).await
+                super::$name(<$harness>::sqlite().await).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                if let Some(desk) = $crate::support::TestDesk::postgres().await {
-                    super::$name(desk).await
+                if let Some(harness) = <$harness>::postgres().await {
+                    super::$name(harness).await
                 }
             }
         }
     )*};
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!($crate::support::TestDesk: $($name),*);
+    };
 }
 
 pub fn committed_config_path() -> PathBuf {
@@ -141,17 +157,25 @@ pub struct TestDesk {
     pub desk: Desk,
 }
 
-impl TestDesk {
-    pub async fn sqlite() -> TestDesk {
+impl Harness for TestDesk {
+    async fn sqlite() -> TestDesk {
         Self::on(TestDb::sqlite()).await
     }
 
-    pub async fn postgres() -> Option<TestDesk> {
+    async fn postgres() -> Option<TestDesk> {
         Some(Self::on(TestDb::postgres().await?).await)
     }
+}
 
+impl TestDesk {
     pub async fn on(db: TestDb) -> TestDesk {
-        let config = db.config();
+        Self::configured(db, |_| {}).await
+    }
+
+    /// On `db`, with the committed configuration changed by `change`.
+    pub async fn configured(db: TestDb, change: impl FnOnce(&mut Config)) -> TestDesk {
+        let mut config = db.config();
+        change(&mut config);
         let store = guichet::app::prepare_store(&config)
             .await
             .expect("the test database is prepared");
@@ -236,6 +260,17 @@ impl TestDesk {
             .unwrap();
         tx.commit().await.unwrap();
         ticket
+    }
+
+    /// Gives a user an account on a platform.
+    pub async fn link(&self, who: &Actor, identity: &str) {
+        let mut tx = self.store.begin().await.unwrap();
+        let identity = identity.parse().unwrap();
+        self.desk
+            .link_identity(&mut tx, None, who.user, &identity, Origin::Cli)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
     }
 
     pub async fn reload(&self, ticket: &Ticket) -> Ticket {

@@ -1,0 +1,152 @@
+//! An in-memory chat platform implementing the port: it records what it is asked to
+//! do, answers with ids like a platform would, and fails on demand.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use guichet_chat::{
+    BoxFuture, Delivered, DeliveryError, MessageRef, Outbound, Outlet, Platform, ThreadRef,
+};
+
+pub struct FakeChat {
+    platform: Platform,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    delivered: Vec<Outbound>,
+    failures: VecDeque<DeliveryError>,
+    attempts: usize,
+    next_id: u64,
+}
+
+impl FakeChat {
+    pub fn new(platform: Platform) -> Arc<FakeChat> {
+        Arc::new(FakeChat {
+            platform,
+            state: Mutex::default(),
+        })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+
+    /// The next `n` deliveries fail with `error`.
+    pub fn fail_next(&self, n: usize, error: DeliveryError) {
+        self.state().failures.extend(std::iter::repeat_n(error, n));
+    }
+
+    /// Every action delivered so far, in order.
+    pub fn delivered(&self) -> Vec<Outbound> {
+        self.state().delivered.clone()
+    }
+
+    /// Delivery attempts, failed ones included.
+    pub fn attempts(&self) -> usize {
+        self.state().attempts
+    }
+
+    /// The texts sent privately to the platform user `user` (messages, notifications
+    /// and rating prompts).
+    pub fn texts_to(&self, user: &str) -> Vec<String> {
+        self.delivered()
+            .into_iter()
+            .filter_map(|a| match a {
+                Outbound::DirectMessage { to, text, .. }
+                | Outbound::Notify { to, text }
+                | Outbound::RatingPrompt { to, text, .. }
+                    if to.user == user =>
+                {
+                    Some(text)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The texts posted in a thread.
+    pub fn posts_in(&self, thread: &ThreadRef) -> Vec<String> {
+        self.delivered()
+            .into_iter()
+            .filter_map(|a| match a {
+                Outbound::PostInThread {
+                    thread: t, text, ..
+                } if &t == thread => Some(text),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The threads opened, with their title (a thread's id is its action's index).
+    pub fn threads(&self) -> Vec<(ThreadRef, String)> {
+        self.state()
+            .delivered
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| match a {
+                Outbound::OpenThread { space, title, .. } => Some((
+                    ThreadRef {
+                        space: space.clone(),
+                        thread: format!("thread-{i}"),
+                    },
+                    title.clone(),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Outlet for FakeChat {
+    fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        action: &'a Outbound,
+    ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
+        Box::pin(async move {
+            let mut state = self.state();
+            state.attempts += 1;
+            if let Some(error) = state.failures.pop_front() {
+                return Err(error);
+            }
+            state.next_id += 1;
+            let message = format!("msg-{}", state.next_id);
+            let index = state.delivered.len();
+            state.delivered.push(action.clone());
+            Ok(match action {
+                Outbound::OpenThread { space, .. } => Delivered {
+                    thread: Some(ThreadRef {
+                        space: space.clone(),
+                        thread: format!("thread-{index}"),
+                    }),
+                    message: Some(MessageRef {
+                        chat: format!("thread-{index}"),
+                        message,
+                    }),
+                },
+                Outbound::DirectMessage { to, .. }
+                | Outbound::Notify { to, .. }
+                | Outbound::RatingPrompt { to, .. } => Delivered {
+                    thread: None,
+                    message: Some(MessageRef {
+                        chat: to.chat.clone().unwrap_or_else(|| to.user.clone()),
+                        message,
+                    }),
+                },
+                _ => Delivered::default(),
+            })
+        })
+    }
+
+    fn fetch_file<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
+        Box::pin(async move { Ok(format!("bytes of {reference}").into_bytes()) })
+    }
+}
