@@ -2,6 +2,7 @@
 //! the configuration's teams and categories.
 
 use crate::config::Config;
+use crate::domain::Catalog;
 use crate::store::{self, Store, StoreError};
 
 /// Connects, applies pending migrations and synchronises teams and categories from
@@ -13,4 +14,10 @@ pub async fn prepare_store(config: &Config) -> Result<Store, StoreError> {
     store::catalog::sync(&mut tx, &config.teams, &config.categories).await?;
     tx.commit().await?;
     Ok(store)
+}
+
+/// The teams and categories in force, read once after [`prepare_store`].
+pub async fn load_catalog(store: &Store) -> Result<Catalog, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    store::catalog::load(&mut conn).await
 }

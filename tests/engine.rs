@@ -29,6 +29,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_message_with_several_open_tickets_asks_which,
     mistakes_get_a_translated_answer_and_change_nothing,
     transfer_moves_the_ticket_to_the_other_teams_space,
+    photos_go_both_ways_across_platforms,
 );
 
 const IHEB: &str = "2001";
@@ -807,5 +808,115 @@ async fn transfer_moves_the_ticket_to_the_other_teams_space(c: ChatDesk) {
             .last()
             .unwrap()
             .ends_with("Je m'en occupe.")
+    );
+}
+
+fn photo(reference: &str) -> guichet_chat::IncomingFile {
+    guichet_chat::IncomingFile {
+        name: "ecran.jpg".into(),
+        content_type: Some("image/jpeg".into()),
+        size: Some(48_213),
+        reference: reference.into(),
+        url: None,
+    }
+}
+
+/// Files attached to a delivered action.
+fn files_of(action: &Outbound) -> Vec<guichet_chat::OutgoingFile> {
+    match action {
+        Outbound::DirectMessage { files, .. } | Outbound::PostInThread { files, .. } => {
+            files.clone()
+        }
+        _ => Vec::new(),
+    }
+}
+
+async fn photos_go_both_ways_across_platforms(c: ChatDesk) {
+    use guichet_chat::FileContent;
+    sami(&c).await;
+    let thread = open_screen_ticket(&c).await;
+    // Iheb (Telegram) sends a photo: the IT thread (Discord) gets the file's bytes.
+    let event = c.inbound(
+        Telegram,
+        IHEB,
+        "Iheb Issaoui",
+        Event::DirectMessage {
+            chat: format!("dm-{IHEB}"),
+            message_id: "photo-1".into(),
+            text: "Voici l'écran".into(),
+            files: vec![photo("AgACAgQAAxkBAAIB")],
+            reply_to: None,
+        },
+    );
+    c.send(event).await;
+    c.deliver().await;
+    let posted = c
+        .discord
+        .delivered()
+        .into_iter()
+        .rev()
+        .find(|a| matches!(a, Outbound::PostInThread { .. }))
+        .unwrap();
+    let files = files_of(&posted);
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, "ecran.jpg");
+    assert_eq!(
+        files[0].content,
+        FileContent::Bytes(b"bytes of AgACAgQAAxkBAAIB".to_vec())
+    );
+
+    // Sami (Discord) answers with a screenshot: Iheb gets it on Telegram.
+    let event = c.inbound(
+        Discord,
+        SAMI,
+        "Sami",
+        Event::ThreadMessage {
+            thread: thread.clone(),
+            message_id: "photo-2".into(),
+            text: "Branchez ce câble-ci".into(),
+            files: vec![photo("1180000000000000001")],
+        },
+    );
+    c.send(event).await;
+    c.deliver().await;
+    let sent = c
+        .telegram
+        .delivered()
+        .into_iter()
+        .rev()
+        .find(|a| matches!(a, Outbound::DirectMessage { .. }))
+        .unwrap();
+    assert_eq!(
+        files_of(&sent)[0].content,
+        FileContent::Bytes(b"bytes of 1180000000000000001".to_vec())
+    );
+
+    // Within one platform the file is passed by reference, nothing downloaded.
+    let karim = c.d.agent("Karim", "finance", &["finance_travel"]).await;
+    c.d.link(&karim, "telegram:3001").await;
+    let event = c.inbound(
+        Telegram,
+        AKREM,
+        "Akrem Grayaa",
+        Event::DirectMessage {
+            chat: format!("dm-{AKREM}"),
+            message_id: "photo-3".into(),
+            text: "Remboursement hôtel Paris, facture jointe".into(),
+            files: vec![photo("BQACAgQAAxkBAAIC")],
+            reply_to: None,
+        },
+    );
+    c.send(event).await;
+    c.deliver().await;
+    let posted = c
+        .telegram
+        .delivered()
+        .into_iter()
+        .rev()
+        .find(|a| matches!(a, Outbound::PostInThread { .. }))
+        .unwrap();
+    assert_eq!(
+        files_of(&posted)[0].content,
+        FileContent::Reference("BQACAgQAAxkBAAIC".into())
     );
 }

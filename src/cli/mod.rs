@@ -77,7 +77,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let store = app::prepare_store(&config)
         .await
         .context("cannot prepare the database")?;
-    let desk = Desk::new(Arc::new(SystemClock), config.company.time_zone);
+    let catalog = Arc::new(app::load_catalog(&store).await?);
+    let desk = Desk::new(Arc::new(SystemClock), config.company.time_zone, catalog);
     let ctx = Ctx {
         config,
         store,

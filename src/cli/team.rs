@@ -54,7 +54,7 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
     match command {
         TeamCommand::List => {
             let mut out = table::new(&["Team", "Nom", "Name", "Members", "Confidential", "E-mail"]);
-            for team in store::catalog::teams(&mut tx).await? {
+            for team in ctx.desk.catalog().teams() {
                 let members = store::catalog::members(&mut tx, team.id).await?;
                 out.add_row(vec![
                     team.slug.clone(),
@@ -68,8 +68,8 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
             println!("{out}");
         }
         TeamCommand::Show { team } => {
-            let team = ctx.desk.find_team(&mut tx, &team).await?;
-            let categories = store::catalog::categories(&mut tx).await?;
+            let team = ctx.desk.find_team(&team)?;
+            let categories: Vec<_> = ctx.desk.catalog().categories().collect();
             let mut out = table::new(&[
                 "ID",
                 "Name",
@@ -117,7 +117,7 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
             println!("{out}");
         }
         TeamCommand::AddMember { team, user, lead } => {
-            let team = ctx.desk.find_team(&mut tx, &team).await?;
+            let team = ctx.desk.find_team(&team)?;
             let user = ctx.desk.find_user(&mut tx, &user).await?;
             ctx.desk
                 .add_member(&mut tx, None, &team, user.id, lead, Origin::Cli)
@@ -136,7 +136,7 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
             }
         }
         TeamCommand::RemoveMember { team, user } => {
-            let team = ctx.desk.find_team(&mut tx, &team).await?;
+            let team = ctx.desk.find_team(&team)?;
             let user = ctx.desk.find_user(&mut tx, &user).await?;
             if ctx
                 .desk
@@ -156,7 +156,7 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
             let user = ctx.desk.find_user(&mut tx, &user).await?;
             let mut found = Vec::new();
             for slug in &categories {
-                found.push(ctx.desk.find_category(&mut tx, slug).await?);
+                found.push(ctx.desk.find_category(slug)?);
             }
             ctx.desk
                 .set_expertise(&mut tx, None, user.id, &found, Origin::Cli)

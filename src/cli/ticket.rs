@@ -66,20 +66,9 @@ impl Names {
 pub async fn run(ctx: &Ctx, command: TicketCommand) -> anyhow::Result<()> {
     let mut conn = ctx.store.pool().acquire().await?;
     let tz = ctx.config.company.time_zone;
-    let teams = store::catalog::teams(&mut conn).await?;
-    let categories = store::catalog::categories(&mut conn).await?;
-    let team_slug = |id| {
-        teams
-            .iter()
-            .find(|t| t.id == id)
-            .map_or("?", |t| t.slug.as_str())
-    };
-    let category_slug = |id| {
-        categories
-            .iter()
-            .find(|c| c.id == id)
-            .map_or("?", |c| c.slug.as_str())
-    };
+    let catalog = ctx.desk.catalog();
+    let team_slug = |id| catalog.team(id).map_or("?", |t| t.slug.as_str());
+    let category_slug = |id| catalog.category(id).map_or("?", |c| c.slug.as_str());
     let mut names = Names::default();
     match command {
         TicketCommand::List(args) => {
@@ -90,10 +79,10 @@ pub async fn run(ctx: &Ctx, command: TicketCommand) -> anyhow::Result<()> {
                 ..Default::default()
             };
             if let Some(slug) = &args.team {
-                filter.team = Some(ctx.desk.find_team(&mut conn, slug).await?.id);
+                filter.team = Some(ctx.desk.find_team(slug)?.id);
             }
             if let Some(slug) = &args.category {
-                filter.category = Some(ctx.desk.find_category(&mut conn, slug).await?.id);
+                filter.category = Some(ctx.desk.find_category(slug)?.id);
             }
             if let Some(who) = &args.assignee {
                 filter.assignee = Some(ctx.desk.find_user(&mut conn, who).await?.id);

@@ -107,8 +107,8 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
             let identities = identities_of(&mut tx, &user).await?;
             let mut teams = Vec::new();
             for id in store::users::teams_of(&mut tx, user.id).await? {
-                if let Some(team) = store::catalog::team(&mut tx, id).await? {
-                    teams.push(team.slug);
+                if let Some(team) = ctx.desk.catalog().team(id) {
+                    teams.push(team.slug.clone());
                 }
             }
             let tz = ctx.config.company.time_zone;

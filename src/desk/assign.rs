@@ -3,8 +3,8 @@
 
 use super::{Desk, DeskError, Result};
 use crate::assignment;
-use crate::domain::{AuditAction, Status, Ticket, TicketId, UserId};
-use crate::permissions::{Action, Actor, TicketScope};
+use crate::domain::{AuditAction, CategoryId, Status, TeamId, Ticket, TicketId, UserId};
+use crate::permissions::{Action, Actor};
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
 
@@ -83,22 +83,10 @@ impl Desk {
         if ticket.assignee.is_some() || !ticket.status.is_active() {
             return Ok(ticket.assignee);
         }
-        let scope: TicketScope = super::scope_of(conn, ticket).await?;
-        let candidates: Vec<_> =
-            store::tickets::assignment_candidates(conn, ticket.team, ticket.category)
-                .await?
-                .into_iter()
-                .filter(|c| {
-                    let member = Actor {
-                        user: c.candidate.user,
-                        role: c.role,
-                        teams: vec![ticket.team],
-                    };
-                    member.may(Action::Claim, &scope)
-                })
-                .map(|c| c.candidate)
-                .collect();
-        let Some(chosen) = assignment::choose(&candidates) else {
+        let Some(chosen) = self
+            .choose_assignee(conn, ticket.team, ticket.category)
+            .await?
+        else {
             return Ok(None);
         };
         self.give(
@@ -112,6 +100,31 @@ impl Desk {
         .await?;
         store::tickets::update(conn, ticket).await?;
         Ok(Some(chosen))
+    }
+
+    /// Who of `team` the assignment rule gives a `category` ticket to: members who
+    /// may work its tickets (the matrix's `Claim`), by the rule of [`assignment`].
+    pub(super) async fn choose_assignee(
+        &self,
+        conn: &mut Conn,
+        team: TeamId,
+        category: CategoryId,
+    ) -> Result<Option<UserId>> {
+        let confidential = self.catalog().team(team).is_some_and(|t| t.confidential);
+        let candidates: Vec<_> = store::tickets::assignment_candidates(conn, team, category)
+            .await?
+            .into_iter()
+            .filter(|c| {
+                let member = Actor {
+                    user: c.candidate.user,
+                    role: c.role,
+                    teams: vec![team],
+                };
+                member.is_staff_of(team, confidential) || member.may_administer()
+            })
+            .map(|c| c.candidate)
+            .collect();
+        Ok(assignment::choose(&candidates))
     }
 
     /// Sets the assignee, moves them to the back of the rotation and audits it.

@@ -7,15 +7,17 @@ mod assign;
 mod people;
 mod tickets;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use people::UserRef;
-pub use tickets::{Posted, TicketDraft};
+pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
 
 use crate::clock::SharedClock;
 use crate::domain::{
-    Email, Identity, ParseError, Status, TeamId, Ticket, TicketId, TicketReference, UserId,
+    Catalog, Email, Identity, ParseError, Status, Ticket, TicketId, TicketReference, User, UserId,
 };
 use crate::permissions::{Action, Actor, TicketScope};
 use crate::store::{self, Conn, StoreError};
@@ -81,11 +83,34 @@ pub type Result<T, E = DeskError> = std::result::Result<T, E>;
 pub struct Desk {
     clock: SharedClock,
     time_zone: Tz,
+    catalog: Arc<Catalog>,
 }
 
 impl Desk {
-    pub fn new(clock: SharedClock, time_zone: Tz) -> Self {
-        Desk { clock, time_zone }
+    pub fn new(clock: SharedClock, time_zone: Tz, catalog: Arc<Catalog>) -> Self {
+        Desk {
+            clock,
+            time_zone,
+            catalog,
+        }
+    }
+
+    /// The teams and categories in force.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The facts about a ticket the permission matrix reads.
+    pub fn scope_of(&self, ticket: &Ticket) -> Result<TicketScope> {
+        let team = self
+            .catalog
+            .team(ticket.team)
+            .ok_or_else(|| DeskError::UnknownTeam(ticket.team.to_string()))?;
+        Ok(TicketScope {
+            requester: ticket.requester,
+            team: ticket.team,
+            confidential: team.confidential,
+        })
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -97,10 +122,21 @@ impl Desk {
         let found = store::users::get(conn, user)
             .await?
             .ok_or_else(|| DeskError::UnknownUser(user.to_string()))?;
+        self.actor_of(conn, &found).await
+    }
+
+    /// [`Desk::actor`] for a user already read. Teams matter to the matrix for
+    /// staff roles only, so employees and admins cost no query.
+    pub async fn actor_of(&self, conn: &mut Conn, user: &User) -> Result<Actor> {
+        let teams = if user.role.is_staff() {
+            store::users::teams_of(conn, user.id).await?
+        } else {
+            Vec::new()
+        };
         Ok(Actor {
-            user,
-            role: found.role,
-            teams: store::users::teams_of(conn, user).await?,
+            user: user.id,
+            role: user.role,
+            teams,
         })
     }
 
@@ -115,7 +151,7 @@ impl Desk {
         let ticket = store::tickets::by_reference(conn, reference)
             .await?
             .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
-        let scope = scope_of(conn, &ticket).await?;
+        let scope = self.scope_of(&ticket)?;
         if !actor.may(Action::View, &scope) {
             return Err(DeskError::UnknownTicket(reference.to_string()));
         }
@@ -145,7 +181,7 @@ impl Desk {
         let ticket = store::tickets::get_for_update(conn, id)
             .await?
             .ok_or_else(|| DeskError::UnknownTicket(id.to_string()))?;
-        let scope = scope_of(conn, &ticket).await?;
+        let scope = self.scope_of(&ticket)?;
         if !actor.may(Action::View, &scope) {
             return Err(DeskError::UnknownTicket(ticket.reference.to_string()));
         }
@@ -159,20 +195,4 @@ fn require(actor: &Actor, action: Action, scope: &TicketScope) -> Result<()> {
     } else {
         Err(DeskError::Forbidden(action))
     }
-}
-
-/// The facts about a ticket the permission matrix reads.
-pub async fn scope_of(conn: &mut Conn, ticket: &Ticket) -> Result<TicketScope> {
-    Ok(TicketScope {
-        requester: ticket.requester,
-        team: ticket.team,
-        confidential: team_is_confidential(conn, ticket.team).await?,
-    })
-}
-
-async fn team_is_confidential(conn: &mut Conn, team: TeamId) -> Result<bool> {
-    Ok(store::catalog::team(conn, team)
-        .await?
-        .ok_or_else(|| DeskError::UnknownTeam(team.to_string()))?
-        .confidential)
 }

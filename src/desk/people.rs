@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::permissions::Actor;
 use crate::store::audit::{Origin, Record};
-use crate::store::{self, Conn, is_unique_violation};
+use crate::store::{self, Conn};
 
 /// How a person is named on the command line: `42`, `iheb@example.com` or
 /// `telegram:123456`.
@@ -58,15 +58,17 @@ impl Desk {
         found.ok_or_else(|| DeskError::UnknownUser(who.to_string()))
     }
 
-    pub async fn find_team(&self, conn: &mut Conn, slug: &str) -> Result<Team> {
-        store::catalog::team_by_slug(conn, slug)
-            .await?
+    pub fn find_team(&self, slug: &str) -> Result<Team> {
+        self.catalog()
+            .team_by_slug(slug)
+            .cloned()
             .ok_or_else(|| DeskError::UnknownTeam(slug.to_owned()))
     }
 
-    pub async fn find_category(&self, conn: &mut Conn, slug: &str) -> Result<Category> {
-        store::catalog::category_by_slug(conn, slug)
-            .await?
+    pub fn find_category(&self, slug: &str) -> Result<Category> {
+        self.catalog()
+            .category_by_slug(slug)
+            .cloned()
             .ok_or_else(|| DeskError::UnknownCategory(slug.to_owned()))
     }
 
@@ -85,7 +87,8 @@ impl Desk {
         {
             return Err(DeskError::EmailTaken(email.clone()));
         }
-        let id = store::users::insert(conn, new, self.now()).await?;
+        let user = store::users::insert(conn, new, self.now()).await?;
+        let id = user.id;
         self.audit_person(
             conn,
             by,
@@ -99,7 +102,7 @@ impl Desk {
         for identity in identities {
             self.link_identity(conn, by, id, identity, origin).await?;
         }
-        self.find_user(conn, &UserRef::Id(id)).await
+        Ok(user)
     }
 
     pub async fn set_role(
@@ -139,18 +142,12 @@ impl Desk {
         origin: Origin,
     ) -> Result<()> {
         admin_only(by)?;
-        match store::users::find_by_identity(conn, identity).await? {
-            Some(owner) if owner.id == user => return Ok(()),
-            Some(_) => return Err(DeskError::IdentityTaken(identity.clone())),
-            None => {}
-        }
-        if let Err(e) = store::users::link_identity(conn, user, identity, self.now()).await {
-            return Err(match e {
-                store::StoreError::Query(q) if is_unique_violation(&q) => {
-                    DeskError::IdentityTaken(identity.clone())
-                }
-                other => other.into(),
-            });
+        if !store::users::link_identity(conn, user, identity, self.now()).await? {
+            let owner = store::users::find_by_identity(conn, identity).await?;
+            return match owner {
+                Some(owner) if owner.id == user => Ok(()),
+                _ => Err(DeskError::IdentityTaken(identity.clone())),
+            };
         }
         let shown = identity.to_string();
         self.audit_person(

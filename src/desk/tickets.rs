@@ -4,6 +4,7 @@
 use super::{Desk, DeskError, Result};
 use crate::domain::Rating;
 use crate::domain::ticket::SUBJECT_MAX_CHARS;
+use crate::domain::ticket::TicketTimes;
 use crate::domain::{
     AuditAction, CategoryId, NewAttachment, Platform, Priority, Stars, Status, TeamId, Ticket,
     TicketId, TicketReference, Visibility,
@@ -18,6 +19,8 @@ use crate::store::{self, Conn};
 #[derive(Debug, Clone)]
 pub struct Posted {
     pub ticket: Ticket,
+    /// The status before the message (an agent's answer starts an open ticket).
+    pub previous_status: Status,
     pub message: i64,
     pub files: Vec<i64>,
 }
@@ -34,62 +37,135 @@ pub struct TicketDraft {
     pub previous: Option<TicketId>,
     /// The platform the requester writes from.
     pub origin: Option<Platform>,
+    /// The requester's message that opened it, stored as the conversation's first.
+    pub first_message: Option<FirstMessage>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FirstMessage {
+    pub body: String,
+    /// The platform and its id of the message.
+    pub from: Option<(Platform, String)>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A ticket just filed, with the ids of its first message's attachments.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub ticket: Ticket,
+    pub files: Vec<i64>,
 }
 
 impl Desk {
-    /// Files a ticket for `requester`, routes it to its category's team and assigns
-    /// it automatically when someone fits.
+    /// Files a ticket for `requester`, routed to its category's team and assigned by
+    /// the assignment rule when someone fits, with its first message.
     pub async fn open_ticket(
         &self,
         conn: &mut Conn,
         requester: &Actor,
         draft: &TicketDraft,
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Opened> {
         let subject = draft.subject.trim();
         if subject.is_empty() {
             return Err(DeskError::EmptySubject);
         }
         let subject: String = subject.chars().take(SUBJECT_MAX_CHARS).collect();
-        let category = store::catalog::category(conn, draft.category)
-            .await?
+        let category = self
+            .catalog()
+            .category(draft.category)
+            .filter(|c| c.active)
+            .cloned()
             .ok_or_else(|| DeskError::UnknownCategory(draft.category.to_string()))?;
         let now = self.now();
+        let assignee = self
+            .choose_assignee(conn, category.team, category.id)
+            .await?;
         let day = TicketReference::day_of(now, self.time_zone);
         let sequence = store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;
         let reference = TicketReference::new(day, sequence);
+        let priority = draft.priority.unwrap_or(category.default_priority);
+        let description = draft.description.trim();
+        let last_requester_message = draft.first_message.as_ref().map(|_| now);
         let id = store::tickets::insert(
             conn,
             &NewTicket {
                 reference: &reference,
                 subject: &subject,
-                description: draft.description.trim(),
+                description,
                 requester: requester.user,
                 category: category.id,
                 team: category.team,
-                priority: draft.priority.unwrap_or(category.default_priority),
+                priority,
                 previous: draft.previous,
                 origin: draft.origin,
+                assignee,
+                last_requester_message,
                 created_at: now,
             },
         )
         .await?;
-        let record = Record {
-            ticket: Some(id),
-            actor: Some(requester.user),
-            subject_user: None,
-            action: AuditAction::TicketCreated,
-            old_value: None,
-            new_value: Some(&reference.to_string()),
-            origin,
-            at: now,
+        let ticket = Ticket {
+            id,
+            reference,
+            subject,
+            description: description.to_owned(),
+            requester: requester.user,
+            category: category.id,
+            team: category.team,
+            priority,
+            status: Status::Open,
+            assignee,
+            previous: draft.previous,
+            resolution: None,
+            origin: draft.origin,
+            times: TicketTimes {
+                created: Some(now),
+                updated: Some(now),
+                last_requester_message,
+                ..TicketTimes::default()
+            },
         };
-        store::audit::append(conn, &record).await?;
-        let mut ticket = store::tickets::get(conn, id)
-            .await?
-            .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
-        self.auto_assign(conn, &mut ticket, origin).await?;
-        Ok(ticket)
+        let created = ticket.reference.to_string();
+        self.audit(
+            conn,
+            &ticket,
+            Some(requester),
+            AuditAction::TicketCreated,
+            None,
+            Some(&created),
+            origin,
+        )
+        .await?;
+        if let Some(assignee) = assignee {
+            store::users::mark_assigned(conn, assignee, now).await?;
+            let to = assignee.to_string();
+            self.audit(
+                conn,
+                &ticket,
+                None,
+                AuditAction::AutoAssigned,
+                None,
+                Some(&to),
+                origin,
+            )
+            .await?;
+        }
+        let mut files = Vec::new();
+        if let Some(first) = &draft.first_message {
+            let from = first.from.as_ref().map(|(p, id)| (*p, id.as_str()));
+            let message = NewMessage {
+                ticket: id,
+                author: Some(requester.user),
+                visibility: Visibility::Public,
+                body: &first.body,
+                origin: from,
+                attachments: &first.attachments,
+                at: now,
+            };
+            files = store::messages::insert(conn, &message).await?.1;
+        }
+        Ok(Opened { ticket, files })
     }
 
     /// Moves a ticket to another status, with the action the move needs: resolving,
@@ -227,13 +303,16 @@ impl Desk {
         origin: Origin,
     ) -> Result<Ticket> {
         let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::Transfer).await?;
-        let to = store::catalog::team(conn, team)
-            .await?
+        let to = self
+            .catalog()
+            .team(team)
+            .filter(|t| t.active)
+            .cloned()
             .ok_or_else(|| DeskError::UnknownTeam(team.to_string()))?;
         if ticket.team == to.id {
             return Ok(ticket);
         }
-        let from = store::catalog::team(conn, ticket.team).await?;
+        let from = self.catalog().team(ticket.team).cloned();
         ticket.team = to.id;
         ticket.assignee = None;
         ticket.times.updated = Some(self.now());
@@ -276,6 +355,7 @@ impl Desk {
             Visibility::Internal => Action::AddNote,
         };
         let (mut ticket, scope) = self.ticket_for(conn, actor, id, action).await?;
+        let previous_status = ticket.status;
         if body.trim().is_empty() && attachments.is_empty() {
             return Err(DeskError::EmptyMessage);
         }
@@ -328,6 +408,7 @@ impl Desk {
         store::tickets::update(conn, &ticket).await?;
         Ok(Posted {
             ticket,
+            previous_status,
             message,
             files,
         })

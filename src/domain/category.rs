@@ -25,4 +25,6 @@ pub struct Category {
     pub default_priority: Priority,
     /// Finance & travel requests need an approve / ask / refuse decision, not a fix.
     pub needs_approval: bool,
+    /// Still in the configuration.
+    pub active: bool,
 }

@@ -2,6 +2,7 @@
 //! no I/O; the store persists them and the engine acts on them.
 
 pub mod audit;
+pub mod catalog;
 pub mod category;
 pub mod message;
 pub mod people;
@@ -14,6 +15,7 @@ pub mod team;
 pub mod ticket;
 
 pub use audit::{AuditAction, AuditEvent};
+pub use catalog::Catalog;
 pub use category::{Category, CategoryId};
 pub use message::{Attachment, Message, NewAttachment, Visibility};
 pub use people::{Email, Identity, Language, NewUser, Platform, Role, User, UserId};

@@ -42,6 +42,8 @@ pub struct Team {
     /// Where the team's ticket threads open: a Discord channel or a Telegram
     /// supergroup. `None`: the team works from the web and the command line only.
     pub staff_space: Option<(Platform, String)>,
+    /// Still in the configuration.
+    pub active: bool,
 }
 
 /// A user's place in a team.

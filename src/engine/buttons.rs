@@ -78,8 +78,12 @@ pub(super) async fn pressed(
             let Some(Dialogue::Category { draft }) = intake::dialogue(conn, who).await? else {
                 return Err(Refusal::new("error-stale-button").into());
             };
-            let found = store::catalog::category(conn, CategoryId(category)).await?;
-            let category = found.ok_or_else(|| Refusal::new("error-stale-button"))?;
+            let category = engine
+                .desk()
+                .catalog()
+                .category(CategoryId(category))
+                .filter(|c| c.active)
+                .ok_or_else(|| Refusal::new("error-stale-button"))?;
             intake::set_dialogue(
                 engine,
                 conn,
@@ -102,6 +106,7 @@ pub(super) async fn pressed(
             else {
                 return Err(Refusal::new("error-stale-button").into());
             };
+            intake::set_dialogue(engine, conn, who, None).await?;
             intake::create_ticket(
                 engine,
                 conn,
@@ -169,14 +174,7 @@ pub(super) async fn pressed(
                 ],
             );
             engine
-                .tell(
-                    conn,
-                    who.user.id,
-                    Some(who.platform),
-                    hint,
-                    Vec::new(),
-                    Some(rating.ticket),
-                )
+                .tell_here(conn, who, hint, Vec::new(), Some(rating.ticket))
                 .await?;
             engine.t(
                 language,

@@ -4,7 +4,7 @@ use guichet_chat::{Button, ButtonStyle, Card, CardField, Tone};
 
 use super::buttons::Payload;
 use super::labels::{priority_label, status_label};
-use crate::domain::{Language, Priority, Status, Ticket, TicketId};
+use crate::domain::{Catalog, Language, Priority, Status, Ticket, TicketId};
 use crate::i18n::{Texts, arg};
 use crate::store::{self, Conn, StoreError};
 use crate::text::clip;
@@ -23,6 +23,7 @@ pub fn title(ticket: &Ticket) -> String {
 /// The thread title and the card of a ticket, or `None` if the ticket is gone.
 pub async fn render(
     conn: &mut Conn,
+    catalog: &Catalog,
     texts: &Texts,
     language: Language,
     id: TicketId,
@@ -36,8 +37,8 @@ pub async fn render(
         Some(a) => name(store::users::get(conn, a).await?),
         None => None,
     };
-    let category = store::catalog::category(conn, ticket.category).await?;
-    let team = store::catalog::team(conn, ticket.team).await?;
+    let category = catalog.category(ticket.category);
+    let team = catalog.team(ticket.team);
     let field = |key: &str, value: String| CardField {
         name: texts.t(language, key, &[]),
         value,

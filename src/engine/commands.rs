@@ -133,6 +133,8 @@ pub(super) async fn run(
                     message_id: format!("command:{}", engine.desk().now().timestamp_millis()),
                     previous: None,
                 };
+                // A new request replaces whatever the bot was asking about.
+                intake::set_dialogue(engine, conn, who, None).await?;
                 intake::start_request(engine, conn, who, draft).await?;
                 None
             }
@@ -312,18 +314,7 @@ async fn reply(
         return engine.answer(conn, who.platform, interaction, text).await;
     }
     match place {
-        Place::Direct { .. } => {
-            engine
-                .tell(
-                    conn,
-                    who.user.id,
-                    Some(who.platform),
-                    text,
-                    Vec::new(),
-                    None,
-                )
-                .await
-        }
+        Place::Direct { .. } => engine.tell_here(conn, who, text, Vec::new(), None).await,
         Place::Thread(thread) => {
             if let Some(ticket) =
                 store::conversations::ticket_of_thread(conn, who.platform, thread).await?

@@ -7,14 +7,13 @@ use guichet_chat::{Button, ButtonStyle, IncomingFile};
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, Refusal, Result, Who, buttons};
-use crate::desk::TicketDraft;
+use crate::desk::{FirstMessage, TicketDraft};
 use crate::domain::ticket::split_subject;
 use crate::domain::{
     CategoryId, NewAttachment, Platform, Priority, Status, Ticket, TicketId, Visibility,
 };
 use crate::i18n::arg;
 use crate::store::audit::Origin;
-use crate::store::tickets::{TicketFilter, Viewer};
 use crate::store::{self, Conn};
 
 /// What the bot waits for from a user, kept in the database between messages.
@@ -55,6 +54,9 @@ impl Draft {
 }
 
 pub(super) async fn dialogue(conn: &mut Conn, who: &Who) -> Result<Option<Dialogue>> {
+    if who.is_new {
+        return Ok(None);
+    }
     let Some(json) = store::conversations::dialogue(conn, who.user.id).await? else {
         return Ok(None);
     };
@@ -100,7 +102,10 @@ pub(super) async fn direct_message(
         previous: None,
     };
     match dialogue(conn, who).await? {
-        Some(Dialogue::Description) => return start_request(engine, conn, who, message).await,
+        Some(Dialogue::Description) => {
+            set_dialogue(engine, conn, who, None).await?;
+            return start_request(engine, conn, who, message).await;
+        }
         Some(Dialogue::Category { mut draft }) => {
             draft.append(text, files);
             set_dialogue(engine, conn, who, Some(&Dialogue::Category { draft })).await?;
@@ -145,10 +150,18 @@ pub(super) async fn direct_message(
         };
         return start_request(engine, conn, who, follow_up).await;
     }
-    let open = candidates(engine, conn, who).await?;
+    let recent = recent(conn, who).await?;
+    // The last ticket, resolved too long ago to reopen: a new request follows it up.
+    let previous = recent
+        .first()
+        .filter(|t| t.status == Status::Resolved && !still_open(engine, t))
+        .map(|t| t.id.0);
+    let open: Vec<Ticket> = recent
+        .into_iter()
+        .filter(|t| still_open(engine, t))
+        .collect();
     match open.as_slice() {
         [] => {
-            let previous = latest_resolved(engine, conn, who).await?;
             start_request(
                 engine,
                 conn,
@@ -193,28 +206,18 @@ fn still_open(engine: &Engine, ticket: &Ticket) -> bool {
 
 /// The requester's tickets a message may be for, newest first.
 pub(super) async fn candidates(engine: &Engine, conn: &mut Conn, who: &Who) -> Result<Vec<Ticket>> {
-    let filter = TicketFilter {
-        requester: Some(who.user.id),
-        limit: 25,
-        ..Default::default()
-    };
-    let mine = store::tickets::list(conn, &filter, Viewer::User(&who.actor)).await?;
-    Ok(mine.into_iter().filter(|t| still_open(engine, t)).collect())
+    let recent = recent(conn, who).await?;
+    Ok(recent
+        .into_iter()
+        .filter(|t| still_open(engine, t))
+        .collect())
 }
 
-/// The requester's last ticket when it was resolved too long ago to reopen: a new
-/// request links it.
-async fn latest_resolved(engine: &Engine, conn: &mut Conn, who: &Who) -> Result<Option<i64>> {
-    let filter = TicketFilter {
-        requester: Some(who.user.id),
-        limit: 1,
-        ..Default::default()
-    };
-    let last = store::tickets::list(conn, &filter, Viewer::User(&who.actor)).await?;
-    Ok(last
-        .first()
-        .filter(|t| t.status == Status::Resolved && !still_open(engine, t))
-        .map(|t| t.id.0))
+async fn recent(conn: &mut Conn, who: &Who) -> Result<Vec<Ticket>> {
+    if who.is_new {
+        return Ok(Vec::new());
+    }
+    Ok(store::tickets::recent_of_requester(conn, who.user.id, 25).await?)
 }
 
 /// A new request: guessed category → ticket at once; otherwise the bot asks.
@@ -224,7 +227,7 @@ pub(super) async fn start_request(
     who: &Who,
     draft: Draft,
 ) -> Result<()> {
-    match guess_category(engine, conn, &draft.text).await? {
+    match guess_category(engine, &draft.text) {
         Some(category) => {
             let priority = guess_priority(engine, &draft.text);
             create_ticket(engine, conn, who, draft, category, priority).await
@@ -238,9 +241,10 @@ pub(super) async fn start_request(
 
 async fn ask_category(engine: &Engine, conn: &mut Conn, who: &Who, key: &str) -> Result<()> {
     let language = who.language();
-    let categories = store::catalog::categories(conn).await?;
-    let buttons: Vec<Button> = categories
-        .iter()
+    let buttons: Vec<Button> = engine
+        .desk()
+        .catalog()
+        .categories()
         .map(|c| Button {
             label: c.name.get(language).to_owned(),
             payload: buttons::Payload::Category(c.id.0).encode(),
@@ -249,9 +253,7 @@ async fn ask_category(engine: &Engine, conn: &mut Conn, who: &Who, key: &str) ->
         .collect();
     let rows = buttons.chunks(2).map(<[Button]>::to_vec).collect();
     let text = engine.t(language, key, &[]);
-    engine
-        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
-        .await
+    engine.tell_here(conn, who, text, rows, None).await
 }
 
 pub(super) async fn ask_priority(
@@ -286,9 +288,7 @@ pub(super) async fn ask_priority(
         })
         .collect();
     let text = engine.t(language, key, &[]);
-    engine
-        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
-        .await
+    engine.tell_here(conn, who, text, rows, None).await
 }
 
 async fn ask_ticket(engine: &Engine, conn: &mut Conn, who: &Who, open: &[Ticket]) -> Result<()> {
@@ -310,9 +310,7 @@ async fn ask_ticket(engine: &Engine, conn: &mut Conn, who: &Who, open: &[Ticket]
         style: ButtonStyle::Secondary,
     }]);
     let text = engine.t(language, "dialogue-which-ticket", &[]);
-    engine
-        .tell(conn, who.user.id, Some(who.platform), text, rows, None)
-        .await
+    engine.tell_here(conn, who, text, rows, None).await
 }
 
 /// Files as the desk stores them.
@@ -344,6 +342,11 @@ pub(super) async fn create_ticket(
     if subject.is_empty() {
         subject = engine.t(language, "subject-files-only", &[]);
     }
+    let body = if draft.text.is_empty() {
+        subject.clone()
+    } else {
+        draft.text.clone()
+    };
     let ticket_draft = TicketDraft {
         subject,
         description,
@@ -351,29 +354,17 @@ pub(super) async fn create_ticket(
         priority,
         previous: draft.previous.map(TicketId),
         origin: Some(who.platform),
+        first_message: Some(FirstMessage {
+            body: body.clone(),
+            from: Some((who.platform, draft.message_id.clone())),
+            attachments: attachments(who.platform, &draft.files),
+        }),
     };
-    let desk = engine.desk();
-    let ticket = desk
+    let opened = engine
+        .desk()
         .open_ticket(conn, &who.actor, &ticket_draft, Origin::Chat)
         .await?;
-    let files = attachments(who.platform, &draft.files);
-    let body = if draft.text.is_empty() {
-        ticket.subject.clone()
-    } else {
-        draft.text.clone()
-    };
-    let posted = desk
-        .add_message(
-            conn,
-            &who.actor,
-            ticket.id,
-            &body,
-            Visibility::Public,
-            Some((who.platform, &draft.message_id)),
-            &files,
-            Origin::Chat,
-        )
-        .await?;
+    let ticket = &opened.ticket;
     store::conversations::link_dm(
         conn,
         who.platform,
@@ -382,38 +373,46 @@ pub(super) async fn create_ticket(
         ticket.id,
     )
     .await?;
-    set_dialogue(engine, conn, who, None).await?;
 
-    engine.open_thread(conn, &ticket).await?;
-    let staff = engine.staff_language();
-    let opening = engine.t(
-        staff,
-        "thread-opening",
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("text", body),
-        ],
-    );
-    engine
-        .post_in_thread(conn, ticket.id, opening, posted.files)
-        .await?;
-    if let Some(previous) = draft.previous
-        && let Some(old) = store::tickets::get(conn, TicketId(previous)).await?
-    {
-        let text = engine.t(
+    if let Some(staff_platform) = engine.open_thread(conn, ticket).await? {
+        let staff = engine.staff_language();
+        let mut opening = engine.t(
             staff,
-            "thread-follows-up",
-            &[arg("reference", old.reference.to_string())],
+            "thread-opening",
+            &[
+                arg("name", who.user.display_name.clone()),
+                arg("text", body),
+            ],
         );
+        if let Some(previous) = draft.previous
+            && let Some(old) = store::tickets::get(conn, TicketId(previous)).await?
+        {
+            opening.push('\n');
+            opening.push_str(&engine.t(
+                staff,
+                "thread-follows-up",
+                &[arg("reference", old.reference.to_string())],
+            ));
+        }
         engine
-            .post_in_thread(conn, ticket.id, text, Vec::new())
+            .thread_post_on(
+                conn,
+                staff_platform,
+                ticket.id,
+                opening,
+                opened.files.clone(),
+            )
             .await?;
     }
     if let Some(assignee) = ticket.assignee {
-        notify_assignee(engine, conn, &ticket, assignee).await?;
+        notify_assignee(engine, conn, ticket, assignee).await?;
     }
-    let category = store::catalog::category(conn, ticket.category).await?;
-    let team = store::catalog::team(conn, ticket.team).await?;
+    let catalog = engine.desk().catalog();
+    let name_of = |names: Option<&crate::domain::team::Localized>| {
+        names
+            .map(|n| n.get(language).to_owned())
+            .unwrap_or_default()
+    };
     let text = engine.t(
         language,
         "ticket-created",
@@ -421,27 +420,14 @@ pub(super) async fn create_ticket(
             arg("reference", ticket.reference.to_string()),
             arg(
                 "category",
-                category
-                    .map(|c| c.name.get(language).to_owned())
-                    .unwrap_or_default(),
+                name_of(catalog.category(ticket.category).map(|c| &c.name)),
             ),
-            arg(
-                "team",
-                team.map(|t| t.name.get(language).to_owned())
-                    .unwrap_or_default(),
-            ),
+            arg("team", name_of(catalog.team(ticket.team).map(|t| &t.name))),
             arg("priority", engine.priority_label(language, ticket.priority)),
         ],
     );
     engine
-        .tell(
-            conn,
-            who.user.id,
-            Some(who.platform),
-            text,
-            Vec::new(),
-            Some(ticket.id),
-        )
+        .tell_here(conn, who, text, Vec::new(), Some(ticket.id))
         .await
 }
 
@@ -452,11 +438,14 @@ pub(super) async fn notify_assignee(
     ticket: &Ticket,
     assignee: crate::domain::UserId,
 ) -> Result<()> {
-    let language = engine.language_of(conn, assignee).await?;
-    let staff_platform = store::catalog::team(conn, ticket.team)
-        .await?
-        .and_then(|t| t.staff_space)
-        .map(|(p, _)| p);
+    let staff_platform = engine
+        .desk()
+        .catalog()
+        .team(ticket.team)
+        .and_then(|t| t.staff_space.as_ref())
+        .map(|(p, _)| *p);
+    let to = engine.contact(conn, assignee, staff_platform).await?;
+    let language = to.language;
     let text = engine.t(
         language,
         "notify-assigned",
@@ -467,7 +456,7 @@ pub(super) async fn notify_assignee(
         ],
     );
     engine
-        .notify(conn, assignee, staff_platform, text, Some(ticket.id))
+        .send_to(conn, &to, text, Vec::new(), Some(ticket.id), true)
         .await
 }
 
@@ -504,14 +493,7 @@ pub(super) async fn relay(
             &[arg("reference", ticket.reference.to_string())],
         );
         engine
-            .tell(
-                conn,
-                who.user.id,
-                Some(who.platform),
-                text,
-                Vec::new(),
-                Some(ticket.id),
-            )
+            .tell_here(conn, who, text, Vec::new(), Some(ticket.id))
             .await?;
     }
     let files = attachments(who.platform, &message.files);
@@ -553,11 +535,7 @@ pub(super) async fn relay(
 }
 
 /// The category whose keywords the text mentions most, if one clearly does.
-async fn guess_category(
-    engine: &Engine,
-    conn: &mut Conn,
-    text: &str,
-) -> Result<Option<CategoryId>> {
+fn guess_category(engine: &Engine, text: &str) -> Option<CategoryId> {
     let words = normalize(text);
     let mut best: Option<(&str, usize)> = None;
     let mut tie = false;
@@ -577,12 +555,8 @@ async fn guess_category(
             }
         }
     }
-    let Some((slug, _)) = best.filter(|_| !tie) else {
-        return Ok(None);
-    };
-    Ok(store::catalog::category_by_slug(conn, slug)
-        .await?
-        .map(|c| c.id))
+    let (slug, _) = best.filter(|_| !tie)?;
+    engine.desk().catalog().category_by_slug(slug).map(|c| c.id)
 }
 
 /// P0 or P1 when the text says so; otherwise the category's default.

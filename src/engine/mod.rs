@@ -119,6 +119,8 @@ pub(crate) struct Who {
     pub user: User,
     pub actor: Actor,
     pub platform: Platform,
+    /// Registered by this very event: no tickets, no dialogue yet.
+    pub is_new: bool,
 }
 
 impl Who {
@@ -252,8 +254,10 @@ impl Engine {
             .locale
             .as_deref()
             .and_then(Language::from_locale);
-        let user = match store::users::find_by_identity(conn, &identity).await? {
-            Some(mut user) => {
+        let mut is_new = true;
+        let (user, known_chat) = match store::users::find_with_dm_chat(conn, &identity).await? {
+            Some((mut user, chat)) => {
+                is_new = false;
                 if let Some(language) = locale.filter(|l| *l != user.language)
                     && !store::users::language_chosen(conn, user.id).await?
                 {
@@ -261,27 +265,27 @@ impl Engine {
                         .await?;
                     user.language = language;
                 }
-                user
+                (user, chat)
             }
             None => {
-                self.register(conn, &event.author, &identity, locale)
-                    .await?
+                let user = self
+                    .register(conn, &event.author, &identity, locale)
+                    .await?;
+                (user, None)
             }
         };
-        if let Event::DirectMessage { chat, .. } = &event.event {
+        // Where to write to them privately, learnt from their own messages.
+        if let Event::DirectMessage { chat, .. } = &event.event
+            && known_chat.as_deref() != Some(chat.as_str())
+        {
             store::users::set_dm_chat(conn, &identity, chat).await?;
         }
-        let actor = me.desk.actor(conn, user.id).await.map_err(|e| match e {
-            DeskError::Store(e) => e,
-            other => StoreError::Corrupt {
-                column: "users",
-                value: other.to_string(),
-            },
-        })?;
+        let actor = me.desk.actor_of(conn, &user).await.map_err(only_store)?;
         Ok(Who {
             user,
             actor,
             platform: event.platform,
+            is_new,
         })
     }
 
@@ -302,13 +306,7 @@ impl Engine {
             department: None,
             role: Role::Employee,
         };
-        let desk_error = |e: DeskError| match e {
-            DeskError::Store(e) => e,
-            other => StoreError::Corrupt {
-                column: "users",
-                value: other.to_string(),
-            },
-        };
+
         let user = me
             .desk
             .add_user(
@@ -319,7 +317,7 @@ impl Engine {
                 Origin::Chat,
             )
             .await
-            .map_err(desk_error)?;
+            .map_err(only_store)?;
         tracing::info!(user = %user.id, %identity, "new user registered from chat");
         Ok(user)
     }
@@ -339,6 +337,18 @@ impl Engine {
     /// The language of the staff spaces: the company's.
     pub(crate) fn staff_language(&self) -> Language {
         self.inner.config.company.default_language
+    }
+}
+
+/// Finding or registering the author only fails in the store: anything else is a
+/// defect, reported as such.
+fn only_store(e: DeskError) -> StoreError {
+    match e {
+        DeskError::Store(e) => e,
+        other => StoreError::Corrupt {
+            column: "users",
+            value: other.to_string(),
+        },
     }
 }
 

@@ -4,90 +4,66 @@
 use guichet_chat::{Button, Event, Interaction, Place};
 
 use super::{Engine, Refusal, Result, Who};
-use crate::domain::{Platform, Ticket, TicketId, UserId};
+use crate::domain::{Language, Platform, Ticket, TicketId, UserId};
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::store::{self, Conn};
 
+/// Someone to write to privately: their language, and the platform to reach them
+/// on (`None`: no chat account, e.g. created from the command line).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Contact {
+    pub user: UserId,
+    pub language: Language,
+    pub platform: Option<Platform>,
+}
+
 impl Engine {
-    /// The platform to reach `user` on: `prefer` when they have an account there,
-    /// else any of theirs. `None`: they have no chat account (created from the CLI).
-    pub(crate) async fn reach(
+    /// How to reach `user`: on `prefer` when they have an account there, else on any
+    /// of theirs. One query.
+    pub(crate) async fn contact(
         &self,
         conn: &mut Conn,
         user: UserId,
         prefer: Option<Platform>,
-    ) -> Result<Option<Platform>> {
-        let mut order: Vec<Platform> = prefer.into_iter().collect();
-        order.extend(Platform::ALL.into_iter().filter(|p| Some(*p) != prefer));
-        for platform in order {
-            if store::users::identity_on(conn, user, platform)
-                .await?
-                .is_some()
-            {
-                return Ok(Some(platform));
-            }
+    ) -> Result<Contact> {
+        let (language, platforms) = store::users::reachability(conn, user).await?;
+        let platform = prefer
+            .filter(|p| platforms.contains(p))
+            .or_else(|| platforms.first().copied());
+        if platform.is_none() {
+            tracing::warn!(%user, "no chat account to reach this user on");
         }
-        tracing::warn!(%user, "no chat account to reach this user on");
-        Ok(None)
-    }
-
-    /// A direct message to a user.
-    pub(crate) async fn tell(
-        &self,
-        conn: &mut Conn,
-        user: UserId,
-        prefer: Option<Platform>,
-        text: String,
-        buttons: Vec<Vec<Button>>,
-        about: Option<TicketId>,
-    ) -> Result<()> {
-        self.direct(conn, user, prefer, text, buttons, Vec::new(), about, false)
-            .await
-    }
-
-    /// A notification (new assignment…) to a user, on the staff platform if they
-    /// have an account there.
-    pub(crate) async fn notify(
-        &self,
-        conn: &mut Conn,
-        user: UserId,
-        prefer: Option<Platform>,
-        text: String,
-        about: Option<TicketId>,
-    ) -> Result<()> {
-        self.direct(
-            conn,
+        Ok(Contact {
             user,
-            prefer,
-            text,
-            Vec::new(),
-            Vec::new(),
-            about,
-            true,
-        )
-        .await
+            language: language.unwrap_or(self.config().company.default_language),
+            platform,
+        })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn direct(
+    /// The requester of a ticket, on the platform they opened it from.
+    pub(crate) async fn requester(&self, conn: &mut Conn, ticket: &Ticket) -> Result<Contact> {
+        self.contact(conn, ticket.requester, ticket.origin).await
+    }
+
+    /// A private message; `about` links it to a ticket so that a reply reaches it,
+    /// `notify` asks the platform to make it stand out.
+    pub(crate) async fn send_to(
         &self,
         conn: &mut Conn,
-        user: UserId,
-        prefer: Option<Platform>,
+        to: &Contact,
         text: String,
-        buttons: Vec<Vec<Button>>,
         files: Vec<i64>,
         about: Option<TicketId>,
         notify: bool,
     ) -> Result<()> {
-        let Some(platform) = self.reach(conn, user, prefer).await? else {
+        let Some(platform) = to.platform else {
             return Ok(());
         };
         let envelope = Envelope::Direct {
-            user: user.0,
+            user: to.user.0,
             text,
-            buttons,
+            buttons: Vec::new(),
             files,
             about: about.map(|t| t.0),
             notify,
@@ -96,35 +72,40 @@ impl Engine {
         Ok(())
     }
 
-    /// A message to the ticket's requester, where they opened it.
-    pub(crate) async fn tell_requester(
+    /// A direct message to the person who is acting, where they are: no need to look
+    /// for their account.
+    pub(crate) async fn tell_here(
         &self,
         conn: &mut Conn,
-        ticket: &Ticket,
+        who: &Who,
         text: String,
-        files: Vec<i64>,
+        buttons: Vec<Vec<Button>>,
+        about: Option<TicketId>,
     ) -> Result<()> {
-        self.direct(
-            conn,
-            ticket.requester,
-            ticket.origin,
+        let envelope = Envelope::Direct {
+            user: who.user.id.0,
             text,
-            Vec::new(),
-            files,
-            Some(ticket.id),
-            false,
-        )
-        .await
+            buttons,
+            files: Vec::new(),
+            about: about.map(|t| t.0),
+            notify: false,
+        };
+        outbox::enqueue(conn, who.platform, &envelope, self.desk().now()).await?;
+        Ok(())
     }
 
     /// The five stars, sent to the requester of a resolved ticket.
-    pub(crate) async fn ask_rating(&self, conn: &mut Conn, ticket: &Ticket) -> Result<()> {
-        let Some(platform) = self.reach(conn, ticket.requester, ticket.origin).await? else {
+    pub(crate) async fn ask_rating(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        to: &Contact,
+    ) -> Result<()> {
+        let Some(platform) = to.platform else {
             return Ok(());
         };
-        let language = self.language_of(conn, ticket.requester).await?;
         let text = self.t(
-            language,
+            to.language,
             "rating-prompt",
             &[arg("reference", ticket.reference.to_string())],
         );
@@ -137,24 +118,19 @@ impl Engine {
         Ok(())
     }
 
-    pub(crate) async fn language_of(
+    /// Plans the ticket's thread in its team's staff space, if the team has one.
+    /// Returns the platform the thread will be on.
+    pub(crate) async fn open_thread(
         &self,
         conn: &mut Conn,
-        user: UserId,
-    ) -> Result<crate::domain::Language> {
-        Ok(store::users::get(conn, user)
-            .await?
-            .map_or(self.config().company.default_language, |u| u.language))
-    }
-
-    /// Plans the ticket's thread in its team's staff space, if the team has one.
-    pub(crate) async fn open_thread(&self, conn: &mut Conn, ticket: &Ticket) -> Result<()> {
-        let Some(team) = store::catalog::team(conn, ticket.team).await? else {
-            return Ok(());
+        ticket: &Ticket,
+    ) -> Result<Option<Platform>> {
+        let Some(team) = self.desk().catalog().team(ticket.team) else {
+            return Ok(None);
         };
-        let Some((platform, space)) = team.staff_space else {
+        let Some((platform, space)) = team.staff_space.clone() else {
             tracing::warn!(team = %team.slug, "the team has no staff space: its tickets get no thread");
-            return Ok(());
+            return Ok(None);
         };
         let now = self.desk().now();
         store::conversations::plan_thread(conn, ticket.id, platform, &space, now).await?;
@@ -167,7 +143,7 @@ impl Engine {
             now,
         )
         .await?;
-        Ok(())
+        Ok(Some(platform))
     }
 
     /// Enqueues a thread envelope on the platform of the ticket's thread, if it has one.
@@ -197,6 +173,25 @@ impl Engine {
             },
         )
         .await
+    }
+
+    /// A post in a thread whose platform is known (just planned).
+    pub(crate) async fn thread_post_on(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        ticket: TicketId,
+        text: String,
+        files: Vec<i64>,
+    ) -> Result<()> {
+        let envelope = Envelope::ThreadPost {
+            ticket: ticket.0,
+            text,
+            files,
+            thread: None,
+        };
+        outbox::enqueue(conn, platform, &envelope, self.desk().now()).await?;
+        Ok(())
     }
 
     pub(crate) async fn refresh_card(&self, conn: &mut Conn, ticket: TicketId) -> Result<()> {
@@ -303,16 +298,7 @@ pub(super) async fn refusal(
         }
         Place::Direct { .. } => {
             let text = format!("⚠️ {}", engine.t(who.language(), refusal.key, &args));
-            engine
-                .tell(
-                    conn,
-                    who.user.id,
-                    Some(who.platform),
-                    text,
-                    Vec::new(),
-                    None,
-                )
-                .await
+            engine.tell_here(conn, who, text, Vec::new(), None).await
         }
     }
 }

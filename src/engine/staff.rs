@@ -51,7 +51,6 @@ async fn reply(
     text: &str,
     files: &[IncomingFile],
 ) -> Result<()> {
-    let before = store::tickets::get(conn, ticket).await?;
     let files = attachments(who.platform, files);
     let posted = engine
         .desk()
@@ -68,8 +67,9 @@ async fn reply(
         .await
         .map_err(in_thread)?;
     let t = &posted.ticket;
-    let language = engine.language_of(conn, t.requester).await?;
-    let team = team_name(engine, conn, t, language).await?;
+    let to = engine.requester(conn, t).await?;
+    let language = to.language;
+    let team = team_name(engine, t, language);
     let relayed = engine.t(
         language,
         "relay-from-agent",
@@ -81,9 +81,9 @@ async fn reply(
         ],
     );
     engine
-        .tell_requester(conn, t, relayed, posted.files)
+        .send_to(conn, &to, relayed, posted.files, Some(t.id), false)
         .await?;
-    if before.is_some_and(|b| b.status != t.status) {
+    if posted.previous_status != t.status {
         engine.refresh_card(conn, ticket).await?;
     }
     Ok(())
@@ -177,8 +177,9 @@ async fn tell_taken_care_of(engine: &Engine, conn: &mut Conn, who: &Who, t: &Tic
     if t.requester == who.user.id {
         return Ok(());
     }
-    let language = engine.language_of(conn, t.requester).await?;
-    let team = team_name(engine, conn, t, language).await?;
+    let to = engine.requester(conn, t).await?;
+    let language = to.language;
+    let team = team_name(engine, t, language);
     let text = engine.t(
         language,
         "ticket-taken",
@@ -188,7 +189,9 @@ async fn tell_taken_care_of(engine: &Engine, conn: &mut Conn, who: &Who, t: &Tic
             arg("team", team),
         ],
     );
-    engine.tell_requester(conn, t, text, Vec::new()).await
+    engine
+        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
+        .await
 }
 
 pub(super) async fn assign(
@@ -309,13 +312,16 @@ pub(super) async fn set_status(
         .await?;
     engine.refresh_card(conn, ticket).await?;
     if status == Status::WaitingOnUser && t.requester != who.user.id {
-        let language = engine.language_of(conn, t.requester).await?;
+        let to = engine.requester(conn, &t).await?;
+        let language = to.language;
         let text = engine.t(
             language,
             "ticket-waiting",
             &[arg("reference", t.reference.to_string())],
         );
-        engine.tell_requester(conn, &t, text, Vec::new()).await?;
+        engine
+            .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
+            .await?;
     }
     Ok(engine.t(
         who.language(),
@@ -353,7 +359,8 @@ pub(super) async fn resolve(
         .post_in_thread(conn, ticket, line, Vec::new())
         .await?;
     engine.refresh_card(conn, ticket).await?;
-    let language = engine.language_of(conn, t.requester).await?;
+    let to = engine.requester(conn, &t).await?;
+    let language = to.language;
     let text = engine.t(
         language,
         "ticket-resolved",
@@ -363,8 +370,10 @@ pub(super) async fn resolve(
             arg("note", note),
         ],
     );
-    engine.tell_requester(conn, &t, text, Vec::new()).await?;
-    engine.ask_rating(conn, &t).await?;
+    engine
+        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
+        .await?;
+    engine.ask_rating(conn, &t, &to).await?;
     Ok(engine.t(
         who.language(),
         "answer-resolved",
@@ -394,13 +403,16 @@ pub(super) async fn close(
     engine.refresh_card(conn, ticket).await?;
     engine.set_thread_open(conn, ticket, false).await?;
     if t.requester != who.user.id {
-        let language = engine.language_of(conn, t.requester).await?;
+        let to = engine.requester(conn, &t).await?;
+        let language = to.language;
         let text = engine.t(
             language,
             "ticket-closed",
             &[arg("reference", t.reference.to_string())],
         );
-        engine.tell_requester(conn, &t, text, Vec::new()).await?;
+        engine
+            .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
+            .await?;
     }
     Ok(engine.t(
         who.language(),
@@ -419,7 +431,7 @@ pub(super) async fn transfer(
     team: &str,
 ) -> Result<String> {
     let desk = engine.desk();
-    let team = desk.find_team(conn, team.trim()).await?;
+    let team = desk.find_team(team.trim())?;
     let old_thread = store::conversations::thread_of(conn, ticket).await?;
     let t = desk
         .transfer(conn, &who.actor, ticket, team.id, Origin::Chat)
@@ -470,7 +482,8 @@ pub(super) async fn transfer(
     if let Some(assignee) = t.assignee {
         notify_assignee(engine, conn, &t, assignee).await?;
     }
-    let language = engine.language_of(conn, t.requester).await?;
+    let to = engine.requester(conn, &t).await?;
+    let language = to.language;
     let text = engine.t(
         language,
         "ticket-transferred",
@@ -479,7 +492,9 @@ pub(super) async fn transfer(
             arg("team", team.name.get(language).to_owned()),
         ],
     );
-    engine.tell_requester(conn, &t, text, Vec::new()).await?;
+    engine
+        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
+        .await?;
     Ok(engine.t(
         who.language(),
         "answer-transferred",
@@ -487,14 +502,11 @@ pub(super) async fn transfer(
     ))
 }
 
-async fn team_name(
-    _engine: &Engine,
-    conn: &mut Conn,
-    t: &Ticket,
-    language: crate::domain::Language,
-) -> Result<String> {
-    Ok(store::catalog::team(conn, t.team)
-        .await?
+fn team_name(engine: &Engine, t: &Ticket, language: crate::domain::Language) -> String {
+    engine
+        .desk()
+        .catalog()
+        .team(t.team)
         .map(|team| team.name.get(language).to_owned())
-        .unwrap_or_default())
+        .unwrap_or_default()
 }

@@ -24,8 +24,8 @@ use rand::Rng;
 use tokio::sync::Notify;
 
 use super::Envelope;
-use crate::clock::SharedClock;
 use crate::config::OutboxConfig;
+use crate::desk::Desk;
 use crate::domain::{AuditAction, Language, Platform, TicketId, UserId};
 use crate::engine::card;
 use crate::i18n::Texts;
@@ -56,7 +56,8 @@ pub struct Dispatcher {
 struct Inner {
     store: Store,
     outlets: BTreeMap<Platform, Arc<dyn Outlet>>,
-    clock: SharedClock,
+    /// The time, and the catalog the cards name teams and categories from.
+    desk: Desk,
     texts: Arc<Texts>,
     /// The staff spaces' language, for cards.
     staff_language: Language,
@@ -78,7 +79,7 @@ impl Dispatcher {
     pub fn new(
         store: Store,
         outlets: Vec<Arc<dyn Outlet>>,
-        clock: SharedClock,
+        desk: Desk,
         texts: Arc<Texts>,
         staff_language: Language,
         config: OutboxConfig,
@@ -89,7 +90,7 @@ impl Dispatcher {
             inner: Arc::new(Inner {
                 store,
                 outlets: outlets.into_iter().map(|o| (o.platform(), o)).collect(),
-                clock,
+                desk,
                 texts,
                 staff_language,
                 config,
@@ -128,7 +129,7 @@ impl Dispatcher {
         if me.outlets.is_empty() {
             return Ok(Round::default());
         }
-        let now = me.clock.now();
+        let now = me.desk.now();
         let lease = TimeDelta::from_std(me.config.lease.0).unwrap_or(TimeDelta::minutes(2));
         let platforms: Vec<Platform> = me.outlets.keys().copied().collect();
         let rows = {
@@ -257,8 +258,14 @@ impl Inner {
                 if thread.thread.is_some() || thread.platform != platform {
                     return Ok(Ok(Prepared::Skip));
                 }
-                let Some((title, card)) =
-                    card::render(conn, &self.texts, self.staff_language, TicketId(*ticket)).await?
+                let Some((title, card)) = card::render(
+                    conn,
+                    self.desk.catalog(),
+                    &self.texts,
+                    self.staff_language,
+                    TicketId(*ticket),
+                )
+                .await?
                 else {
                     return Ok(Ok(Prepared::Skip));
                 };
@@ -302,8 +309,14 @@ impl Inner {
                 else {
                     return Ok(Ok(Prepared::Skip));
                 };
-                let Some((title, card)) =
-                    card::render(conn, &self.texts, self.staff_language, TicketId(*ticket)).await?
+                let Some((title, card)) = card::render(
+                    conn,
+                    self.desk.catalog(),
+                    &self.texts,
+                    self.staff_language,
+                    TicketId(*ticket),
+                )
+                .await?
                 else {
                     return Ok(Ok(Prepared::Skip));
                 };
@@ -442,7 +455,7 @@ impl Inner {
                 _ => {}
             }
         }
-        let ours = store::outbox::delivered(&mut tx, row.id, &self.owner, self.clock.now()).await?;
+        let ours = store::outbox::delivered(&mut tx, row.id, &self.owner, self.desk.now()).await?;
         tx.commit().await?;
         if !ours {
             tracing::warn!(
@@ -463,7 +476,7 @@ impl Inner {
             return self.give_up(row, &error.to_string()).await;
         }
         let wait = backoff(&self.config, attempts, after);
-        let next = self.clock.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
+        let next = self.desk.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
         tracing::warn!(id = row.id, platform = %row.platform, attempts, wait_ms = wait.as_millis() as u64, %error, "delivery failed; will retry");
         let mut conn = self.store.pool().acquire().await?;
         store::outbox::failed(
@@ -482,7 +495,7 @@ impl Inner {
     async fn give_up(&self, row: &Claimed, reason: &str) -> Result<Outcome, StoreError> {
         tracing::error!(id = row.id, platform = %row.platform, kind = %row.kind, reason, "delivery abandoned: dead letter");
         let mut tx = self.store.begin().await?;
-        store::outbox::failed(&mut tx, row.id, &self.owner, reason, self.clock.now(), true).await?;
+        store::outbox::failed(&mut tx, row.id, &self.owner, reason, self.desk.now(), true).await?;
         let what = format!("{} {} #{}", row.platform, row.kind, row.id);
         let record = Record {
             ticket: row.ticket,
@@ -492,7 +505,7 @@ impl Inner {
             old_value: Some(&what),
             new_value: Some(reason),
             origin: Origin::System,
-            at: self.clock.now(),
+            at: self.desk.now(),
         };
         store::audit::append(&mut tx, &record).await?;
         tx.commit().await?;

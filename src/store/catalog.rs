@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use super::{Conn, Result, StoreError, flag, parsed};
 use crate::config::{CategoryConfig, TeamConfig};
 use crate::domain::team::Localized;
-use crate::domain::{Category, CategoryId, Email, Team, TeamId, TeamMember, UserId};
+use crate::domain::{Catalog, Category, CategoryId, Email, Team, TeamId, TeamMember, UserId};
 
 fn team_from(row: &AnyRow) -> Result<Team> {
     let email: Option<String> = row.try_get("email")?;
@@ -43,6 +43,7 @@ fn team_from(row: &AnyRow) -> Result<Team> {
             )),
             _ => None,
         },
+        active: flag(row, "active")?,
     })
 }
 
@@ -57,6 +58,7 @@ fn category_from(row: &AnyRow) -> Result<Category> {
         team: TeamId(row.try_get("team_id")?),
         default_priority: parsed(row, "default_priority")?,
         needs_approval: flag(row, "needs_approval")?,
+        active: flag(row, "active")?,
     })
 }
 
@@ -122,78 +124,27 @@ pub async fn sync(
     Ok(())
 }
 
-pub async fn teams(conn: &mut Conn) -> Result<Vec<Team>> {
-    sqlx::query(
-        "SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams WHERE active = 1 ORDER BY slug",
+/// Every team and category, removed ones included; categories in menu order.
+pub async fn load(conn: &mut Conn) -> Result<Catalog> {
+    let teams = sqlx::query(
+        "SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space, \
+         active FROM teams ORDER BY slug",
     )
     .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(team_from)
-    .collect()
-}
-
-/// A team by id, active or not: old tickets may point at a removed team.
-pub async fn team(conn: &mut Conn, id: TeamId) -> Result<Option<Team>> {
-    sqlx::query("SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams WHERE id = $1")
-        .bind(id.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(team_from)
-        .transpose()
-}
-
-pub async fn team_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Team>> {
-    sqlx::query(
-        "SELECT id, slug, name_fr, name_en, email, confidential, staff_platform, staff_space FROM teams \
-         WHERE slug = $1 AND active = 1",
-    )
-    .bind(slug)
-    .fetch_optional(&mut *conn)
-    .await?
-    .as_ref()
-    .map(team_from)
-    .transpose()
-}
-
-/// Active categories in menu order.
-pub async fn categories(conn: &mut Conn) -> Result<Vec<Category>> {
-    sqlx::query(
-        "SELECT id, slug, name_fr, name_en, team_id, default_priority, needs_approval \
-         FROM categories WHERE active = 1 ORDER BY position, slug",
+    .collect::<Result<_>>()?;
+    let categories = sqlx::query(
+        "SELECT id, slug, name_fr, name_en, team_id, default_priority, needs_approval, active \
+         FROM categories ORDER BY active DESC, position, slug",
     )
     .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(category_from)
-    .collect()
-}
-
-pub async fn category(conn: &mut Conn, id: CategoryId) -> Result<Option<Category>> {
-    sqlx::query(
-        "SELECT id, slug, name_fr, name_en, team_id, default_priority, needs_approval \
-         FROM categories WHERE id = $1",
-    )
-    .bind(id.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .as_ref()
-    .map(category_from)
-    .transpose()
-}
-
-pub async fn category_by_slug(conn: &mut Conn, slug: &str) -> Result<Option<Category>> {
-    sqlx::query(
-        "SELECT id, slug, name_fr, name_en, team_id, default_priority, needs_approval \
-         FROM categories WHERE slug = $1 AND active = 1",
-    )
-    .bind(slug)
-    .fetch_optional(&mut *conn)
-    .await?
-    .as_ref()
-    .map(category_from)
-    .transpose()
+    .collect::<Result<_>>()?;
+    Ok(Catalog::new(teams, categories))
 }
 
 /// Adds a member, or updates their lead flag. Returns whether they were new.

@@ -91,14 +91,18 @@ pub struct NewTicket<'a> {
     pub priority: Priority,
     pub previous: Option<TicketId>,
     pub origin: Option<Platform>,
+    pub assignee: Option<UserId>,
+    /// Set when the ticket is filed with the requester's first message.
+    pub last_requester_message: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
 pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     let id: i64 = sqlx::query(
         "INSERT INTO tickets (reference, subject, description, requester_id, category_id, team_id, \
-         priority, status, previous_ticket_id, created_at, updated_at, origin_platform) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10) RETURNING id",
+         priority, status, previous_ticket_id, created_at, updated_at, origin_platform, \
+         assignee_id, last_requester_message_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11, $12) RETURNING id",
     )
     .bind(new.reference.to_string())
     .bind(new.subject)
@@ -110,6 +114,8 @@ pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     .bind(new.previous.map(|t| t.0))
     .bind(millis(new.created_at))
     .bind(new.origin.map(Platform::as_str))
+    .bind(new.assignee.map(|u| u.0))
+    .bind(new.last_requester_message.map(millis))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -152,6 +158,24 @@ pub async fn by_reference(conn: &mut Conn, reference: &TicketReference) -> Resul
         .as_ref()
         .map(ticket)
         .transpose()
+}
+
+/// A requester's latest tickets, newest first: what their messages may be about.
+pub async fn recent_of_requester(
+    conn: &mut Conn,
+    requester: UserId,
+    limit: u32,
+) -> Result<Vec<Ticket>> {
+    sqlx::query(select_tickets!(
+        "WHERE t.requester_id = $1 ORDER BY t.id DESC LIMIT $2"
+    ))
+    .bind(requester.0)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(ticket)
+    .collect()
 }
 
 /// Writes every field of a ticket that can change after creation.

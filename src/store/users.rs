@@ -5,7 +5,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Conn, Result, StoreError, flag, millis, parsed, time, time_opt};
-use crate::domain::{Email, Identity, NewUser, Role, TeamId, User, UserId};
+use crate::domain::{Email, Identity, Language, NewUser, Platform, Role, TeamId, User, UserId};
 
 fn user(row: &AnyRow) -> Result<User> {
     let email: Option<String> = row.try_get("email")?;
@@ -42,10 +42,12 @@ macro_rules! select_users {
     };
 }
 
-pub async fn insert(conn: &mut Conn, new: &NewUser, now: DateTime<Utc>) -> Result<UserId> {
-    let id: i64 = sqlx::query(
+/// Creates a user and returns them as stored (with the database's defaults).
+pub async fn insert(conn: &mut Conn, new: &NewUser, now: DateTime<Utc>) -> Result<User> {
+    let row = sqlx::query(
         "INSERT INTO users (display_name, email, language, department, role, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id, display_name, email, language, \
+         department, role, capacity, available, last_assigned_at, created_at",
     )
     .bind(&new.display_name)
     .bind(new.email.as_ref().map(Email::as_str))
@@ -54,9 +56,8 @@ pub async fn insert(conn: &mut Conn, new: &NewUser, now: DateTime<Utc>) -> Resul
     .bind(new.role.as_str())
     .bind(millis(now))
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("id")?;
-    Ok(UserId(id))
+    .await?;
+    user(&row)
 }
 
 pub async fn get(conn: &mut Conn, id: UserId) -> Result<Option<User>> {
@@ -92,6 +93,24 @@ pub async fn find_by_identity(conn: &mut Conn, identity: &Identity) -> Result<Op
     .transpose()
 }
 
+/// The user behind a platform account, with the private chat last seen for it.
+pub async fn find_with_dm_chat(
+    conn: &mut Conn,
+    identity: &Identity,
+) -> Result<Option<(User, Option<String>)>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.display_name, u.email, u.language, u.department, u.role, u.capacity, \
+         u.available, u.last_assigned_at, u.created_at, i.dm_chat FROM identities i \
+         JOIN users u ON u.id = i.user_id WHERE i.platform = $1 AND i.external_id = $2",
+    )
+    .bind(identity.platform.as_str())
+    .bind(&identity.external_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    row.map(|row| Ok((user(&row)?, row.try_get("dm_chat")?)))
+        .transpose()
+}
+
 pub async fn list(conn: &mut Conn) -> Result<Vec<User>> {
     sqlx::query(select_users!("ORDER BY id"))
         .fetch_all(&mut *conn)
@@ -101,24 +120,26 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<User>> {
         .collect()
 }
 
-/// Attaches an identity to a user. A unique violation means the account already
-/// belongs to someone: the caller reports it.
+/// Attaches an identity to a user. Returns `false` when the account was already
+/// linked (to this user or another): the caller finds out which.
 pub async fn link_identity(
     conn: &mut Conn,
     user: UserId,
     identity: &Identity,
     now: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO identities (platform, external_id, user_id, created_at) VALUES ($1, $2, $3, $4)",
+) -> Result<bool> {
+    let added = sqlx::query(
+        "INSERT INTO identities (platform, external_id, user_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (platform, external_id) DO NOTHING",
     )
     .bind(identity.platform.as_str())
     .bind(&identity.external_id)
     .bind(user.0)
     .bind(millis(now))
     .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(added > 0)
 }
 
 pub async fn identities(conn: &mut Conn, user: UserId) -> Result<Vec<Identity>> {
@@ -184,6 +205,28 @@ pub async fn teams_of(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
     .collect()
 }
 
+/// A user's language and the platforms they have an account on (oldest first);
+/// `None` for the language when the user does not exist.
+pub async fn reachability(
+    conn: &mut Conn,
+    user: UserId,
+) -> Result<(Option<Language>, Vec<Platform>)> {
+    let rows = sqlx::query(
+        "SELECT u.language, i.platform FROM users u LEFT JOIN identities i ON i.user_id = u.id \
+         WHERE u.id = $1 ORDER BY i.created_at",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let language = rows.first().map(|r| parsed(r, "language")).transpose()?;
+    let platforms = rows
+        .iter()
+        .filter_map(|r| r.try_get::<Option<String>, _>("platform").ok().flatten())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    Ok((language, platforms))
+}
+
 /// A user's account on a platform and their private chat with the bot there.
 pub async fn identity_on(
     conn: &mut Conn,
@@ -204,15 +247,12 @@ pub async fn identity_on(
 
 /// Remembers the private chat an identity writes from.
 pub async fn set_dm_chat(conn: &mut Conn, identity: &Identity, chat: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE identities SET dm_chat = $1 WHERE platform = $2 AND external_id = $3 \
-         AND (dm_chat IS NULL OR dm_chat <> $1)",
-    )
-    .bind(chat)
-    .bind(identity.platform.as_str())
-    .bind(&identity.external_id)
-    .execute(&mut *conn)
-    .await?;
+    sqlx::query("UPDATE identities SET dm_chat = $1 WHERE platform = $2 AND external_id = $3")
+        .bind(chat)
+        .bind(identity.platform.as_str())
+        .bind(&identity.external_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -81,7 +81,7 @@ impl ChatDesk {
         Dispatcher::new(
             self.d.store.clone(),
             outlets,
-            self.d.clock.clone(),
+            self.d.desk.clone(),
             self.texts.clone(),
             self.d.config.company.default_language,
             self.d.config.outbox.clone(),

@@ -180,7 +180,8 @@ impl TestDesk {
             .await
             .expect("the test database is prepared");
         let clock = Arc::new(ManualClock::new(valentines_morning()));
-        let desk = Desk::new(clock.clone(), config.company.time_zone);
+        let catalog = guichet::app::load_catalog(&store).await.unwrap();
+        let desk = Desk::new(clock.clone(), config.company.time_zone, Arc::new(catalog));
         TestDesk {
             db,
             config,
@@ -212,14 +213,14 @@ impl TestDesk {
             .await
             .unwrap();
         if let Some(slug) = team {
-            let team = self.desk.find_team(&mut tx, slug).await.unwrap();
+            let team = self.desk.find_team(slug).unwrap();
             self.desk
                 .add_member(&mut tx, None, &team, user.id, false, Origin::Cli)
                 .await
                 .unwrap();
             let mut cats = Vec::new();
             for slug in categories {
-                cats.push(self.desk.find_category(&mut tx, slug).await.unwrap());
+                cats.push(self.desk.find_category(slug).unwrap());
             }
             self.desk
                 .set_expertise(&mut tx, None, user.id, &cats, Origin::Cli)
@@ -244,7 +245,7 @@ impl TestDesk {
     /// Opens a ticket in its own transaction.
     pub async fn open(&self, requester: &Actor, subject: &str, category: &str) -> Ticket {
         let mut tx = self.store.begin().await.unwrap();
-        let category = self.desk.find_category(&mut tx, category).await.unwrap();
+        let category = self.desk.find_category(category).unwrap();
         let draft = TicketDraft {
             subject: subject.to_owned(),
             description: String::new(),
@@ -252,12 +253,14 @@ impl TestDesk {
             priority: None,
             previous: None,
             origin: None,
+            first_message: None,
         };
         let ticket = self
             .desk
             .open_ticket(&mut tx, requester, &draft, Origin::Chat)
             .await
-            .unwrap();
+            .unwrap()
+            .ticket;
         tx.commit().await.unwrap();
         ticket
     }

@@ -1,0 +1,47 @@
+//! The teams and categories in force: declared in the configuration, synchronised
+//! into the database at start-up, then read from memory for the life of the process.
+
+use super::category::{Category, CategoryId};
+use super::team::{Team, TeamId};
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Every team, removed ones included: old tickets still point at them.
+    teams: Vec<Team>,
+    /// Every category, removed ones included, active ones in menu order first.
+    categories: Vec<Category>,
+}
+
+impl Catalog {
+    pub fn new(teams: Vec<Team>, categories: Vec<Category>) -> Self {
+        Catalog { teams, categories }
+    }
+
+    pub fn team(&self, id: TeamId) -> Option<&Team> {
+        self.teams.iter().find(|t| t.id == id)
+    }
+
+    /// An active team by slug.
+    pub fn team_by_slug(&self, slug: &str) -> Option<&Team> {
+        self.teams.iter().find(|t| t.active && t.slug == slug)
+    }
+
+    /// Active teams, by slug.
+    pub fn teams(&self) -> impl Iterator<Item = &Team> {
+        self.teams.iter().filter(|t| t.active)
+    }
+
+    pub fn category(&self, id: CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    /// An active category by slug.
+    pub fn category_by_slug(&self, slug: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.active && c.slug == slug)
+    }
+
+    /// Active categories in menu order.
+    pub fn categories(&self) -> impl Iterator<Item = &Category> {
+        self.categories.iter().filter(|c| c.active)
+    }
+}
