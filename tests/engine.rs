@@ -30,6 +30,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     mistakes_get_a_translated_answer_and_change_nothing,
     transfer_moves_the_ticket_to_the_other_teams_space,
     photos_go_both_ways_across_platforms,
+    agents_assign_prioritise_and_wait_from_the_thread,
 );
 
 const IHEB: &str = "2001";
@@ -919,4 +920,83 @@ async fn photos_go_both_ways_across_platforms(c: ChatDesk) {
         files_of(&posted)[0].content,
         FileContent::Reference("BQACAgQAAxkBAAIC".into())
     );
+}
+
+async fn agents_assign_prioritise_and_wait_from_the_thread(c: ChatDesk) {
+    let sami = sami(&c).await;
+    let nour = c.d.agent("Nour Trabelsi", "it", &[]).await;
+    c.d.link(&nour, "discord:1002").await;
+    let thread = open_screen_ticket(&c).await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/priorite P1")
+        .await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/assigner <@1002>")
+        .await;
+    c.in_thread(Discord, "1002", "Nour", &thread, "/statut waiting_on_user")
+        .await;
+    c.in_thread(Discord, "1002", "Nour", &thread, "/priorite P9")
+        .await;
+    c.deliver().await;
+
+    let t = ticket(&c, "TCK-20250214-001").await;
+    assert_eq!(
+        (t.priority, t.assignee, t.status),
+        (
+            guichet::domain::Priority::P1,
+            Some(nour.user),
+            Status::WaitingOnUser
+        )
+    );
+    let posts = c.discord.posts_in(&thread);
+    for expected in [
+        "⚡ Sami Ben Ali passe la priorité à P1 Urgent.",
+        "👤 Sami Ben Ali confie le ticket à Nour Trabelsi.",
+        "🔁 Nour Trabelsi passe le statut à « En attente de votre réponse ».",
+        "⚠️ « P9 » n'est pas une priorité : P0, P1, P2 ou P3.",
+    ] {
+        assert!(
+            posts.iter().any(|p| p == expected),
+            "{expected:?} not in {posts:?}"
+        );
+    }
+    assert!(
+        c.discord
+            .texts_to("1002")
+            .iter()
+            .any(|m| m.starts_with("📌 Nouveau ticket pour vous : TCK-20250214-001"))
+    );
+    assert!(
+        c.telegram
+            .texts_to(IHEB)
+            .iter()
+            .any(|m| m.contains("L'équipe attend votre réponse sur le ticket TCK-20250214-001"))
+    );
+    // The employee's answer ends the wait.
+    c.dm(
+        Telegram,
+        IHEB,
+        "Iheb Issaoui",
+        "Oui, l'écran est branché sur la prise murale.",
+    )
+    .await;
+    assert_eq!(
+        ticket(&c, "TCK-20250214-001").await.status,
+        Status::InProgress
+    );
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let trail: Vec<(String, Option<i64>)> = store::audit::for_ticket(&mut conn, t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.actor.map(|u| u.0)))
+        .collect();
+    for (action, actor) in [
+        ("priority_changed", sami.user.0),
+        ("assigned", sami.user.0),
+        ("status_changed", nour.user.0),
+    ] {
+        assert!(
+            trail.contains(&(action.to_owned(), Some(actor))),
+            "{action} by {actor} in {trail:?}"
+        );
+    }
 }
