@@ -5,10 +5,11 @@
 use guichet_chat::{IncomingFile, ThreadRef};
 
 use super::intake::{attachments, notify_assignee};
+use super::say::Contact;
 use super::{Engine, Refusal, Result, Who};
 use crate::desk::{DeskError, UserRef};
-use crate::domain::{Identity, Priority, Status, Ticket, TicketId, Visibility};
-use crate::i18n::arg;
+use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, Visibility};
+use crate::i18n::{Arg, arg};
 use crate::outbox::{self, Envelope};
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -141,6 +142,38 @@ pub(super) async fn note_on(
     Ok(engine.t(who.language(), "answer-noted", &[]))
 }
 
+/// A line about a change for the ticket's thread, in the staff's language.
+fn line(engine: &Engine, key: &str, args: &[Arg<'_>]) -> String {
+    engine.t(engine.staff_language(), key, args)
+}
+
+/// Posts a line about a change in the ticket's thread and redraws the card.
+async fn record(engine: &Engine, conn: &mut Conn, ticket: TicketId, line: String) -> Result<()> {
+    engine
+        .post_in_thread(conn, ticket, line, Vec::new())
+        .await?;
+    engine.refresh_card(conn, ticket).await
+}
+
+/// Tells the requester about a change someone else made, in their language.
+/// Returns how they were reached (`None`: they made the change themselves).
+async fn tell_requester(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    t: &Ticket,
+    text: impl FnOnce(Language) -> String,
+) -> Result<Option<Contact>> {
+    if t.requester == who.user.id {
+        return Ok(None);
+    }
+    let to = engine.requester(conn, t).await?;
+    engine
+        .send_to(conn, &to, text(to.language), Vec::new(), Some(t.id), false)
+        .await?;
+    Ok(Some(to))
+}
+
 pub(super) async fn claim(
     engine: &Engine,
     conn: &mut Conn,
@@ -155,43 +188,26 @@ pub(super) async fn claim(
     if before.is_some_and(|b| b.assignee == t.assignee) {
         return Ok(engine.t(who.language(), "answer-already-yours", &[]));
     }
-    let staff = engine.staff_language();
-    let line = engine.t(
-        staff,
-        "thread-claimed",
-        &[arg("name", who.user.display_name.clone())],
-    );
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
-        .await?;
-    engine.refresh_card(conn, ticket).await?;
-    tell_taken_care_of(engine, conn, who, &t).await?;
+    let name = who.user.display_name.clone();
+    let text = line(engine, "thread-claimed", &[arg("name", name.clone())]);
+    record(engine, conn, ticket, text).await?;
+    tell_requester(engine, conn, who, &t, |language| {
+        engine.t(
+            language,
+            "ticket-taken",
+            &[
+                arg("reference", t.reference.to_string()),
+                arg("name", name),
+                arg("team", team_name(engine, &t, language)),
+            ],
+        )
+    })
+    .await?;
     Ok(engine.t(
         who.language(),
         "answer-claimed",
         &[arg("reference", t.reference.to_string())],
     ))
-}
-
-async fn tell_taken_care_of(engine: &Engine, conn: &mut Conn, who: &Who, t: &Ticket) -> Result<()> {
-    if t.requester == who.user.id {
-        return Ok(());
-    }
-    let to = engine.requester(conn, t).await?;
-    let language = to.language;
-    let team = team_name(engine, t, language);
-    let text = engine.t(
-        language,
-        "ticket-taken",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("name", who.user.display_name.clone()),
-            arg("team", team),
-        ],
-    );
-    engine
-        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
-        .await
 }
 
 pub(super) async fn assign(
@@ -202,39 +218,33 @@ pub(super) async fn assign(
     target: &str,
 ) -> Result<String> {
     let target = target.trim();
-    let mention: String = target
-        .trim_start_matches("<@")
-        .trim_start_matches('!')
-        .trim_end_matches('>')
-        .to_owned();
-    let who_ref = if target.starts_with("<@")
-        && mention.chars().all(|c| c.is_ascii_digit())
-        && !mention.is_empty()
-    {
-        UserRef::Identity(Identity::new(who.platform, mention))
-    } else {
-        target
+    // A Discord mention, `<@123>` or `<@!123>`, names an account on this platform.
+    let mention = target
+        .strip_prefix("<@")
+        .and_then(|m| m.strip_suffix('>'))
+        .map(|m| m.trim_start_matches('!'));
+    let who_ref = match mention {
+        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) => {
+            UserRef::Identity(Identity::new(who.platform, id))
+        }
+        _ => target
             .parse::<UserRef>()
-            .map_err(|e| super::labels::invalid(&e))?
+            .map_err(|e| super::labels::invalid(&e))?,
     };
     let desk = engine.desk();
     let assignee = desk.find_user(conn, &who_ref).await?;
     let t = desk
         .assign(conn, &who.actor, ticket, assignee.id, Origin::Chat)
         .await?;
-    let staff = engine.staff_language();
-    let line = engine.t(
-        staff,
+    let text = line(
+        engine,
         "thread-assigned",
         &[
             arg("name", who.user.display_name.clone()),
             arg("assignee", assignee.display_name.clone()),
         ],
     );
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
-        .await?;
-    engine.refresh_card(conn, ticket).await?;
+    record(engine, conn, ticket, text).await?;
     if assignee.id != who.user.id {
         notify_assignee(engine, conn, &t, assignee.id).await?;
     }
@@ -259,26 +269,21 @@ pub(super) async fn set_priority(
         .await?;
     if before.is_some_and(|b| b.priority != priority) {
         let staff = engine.staff_language();
-        let line = engine.t(
-            staff,
+        let text = line(
+            engine,
             "thread-priority",
             &[
                 arg("name", who.user.display_name.clone()),
                 arg("priority", engine.priority_label(staff, priority)),
             ],
         );
-        engine
-            .post_in_thread(conn, ticket, line, Vec::new())
-            .await?;
-        engine.refresh_card(conn, ticket).await?;
+        record(engine, conn, ticket, text).await?;
     }
+    let language = who.language();
     Ok(engine.t(
-        who.language(),
+        language,
         "answer-priority-set",
-        &[arg(
-            "priority",
-            engine.priority_label(who.language(), priority),
-        )],
+        &[arg("priority", engine.priority_label(language, priority))],
     ))
 }
 
@@ -299,34 +304,30 @@ pub(super) async fn set_status(
         .set_status(conn, &who.actor, ticket, status, Origin::Chat)
         .await?;
     let staff = engine.staff_language();
-    let line = engine.t(
-        staff,
+    let text = line(
+        engine,
         "thread-status",
         &[
             arg("name", who.user.display_name.clone()),
             arg("status", engine.status_label(staff, status)),
         ],
     );
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
+    record(engine, conn, ticket, text).await?;
+    if status == Status::WaitingOnUser {
+        tell_requester(engine, conn, who, &t, |language| {
+            engine.t(
+                language,
+                "ticket-waiting",
+                &[arg("reference", t.reference.to_string())],
+            )
+        })
         .await?;
-    engine.refresh_card(conn, ticket).await?;
-    if status == Status::WaitingOnUser && t.requester != who.user.id {
-        let to = engine.requester(conn, &t).await?;
-        let language = to.language;
-        let text = engine.t(
-            language,
-            "ticket-waiting",
-            &[arg("reference", t.reference.to_string())],
-        );
-        engine
-            .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
-            .await?;
     }
+    let language = who.language();
     Ok(engine.t(
-        who.language(),
+        language,
         "answer-status-set",
-        &[arg("status", engine.status_label(who.language(), status))],
+        &[arg("status", engine.status_label(language, status))],
     ))
 }
 
@@ -346,34 +347,28 @@ pub(super) async fn resolve(
         "" => String::new(),
         text => format!("\n> {text}"),
     };
-    let staff = engine.staff_language();
-    let line = engine.t(
-        staff,
+    let name = who.user.display_name.clone();
+    let text = line(
+        engine,
         "thread-resolved",
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("note", note.clone()),
-        ],
+        &[arg("name", name.clone()), arg("note", note.clone())],
     );
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
-        .await?;
-    engine.refresh_card(conn, ticket).await?;
-    let to = engine.requester(conn, &t).await?;
-    let language = to.language;
-    let text = engine.t(
-        language,
-        "ticket-resolved",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("name", who.user.display_name.clone()),
-            arg("note", note),
-        ],
-    );
-    engine
-        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
-        .await?;
-    engine.ask_rating(conn, &t, &to).await?;
+    record(engine, conn, ticket, text).await?;
+    let told = tell_requester(engine, conn, who, &t, |language| {
+        engine.t(
+            language,
+            "ticket-resolved",
+            &[
+                arg("reference", t.reference.to_string()),
+                arg("name", name),
+                arg("note", note),
+            ],
+        )
+    })
+    .await?;
+    if let Some(to) = told {
+        engine.ask_rating(conn, &t, &to).await?;
+    }
     Ok(engine.t(
         who.language(),
         "answer-resolved",
@@ -391,29 +386,21 @@ pub(super) async fn close(
         .desk()
         .set_status(conn, &who.actor, ticket, Status::Closed, Origin::Chat)
         .await?;
-    let staff = engine.staff_language();
-    let line = engine.t(
-        staff,
+    let text = line(
+        engine,
         "thread-closed",
         &[arg("name", who.user.display_name.clone())],
     );
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
-        .await?;
-    engine.refresh_card(conn, ticket).await?;
+    record(engine, conn, ticket, text).await?;
     engine.set_thread_open(conn, ticket, false).await?;
-    if t.requester != who.user.id {
-        let to = engine.requester(conn, &t).await?;
-        let language = to.language;
-        let text = engine.t(
+    tell_requester(engine, conn, who, &t, |language| {
+        engine.t(
             language,
             "ticket-closed",
             &[arg("reference", t.reference.to_string())],
-        );
-        engine
-            .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
-            .await?;
-    }
+        )
+    })
+    .await?;
     Ok(engine.t(
         who.language(),
         "answer-closed",
@@ -437,72 +424,71 @@ pub(super) async fn transfer(
         .transfer(conn, &who.actor, ticket, team.id, Origin::Chat)
         .await?;
     let staff = engine.staff_language();
-    let now = desk.now();
-    if let Some(old) = old_thread
-        .as_ref()
-        .and_then(|o| o.thread_ref().map(|r| (o.platform, r)))
+    let name = who.user.display_name.clone();
+    if let Some(old) = &old_thread
+        && let Some(thread) = old.thread_ref()
     {
-        let (platform, thread) = old;
         let text = engine.t(
             staff,
             "thread-transferred",
             &[
-                arg("name", who.user.display_name.clone()),
+                arg("name", name.clone()),
                 arg("team", team.name.get(staff).to_owned()),
             ],
         );
+        let now = desk.now();
         let post = Envelope::ThreadPost {
             ticket: ticket.0,
             text,
             files: Vec::new(),
             thread: Some(thread.clone()),
         };
-        outbox::enqueue(conn, platform, &post, now).await?;
+        outbox::enqueue(conn, old.platform, &post, now).await?;
         let close = Envelope::SetThreadOpen {
             ticket: ticket.0,
             open: false,
             thread: Some(thread),
         };
-        outbox::enqueue(conn, platform, &close, now).await?;
+        outbox::enqueue(conn, old.platform, &close, now).await?;
     }
     store::conversations::forget_thread(conn, ticket).await?;
-    engine.open_thread(conn, &t).await?;
-    let summary = engine.t(
-        staff,
-        "thread-transferred-in",
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("subject", t.subject.clone()),
-            arg("description", t.description.clone()),
-        ],
-    );
-    engine
-        .post_in_thread(conn, ticket, summary, Vec::new())
-        .await?;
+    if let Some(platform) = engine.open_thread(conn, &t).await? {
+        let summary = engine.t(
+            staff,
+            "thread-transferred-in",
+            &[
+                arg("name", name),
+                arg("subject", t.subject.clone()),
+                arg("description", t.description.clone()),
+            ],
+        );
+        engine
+            .thread_post_on(conn, platform, ticket, summary, Vec::new())
+            .await?;
+    }
     if let Some(assignee) = t.assignee {
         notify_assignee(engine, conn, &t, assignee).await?;
     }
-    let to = engine.requester(conn, &t).await?;
-    let language = to.language;
-    let text = engine.t(
-        language,
-        "ticket-transferred",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("team", team.name.get(language).to_owned()),
-        ],
-    );
-    engine
-        .send_to(conn, &to, text, Vec::new(), Some(t.id), false)
-        .await?;
+    tell_requester(engine, conn, who, &t, |language| {
+        engine.t(
+            language,
+            "ticket-transferred",
+            &[
+                arg("reference", t.reference.to_string()),
+                arg("team", team.name.get(language).to_owned()),
+            ],
+        )
+    })
+    .await?;
+    let language = who.language();
     Ok(engine.t(
-        who.language(),
+        language,
         "answer-transferred",
-        &[arg("team", team.name.get(who.language()).to_owned())],
+        &[arg("team", team.name.get(language).to_owned())],
     ))
 }
 
-fn team_name(engine: &Engine, t: &Ticket, language: crate::domain::Language) -> String {
+fn team_name(engine: &Engine, t: &Ticket, language: Language) -> String {
     engine
         .desk()
         .catalog()

@@ -258,15 +258,7 @@ impl Inner {
                 if thread.thread.is_some() || thread.platform != platform {
                     return Ok(Ok(Prepared::Skip));
                 }
-                let Some((title, card)) = card::render(
-                    conn,
-                    self.desk.catalog(),
-                    &self.texts,
-                    self.staff_language,
-                    TicketId(*ticket),
-                )
-                .await?
-                else {
+                let Some((title, card)) = self.card(conn, *ticket).await? else {
                     return Ok(Ok(Prepared::Skip));
                 };
                 Prepared::Send(Outbound::OpenThread {
@@ -309,15 +301,7 @@ impl Inner {
                 else {
                     return Ok(Ok(Prepared::Skip));
                 };
-                let Some((title, card)) = card::render(
-                    conn,
-                    self.desk.catalog(),
-                    &self.texts,
-                    self.staff_language,
-                    TicketId(*ticket),
-                )
-                .await?
-                else {
+                let Some((title, card)) = self.card(conn, *ticket).await? else {
                     return Ok(Ok(Prepared::Skip));
                 };
                 Prepared::Send(Outbound::UpdateCard {
@@ -349,6 +333,22 @@ impl Inner {
                 ephemeral: *ephemeral,
             }),
         }))
+    }
+
+    /// The ticket's thread title and card, drawn now in the staff's language.
+    async fn card(
+        &self,
+        conn: &mut Conn,
+        ticket: i64,
+    ) -> Result<Option<(String, guichet_chat::Card)>, StoreError> {
+        card::render(
+            conn,
+            self.desk.catalog(),
+            &self.texts,
+            self.staff_language,
+            TicketId(ticket),
+        )
+        .await
     }
 
     /// The thread an envelope names, or the ticket's; `Ok(None)` when the ticket
