@@ -96,7 +96,7 @@ async fn run(backend: &str, url: &str, baseline_url: &str, messages: usize, rate
         .await
         .unwrap();
     for t in &tickets {
-        store::conversations::plan_thread(
+        let plan = store::conversations::plan_thread(
             &mut conn,
             t.id,
             Platform::Discord,
@@ -107,7 +107,7 @@ async fn run(backend: &str, url: &str, baseline_url: &str, messages: usize, rate
         .unwrap();
         store::conversations::thread_created(
             &mut conn,
-            t.id,
+            plan,
             &format!("t{}", t.id.0),
             Some("card"),
         )

@@ -31,6 +31,9 @@ on_both_backends!(crate::support::chat::ChatDesk:
     transfer_moves_the_ticket_to_the_other_teams_space,
     photos_go_both_ways_across_platforms,
     agents_assign_prioritise_and_wait_from_the_thread,
+    asking_for_what_already_is_says_nothing_twice,
+    a_message_queued_before_a_transfer_reaches_the_old_thread,
+    handing_a_ticket_back_to_the_queue_frees_it,
 );
 
 const IHEB: &str = "2001";
@@ -374,7 +377,7 @@ async fn an_it_agent_cannot_see_an_hr_ticket(c: ChatDesk) {
         c.discord
             .posts_in(&thread)
             .iter()
-            .any(|p| p.contains("pas enregistré dans l'équipe"))
+            .any(|p| p.contains("ne faites pas partie de l'équipe"))
     );
     assert!(
         !c.telegram
@@ -449,18 +452,23 @@ async fn resolve_then_rating_prompt_then_four_stars(c: ChatDesk) {
         answered(&c.telegram, &rated).as_deref(),
         Some("Merci pour votre note ★★★★ !")
     );
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let rating = store::ratings::get(&mut conn, t.id).await.unwrap().unwrap();
+    assert_eq!((rating.stars.get(), rating.comment.as_deref()), (4, None));
+    drop(conn);
+    // A comment comes with the command, which may change the stars too.
     c.dm(
         Telegram,
         IHEB,
         "Iheb Issaoui",
-        "/noter TCK-20250214-001 4 Rapide et efficace",
+        "/noter TCK-20250214-001 5 Rapide et efficace",
     )
     .await;
     let mut conn = c.d.store.pool().acquire().await.unwrap();
     let rating = store::ratings::get(&mut conn, t.id).await.unwrap().unwrap();
     assert_eq!(
         (rating.stars.get(), rating.comment.as_deref()),
-        (4, Some("Rapide et efficace"))
+        (5, Some("Rapide et efficace"))
     );
 }
 
@@ -950,7 +958,7 @@ async fn agents_assign_prioritise_and_wait_from_the_thread(c: ChatDesk) {
     for expected in [
         "⚡ Sami Ben Ali passe la priorité à P1 Urgent.",
         "👤 Sami Ben Ali confie le ticket à Nour Trabelsi.",
-        "🔁 Nour Trabelsi passe le statut à « En attente de votre réponse ».",
+        "🔁 Nour Trabelsi passe le statut à « En attente du demandeur ».",
         "⚠️ « P9 » n'est pas une priorité : P0, P1, P2 ou P3.",
     ] {
         assert!(
@@ -999,4 +1007,128 @@ async fn agents_assign_prioritise_and_wait_from_the_thread(c: ChatDesk) {
             "{action} by {actor} in {trail:?}"
         );
     }
+}
+
+async fn asking_for_what_already_is_says_nothing_twice(c: ChatDesk) {
+    sami(&c).await;
+    let thread = open_screen_ticket(&c).await;
+    let before_posts = c.discord.posts_in(&thread).len();
+    let before_dms = c.telegram.texts_to(IHEB).len();
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/transferer it")
+        .await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/priorite P2")
+        .await;
+    c.in_thread(
+        Discord,
+        SAMI,
+        "Sami",
+        &thread,
+        &format!("/assigner discord:{SAMI}"),
+    )
+    .await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/nouveau")
+        .await;
+    c.deliver().await;
+    assert_eq!(c.discord.threads().len(), 1, "no second thread");
+    let posts = c.discord.posts_in(&thread);
+    assert_eq!(
+        &posts[before_posts..],
+        ["⚠️ Cette commande s'utilise en message privé avec le bot."],
+        "only the refusal of /nouveau"
+    );
+    assert_eq!(
+        c.telegram.texts_to(IHEB).len(),
+        before_dms,
+        "the requester is not bothered"
+    );
+    assert_eq!(
+        c.discord.texts_to(SAMI).len(),
+        1,
+        "no second assignment notice"
+    );
+}
+
+async fn a_message_queued_before_a_transfer_reaches_the_old_thread(c: ChatDesk) {
+    sami(&c).await;
+    let karim = c.d.agent("Karim", "finance", &["hardware"]).await;
+    c.d.link(&karim, "telegram:3001").await;
+    let thread = open_screen_ticket(&c).await;
+    // The employee writes, and before it is delivered the ticket moves to Finance.
+    c.dm(
+        Telegram,
+        IHEB,
+        "Iheb Issaoui",
+        "C'est peut-être la prise murale",
+    )
+    .await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/transferer finance")
+        .await;
+    c.deliver().await;
+    assert_eq!(c.backlog().await.dead, 0);
+    let old_posts = c.discord.posts_in(&thread);
+    let relayed = old_posts
+        .iter()
+        .position(|p| p.contains("la prise murale"))
+        .expect("relayed to the thread it was written for");
+    let moved = old_posts
+        .iter()
+        .position(|p| p.contains("transfère le ticket"))
+        .unwrap();
+    assert!(relayed < moved, "{old_posts:?}");
+    let (topic, _) = c.telegram.threads().pop().expect("the finance topic");
+    // Later messages go to the new topic only.
+    c.dm(Telegram, IHEB, "Iheb Issaoui", "Merci Karim").await;
+    c.deliver().await;
+    assert!(
+        c.telegram
+            .posts_in(&topic)
+            .iter()
+            .any(|p| p.contains("Merci Karim"))
+    );
+    assert!(
+        !c.discord
+            .posts_in(&thread)
+            .iter()
+            .any(|p| p.contains("Merci Karim"))
+    );
+    // Writing in the old thread now reaches nobody.
+    c.in_thread(Discord, SAMI, "Sami", &thread, "Encore là ?")
+        .await;
+    c.deliver().await;
+    assert!(
+        !c.telegram
+            .texts_to(IHEB)
+            .iter()
+            .any(|m| m.contains("Encore là"))
+    );
+}
+
+async fn handing_a_ticket_back_to_the_queue_frees_it(c: ChatDesk) {
+    let sami = sami(&c).await;
+    let nour = c.d.agent("Nour Trabelsi", "it", &[]).await;
+    c.d.link(&nour, "discord:1002").await;
+    let thread = open_screen_ticket(&c).await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/prendre")
+        .await;
+    assert_eq!(
+        ticket(&c, "TCK-20250214-001").await.status,
+        Status::InProgress
+    );
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/statut open")
+        .await;
+    let t = ticket(&c, "TCK-20250214-001").await;
+    assert_eq!((t.status, t.assignee), (Status::Open, None));
+    c.in_thread(Discord, "1002", "Nour", &thread, "/prendre")
+        .await;
+    assert_eq!(
+        ticket(&c, "TCK-20250214-001").await.assignee,
+        Some(nour.user)
+    );
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let trail = store::audit::for_ticket(&mut conn, t.id).await.unwrap();
+    let unassigned = trail
+        .iter()
+        .find(|e| e.action == "unassigned")
+        .expect("audited");
+    assert_eq!(unassigned.old_value, Some(sami.user.to_string()));
 }

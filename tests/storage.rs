@@ -242,7 +242,8 @@ async fn claiming_takes_the_ticket_and_starts_it(d: TestDesk) {
         .desk
         .claim(&mut tx, &sami, ticket.id, Origin::Chat)
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(
         (claimed.assignee, claimed.status),
         (Some(sami.user), Status::InProgress)
@@ -252,7 +253,11 @@ async fn claiming_takes_the_ticket_and_starts_it(d: TestDesk) {
         .claim(&mut tx, &sami, ticket.id, Origin::Chat)
         .await
         .unwrap();
-    assert_eq!(again.assignee, Some(sami.user));
+    assert_eq!(again.ticket.assignee, Some(sami.user));
+    assert!(
+        !again.changed,
+        "claiming one's own ticket again changes nothing"
+    );
     let err = d
         .desk
         .claim(&mut tx, &nour, ticket.id, Origin::Chat)
@@ -285,7 +290,8 @@ async fn claiming_takes_the_ticket_and_starts_it(d: TestDesk) {
         .desk
         .claim(&mut tx, &hr, hr_ticket.id, Origin::Chat)
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(hr_claimed.assignee, Some(hr.user));
     let trail = store::audit::for_ticket(&mut tx, ticket.id).await.unwrap();
     let actions: Vec<_> = trail.iter().map(|e| (e.action.as_str(), e.actor)).collect();
@@ -313,7 +319,8 @@ async fn manual_assignment_stays_within_the_team(d: TestDesk) {
         .desk
         .assign(&mut tx, &lead, ticket.id, sami.user, Origin::Chat)
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!((t.assignee, t.status), (Some(sami.user), Status::Open));
     let err = d
         .desk
@@ -341,7 +348,8 @@ async fn manual_assignment_stays_within_the_team(d: TestDesk) {
         .desk
         .assign(&mut tx, &admin, ticket.id, admin.user, Origin::Web)
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(t.assignee, Some(admin.user));
     let trail = store::audit::for_ticket(&mut tx, ticket.id).await.unwrap();
     let last = trail.last().unwrap();
@@ -373,7 +381,8 @@ async fn transfer_reroutes_to_the_other_teams_experts(d: TestDesk) {
         .desk
         .transfer(&mut tx, &it, ticket.id, finance.id, Origin::Chat)
         .await
-        .unwrap();
+        .unwrap()
+        .ticket;
     assert_eq!(moved.team, finance.id);
     assert_eq!(moved.assignee, Some(karim.user));
     assert_eq!(moved.status, Status::Open);

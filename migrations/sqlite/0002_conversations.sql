@@ -19,15 +19,21 @@ CREATE TABLE inbound_events (
     PRIMARY KEY (platform, event_id)
 );
 
--- A ticket's staff thread; `thread` is filled in once the platform created it.
+-- Each staff thread a ticket has had (a transfer opens a new one in the other team's
+-- space); `thread` is filled in once the platform created it. Outbox rows name the
+-- thread by this row's id, so a message queued before a transfer still goes to the
+-- thread it was written for.
 CREATE TABLE ticket_threads (
-    ticket_id    BIGINT PRIMARY KEY REFERENCES tickets (id),
+    id           INTEGER PRIMARY KEY,
+    ticket_id    BIGINT NOT NULL REFERENCES tickets (id),
     platform     TEXT   NOT NULL,
     space        TEXT   NOT NULL,
     thread       TEXT,
     card_message TEXT,
+    current      BIGINT NOT NULL DEFAULT 1,
     created_at   BIGINT NOT NULL
 );
+CREATE UNIQUE INDEX ticket_threads_current ON ticket_threads (ticket_id) WHERE current = 1;
 CREATE UNIQUE INDEX ticket_threads_thread ON ticket_threads (platform, space, thread)
     WHERE thread IS NOT NULL;
 
@@ -66,4 +72,5 @@ CREATE TABLE outbox (
     delivered_at    BIGINT
 );
 CREATE INDEX outbox_due ON outbox (status, next_attempt_at, id);
-CREATE INDEX outbox_conversation ON outbox (conversation, id);
+-- What a claim asks: is an earlier row of this conversation still pending?
+CREATE INDEX outbox_pending_conversation ON outbox (conversation, id) WHERE status = 'pending';

@@ -1,7 +1,7 @@
 //! Who works a ticket: claiming it, assigning it, and the automatic assignment that
 //! runs when a ticket arrives in a team.
 
-use super::{Desk, DeskError, Result};
+use super::{Changed, Desk, DeskError, Result};
 use crate::assignment;
 use crate::domain::{AuditAction, CategoryId, Status, TeamId, Ticket, TicketId, UserId};
 use crate::permissions::{Action, Actor};
@@ -9,36 +9,41 @@ use crate::store::audit::Origin;
 use crate::store::{self, Conn};
 
 impl Desk {
-    /// An agent takes a ticket for themselves and starts on it. Claiming one's own
-    /// ticket again changes nothing; someone else's is refused (reassign instead).
+    /// An agent takes a ticket for themselves and starts on it. Claiming a ticket
+    /// already theirs starts it if it was waiting in their queue, else changes
+    /// nothing; someone else's is refused (reassign instead).
     pub async fn claim(
         &self,
         conn: &mut Conn,
         actor: &Actor,
         id: TicketId,
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Changed> {
         let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::Claim).await?;
         match ticket.assignee {
-            Some(current) if current == actor.user => return Ok(ticket),
+            Some(current) if current == actor.user && ticket.status != Status::Open => {
+                return Ok(Changed::no(ticket));
+            }
+            Some(current) if current == actor.user => {}
             Some(current) => return Err(DeskError::AlreadyAssigned(current)),
-            None => {}
+            None => {
+                self.give(
+                    conn,
+                    &mut ticket,
+                    actor.user,
+                    Some(actor),
+                    AuditAction::Claimed,
+                    origin,
+                )
+                .await?;
+            }
         }
-        self.give(
-            conn,
-            &mut ticket,
-            actor.user,
-            Some(actor),
-            AuditAction::Claimed,
-            origin,
-        )
-        .await?;
         if ticket.status == Status::Open {
             self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
                 .await?;
         }
         store::tickets::update(conn, &ticket).await?;
-        Ok(ticket)
+        Ok(Changed::yes(ticket))
     }
 
     /// Assigns a ticket to someone who may work it: staff of its team, or an admin.
@@ -50,10 +55,10 @@ impl Desk {
         id: TicketId,
         assignee: UserId,
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Changed> {
         let (mut ticket, scope) = self.ticket_for(conn, actor, id, Action::Assign).await?;
         if ticket.assignee == Some(assignee) {
-            return Ok(ticket);
+            return Ok(Changed::no(ticket));
         }
         let target = self.actor(conn, assignee).await?;
         if !target.may(Action::Claim, &scope) {
@@ -69,7 +74,7 @@ impl Desk {
         )
         .await?;
         store::tickets::update(conn, &ticket).await?;
-        Ok(ticket)
+        Ok(Changed::yes(ticket))
     }
 
     /// Runs the assignment rule for a ticket of the queue and writes the result.

@@ -26,7 +26,7 @@ use crate::store::{self, Conn, StoreError};
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
     /// Also what someone gets for a ticket they may not see: its existence is not
-    /// theirs to learn.
+    /// theirs to learn. Holds what the caller gave (a reference, or `#id`).
     #[error("no ticket {0}")]
     UnknownTicket(String),
     #[error("no user {0}")]
@@ -61,14 +61,6 @@ pub enum DeskError {
     Store(#[from] StoreError),
 }
 
-impl DeskError {
-    /// Whether the person who asked caused it (and is told so), as opposed to a fault
-    /// of the service (logged; the person gets a short apology).
-    pub fn is_user_error(&self) -> bool {
-        !matches!(self, DeskError::Store(_))
-    }
-}
-
 impl From<sqlx::Error> for DeskError {
     fn from(e: sqlx::Error) -> Self {
         DeskError::Store(StoreError::Query(e))
@@ -76,6 +68,31 @@ impl From<sqlx::Error> for DeskError {
 }
 
 pub type Result<T, E = DeskError> = std::result::Result<T, E>;
+
+/// A ticket after an operation, and whether the operation changed it: asking for
+/// what already is (claiming one's own ticket, the same priority) changes nothing,
+/// and callers then say nothing either.
+#[derive(Debug, Clone)]
+pub struct Changed {
+    pub ticket: Ticket,
+    pub changed: bool,
+}
+
+impl Changed {
+    fn yes(ticket: Ticket) -> Self {
+        Changed {
+            ticket,
+            changed: true,
+        }
+    }
+
+    fn no(ticket: Ticket) -> Self {
+        Changed {
+            ticket,
+            changed: false,
+        }
+    }
+}
 
 /// The operations, with what they need besides the database: the time and the
 /// company's time zone (ticket references are company-local days).
@@ -180,10 +197,11 @@ impl Desk {
     ) -> Result<(Ticket, TicketScope)> {
         let ticket = store::tickets::get_for_update(conn, id)
             .await?
-            .ok_or_else(|| DeskError::UnknownTicket(id.to_string()))?;
+            .ok_or_else(|| DeskError::UnknownTicket(format!("#{id}")))?;
         let scope = self.scope_of(&ticket)?;
         if !actor.may(Action::View, &scope) {
-            return Err(DeskError::UnknownTicket(ticket.reference.to_string()));
+            // Named as the caller named it: the reference would tell them it exists.
+            return Err(DeskError::UnknownTicket(format!("#{id}")));
         }
         Ok((ticket, scope))
     }

@@ -1,7 +1,7 @@
 //! Opening tickets, changing their status and priority, moving them between teams,
 //! talking on them and rating them.
 
-use super::{Desk, DeskError, Result};
+use super::{Changed, Desk, DeskError, Result};
 use crate::domain::Rating;
 use crate::domain::ticket::SUBJECT_MAX_CHARS;
 use crate::domain::ticket::TicketTimes;
@@ -247,6 +247,23 @@ impl Desk {
             }
             _ => {}
         }
+        // Back to the queue: nobody works it any more.
+        if from == Status::InProgress
+            && to == Status::Open
+            && let Some(previous) = ticket.assignee.take()
+        {
+            let previous = previous.to_string();
+            self.audit(
+                conn,
+                ticket,
+                actor,
+                AuditAction::Unassigned,
+                Some(&previous),
+                None,
+                origin,
+            )
+            .await?;
+        }
         ticket.status = to;
         ticket.times.updated = Some(now);
         self.audit(
@@ -268,12 +285,12 @@ impl Desk {
         id: TicketId,
         priority: Priority,
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Changed> {
         let (mut ticket, _) = self
             .ticket_for(conn, actor, id, Action::SetPriority)
             .await?;
         if ticket.priority == priority {
-            return Ok(ticket);
+            return Ok(Changed::no(ticket));
         }
         let old = ticket.priority;
         ticket.priority = priority;
@@ -289,7 +306,7 @@ impl Desk {
         )
         .await?;
         store::tickets::update(conn, &ticket).await?;
-        Ok(ticket)
+        Ok(Changed::yes(ticket))
     }
 
     /// Hands a ticket to another team: it leaves its assignee and goes through the
@@ -301,7 +318,7 @@ impl Desk {
         id: TicketId,
         team: TeamId,
         origin: Origin,
-    ) -> Result<Ticket> {
+    ) -> Result<Changed> {
         let (mut ticket, _) = self.ticket_for(conn, actor, id, Action::Transfer).await?;
         let to = self
             .catalog()
@@ -310,7 +327,7 @@ impl Desk {
             .cloned()
             .ok_or_else(|| DeskError::UnknownTeam(team.to_string()))?;
         if ticket.team == to.id {
-            return Ok(ticket);
+            return Ok(Changed::no(ticket));
         }
         let from = self.catalog().team(ticket.team).cloned();
         ticket.team = to.id;
@@ -332,7 +349,7 @@ impl Desk {
         }
         store::tickets::update(conn, &ticket).await?;
         self.auto_assign(conn, &mut ticket, origin).await?;
-        Ok(ticket)
+        Ok(Changed::yes(ticket))
     }
 
     /// Stores a message on a ticket and keeps the conversation's clocks: the first

@@ -3,7 +3,7 @@
 use guichet_chat::{Button, ButtonStyle, Card, CardField, Tone};
 
 use super::buttons::Payload;
-use super::labels::{priority_label, status_label};
+use super::labels::{priority_label, staff_status_label};
 use crate::domain::{Catalog, Language, Priority, Status, Ticket, TicketId};
 use crate::i18n::{Texts, arg};
 use crate::store::{self, Conn, StoreError};
@@ -44,7 +44,10 @@ pub async fn render(
         value,
     };
     let mut fields = vec![
-        field("card-status", status_label(texts, language, ticket.status)),
+        field(
+            "card-status",
+            staff_status_label(texts, language, ticket.status),
+        ),
         field(
             "card-priority",
             priority_label(texts, language, ticket.priority),
@@ -159,7 +162,7 @@ fn button(
     }
 }
 
-/// Keeps whole lines up to `max` characters.
+/// The text, cut to `max` characters with an ellipsis when longer (line breaks kept).
 fn clip_long(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();

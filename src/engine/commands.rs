@@ -49,6 +49,20 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
 ];
 
 impl Name {
+    fn is_staff_action(self) -> bool {
+        matches!(
+            self,
+            Name::Claim
+                | Name::Assign
+                | Name::Priority
+                | Name::Status
+                | Name::Resolve
+                | Name::Transfer
+                | Name::Note
+                | Name::Close
+        )
+    }
+
     pub fn find(typed: &str) -> Option<Name> {
         let typed: String = typed
             .to_lowercase()
@@ -113,19 +127,35 @@ pub(super) async fn run(
             } else {
                 "help-employee"
             };
-            let text = engine.t(language, key, &[arg("note", staff::NOTE_PREFIX)]);
+            let teams: Vec<&str> = engine
+                .desk()
+                .catalog()
+                .teams()
+                .map(|t| t.slug.as_str())
+                .collect();
+            let text = engine.t(
+                language,
+                key,
+                &[
+                    arg("note", staff::NOTE_PREFIX),
+                    arg("teams", teams.join(", ")),
+                ],
+            );
             reply(engine, conn, who, place, interaction, text).await?;
             return Ok(());
         }
         Name::New => {
+            if matches!(place, Place::Thread(_)) {
+                return Err(Refusal::new("error-dm-only").into());
+            }
             if args.is_empty() {
                 intake::set_dialogue(engine, conn, who, Some(&Dialogue::Description)).await?;
                 Some(engine.t(language, "dialogue-describe", &[]))
             } else {
-                let chat = match place {
-                    Place::Direct { chat } => chat.clone(),
-                    Place::Thread(_) => return Err(Refusal::new("error-dm-only").into()),
+                let Place::Direct { chat } = place else {
+                    return Err(Refusal::new("error-dm-only").into());
                 };
+                let chat = chat.clone();
                 let draft = intake::Draft {
                     text: args.to_owned(),
                     files: Vec::new(),
@@ -216,7 +246,10 @@ pub(super) async fn run(
             Some(staff::note_on(engine, conn, who, ticket, &rest, &[], echo).await?)
         }
     };
-    if let Some(text) = done {
+    // In a thread, a staff action's own line in the thread is its confirmation.
+    let seen_in_thread =
+        matches!(place, Place::Thread(_)) && interaction.is_none() && name.is_staff_action();
+    if let Some(text) = done.filter(|_| !seen_in_thread) {
         reply(engine, conn, who, place, interaction, text).await?;
     }
     Ok(())

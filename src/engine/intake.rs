@@ -374,7 +374,7 @@ pub(super) async fn create_ticket(
     )
     .await?;
 
-    if let Some(staff_platform) = engine.open_thread(conn, ticket).await? {
+    if let Some(thread) = engine.open_thread(conn, ticket).await? {
         let staff = engine.staff_language();
         let mut opening = engine.t(
             staff,
@@ -395,13 +395,7 @@ pub(super) async fn create_ticket(
             ));
         }
         engine
-            .thread_post_on(
-                conn,
-                staff_platform,
-                ticket.id,
-                opening,
-                opened.files.clone(),
-            )
+            .post_on(conn, &thread, opening, opened.files.clone())
             .await?;
     }
     if let Some(assignee) = ticket.assignee {

@@ -6,11 +6,21 @@ use crate::domain::{Language, ParseError, Priority, Status};
 use crate::i18n::Texts;
 use crate::permissions::Action;
 
+/// The status as the requester reads it ("waiting for your answer").
 pub fn status_label(texts: &Texts, language: Language, status: Status) -> String {
+    label(texts, language, status, "status-waiting-on-user")
+}
+
+/// The status as the team reads it ("waiting for the requester").
+pub fn staff_status_label(texts: &Texts, language: Language, status: Status) -> String {
+    label(texts, language, status, "status-waiting-on-requester")
+}
+
+fn label(texts: &Texts, language: Language, status: Status, waiting: &str) -> String {
     let key = match status {
         Status::Open => "status-open",
         Status::InProgress => "status-in-progress",
-        Status::WaitingOnUser => "status-waiting-on-user",
+        Status::WaitingOnUser => waiting,
         Status::Resolved => "status-resolved",
         Status::Closed => "status-closed",
     };
@@ -31,6 +41,10 @@ pub fn priority_label(texts: &Texts, language: Language, priority: Priority) -> 
 impl Engine {
     pub(crate) fn status_label(&self, language: Language, status: Status) -> String {
         status_label(&self.inner.texts, language, status)
+    }
+
+    pub(crate) fn staff_status_label(&self, status: Status) -> String {
+        staff_status_label(&self.inner.texts, self.staff_language(), status)
     }
 
     pub(crate) fn priority_label(&self, language: Language, priority: Priority) -> String {

@@ -30,6 +30,11 @@ use crate::store::{self, Conn, Store, StoreError};
 
 pub use labels::refusal_of;
 
+/// The payloads of the five star buttons for a resolved ticket.
+pub fn rating_payloads(ticket: crate::domain::TicketId) -> [String; 5] {
+    [1u8, 2, 3, 4, 5].map(|stars| buttons::Payload::Rate(ticket.0, stars).encode())
+}
+
 /// Longest message the helpdesk keeps, in characters; longer ones are refused with
 /// an explanation rather than cut.
 pub const MESSAGE_MAX_CHARS: usize = 16_000;
@@ -68,10 +73,9 @@ impl EngineError {
     fn into_store(self) -> StoreError {
         match self {
             EngineError::Store(e) => e,
-            EngineError::Refused(r) => StoreError::Corrupt {
-                column: "refusal",
-                value: r.key.to_owned(),
-            },
+            EngineError::Refused(r) => {
+                StoreError::Unexpected(format!("refusal {} where none can happen", r.key))
+            }
         }
     }
 }
@@ -161,21 +165,28 @@ impl Engine {
         .await?
         {
             tracing::debug!(platform = %event.platform, id = %event.event_id, "event seen before");
+            tx.rollback().await?;
             return Ok(());
         }
         let who = self.who(&mut tx, &event).await?;
+        store::users::lock(&mut tx, who.user.id).await?;
         match self.act(&mut tx, &who, &event.event).await {
             Ok(()) => tx.commit().await?,
             Err(EngineError::Refused(refusal)) => {
                 tx.rollback().await?;
                 let mut tx = me.store.begin().await?;
-                store::conversations::first_sight(
+                if !store::conversations::first_sight(
                     &mut tx,
                     event.platform,
                     &event.event_id,
                     me.desk.now(),
                 )
-                .await?;
+                .await?
+                {
+                    // The same event, redelivered meanwhile, was answered already.
+                    tx.rollback().await?;
+                    return Ok(());
+                }
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
                 tracing::info!(user = %who.user.id, key = refusal.key, "refused");
@@ -345,10 +356,7 @@ impl Engine {
 fn only_store(e: DeskError) -> StoreError {
     match e {
         DeskError::Store(e) => e,
-        other => StoreError::Corrupt {
-            column: "users",
-            value: other.to_string(),
-        },
+        other => StoreError::Unexpected(format!("finding the author: {other}")),
     }
 }
 

@@ -9,6 +9,14 @@ use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::store::{self, Conn};
 
+/// One thread of a ticket, as envelopes name it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ThreadPlan {
+    pub ticket: TicketId,
+    pub platform: Platform,
+    pub plan: i64,
+}
+
 /// Someone to write to privately: their language, and the platform to reach them
 /// on (`None`: no chat account, e.g. created from the command line).
 #[derive(Debug, Clone, Copy)]
@@ -118,40 +126,59 @@ impl Engine {
         Ok(())
     }
 
-    /// Plans the ticket's thread in its team's staff space, if the team has one.
-    /// Returns the platform the thread will be on.
+    /// Plans a new thread for the ticket in its team's staff space, if the team has
+    /// one. Returns where it will be: its platform and plan.
     pub(crate) async fn open_thread(
         &self,
         conn: &mut Conn,
         ticket: &Ticket,
-    ) -> Result<Option<Platform>> {
+    ) -> Result<Option<ThreadPlan>> {
         let Some(team) = self.desk().catalog().team(ticket.team) else {
             return Ok(None);
         };
         let Some((platform, space)) = team.staff_space.clone() else {
             tracing::warn!(team = %team.slug, "the team has no staff space: its tickets get no thread");
+            store::conversations::forget_thread(conn, ticket.id).await?;
             return Ok(None);
         };
         let now = self.desk().now();
-        store::conversations::plan_thread(conn, ticket.id, platform, &space, now).await?;
-        outbox::enqueue(
-            conn,
+        let plan =
+            store::conversations::plan_thread(conn, ticket.id, platform, &space, now).await?;
+        let open = Envelope::OpenThread {
+            ticket: ticket.id.0,
+            plan,
+        };
+        outbox::enqueue(conn, platform, &open, now).await?;
+        Ok(Some(ThreadPlan {
+            ticket: ticket.id,
             platform,
-            &Envelope::OpenThread {
-                ticket: ticket.id.0,
-            },
-            now,
-        )
-        .await?;
-        Ok(Some(platform))
+            plan,
+        }))
     }
 
-    /// Enqueues a thread envelope on the platform of the ticket's thread, if it has one.
-    async fn to_thread(&self, conn: &mut Conn, ticket: TicketId, envelope: Envelope) -> Result<()> {
-        let Some(thread) = store::conversations::thread_of(conn, ticket).await? else {
-            return Ok(());
-        };
-        outbox::enqueue(conn, thread.platform, &envelope, self.desk().now()).await?;
+    /// The ticket's current thread, if it has one.
+    pub(crate) async fn thread_plan(
+        &self,
+        conn: &mut Conn,
+        ticket: TicketId,
+    ) -> Result<Option<ThreadPlan>> {
+        Ok(store::conversations::thread_of(conn, ticket)
+            .await?
+            .map(|t| ThreadPlan {
+                ticket,
+                platform: t.platform,
+                plan: t.plan,
+            }))
+    }
+
+    /// Writes an envelope for a thread on its platform.
+    pub(crate) async fn to_thread(
+        &self,
+        conn: &mut Conn,
+        at: &ThreadPlan,
+        envelope: Envelope,
+    ) -> Result<()> {
+        outbox::enqueue(conn, at.platform, &envelope, self.desk().now()).await?;
         Ok(())
     }
 
@@ -162,41 +189,42 @@ impl Engine {
         text: String,
         files: Vec<i64>,
     ) -> Result<()> {
-        self.to_thread(
-            conn,
-            ticket,
-            Envelope::ThreadPost {
-                ticket: ticket.0,
-                text,
-                files,
-                thread: None,
-            },
-        )
-        .await
+        let Some(at) = self.thread_plan(conn, ticket).await? else {
+            return Ok(());
+        };
+        self.post_on(conn, &at, text, files).await
     }
 
-    /// A post in a thread whose platform is known (just planned).
-    pub(crate) async fn thread_post_on(
+    /// A post in a given thread of the ticket.
+    pub(crate) async fn post_on(
         &self,
         conn: &mut Conn,
-        platform: Platform,
-        ticket: TicketId,
+        at: &ThreadPlan,
         text: String,
         files: Vec<i64>,
     ) -> Result<()> {
         let envelope = Envelope::ThreadPost {
-            ticket: ticket.0,
+            ticket: at.ticket.0,
+            plan: at.plan,
             text,
             files,
-            thread: None,
         };
-        outbox::enqueue(conn, platform, &envelope, self.desk().now()).await?;
-        Ok(())
+        self.to_thread(conn, at, envelope).await
     }
 
     pub(crate) async fn refresh_card(&self, conn: &mut Conn, ticket: TicketId) -> Result<()> {
-        self.to_thread(conn, ticket, Envelope::UpdateCard { ticket: ticket.0 })
-            .await
+        let Some(at) = self.thread_plan(conn, ticket).await? else {
+            return Ok(());
+        };
+        self.to_thread(
+            conn,
+            &at,
+            Envelope::UpdateCard {
+                ticket: ticket.0,
+                plan: at.plan,
+            },
+        )
+        .await
     }
 
     pub(crate) async fn set_thread_open(
@@ -205,13 +233,25 @@ impl Engine {
         ticket: TicketId,
         open: bool,
     ) -> Result<()> {
+        let Some(at) = self.thread_plan(conn, ticket).await? else {
+            return Ok(());
+        };
+        self.close_or_open(conn, &at, open).await
+    }
+
+    pub(crate) async fn close_or_open(
+        &self,
+        conn: &mut Conn,
+        at: &ThreadPlan,
+        open: bool,
+    ) -> Result<()> {
         self.to_thread(
             conn,
-            ticket,
+            at,
             Envelope::SetThreadOpen {
-                ticket: ticket.0,
+                ticket: at.ticket.0,
+                plan: at.plan,
                 open,
-                thread: None,
             },
         )
         .await
@@ -246,21 +286,6 @@ pub(super) async fn refusal(
     event: &Event,
     refusal: &Refusal,
 ) -> Result<()> {
-    // Statuses are named in the reader's language.
-    let language = match event {
-        Event::ThreadMessage { .. } => engine.staff_language(),
-        _ => who.language(),
-    };
-    let args: Vec<_> = refusal
-        .args
-        .iter()
-        .map(|(k, v)| match v.parse::<crate::domain::Status>() {
-            Ok(status) if matches!(*k, "from" | "to") => {
-                arg(k, engine.status_label(language, status))
-            }
-            _ => arg(k, v.clone()),
-        })
-        .collect();
     let interaction = match event {
         Event::Button { interaction, .. } | Event::Command { interaction, .. } => {
             interaction.as_ref()
@@ -274,19 +299,30 @@ pub(super) async fn refusal(
         Event::DirectMessage { chat, .. } => Place::Direct { chat: chat.clone() },
         Event::ThreadMessage { thread, .. } => Place::Thread(thread.clone()),
     };
-    if let Some(interaction) = interaction {
-        let text = engine.t(who.language(), refusal.key, &args);
-        return engine
-            .answer(conn, who.platform, Some(interaction), text)
-            .await;
+    // An interaction is answered to the person alone, in their language; a thread is
+    // read by the team, in the company's.
+    let language = match (&place, interaction) {
+        (Place::Thread(_), None) => engine.staff_language(),
+        _ => who.language(),
+    };
+    let args: Vec<_> = refusal
+        .args
+        .iter()
+        .map(|(k, v)| match v.parse::<crate::domain::Status>() {
+            Ok(status) if matches!(*k, "from" | "to") => {
+                arg(k, engine.status_label(language, status))
+            }
+            _ => arg(k, v.clone()),
+        })
+        .collect();
+    let text = engine.t(language, refusal.key, &args);
+    drop(args);
+    if interaction.is_some() {
+        return engine.answer(conn, who.platform, interaction, text).await;
     }
+    let text = format!("⚠️ {text}");
     match place {
         Place::Thread(thread) => {
-            // Staff spaces read the company's language.
-            let text = format!(
-                "⚠️ {}",
-                engine.t(engine.staff_language(), refusal.key, &args)
-            );
             if let Some(ticket) =
                 store::conversations::ticket_of_thread(conn, who.platform, &thread).await?
             {
@@ -296,9 +332,6 @@ pub(super) async fn refusal(
             }
             Ok(())
         }
-        Place::Direct { .. } => {
-            let text = format!("⚠️ {}", engine.t(who.language(), refusal.key, &args));
-            engine.tell_here(conn, who, text, Vec::new(), None).await
-        }
+        Place::Direct { .. } => engine.tell_here(conn, who, text, Vec::new(), None).await,
     }
 }

@@ -7,10 +7,9 @@ use guichet_chat::{IncomingFile, ThreadRef};
 use super::intake::{attachments, notify_assignee};
 use super::say::Contact;
 use super::{Engine, Refusal, Result, Who};
-use crate::desk::{DeskError, UserRef};
+use crate::desk::UserRef;
 use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, Visibility};
 use crate::i18n::{Arg, arg};
-use crate::outbox::{self, Envelope};
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
 
@@ -32,14 +31,18 @@ pub(super) async fn thread_message(
         return Ok(());
     };
     if let Some(note) = text.strip_prefix(NOTE_PREFIX) {
-        note_on(engine, conn, who, ticket, note, files, false).await?;
+        note_on(engine, conn, who, ticket, note, files, false)
+            .await
+            .map_err(in_thread)?;
         return Ok(());
     }
     if let Some((name, args)) = super::commands::split(text) {
         let place = guichet_chat::Place::Thread(thread.clone());
         return super::commands::run(engine, conn, who, &place, name, args, None).await;
     }
-    reply(engine, conn, who, ticket, message_id, text, files).await
+    reply(engine, conn, who, ticket, message_id, text, files)
+        .await
+        .map_err(in_thread)
 }
 
 /// An agent's answer: stored, then relayed to the requester.
@@ -65,8 +68,7 @@ async fn reply(
             &files,
             Origin::Chat,
         )
-        .await
-        .map_err(in_thread)?;
+        .await?;
     let t = &posted.ticket;
     let to = engine.requester(conn, t).await?;
     let language = to.language;
@@ -90,13 +92,22 @@ async fn reply(
     Ok(())
 }
 
-/// In a thread, "unknown ticket" means the writer is not staff of its team.
-fn in_thread(e: DeskError) -> super::EngineError {
+/// In a ticket's thread, "unknown ticket" or "forbidden" means the writer is not
+/// staff of its team.
+fn in_thread(e: super::EngineError) -> super::EngineError {
     match e {
-        DeskError::UnknownTicket(_) | DeskError::Forbidden(_) => {
+        super::EngineError::Refused(r)
+            if matches!(
+                r.key,
+                "error-unknown-ticket"
+                    | "error-forbidden-staff"
+                    | "error-forbidden-note"
+                    | "error-forbidden-close"
+            ) =>
+        {
             Refusal::new("error-not-staff-here").into()
         }
-        other => other.into(),
+        other => other,
     }
 }
 
@@ -123,8 +134,7 @@ pub(super) async fn note_on(
             &files,
             Origin::Chat,
         )
-        .await
-        .map_err(in_thread)?;
+        .await?;
     if echo {
         let staff = engine.staff_language();
         let line = engine.t(
@@ -180,14 +190,14 @@ pub(super) async fn claim(
     who: &Who,
     ticket: TicketId,
 ) -> Result<String> {
-    let before = store::tickets::get(conn, ticket).await?;
-    let t = engine
+    let claimed = engine
         .desk()
         .claim(conn, &who.actor, ticket, Origin::Chat)
         .await?;
-    if before.is_some_and(|b| b.assignee == t.assignee) {
+    if !claimed.changed {
         return Ok(engine.t(who.language(), "answer-already-yours", &[]));
     }
+    let t = claimed.ticket;
     let name = who.user.display_name.clone();
     let text = line(engine, "thread-claimed", &[arg("name", name.clone())]);
     record(engine, conn, ticket, text).await?;
@@ -233,9 +243,18 @@ pub(super) async fn assign(
     };
     let desk = engine.desk();
     let assignee = desk.find_user(conn, &who_ref).await?;
-    let t = desk
+    let assigned = desk
         .assign(conn, &who.actor, ticket, assignee.id, Origin::Chat)
         .await?;
+    let answer = engine.t(
+        who.language(),
+        "answer-assigned",
+        &[arg("name", assignee.display_name.clone())],
+    );
+    if !assigned.changed {
+        return Ok(answer);
+    }
+    let t = assigned.ticket;
     let text = line(
         engine,
         "thread-assigned",
@@ -248,11 +267,7 @@ pub(super) async fn assign(
     if assignee.id != who.user.id {
         notify_assignee(engine, conn, &t, assignee.id).await?;
     }
-    Ok(engine.t(
-        who.language(),
-        "answer-assigned",
-        &[arg("name", assignee.display_name)],
-    ))
+    Ok(answer)
 }
 
 pub(super) async fn set_priority(
@@ -262,12 +277,11 @@ pub(super) async fn set_priority(
     ticket: TicketId,
     priority: Priority,
 ) -> Result<String> {
-    let before = store::tickets::get(conn, ticket).await?;
-    engine
+    let set = engine
         .desk()
         .set_priority(conn, &who.actor, ticket, priority, Origin::Chat)
         .await?;
-    if before.is_some_and(|b| b.priority != priority) {
+    if set.changed {
         let staff = engine.staff_language();
         let text = line(
             engine,
@@ -303,13 +317,12 @@ pub(super) async fn set_status(
         .desk()
         .set_status(conn, &who.actor, ticket, status, Origin::Chat)
         .await?;
-    let staff = engine.staff_language();
     let text = line(
         engine,
         "thread-status",
         &[
             arg("name", who.user.display_name.clone()),
-            arg("status", engine.status_label(staff, status)),
+            arg("status", engine.staff_status_label(status)),
         ],
     );
     record(engine, conn, ticket, text).await?;
@@ -366,12 +379,23 @@ pub(super) async fn resolve(
         )
     })
     .await?;
-    if let Some(to) = told {
-        engine.ask_rating(conn, &t, &to).await?;
-    }
+    // The requester is asked to rate only when someone else resolved it and they
+    // can be reached.
+    let asked = match told {
+        Some(to) if to.platform.is_some() => {
+            engine.ask_rating(conn, &t, &to).await?;
+            true
+        }
+        _ => false,
+    };
+    let key = if asked {
+        "answer-resolved-rated"
+    } else {
+        "answer-resolved"
+    };
     Ok(engine.t(
         who.language(),
-        "answer-resolved",
+        key,
         &[arg("reference", t.reference.to_string())],
     ))
 }
@@ -419,15 +443,25 @@ pub(super) async fn transfer(
 ) -> Result<String> {
     let desk = engine.desk();
     let team = desk.find_team(team.trim())?;
-    let old_thread = store::conversations::thread_of(conn, ticket).await?;
-    let t = desk
+    let old_thread = engine.thread_plan(conn, ticket).await?;
+    let moved = desk
         .transfer(conn, &who.actor, ticket, team.id, Origin::Chat)
         .await?;
+    let language = who.language();
+    let answer = engine.t(
+        language,
+        "answer-transferred",
+        &[arg("team", team.name.get(language).to_owned())],
+    );
+    if !moved.changed {
+        return Ok(answer);
+    }
+    let t = moved.ticket;
     let staff = engine.staff_language();
     let name = who.user.display_name.clone();
-    if let Some(old) = &old_thread
-        && let Some(thread) = old.thread_ref()
-    {
+    // The old thread says where the ticket went and closes; what was queued for
+    // it still goes there.
+    if let Some(old) = &old_thread {
         let text = engine.t(
             staff,
             "thread-transferred",
@@ -436,23 +470,10 @@ pub(super) async fn transfer(
                 arg("team", team.name.get(staff).to_owned()),
             ],
         );
-        let now = desk.now();
-        let post = Envelope::ThreadPost {
-            ticket: ticket.0,
-            text,
-            files: Vec::new(),
-            thread: Some(thread.clone()),
-        };
-        outbox::enqueue(conn, old.platform, &post, now).await?;
-        let close = Envelope::SetThreadOpen {
-            ticket: ticket.0,
-            open: false,
-            thread: Some(thread),
-        };
-        outbox::enqueue(conn, old.platform, &close, now).await?;
+        engine.post_on(conn, old, text, Vec::new()).await?;
+        engine.close_or_open(conn, old, false).await?;
     }
-    store::conversations::forget_thread(conn, ticket).await?;
-    if let Some(platform) = engine.open_thread(conn, &t).await? {
+    if let Some(new) = engine.open_thread(conn, &t).await? {
         let summary = engine.t(
             staff,
             "thread-transferred-in",
@@ -462,9 +483,7 @@ pub(super) async fn transfer(
                 arg("description", t.description.clone()),
             ],
         );
-        engine
-            .thread_post_on(conn, platform, ticket, summary, Vec::new())
-            .await?;
+        engine.post_on(conn, &new, summary, Vec::new()).await?;
     }
     if let Some(assignee) = t.assignee {
         notify_assignee(engine, conn, &t, assignee).await?;
@@ -480,12 +499,7 @@ pub(super) async fn transfer(
         )
     })
     .await?;
-    let language = who.language();
-    Ok(engine.t(
-        language,
-        "answer-transferred",
-        &[arg("team", team.name.get(language).to_owned())],
-    ))
+    Ok(answer)
 }
 
 fn team_name(engine: &Engine, t: &Ticket, language: Language) -> String {

@@ -170,6 +170,10 @@ enum Outcome {
     Dead,
 }
 
+/// Why a row cannot be sent now: the platform's kind of answer, decided before
+/// asking the platform.
+type Prepare = Result<Prepared, DeliveryError>;
+
 impl Inner {
     async fn deliver(&self, row: Claimed) -> Result<Outcome, StoreError> {
         let envelope: Envelope = match serde_json::from_str(&row.payload) {
@@ -181,7 +185,12 @@ impl Inner {
             }
         };
         let Some(outlet) = self.outlets.get(&row.platform) else {
-            return Ok(Outcome::Retry);
+            // Claims only take rows of connected platforms.
+            let error = DeliveryError::Retry {
+                after: None,
+                reason: format!("{} is not connected", row.platform),
+            };
+            return self.failed(&row, error).await;
         };
         let prepared = {
             let mut conn = self.store.pool().acquire().await?;
@@ -192,9 +201,27 @@ impl Inner {
             Ok(Prepared::Skip) => return self.acknowledge(&row, &envelope, None).await,
             Err(e) => return self.failed(&row, e).await,
         };
-        match outlet.deliver(&action).await {
-            Ok(delivered) => self.acknowledge(&row, &envelope, Some(delivered)).await,
-            Err(e) => self.failed(&row, e).await,
+        // A delivery must end well within the lease, or another instance would send
+        // the row again while this one still waits for the platform.
+        let limit = self.config.lease.0 / 2;
+        match tokio::time::timeout(limit, outlet.deliver(&action)).await {
+            Ok(Ok(delivered)) => self.acknowledge(&row, &envelope, Some(delivered)).await,
+            Ok(Err(e)) => self.failed(&row, e).await,
+            Err(_) => {
+                let reason = format!(
+                    "no answer from {} within {} s",
+                    row.platform,
+                    limit.as_secs()
+                );
+                self.failed(
+                    &row,
+                    DeliveryError::Retry {
+                        after: None,
+                        reason,
+                    },
+                )
+                .await
+            }
         }
     }
 
@@ -204,9 +231,9 @@ impl Inner {
         conn: &mut Conn,
         row: &Claimed,
         envelope: &Envelope,
-    ) -> Result<Result<Prepared, DeliveryError>, StoreError> {
+    ) -> Result<Prepare, StoreError> {
         let platform = row.platform;
-        Ok(Ok(match envelope {
+        Ok(match envelope {
             Envelope::Direct {
                 user,
                 text,
@@ -219,120 +246,104 @@ impl Inner {
                     Ok(to) => to,
                     Err(e) => return Ok(Err(e)),
                 };
-                let (files, mut text) =
-                    match self.files(conn, platform, files, text.clone()).await? {
-                        Ok(found) => found,
-                        Err(e) => return Ok(Err(e)),
-                    };
-                if *notify && buttons.is_empty() && files.is_empty() {
-                    Prepared::Send(Outbound::Notify {
-                        to,
-                        text: std::mem::take(&mut text),
-                    })
-                } else {
-                    Prepared::Send(Outbound::DirectMessage {
-                        to,
-                        text,
-                        buttons: buttons.clone(),
-                        files,
-                    })
-                }
-            }
-            Envelope::RatingPrompt { user, ticket, text } => {
-                let to = match recipient(conn, UserId(*user), platform).await? {
-                    Ok(to) => to,
-                    Err(e) => return Ok(Err(e)),
-                };
-                let payloads = [1u8, 2, 3, 4, 5].map(|n| format!("rate:{ticket}:{n}"));
-                Prepared::Send(Outbound::RatingPrompt {
-                    to,
-                    text: text.clone(),
-                    payloads,
-                })
-            }
-            Envelope::OpenThread { ticket } => {
-                let Some(thread) = store::conversations::thread_of(conn, TicketId(*ticket)).await?
-                else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                if thread.thread.is_some() || thread.platform != platform {
-                    return Ok(Ok(Prepared::Skip));
-                }
-                let Some((title, card)) = self.card(conn, *ticket).await? else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                Prepared::Send(Outbound::OpenThread {
-                    space: thread.space,
-                    title,
-                    card,
-                })
-            }
-            Envelope::ThreadPost {
-                ticket,
-                text,
-                files,
-                thread,
-            } => {
-                let thread = match self.thread(conn, *ticket, thread).await? {
-                    Ok(Some(thread)) => thread,
-                    Ok(None) => return Ok(Ok(Prepared::Skip)),
-                    Err(e) => return Ok(Err(e)),
-                };
                 let (files, text) = match self.files(conn, platform, files, text.clone()).await? {
                     Ok(found) => found,
                     Err(e) => return Ok(Err(e)),
                 };
-                Prepared::Send(Outbound::PostInThread {
-                    thread,
-                    text,
-                    files,
-                })
+                Ok(Prepared::Send(
+                    if *notify && buttons.is_empty() && files.is_empty() {
+                        Outbound::Notify { to, text }
+                    } else {
+                        Outbound::DirectMessage {
+                            to,
+                            text,
+                            buttons: buttons.clone(),
+                            files,
+                        }
+                    },
+                ))
             }
-            Envelope::UpdateCard { ticket } => {
+            Envelope::RatingPrompt { user, ticket, text } => {
+                match recipient(conn, UserId(*user), platform).await? {
+                    Ok(to) => Ok(Prepared::Send(Outbound::RatingPrompt {
+                        to,
+                        text: text.clone(),
+                        payloads: crate::engine::rating_payloads(TicketId(*ticket)),
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
+            Envelope::OpenThread { ticket, plan } => {
+                let Some(planned) = store::conversations::plan(conn, *plan).await? else {
+                    return Ok(Ok(Prepared::Skip));
+                };
+                if planned.thread.is_some() {
+                    return Ok(Ok(Prepared::Skip));
+                }
+                match self.card(conn, *ticket).await? {
+                    Some((title, card)) => Ok(Prepared::Send(Outbound::OpenThread {
+                        space: planned.space,
+                        title,
+                        card,
+                    })),
+                    None => Ok(Prepared::Skip),
+                }
+            }
+            Envelope::ThreadPost {
+                plan, text, files, ..
+            } => {
+                let thread = match created_thread(conn, *plan).await? {
+                    Ok(thread) => thread.thread,
+                    Err(e) => return Ok(Err(e)),
+                };
+                match self.files(conn, platform, files, text.clone()).await? {
+                    Ok((files, text)) => Ok(Prepared::Send(Outbound::PostInThread {
+                        thread,
+                        text,
+                        files,
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
+            Envelope::UpdateCard { ticket, plan } => {
                 if store::outbox::superseded(conn, row).await? {
                     return Ok(Ok(Prepared::Skip));
                 }
-                let Some(stored) = store::conversations::thread_of(conn, TicketId(*ticket)).await?
-                else {
-                    return Ok(Ok(Prepared::Skip));
+                let created = match created_thread(conn, *plan).await? {
+                    Ok(created) => created,
+                    Err(e) => return Ok(Err(e)),
                 };
-                let (Some(thread), Some(card_message)) =
-                    (stored.thread_ref(), stored.card_message.clone())
-                else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                let Some((title, card)) = self.card(conn, *ticket).await? else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                Prepared::Send(Outbound::UpdateCard {
-                    thread,
-                    card_message,
-                    title,
-                    card,
-                })
+                match (created.card_message, self.card(conn, *ticket).await?) {
+                    (Some(card_message), Some((title, card))) => {
+                        Ok(Prepared::Send(Outbound::UpdateCard {
+                            thread: created.thread,
+                            card_message,
+                            title,
+                            card,
+                        }))
+                    }
+                    _ => Ok(Prepared::Skip),
+                }
             }
-            Envelope::SetThreadOpen {
-                ticket,
-                open,
-                thread,
-            } => match self.thread(conn, *ticket, thread).await? {
-                Ok(Some(thread)) => Prepared::Send(Outbound::SetThreadOpen {
-                    thread,
-                    open: *open,
-                }),
-                Ok(None) => Prepared::Skip,
-                Err(e) => return Ok(Err(e)),
-            },
+            Envelope::SetThreadOpen { plan, open, .. } => {
+                match created_thread(conn, *plan).await? {
+                    Ok(created) => Ok(Prepared::Send(Outbound::SetThreadOpen {
+                        thread: created.thread,
+                        open: *open,
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
             Envelope::InteractionReply {
                 interaction,
                 text,
                 ephemeral,
-            } => Prepared::Send(Outbound::InteractionReply {
+            } => Ok(Prepared::Send(Outbound::InteractionReply {
                 interaction: interaction.clone(),
                 text: text.clone(),
                 ephemeral: *ephemeral,
-            }),
-        }))
+            })),
+        })
     }
 
     /// The ticket's thread title and card, drawn now in the staff's language.
@@ -349,31 +360,6 @@ impl Inner {
             TicketId(ticket),
         )
         .await
-    }
-
-    /// The thread an envelope names, or the ticket's; `Ok(None)` when the ticket
-    /// has none, an error to retry while it is being created.
-    async fn thread(
-        &self,
-        conn: &mut Conn,
-        ticket: i64,
-        explicit: &Option<ThreadRef>,
-    ) -> Result<Result<Option<ThreadRef>, DeliveryError>, StoreError> {
-        if let Some(thread) = explicit {
-            return Ok(Ok(Some(thread.clone())));
-        }
-        Ok(
-            match store::conversations::thread_of(conn, TicketId(ticket)).await? {
-                None => Ok(None),
-                Some(stored) => match stored.thread_ref() {
-                    Some(thread) => Ok(Some(thread)),
-                    None => Err(DeliveryError::Retry {
-                        after: None,
-                        reason: "the thread is not created yet".into(),
-                    }),
-                },
-            },
-        )
     }
 
     /// Attachments to send on `platform`: by reference on their own platform,
@@ -421,19 +407,22 @@ impl Inner {
         let mut tx = self.store.begin().await?;
         if let Some(delivered) = &delivered {
             match envelope {
-                Envelope::OpenThread { ticket } => match &delivered.thread {
+                Envelope::OpenThread { plan, .. } => match &delivered.thread {
                     Some(thread) => {
                         let card = delivered.message.as_ref().map(|m| m.message.as_str());
-                        store::conversations::thread_created(
+                        if !store::conversations::thread_created(
                             &mut tx,
-                            TicketId(*ticket),
+                            *plan,
                             &thread.thread,
                             card,
                         )
-                        .await?;
+                        .await?
+                        {
+                            tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
+                        }
                     }
                     None => {
-                        tracing::error!(ticket, "the platform opened a thread but returned no id")
+                        tracing::error!(plan, "the platform opened a thread but returned no id")
                     }
                 },
                 Envelope::Direct {
@@ -511,6 +500,30 @@ impl Inner {
         tx.commit().await?;
         Ok(Outcome::Dead)
     }
+}
+
+/// A thread the platform created, with its id. Rows of a ticket's conversation go
+/// in order, so by the time a post is due its thread's creation was delivered or
+/// abandoned: a thread still missing will never come.
+struct CreatedThread {
+    thread: ThreadRef,
+    card_message: Option<String>,
+}
+
+async fn created_thread(
+    conn: &mut Conn,
+    plan: i64,
+) -> Result<Result<CreatedThread, DeliveryError>, StoreError> {
+    let planned = store::conversations::plan(conn, plan).await?;
+    Ok(match planned.as_ref().and_then(|p| p.thread_ref()) {
+        Some(thread) => Ok(CreatedThread {
+            thread,
+            card_message: planned.and_then(|p| p.card_message),
+        }),
+        None => Err(DeliveryError::Permanent {
+            reason: "the ticket's thread was never created".into(),
+        }),
+    })
 }
 
 /// Where to reach a user on a platform.

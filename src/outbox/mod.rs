@@ -6,10 +6,10 @@
 pub mod dispatcher;
 
 use chrono::{DateTime, Utc};
-use guichet_chat::{Button, Interaction, ThreadRef};
+use guichet_chat::{Button, Interaction};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Platform, TicketId, UserId};
+use crate::domain::{Platform, TicketId};
 use crate::store::outbox::NewRow;
 use crate::store::{self, Conn, StoreError};
 
@@ -39,22 +39,30 @@ pub enum Envelope {
         ticket: i64,
         text: String,
     },
-    /// Creates the ticket's thread in its team's staff space, with the card.
-    OpenThread { ticket: i64 },
-    /// A post in the ticket's thread (an explicit one: the old thread after a transfer).
+    /// Creates a planned thread (`plan`: its `ticket_threads` row) in its team's
+    /// staff space, with the card.
+    OpenThread {
+        ticket: i64,
+        plan: i64,
+    },
+    /// A post in a thread of the ticket: the one current when it was written, even
+    /// if the ticket moved to another team since.
     ThreadPost {
         ticket: i64,
+        plan: i64,
         text: String,
         #[serde(default)]
         files: Vec<i64>,
-        thread: Option<ThreadRef>,
     },
     /// Redraws the card from the ticket as it is at delivery.
-    UpdateCard { ticket: i64 },
+    UpdateCard {
+        ticket: i64,
+        plan: i64,
+    },
     SetThreadOpen {
         ticket: i64,
+        plan: i64,
         open: bool,
-        thread: Option<ThreadRef>,
     },
     /// The answer to a button press or a command interaction.
     InteractionReply {
@@ -84,9 +92,9 @@ impl Envelope {
             Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. } => {
                 format!("dm:{platform}:{user}")
             }
-            Envelope::OpenThread { ticket }
+            Envelope::OpenThread { ticket, .. }
             | Envelope::ThreadPost { ticket, .. }
-            | Envelope::UpdateCard { ticket }
+            | Envelope::UpdateCard { ticket, .. }
             | Envelope::SetThreadOpen { ticket, .. } => format!("thread:{ticket}"),
             Envelope::InteractionReply { interaction, .. } => {
                 format!("interaction:{platform}:{}", interaction.id)
@@ -98,9 +106,9 @@ impl Envelope {
         match self {
             Envelope::Direct { about, .. } => about.map(TicketId),
             Envelope::RatingPrompt { ticket, .. }
-            | Envelope::OpenThread { ticket }
+            | Envelope::OpenThread { ticket, .. }
             | Envelope::ThreadPost { ticket, .. }
-            | Envelope::UpdateCard { ticket }
+            | Envelope::UpdateCard { ticket, .. }
             | Envelope::SetThreadOpen { ticket, .. } => Some(TicketId(*ticket)),
             Envelope::InteractionReply { .. } => None,
         }
@@ -134,14 +142,6 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// The user a direct envelope is for.
-pub fn user_of(envelope: &Envelope) -> Option<UserId> {
-    match envelope {
-        Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. } => Some(UserId(*user)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,9 +150,9 @@ mod tests {
     fn envelopes_survive_the_database() {
         let envelope = Envelope::ThreadPost {
             ticket: 7,
+            plan: 9,
             text: "💬 Iheb : l'écran clignote".into(),
             files: vec![3],
-            thread: None,
         };
         let json = serde_json::to_string(&envelope).unwrap();
         assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), envelope);

@@ -28,9 +28,11 @@ pub async fn first_sight(
     Ok(added > 0)
 }
 
-/// A ticket's staff thread as stored.
+/// One staff thread of a ticket, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketThread {
+    /// Outbox rows name the thread by this id.
+    pub plan: i64,
     pub ticket: TicketId,
     pub platform: Platform,
     pub space: String,
@@ -51,6 +53,7 @@ impl TicketThread {
 fn ticket_thread(row: &sqlx::any::AnyRow) -> Result<TicketThread> {
     let platform: String = row.try_get("platform")?;
     Ok(TicketThread {
+        plan: row.try_get("id")?,
         ticket: TicketId(row.try_get("ticket_id")?),
         platform: platform.parse().map_err(|_| StoreError::Corrupt {
             column: "ticket_threads.platform",
@@ -62,61 +65,95 @@ fn ticket_thread(row: &sqlx::any::AnyRow) -> Result<TicketThread> {
     })
 }
 
-/// Plans a ticket's thread in a staff space (replacing an earlier one after a
-/// transfer); the thread id comes once the platform created it.
+/// Plans a new thread for a ticket in a staff space; it becomes the ticket's current
+/// thread (an earlier one, after a transfer, stays as it is). Returns its id.
 pub async fn plan_thread(
     conn: &mut Conn,
     ticket: TicketId,
     platform: Platform,
     space: &str,
     at: DateTime<Utc>,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO ticket_threads (ticket_id, platform, space, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (ticket_id) DO UPDATE SET platform = excluded.platform, space = excluded.space, \
-         thread = NULL, card_message = NULL, created_at = excluded.created_at",
+) -> Result<i64> {
+    forget_thread(conn, ticket).await?;
+    Ok(sqlx::query(
+        "INSERT INTO ticket_threads (ticket_id, platform, space, created_at) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(ticket.0)
     .bind(platform.as_str())
     .bind(space)
     .bind(millis(at))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("id")?)
 }
 
-pub async fn thread_created(
-    conn: &mut Conn,
-    ticket: TicketId,
-    thread: &str,
-    card_message: Option<&str>,
-) -> Result<()> {
-    sqlx::query("UPDATE ticket_threads SET thread = $1, card_message = $2 WHERE ticket_id = $3")
-        .bind(thread)
-        .bind(card_message)
+/// The ticket no longer has a current thread (transferred to a team without one).
+pub async fn forget_thread(conn: &mut Conn, ticket: TicketId) -> Result<()> {
+    sqlx::query("UPDATE ticket_threads SET current = 0 WHERE ticket_id = $1 AND current = 1")
         .bind(ticket.0)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
-pub async fn thread_of(conn: &mut Conn, ticket: TicketId) -> Result<Option<TicketThread>> {
-    sqlx::query("SELECT ticket_id, platform, space, thread, card_message FROM ticket_threads WHERE ticket_id = $1")
-        .bind(ticket.0)
-        .fetch_optional(&mut *conn)
-        .await?
-        .as_ref()
-        .map(ticket_thread)
-        .transpose()
+/// Records the thread the platform created for a plan. Returns `false` if the plan
+/// already had one.
+pub async fn thread_created(
+    conn: &mut Conn,
+    plan: i64,
+    thread: &str,
+    card_message: Option<&str>,
+) -> Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE ticket_threads SET thread = $1, card_message = $2 WHERE id = $3 AND thread IS NULL",
+    )
+    .bind(thread)
+    .bind(card_message)
+    .bind(plan)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(updated > 0)
 }
 
+/// The ticket's current thread.
+pub async fn thread_of(conn: &mut Conn, ticket: TicketId) -> Result<Option<TicketThread>> {
+    sqlx::query(
+        "SELECT id, ticket_id, platform, space, thread, card_message FROM ticket_threads \
+         WHERE ticket_id = $1 AND current = 1",
+    )
+    .bind(ticket.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(ticket_thread)
+    .transpose()
+}
+
+/// A thread by its plan id, current or not.
+pub async fn plan(conn: &mut Conn, plan: i64) -> Result<Option<TicketThread>> {
+    sqlx::query(
+        "SELECT id, ticket_id, platform, space, thread, card_message FROM ticket_threads WHERE id = $1",
+    )
+    .bind(plan)
+    .fetch_optional(&mut *conn)
+    .await?
+    .as_ref()
+    .map(ticket_thread)
+    .transpose()
+}
+
+/// The ticket whose current thread this is; an old thread (before a transfer)
+/// belongs to no ticket any more.
 pub async fn ticket_of_thread(
     conn: &mut Conn,
     platform: Platform,
     thread: &ThreadRef,
 ) -> Result<Option<TicketId>> {
     Ok(sqlx::query(
-        "SELECT ticket_id FROM ticket_threads WHERE platform = $1 AND space = $2 AND thread = $3",
+        "SELECT ticket_id FROM ticket_threads WHERE platform = $1 AND space = $2 AND thread = $3 \
+         AND current = 1",
     )
     .bind(platform.as_str())
     .bind(&thread.space)
@@ -203,14 +240,5 @@ pub async fn set_dialogue(
                 .await?;
         }
     }
-    Ok(())
-}
-
-/// Forgets a ticket's thread (after a transfer to a team without a staff space).
-pub async fn forget_thread(conn: &mut Conn, ticket: TicketId) -> Result<()> {
-    sqlx::query("DELETE FROM ticket_threads WHERE ticket_id = $1")
-        .bind(ticket.0)
-        .execute(&mut *conn)
-        .await?;
     Ok(())
 }

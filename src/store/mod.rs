@@ -82,6 +82,9 @@ pub enum StoreError {
     /// changed by hand.
     #[error("unexpected value {value:?} in column {column}")]
     Corrupt { column: &'static str, value: String },
+    /// A state the code holds impossible; a defect to report, not a user's mistake.
+    #[error("unexpected: {0}")]
+    Unexpected(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

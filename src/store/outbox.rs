@@ -61,28 +61,27 @@ pub async fn claim(
     limit: u32,
 ) -> Result<Vec<Claimed>> {
     let serves = |p| i64::from(platforms.contains(&p));
+    // One statement (SQLite runs it atomically); PostgreSQL also skips rows another
+    // instance is claiming at this very moment.
+    macro_rules! claim_sql {
+        ($lock:literal) => {
+            concat!(
+                "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
+                   SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
+                   AND o.lease_until <= $3 \
+                   AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
+                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
+                                   AND e.status = 'pending' AND e.id < o.id) \
+                   ORDER BY o.id LIMIT $6",
+                $lock,
+                ") RETURNING id, conversation, platform, kind, payload, ticket_id, attempts"
+            )
+        };
+    }
     let query = if conn.backend_name() == "PostgreSQL" {
-        sqlx::query(
-            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
-               SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
-               AND o.lease_until <= $3 \
-               AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
-               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
-                               AND e.status = 'pending' AND e.id < o.id) \
-               ORDER BY o.id LIMIT $6 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, conversation, platform, kind, payload, ticket_id, attempts",
-        )
+        sqlx::query(claim_sql!(" FOR UPDATE SKIP LOCKED"))
     } else {
-        sqlx::query(
-            "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
-               SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
-               AND o.lease_until <= $3 \
-               AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
-               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
-                               AND e.status = 'pending' AND e.id < o.id) \
-               ORDER BY o.id LIMIT $6) \
-             RETURNING id, conversation, platform, kind, payload, ticket_id, attempts",
-        )
+        sqlx::query(claim_sql!(""))
     };
     let mut rows: Vec<Claimed> = query
         .bind(owner)

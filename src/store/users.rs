@@ -191,18 +191,16 @@ pub async fn mark_assigned(conn: &mut Conn, user: UserId, at: DateTime<Utc>) -> 
     Ok(())
 }
 
-/// The teams a user belongs to, active ones only.
+/// The teams a user belongs to (a removed team's members still work its old
+/// tickets, as the ticket list shows them).
 pub async fn teams_of(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
-    sqlx::query(
-        "SELECT m.team_id FROM team_members m JOIN teams t ON t.id = m.team_id \
-         WHERE m.user_id = $1 AND t.active = 1 ORDER BY m.team_id",
-    )
-    .bind(user.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| Ok(TeamId(row.try_get("team_id")?)))
-    .collect()
+    sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok(TeamId(row.try_get("team_id")?)))
+        .collect()
 }
 
 /// A user's language and the platforms they have an account on (oldest first);
@@ -243,6 +241,19 @@ pub async fn identity_on(
     .await?;
     row.map(|r| Ok((r.try_get("external_id")?, r.try_get("dm_chat")?)))
         .transpose()
+}
+
+/// Serialises the handling of one user's events across connections and instances
+/// (PostgreSQL; SQLite transactions are serialised already): two messages of one
+/// person must not both open a ticket or both answer the same question.
+pub async fn lock(conn: &mut Conn, user: UserId) -> Result<()> {
+    if conn.backend_name() == "PostgreSQL" {
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+            .bind(user.0)
+            .fetch_optional(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Remembers the private chat an identity writes from.

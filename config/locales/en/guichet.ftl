@@ -6,6 +6,7 @@
 status-open = Open
 status-in-progress = In progress
 status-waiting-on-user = Waiting for your answer
+status-waiting-on-requester = Waiting for the requester
 status-resolved = Resolved
 status-closed = Closed
 priority-p0 = Critical
@@ -95,7 +96,8 @@ answer-already-yours = This ticket is already yours.
 answer-assigned = Ticket assigned to { $name }.
 answer-priority-set = Priority: { $priority }.
 answer-status-set = Status: { $status }.
-answer-resolved = { $reference } is resolved; the requester is asked to rate it.
+answer-resolved = { $reference } is resolved.
+answer-resolved-rated = { $reference } is resolved; the requester is asked to rate it.
 answer-closed = { $reference } is closed.
 answer-transferred = Ticket transferred to: { $team }.
 answer-noted = Internal note saved (the requester does not see it).
@@ -121,7 +123,7 @@ help-agent =
     /priority P0|P1|P2|P3
     /status open|in_progress|waiting_on_user|resolved|closed
     /resolve <resolution note>
-    /transfer <team> — for example finance, it, hr
+    /transfer <team> — one of: { $teams }
     In a private chat, add the reference: /claim TCK-20250214-002
 
 ## Usage
@@ -164,5 +166,6 @@ error-invalid-email = “{ $value }” is not a valid e-mail address.
 error-invalid-value = “{ $value }” is not a valid value.
 error-no-open-ticket = You have no open ticket.
 error-which-ticket = Which ticket? { $references }
-error-not-staff-here = You are not registered in this ticket's team: your message was not passed on. An administrator can add you (guichet team add-member).
+error-ticket-needed = Give the ticket's reference, for example: /claim TCK-20250214-002
+error-not-staff-here = You are not in this ticket's team: your message was not passed on. Ask an administrator to add you.
 error-dm-only = This command works in a private chat with the bot.

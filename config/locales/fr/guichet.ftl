@@ -6,6 +6,7 @@
 status-open = Ouvert
 status-in-progress = En cours de traitement
 status-waiting-on-user = En attente de votre réponse
+status-waiting-on-requester = En attente du demandeur
 status-resolved = Résolu
 status-closed = Fermé
 priority-p0 = Critique
@@ -95,7 +96,8 @@ answer-already-yours = Ce ticket est déjà le vôtre.
 answer-assigned = Ticket confié à { $name }.
 answer-priority-set = Priorité : { $priority }.
 answer-status-set = Statut : { $status }.
-answer-resolved = { $reference } est résolu ; le demandeur est invité à le noter.
+answer-resolved = { $reference } est résolu.
+answer-resolved-rated = { $reference } est résolu ; le demandeur est invité à le noter.
 answer-closed = { $reference } est fermé.
 answer-transferred = Ticket transféré à : { $team }.
 answer-noted = Note interne enregistrée (le demandeur ne la voit pas).
@@ -121,7 +123,7 @@ help-agent =
     /priorite P0|P1|P2|P3
     /statut open|in_progress|waiting_on_user|resolved|closed
     /resoudre <note de résolution>
-    /transferer <service> — par exemple finance, it, hr
+    /transferer <service> — parmi : { $teams }
     En message privé, ajoutez la référence : /prendre TCK-20250214-002
 
 ## Usages
@@ -164,5 +166,6 @@ error-invalid-email = « { $value } » n'est pas une adresse e-mail valide.
 error-invalid-value = « { $value } » n'est pas une valeur valide.
 error-no-open-ticket = Vous n'avez aucun ticket ouvert.
 error-which-ticket = Précisez le ticket : { $references }
-error-not-staff-here = Vous n'êtes pas enregistré dans l'équipe de ce ticket : votre message n'a pas été transmis. Un administrateur peut vous ajouter (guichet team add-member).
+error-ticket-needed = Précisez la référence du ticket, par exemple : /prendre TCK-20250214-002
+error-not-staff-here = Vous ne faites pas partie de l'équipe de ce ticket : votre message n'a pas été transmis. Demandez à un administrateur de vous y ajouter.
 error-dm-only = Cette commande s'utilise en message privé avec le bot.
