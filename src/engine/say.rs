@@ -138,7 +138,6 @@ impl Engine {
         };
         let Some((platform, space)) = team.staff_space.clone() else {
             tracing::warn!(team = %team.slug, "the team has no staff space: its tickets get no thread");
-            store::conversations::forget_thread(conn, ticket.id).await?;
             return Ok(None);
         };
         let now = self.desk().now();

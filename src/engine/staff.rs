@@ -473,6 +473,7 @@ pub(super) async fn transfer(
         engine.post_on(conn, old, text, Vec::new()).await?;
         engine.close_or_open(conn, old, false).await?;
     }
+    store::conversations::forget_thread(conn, ticket).await?;
     if let Some(new) = engine.open_thread(conn, &t).await? {
         let summary = engine.t(
             staff,

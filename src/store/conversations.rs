@@ -65,8 +65,8 @@ fn ticket_thread(row: &sqlx::any::AnyRow) -> Result<TicketThread> {
     })
 }
 
-/// Plans a new thread for a ticket in a staff space; it becomes the ticket's current
-/// thread (an earlier one, after a transfer, stays as it is). Returns its id.
+/// Plans a new thread for a ticket in a staff space, as its current thread (a
+/// ticket that had one calls [`forget_thread`] first). Returns its id.
 pub async fn plan_thread(
     conn: &mut Conn,
     ticket: TicketId,
@@ -74,7 +74,6 @@ pub async fn plan_thread(
     space: &str,
     at: DateTime<Utc>,
 ) -> Result<i64> {
-    forget_thread(conn, ticket).await?;
     Ok(sqlx::query(
         "INSERT INTO ticket_threads (ticket_id, platform, space, created_at) \
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -88,7 +87,8 @@ pub async fn plan_thread(
     .try_get("id")?)
 }
 
-/// The ticket no longer has a current thread (transferred to a team without one).
+/// The ticket's current thread becomes a past one (the ticket moved to another team);
+/// it stays, so what was queued for it still reaches it.
 pub async fn forget_thread(conn: &mut Conn, ticket: TicketId) -> Result<()> {
     sqlx::query("UPDATE ticket_threads SET current = 0 WHERE ticket_id = $1 AND current = 1")
         .bind(ticket.0)
