@@ -86,7 +86,7 @@ async fn run(backend: &str, url: &str, baseline_url: &str, messages: usize, rate
     let baseline = sequential_baseline(&twin, messages, baseline_ingest).await;
     print_row(backend, "ingest", &ingest, Some(&baseline));
 
-    // Every ticket gets a thread, as the dispatcher would have recorded.
+    // Every planned thread is created, as the dispatcher would have recorded.
     let mut conn = store.pool().acquire().await.unwrap();
     let filter = store::tickets::TicketFilter {
         limit: u32::MAX,
@@ -96,15 +96,11 @@ async fn run(backend: &str, url: &str, baseline_url: &str, messages: usize, rate
         .await
         .unwrap();
     for t in &tickets {
-        let plan = store::conversations::plan_thread(
-            &mut conn,
-            t.id,
-            Platform::Discord,
-            IT_SPACE,
-            SystemClock.now(),
-        )
-        .await
-        .unwrap();
+        let plan = store::conversations::thread_of(&mut conn, t.id)
+            .await
+            .unwrap()
+            .expect("ingest planned a thread")
+            .plan;
         store::conversations::thread_created(
             &mut conn,
             plan,
@@ -345,8 +341,10 @@ async fn exec(tx: &mut store::Tx, sql: &'static str, binds: &[i64], texts: &[&st
 }
 
 /// The rows the engine writes for a new ticket: the event, the user and their
-/// identity, the ticket, its first message and thread, the outbox rows (thread,
-/// first post, assignee, requester) and the audit lines.
+/// identity (with their private chat), the day's sequence, the ticket, its first
+/// message, the link from that message to the ticket, its thread, the assignee's
+/// turn in the rotation, the outbox rows (thread, first post, assignee, requester)
+/// and the audit lines.
 fn baseline_ingest(
     tx: &mut store::Tx,
     i: usize,
@@ -357,11 +355,20 @@ fn baseline_ingest(
         exec(tx, "INSERT INTO inbound_events (platform, event_id, received_at) VALUES ('telegram', $2, $1)", &[now], &[&key]).await;
         let user: i64 = sqlx::query_scalar("INSERT INTO users (display_name, language, role, created_at, updated_at) VALUES ('Base', 'fr', 'employee', $1, $1) RETURNING id")
             .bind(now).fetch_one(&mut **tx).await.unwrap();
-        exec(tx, "INSERT INTO identities (platform, external_id, user_id, created_at) VALUES ('telegram', $3, $1, $2)", &[user, now], &[&key]).await;
+        exec(tx, "INSERT INTO identities (platform, external_id, user_id, dm_chat, created_at) VALUES ('telegram', $3, $1, $3, $2)", &[user, now], &[&key]).await;
+        exec(tx, "INSERT INTO ticket_sequences (day, last_value) VALUES ('base', 1) ON CONFLICT (day) DO UPDATE SET last_value = ticket_sequences.last_value + 1", &[], &[]).await;
         let ticket: i64 = sqlx::query_scalar("INSERT INTO tickets (reference, subject, description, requester_id, category_id, team_id, priority, status, created_at, updated_at) VALUES ($2, 'Écran', '', $1, 1, 1, 'P2', 'open', $3, $3) RETURNING id")
             .bind(user).bind(format!("TCK-BASE-{key}")).bind(now).fetch_one(&mut **tx).await.unwrap();
         exec(tx, "INSERT INTO ticket_messages (ticket_id, author_id, body, created_at) VALUES ($1, $2, 'Mon écran ne s''allume plus', $3)", &[ticket, user, now], &[]).await;
+        exec(tx, "INSERT INTO dm_links (platform, chat, message, ticket_id) VALUES ('telegram', $2, $2, $1)", &[ticket], &[&key]).await;
         exec(tx, "INSERT INTO ticket_threads (ticket_id, platform, space, created_at) VALUES ($1, 'discord', 'it-staff', $2)", &[ticket, now], &[]).await;
+        exec(
+            tx,
+            "UPDATE users SET last_assigned_at = $1 WHERE id = 1",
+            &[now],
+            &[],
+        )
+        .await;
         for kind in ["open_thread", "thread_post", "direct", "direct"] {
             exec(tx, "INSERT INTO outbox (conversation, platform, kind, payload, ticket_id, next_attempt_at, created_at) VALUES ('c', 'discord', $3, '{}', $1, $2, $2)", &[ticket, now], &[kind]).await;
         }
@@ -376,8 +383,8 @@ fn baseline_ingest(
     })
 }
 
-/// The rows the engine writes for a relayed message: the event, the message, the
-/// ticket's clocks and one outbox row.
+/// The rows the engine writes for a relayed message: the event, the message (and,
+/// for an employee's, its link to the ticket), the ticket's clocks and one outbox row.
 fn baseline_relay(
     tx: &mut store::Tx,
     i: usize,

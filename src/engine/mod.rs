@@ -169,7 +169,10 @@ impl Engine {
             return Ok(());
         }
         let who = self.who(&mut tx, &event).await?;
-        store::users::lock(&mut tx, who.user.id).await?;
+        if !who.is_new {
+            // A user inserted by this transaction is invisible to others: no lock needed.
+            store::users::lock(&mut tx, who.user.id).await?;
+        }
         match self.act(&mut tx, &who, &event.event).await {
             Ok(()) => tx.commit().await?,
             Err(EngineError::Refused(refusal)) => {
