@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use guichet_chat::{Button, ButtonStyle, IncomingFile};
 use serde::{Deserialize, Serialize};
 
-use super::{Engine, Refusal, Result, Who, buttons};
+use super::{Engine, Refusal, Result, Who, buttons, guess};
 use crate::desk::{FirstMessage, TicketDraft};
 use crate::domain::ticket::split_subject;
 use crate::domain::{
@@ -227,9 +227,9 @@ pub(super) async fn start_request(
     who: &Who,
     draft: Draft,
 ) -> Result<()> {
-    match guess_category(engine, &draft.text) {
+    match guess::category(engine, &draft.text) {
         Some(category) => {
-            let priority = guess_priority(engine, &draft.text);
+            let priority = guess::priority(engine, &draft.text);
             create_ticket(engine, conn, who, draft, category, priority).await
         }
         None => {
@@ -528,84 +528,7 @@ pub(super) async fn relay(
     Ok(())
 }
 
-/// The category whose keywords the text mentions most, if one clearly does.
-fn guess_category(engine: &Engine, text: &str) -> Option<CategoryId> {
-    let words = normalize(text);
-    let mut best: Option<(&str, usize)> = None;
-    let mut tie = false;
-    for (slug, category) in &engine.config().categories {
-        let hits = category
-            .keywords
-            .iter()
-            .filter(|k| words.contains(&normalize(k)))
-            .count();
-        match best {
-            _ if hits == 0 => {}
-            Some((_, n)) if hits == n => tie = true,
-            Some((_, n)) if hits < n => {}
-            _ => {
-                best = Some((slug, hits));
-                tie = false;
-            }
-        }
-    }
-    let (slug, _) = best.filter(|_| !tie)?;
-    engine.desk().catalog().category_by_slug(slug).map(|c| c.id)
-}
-
-/// P0 or P1 when the text says so; otherwise the category's default.
-fn guess_priority(engine: &Engine, text: &str) -> Option<Priority> {
-    let words = normalize(text);
-    let says = |list: &[String]| list.iter().any(|w| words.contains(&normalize(w)));
-    let tickets = &engine.config().tickets;
-    if says(&tickets.critical_words) {
-        Some(Priority::P0)
-    } else if says(&tickets.urgent_words) {
-        Some(Priority::P1)
-    } else {
-        None
-    }
-}
-
-/// Lower case, no accents, words separated by single spaces and padded, so that
-/// `" ecran "` is found in `" mon ecran est noir "` but `" pc "` not in `" pcs "`.
-fn normalize(text: &str) -> String {
-    let folded: String = text
-        .to_lowercase()
-        .chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' => 'i',
-            'ô' | 'ö' | 'ó' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            c if c.is_alphanumeric() => c,
-            _ => ' ',
-        })
-        .collect();
-    format!(
-        " {} ",
-        folded.split_whitespace().collect::<Vec<_>>().join(" ")
-    )
-}
-
 /// Refuses a request that needs a ticket when the user has none open.
 pub(super) fn no_open_ticket() -> Refusal {
     Refusal::new("error-no-open-ticket")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalize;
-
-    #[test]
-    fn keywords_match_whole_words_without_accents() {
-        let text = normalize("Mon ÉCRAN ne s'allume plus, j'ai vérifié les branchements.");
-        assert!(text.contains(&normalize("écran")));
-        assert!(text.contains(&normalize("s'allume")));
-        assert!(!normalize("trois pcs").contains(&normalize("pc")));
-        assert!(normalize("Le Wi-Fi est coupé").contains(&normalize("wi-fi")));
-        assert!(normalize("mot  de\npasse oublié").contains(&normalize("mot de passe")));
-    }
 }

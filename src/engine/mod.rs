@@ -10,6 +10,7 @@
 mod buttons;
 pub mod card;
 mod commands;
+mod guess;
 mod intake;
 mod labels;
 mod say;

@@ -3,6 +3,7 @@
 //! per conversation, with retries, backoff and dead letters. A crash or a platform
 //! outage therefore loses nothing, and a row acknowledged is never sent again.
 
+mod backoff;
 pub mod dispatcher;
 
 use chrono::{DateTime, Utc};
