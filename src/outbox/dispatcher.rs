@@ -468,9 +468,10 @@ impl Inner {
         let wait = backoff(&self.config, attempts, after);
         let next = self.desk.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
         tracing::warn!(id = row.id, platform = %row.platform, attempts, wait_ms = wait.as_millis() as u64, %error, "delivery failed; will retry");
-        let mut conn = self.store.pool().acquire().await?;
+        // Every write goes through the store's transactions (SQLite's writer queue).
+        let mut tx = self.store.begin().await?;
         store::outbox::failed(
-            &mut conn,
+            &mut tx,
             row.id,
             &self.owner,
             &error.to_string(),
@@ -478,6 +479,7 @@ impl Inner {
             false,
         )
         .await?;
+        tx.commit().await?;
         Ok(Outcome::Retry)
     }
 

@@ -77,7 +77,11 @@ impl ChatDesk {
 
     /// A dispatcher, as a freshly started process would have.
     pub fn dispatcher(&self) -> Dispatcher {
-        let outlets: Vec<Arc<dyn Outlet>> = vec![self.discord.clone(), self.telegram.clone()];
+        self.dispatcher_with(vec![self.discord.clone(), self.telegram.clone()])
+    }
+
+    /// A dispatcher delivering through the given adapters.
+    pub fn dispatcher_with(&self, outlets: Vec<Arc<dyn Outlet>>) -> Dispatcher {
         Dispatcher::new(
             self.d.store.clone(),
             outlets,
@@ -91,7 +95,11 @@ impl ChatDesk {
 
     /// Delivers everything due now.
     pub async fn deliver(&self) {
-        let dispatcher = self.dispatcher();
+        Self::drain(&self.dispatcher()).await;
+    }
+
+    /// Runs `dispatcher` until nothing more is due now.
+    pub async fn drain(dispatcher: &Dispatcher) {
         for _ in 0..50 {
             if dispatcher.run_once().await.unwrap().claimed == 0 {
                 return;
@@ -128,12 +136,17 @@ impl ChatDesk {
     /// A private message to the bot; returns the event so a test can send it again.
     pub async fn dm(&self, platform: Platform, user: &str, name: &str, text: &str) -> Inbound {
         let message_id = self.next_id();
+        // A Telegram private chat has the user's id; Discord's DM channels have their own.
+        let chat = match platform {
+            Platform::Telegram => user.to_owned(),
+            Platform::Discord => format!("dm-{user}"),
+        };
         let event = self.inbound(
             platform,
             user,
             name,
             Event::DirectMessage {
-                chat: format!("dm-{user}"),
+                chat,
                 message_id,
                 text: text.into(),
                 files: Vec::new(),

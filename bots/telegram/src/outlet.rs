@@ -1,0 +1,365 @@
+//! The chat port's actions, carried out through the Bot API.
+
+use guichet_chat::{
+    BoxFuture, Button, Card, Delivered, DeliveryError, FileContent, MessageRef, Outbound,
+    OutgoingFile, Outlet, Platform, Recipient, ThreadRef, Tone,
+};
+use teloxide::ApiError;
+use teloxide::RequestError;
+use teloxide::payloads::{EditMessageTextSetters, SendDocumentSetters, SendMessageSetters};
+use teloxide::prelude::Requester;
+use teloxide::types::{
+    ChatId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ThreadId,
+};
+
+use crate::text::{CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, split};
+
+/// Sends what the helpdesk asks, on Telegram.
+#[derive(Clone)]
+pub struct TelegramOutlet {
+    bot: teloxide::Bot,
+}
+
+impl TelegramOutlet {
+    pub fn new(bot: teloxide::Bot) -> Self {
+        TelegramOutlet { bot }
+    }
+
+    async fn act(&self, action: &Outbound) -> Result<Delivered, DeliveryError> {
+        match action {
+            Outbound::DirectMessage {
+                to,
+                text,
+                buttons,
+                files,
+            } => {
+                let chat = private_chat(to)?;
+                let message = self.send(chat, None, text, buttons, files).await?;
+                Ok(sent(chat, message))
+            }
+            Outbound::Notify { to, text } => {
+                let chat = private_chat(to)?;
+                let message = self.send(chat, None, text, &[], &[]).await?;
+                Ok(sent(chat, message))
+            }
+            Outbound::RatingPrompt { to, text, payloads } => {
+                let chat = private_chat(to)?;
+                let stars: Vec<Button> = payloads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, payload)| Button {
+                        label: "⭐".repeat(i + 1),
+                        payload: payload.clone(),
+                        style: guichet_chat::ButtonStyle::Secondary,
+                    })
+                    .collect();
+                // Five stars do not fit on one phone-wide row: 1-2-3, then 4-5.
+                let rows = vec![stars[..3].to_vec(), stars[3..].to_vec()];
+                let message = self.send(chat, None, text, &rows, &[]).await?;
+                Ok(sent(chat, message))
+            }
+            Outbound::OpenThread { space, title, card } => {
+                let chat = chat_id(space)?;
+                let name = clip(title, TOPIC_NAME_MAX_CHARS);
+                let topic = self
+                    .bot
+                    .create_forum_topic(chat, name)
+                    .await
+                    .map_err(classify)?;
+                let thread = topic.thread_id;
+                let message = self
+                    .bot
+                    .send_message(chat, card_text(card))
+                    .message_thread_id(thread)
+                    .reply_markup(keyboard(&card.buttons))
+                    .await
+                    .map_err(classify)?;
+                Ok(Delivered {
+                    thread: Some(ThreadRef {
+                        space: space.clone(),
+                        thread: thread.0.0.to_string(),
+                    }),
+                    message: Some(MessageRef {
+                        chat: space.clone(),
+                        message: message.id.0.to_string(),
+                    }),
+                })
+            }
+            Outbound::PostInThread {
+                thread,
+                text,
+                files,
+            } => {
+                let (chat, topic) = topic(thread)?;
+                let message = self.send(chat, Some(topic), text, &[], files).await?;
+                Ok(sent(chat, message))
+            }
+            Outbound::UpdateCard {
+                thread,
+                card_message,
+                title,
+                card,
+            } => {
+                let (chat, topic) = topic(thread)?;
+                let id = MessageId(
+                    card_message
+                        .parse()
+                        .map_err(|_| invalid("card message id", card_message))?,
+                );
+                let edited = self
+                    .bot
+                    .edit_message_text(chat, id, card_text(card))
+                    .reply_markup(keyboard(&card.buttons))
+                    .await;
+                unchanged_is_fine(edited.map(drop)).map_err(classify)?;
+                use teloxide::payloads::EditForumTopicSetters;
+                let renamed = self
+                    .bot
+                    .edit_forum_topic(chat, topic)
+                    .name(clip(title, TOPIC_NAME_MAX_CHARS))
+                    .await;
+                unchanged_is_fine(renamed.map(drop)).map_err(classify)?;
+                Ok(Delivered::default())
+            }
+            Outbound::SetThreadOpen { thread, open } => {
+                let (chat, topic) = topic(thread)?;
+                let done = if *open {
+                    self.bot.reopen_forum_topic(chat, topic).await
+                } else {
+                    self.bot.close_forum_topic(chat, topic).await
+                };
+                unchanged_is_fine(done.map(drop)).map_err(classify)?;
+                Ok(Delivered::default())
+            }
+            Outbound::InteractionReply {
+                interaction, text, ..
+            } => {
+                use teloxide::payloads::AnswerCallbackQuerySetters;
+                // Callback answers show at most 200 characters.
+                self.bot
+                    .answer_callback_query(teloxide::types::CallbackQueryId(interaction.id.clone()))
+                    .text(clip(text, 200))
+                    .await
+                    .map_err(classify)?;
+                Ok(Delivered::default())
+            }
+        }
+    }
+
+    /// Sends a text (split at Telegram's limit, the buttons on the last piece), then
+    /// the files. Returns the id of the last message sent.
+    async fn send(
+        &self,
+        chat: ChatId,
+        topic: Option<ThreadId>,
+        text: &str,
+        buttons: &[Vec<Button>],
+        files: &[OutgoingFile],
+    ) -> Result<MessageId, DeliveryError> {
+        let mut last = None;
+        if !text.is_empty() || files.is_empty() {
+            let pieces = split(text, MESSAGE_MAX_CHARS);
+            let n = pieces.len();
+            for (i, piece) in pieces.into_iter().enumerate() {
+                let mut request = self.bot.send_message(chat, piece);
+                if let Some(topic) = topic {
+                    request = request.message_thread_id(topic);
+                }
+                if i + 1 == n && !buttons.is_empty() {
+                    request = request.reply_markup(keyboard(buttons));
+                }
+                last = Some(request.await.map_err(classify)?.id);
+            }
+        }
+        for file in files {
+            let input = match &file.content {
+                FileContent::Reference(id) => InputFile::file_id(FileId(id.clone())),
+                FileContent::Bytes(bytes) => {
+                    InputFile::memory(bytes.clone()).file_name(file.name.clone())
+                }
+            };
+            let mut request = self
+                .bot
+                .send_document(chat, input)
+                .caption(clip(&file.name, CAPTION_MAX_CHARS));
+            if let Some(topic) = topic {
+                request = request.message_thread_id(topic);
+            }
+            last = Some(request.await.map_err(classify)?.id);
+        }
+        last.ok_or_else(|| invalid("message", "nothing to send"))
+    }
+}
+
+impl Outlet for TelegramOutlet {
+    fn platform(&self) -> Platform {
+        Platform::Telegram
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        action: &'a Outbound,
+    ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
+        Box::pin(self.act(action))
+    }
+
+    fn fetch_file<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
+        Box::pin(async move {
+            use teloxide::net::Download;
+            let file = self
+                .bot
+                .get_file(FileId(reference.to_owned()))
+                .await
+                .map_err(classify)?;
+            let mut bytes = Vec::new();
+            self.bot
+                .download_file(&file.path, &mut bytes)
+                .await
+                .map_err(|e| DeliveryError::Retry {
+                    after: None,
+                    reason: format!("download failed: {e}"),
+                })?;
+            Ok(bytes)
+        })
+    }
+}
+
+/// What the platform's answer means for the outbox.
+fn classify(error: RequestError) -> DeliveryError {
+    let reason = error.to_string();
+    match error {
+        RequestError::RetryAfter(wait) => DeliveryError::Retry {
+            after: Some(wait.duration()),
+            reason,
+        },
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            DeliveryError::Retry {
+                after: None,
+                reason,
+            }
+        }
+        // A 5xx of the Bot API comes back as an unknown API error (after teloxide
+        // waited 10 s, well within the outbox's delivery time limit).
+        RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
+            after: None,
+            reason,
+        },
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => {
+            DeliveryError::Permanent { reason }
+        }
+    }
+}
+
+/// Editing to what is already there is not a failure.
+fn unchanged_is_fine(result: Result<(), RequestError>) -> Result<(), RequestError> {
+    match result {
+        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        Err(RequestError::Api(ApiError::Unknown(text))) if text.contains("NOT_MODIFIED") => Ok(()),
+        other => other,
+    }
+}
+
+/// An id the helpdesk handed over that Telegram cannot mean: no retry will help.
+fn invalid(what: &str, value: &str) -> DeliveryError {
+    DeliveryError::Permanent {
+        reason: format!("invalid Telegram {what}: {value:?}"),
+    }
+}
+
+fn chat_id(text: &str) -> Result<ChatId, DeliveryError> {
+    text.trim()
+        .parse::<i64>()
+        .map(ChatId)
+        .map_err(|_| invalid("chat id", text))
+}
+
+/// A private chat's id is the user's id on Telegram.
+fn private_chat(to: &Recipient) -> Result<ChatId, DeliveryError> {
+    chat_id(to.chat.as_deref().unwrap_or(&to.user))
+}
+
+fn topic(thread: &ThreadRef) -> Result<(ChatId, ThreadId), DeliveryError> {
+    let id: i32 = thread
+        .thread
+        .parse()
+        .map_err(|_| invalid("topic id", &thread.thread))?;
+    Ok((chat_id(&thread.space)?, ThreadId(MessageId(id))))
+}
+
+fn sent(chat: ChatId, message: MessageId) -> Delivered {
+    Delivered {
+        thread: None,
+        message: Some(MessageRef {
+            chat: chat.0.to_string(),
+            message: message.0.to_string(),
+        }),
+    }
+}
+
+fn keyboard(rows: &[Vec<Button>]) -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.payload.clone()))
+            .collect::<Vec<_>>()
+    }))
+}
+
+/// A card as a Telegram message: its state at a glance, its fields, its text.
+fn card_text(card: &Card) -> String {
+    let mark = match card.tone {
+        Tone::Alert => "🔴",
+        Tone::Neutral => "⚪",
+        Tone::Active => "🔵",
+        Tone::Waiting => "🟡",
+        Tone::Done => "🟢",
+    };
+    let fields: Vec<String> = card
+        .fields
+        .iter()
+        .map(|f| format!("{} : {}", f.name, f.value))
+        .collect();
+    let text = format!(
+        "{mark} {}\n\n{}\n\n{}",
+        card.title,
+        fields.join("\n"),
+        card.description
+    );
+    clip(&text, MESSAGE_MAX_CHARS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use guichet_chat::CardField;
+
+    #[test]
+    fn a_card_reads_as_a_message() {
+        let card = Card {
+            title: "TCK-20250214-002 · Mon écran ne s'allume plus".into(),
+            description: "J'ai vérifié les branchements.".into(),
+            fields: vec![CardField {
+                name: "Statut".into(),
+                value: "Ouvert".into(),
+            }],
+            buttons: vec![],
+            tone: Tone::Alert,
+        };
+        assert_eq!(
+            card_text(&card),
+            "🔴 TCK-20250214-002 · Mon écran ne s'allume plus\n\nStatut : Ouvert\n\nJ'ai vérifié les branchements."
+        );
+    }
+
+    #[test]
+    fn retry_after_and_network_errors_are_retried() {
+        let retry = classify(RequestError::RetryAfter(
+            teloxide::types::Seconds::from_seconds(7),
+        ));
+        assert!(matches!(retry, DeliveryError::Retry { after: Some(d), .. } if d.as_secs() == 7));
+        let blocked = classify(RequestError::Api(ApiError::BotBlocked));
+        assert!(matches!(blocked, DeliveryError::Permanent { .. }));
+    }
+}

@@ -1,0 +1,182 @@
+//! A local Telegram Bot API server: answers what the adapter calls as the real one
+//! documents it, records every request, and fails on demand (429 with
+//! `retry_after`, 500). Listens on 127.0.0.1 and stops when dropped.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// One request the adapter made: the method (lower case) and its JSON body.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Failure {
+    /// 429 Too Many Requests, retry after this many seconds.
+    TooMany(u32),
+    /// 500 Internal Server Error.
+    Broken,
+}
+
+#[derive(Default)]
+struct Fake {
+    calls: Vec<Call>,
+    failures: VecDeque<Failure>,
+    next_id: i64,
+}
+
+pub struct FakeTelegram {
+    port: u16,
+    state: Arc<Mutex<Fake>>,
+    _stop: oneshot::Sender<()>,
+}
+
+impl FakeTelegram {
+    pub async fn start() -> FakeTelegram {
+        let state = Arc::new(Mutex::new(Fake {
+            next_id: 100,
+            ..Fake::default()
+        }));
+        let app = Router::new()
+            .route("/{bot}/{method}", axum::routing::post(method))
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        FakeTelegram {
+            port,
+            state,
+            _stop: stop,
+        }
+    }
+
+    /// What to give teloxide as the Bot API's address.
+    pub fn url(&self) -> url::Url {
+        format!("http://127.0.0.1:{}/", self.port).parse().unwrap()
+    }
+
+    pub fn fail_next(&self, n: usize, failure: Failure) {
+        self.state
+            .lock()
+            .unwrap()
+            .failures
+            .extend(std::iter::repeat_n(failure, n));
+    }
+
+    /// Every successful call, in order.
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    /// The successful calls of one method (any case: `sendMessage`).
+    pub fn calls_to(&self, method: &str) -> Vec<Value> {
+        let method = method.to_lowercase();
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == method)
+            .map(|c| c.body)
+            .collect()
+    }
+}
+
+async fn method(
+    State(state): State<Arc<Mutex<Fake>>>,
+    Path((bot, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    assert!(bot.starts_with("bot"), "unexpected path /{bot}/{method}");
+    let method = method.to_lowercase();
+    let body: Value =
+        serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "multipart": body.len() }));
+    let mut fake = state.lock().unwrap();
+    if let Some(failure) = fake.failures.pop_front() {
+        return match failure {
+            Failure::TooMany(secs) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                axum::Json(json!({
+                    "ok": false, "error_code": 429,
+                    "description": format!("Too Many Requests: retry after {secs}"),
+                    "parameters": { "retry_after": secs }
+                })),
+            )
+                .into_response(),
+            Failure::Broken => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                axum::Json(json!({ "ok": false, "error_code": 500, "description": "Internal Server Error" })),
+            )
+                .into_response(),
+        };
+    }
+    fake.next_id += 1;
+    let id = fake.next_id;
+    let result = match method.as_str() {
+        "getme" => json!({
+            "id": 42, "is_bot": true, "first_name": "Guichet", "username": "guichet_bot",
+            "can_join_groups": true, "can_read_all_group_messages": true,
+            "supports_inline_queries": false, "has_main_web_app": false
+        }),
+        "sendmessage" | "editmessagetext" | "senddocument" => message(id, &body),
+        "createforumtopic" => json!({
+            "message_thread_id": id, "name": body["name"], "icon_color": 7322096
+        }),
+        "editforumtopic"
+        | "closeforumtopic"
+        | "reopenforumtopic"
+        | "answercallbackquery"
+        | "setmycommands"
+        | "deletewebhook" => json!(true),
+        _ => {
+            return axum::Json(json!({
+                "ok": false, "error_code": 404, "description": "Not Found: method not found"
+            }))
+            .into_response();
+        }
+    };
+    fake.calls.push(Call { method, body });
+    axum::Json(json!({ "ok": true, "result": result })).into_response()
+}
+
+/// A message as the Bot API returns it for what was sent.
+fn message(id: i64, sent: &Value) -> Value {
+    let chat_id = match &sent["chat_id"] {
+        Value::Number(n) => n.as_i64().unwrap_or(0),
+        Value::String(s) => s.parse().unwrap_or(0),
+        _ => 0,
+    };
+    let chat = if chat_id < 0 {
+        json!({ "id": chat_id, "type": "supergroup", "title": "Support", "is_forum": true })
+    } else {
+        json!({ "id": chat_id, "type": "private", "first_name": "Employé" })
+    };
+    let message_id = sent["message_id"].as_i64().unwrap_or(id);
+    let mut message = json!({
+        "message_id": message_id,
+        "date": 1_739_520_000,
+        "chat": chat,
+        "from": { "id": 42, "is_bot": true, "first_name": "Guichet" },
+        "text": sent["text"].as_str().unwrap_or("document"),
+    });
+    if let Some(thread) = sent["message_thread_id"].as_i64() {
+        message["message_thread_id"] = json!(thread);
+        message["is_topic_message"] = json!(true);
+    }
+    message
+}

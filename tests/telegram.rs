@@ -1,0 +1,266 @@
+//! The Telegram adapter's outgoing side: the real teloxide client against a local
+//! Bot API server, fed by the engine and the outbox on SQLite and PostgreSQL.
+//! (The incoming side, long polling and webhooks, comes with the rest of the adapter.)
+
+mod support;
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use guichet_chat::{Outlet, Place, Platform};
+use guichet_telegram::TelegramOutlet;
+use serde_json::Value;
+use support::chat::{ChatDesk, FINANCE_SPACE};
+use support::fake_telegram::{Failure, FakeTelegram};
+
+on_both_backends!(crate::support::chat::ChatDesk:
+    a_request_opens_a_topic_with_its_card_in_the_teams_supergroup,
+    a_rate_limited_group_gets_everything_in_order,
+    the_star_buttons_and_their_answers,
+);
+
+/// The finance supergroup, as Telegram sends chat ids.
+const FINANCE_CHAT: i64 = -1002000;
+const AKREM: &str = "2002";
+const KARIM: &str = "3001";
+const TRIP: &str =
+    "Remboursement de mon déplacement à Paris\nDu 20 au 25 mars 2025 : hôtel et train.";
+
+async fn with_telegram(c: &ChatDesk) -> (FakeTelegram, guichet::outbox::dispatcher::Dispatcher) {
+    let karim =
+        c.d.agent("Karim Mansour", "finance", &["finance_travel"])
+            .await;
+    c.d.link(&karim, &format!("telegram:{KARIM}")).await;
+    let api = FakeTelegram::start().await;
+    let outlet: Arc<dyn Outlet> = Arc::new(TelegramOutlet::new(guichet_telegram::bot(
+        "123:TEST",
+        Some(api.url()),
+    )));
+    let dispatcher = c.dispatcher_with(vec![c.discord.clone(), outlet]);
+    (api, dispatcher)
+}
+
+fn texts_to(api: &FakeTelegram, chat: &str) -> Vec<String> {
+    api.calls_to("sendMessage")
+        .into_iter()
+        .filter(|m| m["chat_id"].to_string().trim_matches('"') == chat)
+        .map(|m| m["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDesk) {
+    let (api, dispatcher) = with_telegram(&c).await;
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", TRIP).await;
+    ChatDesk::drain(&dispatcher).await;
+
+    let topics = api.calls_to("createForumTopic");
+    assert_eq!(topics.len(), 1);
+    assert_eq!(topics[0]["chat_id"].as_i64(), Some(FINANCE_CHAT));
+    assert_eq!(
+        topics[0]["name"],
+        "TCK-20250214-001 · Remboursement de mon déplacement à Paris"
+    );
+    let topic = api
+        .calls()
+        .into_iter()
+        .position(|c| c.method == "createforumtopic")
+        .unwrap();
+    let in_topic: Vec<Value> = api
+        .calls_to("sendMessage")
+        .into_iter()
+        .filter(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
+        .collect();
+    assert_eq!(in_topic.len(), 2, "the card, then the request");
+    let thread = in_topic[0]["message_thread_id"].clone();
+    assert!(thread.is_number() && in_topic.iter().all(|m| m["message_thread_id"] == thread));
+    let card = in_topic[0]["text"].as_str().unwrap();
+    assert!(
+        card.starts_with("⚪ TCK-20250214-001 · Remboursement"),
+        "{card}"
+    );
+    assert!(card.contains("Responsable : Karim Mansour"), "{card}");
+    let keyboard = &in_topic[0]["reply_markup"]["inline_keyboard"];
+    assert!(
+        keyboard[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b["callback_data"].as_str().unwrap().starts_with("resolve:"))
+    );
+    assert!(
+        in_topic[1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Du 20 au 25 mars 2025")
+    );
+    let first_post = api
+        .calls()
+        .iter()
+        .position(|c| c.method == "sendmessage" && c.body["chat_id"].as_i64() == Some(FINANCE_CHAT))
+        .unwrap();
+    assert!(first_post > topic, "the topic first");
+
+    let to_akrem = texts_to(&api, AKREM);
+    assert_eq!(to_akrem.len(), 1);
+    assert!(
+        to_akrem[0].starts_with("✅ Votre ticket TCK-20250214-001 est créé."),
+        "{to_akrem:?}"
+    );
+    assert!(texts_to(&api, KARIM)[0].starts_with("📌 Nouveau ticket pour vous : TCK-20250214-001"));
+
+    // The agent answers in the topic (as the incoming side will hand it over): the
+    // employee gets it in their private chat.
+    let thread = guichet_chat::ThreadRef {
+        space: FINANCE_SPACE.into(),
+        thread: thread.to_string(),
+    };
+    c.in_thread(
+        Platform::Telegram,
+        KARIM,
+        "Karim",
+        &thread,
+        "Pouvez-vous m'envoyer les billets ?",
+    )
+    .await;
+    ChatDesk::drain(&dispatcher).await;
+    assert!(
+        texts_to(&api, AKREM)
+            .last()
+            .unwrap()
+            .ends_with("Pouvez-vous m'envoyer les billets ?")
+    );
+    // The card follows the status: edited in place, the topic renamed.
+    let edits = api.calls_to("editMessageText");
+    assert!(
+        edits.last().unwrap()["text"]
+            .as_str()
+            .unwrap()
+            .contains("En cours de traitement")
+    );
+    assert_eq!(api.calls_to("editForumTopic").len(), 1);
+}
+
+async fn a_rate_limited_group_gets_everything_in_order(c: ChatDesk) {
+    let (api, dispatcher) = with_telegram(&c).await;
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", TRIP).await;
+    ChatDesk::drain(&dispatcher).await;
+    let before = api.calls_to("sendMessage").len();
+    api.fail_next(3, Failure::TooMany(2));
+    // teloxide waits 10 s after a 5xx before it reports it: this test takes that long.
+    api.fail_next(1, Failure::Broken);
+    for k in 1..=5 {
+        c.dm(
+            Platform::Telegram,
+            AKREM,
+            "Akrem Grayaa",
+            &format!("Précision {k}"),
+        )
+        .await;
+    }
+    for _ in 0..20 {
+        ChatDesk::drain(&dispatcher).await;
+        if c.backlog().await.pending == 0 {
+            break;
+        }
+        c.d.clock.advance(TimeDelta::minutes(11));
+    }
+    let backlog = c.backlog().await;
+    if backlog.dead > 0 {
+        let mut conn = c.d.store.pool().acquire().await.unwrap();
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT last_error FROM outbox WHERE status = 'dead'")
+                .fetch_all(&mut *conn)
+                .await
+                .unwrap();
+        panic!("dead letters: {rows:?}");
+    }
+    assert_eq!((backlog.pending, backlog.dead), (0, 0));
+    let posts: Vec<String> = api.calls_to("sendMessage")[before..]
+        .iter()
+        .filter(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
+        .map(|m| {
+            m["text"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .last()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        posts,
+        [
+            "Précision 1",
+            "Précision 2",
+            "Précision 3",
+            "Précision 4",
+            "Précision 5"
+        ]
+    );
+}
+
+async fn the_star_buttons_and_their_answers(c: ChatDesk) {
+    let (api, dispatcher) = with_telegram(&c).await;
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", TRIP).await;
+    ChatDesk::drain(&dispatcher).await;
+    let thread = api
+        .calls_to("sendMessage")
+        .into_iter()
+        .find(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
+        .unwrap()["message_thread_id"]
+        .to_string();
+    let thread = guichet_chat::ThreadRef {
+        space: FINANCE_SPACE.into(),
+        thread,
+    };
+    c.in_thread(
+        Platform::Telegram,
+        KARIM,
+        "Karim",
+        &thread,
+        "/resoudre Remboursement validé",
+    )
+    .await;
+    ChatDesk::drain(&dispatcher).await;
+
+    let prompt = api
+        .calls_to("sendMessage")
+        .into_iter()
+        .find(|m| {
+            m["text"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("Comment évaluez-vous")
+        })
+        .expect("the rating prompt");
+    let stars: Vec<String> = prompt["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b["callback_data"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(stars.len(), 5);
+    assert!(stars[4].starts_with("rate:") && stars[4].ends_with(":5"));
+
+    let pressed = c
+        .press(
+            Platform::Telegram,
+            AKREM,
+            Place::Direct { chat: AKREM.into() },
+            &stars[4],
+        )
+        .await;
+    ChatDesk::drain(&dispatcher).await;
+    let answers = api.calls_to("answerCallbackQuery");
+    let answer = answers
+        .iter()
+        .find(|a| a["callback_query_id"] == pressed.id.as_str())
+        .expect("the button is answered");
+    assert_eq!(answer["text"], "Merci pour votre note ★★★★★ !");
+}
