@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use guichet_chat::{Outlet, Place, Platform};
 use guichet_telegram::TelegramOutlet;
-use serde_json::Value;
+use serde_json::{Value, json};
 use support::chat::{ChatDesk, FINANCE_SPACE};
 use support::fake_telegram::{Failure, FakeTelegram};
 
@@ -17,6 +17,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_request_opens_a_topic_with_its_card_in_the_teams_supergroup,
     a_rate_limited_group_gets_everything_in_order,
     the_star_buttons_and_their_answers,
+    employees_and_agents_talk_through_the_bot,
 );
 
 /// The finance supergroup, as Telegram sends chat ids.
@@ -263,4 +264,161 @@ async fn the_star_buttons_and_their_answers(c: ChatDesk) {
         .find(|a| a["callback_query_id"] == pressed.id.as_str())
         .expect("the button is answered");
     assert_eq!(answer["text"], "Merci pour votre note ★★★★★ !");
+}
+
+fn person(id: &str, first: &str, last: &str) -> Value {
+    json!({ "id": id.parse::<i64>().unwrap(), "is_bot": false, "first_name": first, "last_name": last, "language_code": "fr" })
+}
+
+/// A message as Telegram sends it in an update: private, or in a forum topic.
+fn message(id: i64, from: Value, text: &str, topic: Option<i64>) -> Value {
+    let chat = match topic {
+        Some(_) => {
+            json!({ "id": FINANCE_CHAT, "type": "supergroup", "title": "Service Financier", "is_forum": true })
+        }
+        None => json!({ "id": from["id"], "type": "private", "first_name": from["first_name"] }),
+    };
+    let mut message = json!({ "message_id": id, "date": 1_739_520_000, "chat": chat, "from": from, "text": text });
+    if let Some(topic) = topic {
+        message["message_thread_id"] = json!(topic);
+        message["is_topic_message"] = json!(true);
+    }
+    message
+}
+
+/// Waits for `check` to give something, polling, for at most ten seconds.
+async fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+async fn employees_and_agents_talk_through_the_bot(c: ChatDesk) {
+    let karim =
+        c.d.agent("Karim Mansour", "finance", &["finance_travel"])
+            .await;
+    c.d.link(&karim, &format!("telegram:{KARIM}")).await;
+    let api = FakeTelegram::start().await;
+    let bot = guichet_telegram::bot("123:TEST", Some(api.url()));
+    let outlet: Arc<dyn Outlet> = Arc::new(TelegramOutlet::new(bot.clone()));
+    let dispatcher = c.dispatcher_with(vec![c.discord.clone(), outlet]);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let delivering = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
+    let sink: Arc<dyn guichet_chat::InboundSink> = Arc::new(c.engine.clone());
+    let receiving = tokio::spawn(guichet_telegram::run_polling(
+        bot,
+        sink,
+        until_stopped(stopped),
+    ));
+
+    // The employee writes privately: a topic opens in Finance's supergroup.
+    api.push_update(json!({ "message": message(1, person(AKREM, "Akrem", "Grayaa"), TRIP, None) }));
+    let topic = eventually("the topic", || {
+        api.calls_to("createForumTopic").first().cloned()
+    })
+    .await;
+    assert_eq!(
+        topic["name"],
+        "TCK-20250214-001 · Remboursement de mon déplacement à Paris"
+    );
+    let confirmation = eventually("the reference", || texts_to(&api, AKREM).first().cloned()).await;
+    assert!(confirmation.contains("TCK-20250214-001"), "{confirmation}");
+    let topic_id = eventually("the card", || {
+        api.calls_to("sendMessage")
+            .into_iter()
+            .find(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
+            .map(|m| m["message_thread_id"].as_i64().unwrap())
+    })
+    .await;
+
+    // The agent answers in the topic, then writes a note: only the answer is relayed.
+    api.push_update(json!({ "message": message(2, person(KARIM, "Karim", "Mansour"), "// à valider par la direction", Some(topic_id)) }));
+    api.push_update(json!({ "message": message(3, person(KARIM, "Karim", "Mansour"), "Pouvez-vous m'envoyer les billets ?", Some(topic_id)) }));
+    let relayed = eventually("the answer", || {
+        texts_to(&api, AKREM)
+            .into_iter()
+            .find(|t| t.contains("billets"))
+    })
+    .await;
+    assert!(
+        relayed.starts_with("💬 Karim Mansour (Service Financier) · TCK-20250214-001"),
+        "{relayed}"
+    );
+    assert!(
+        !texts_to(&api, AKREM)
+            .iter()
+            .any(|t| t.contains("direction")),
+        "the note stays in the team"
+    );
+
+    // Resolved from the topic; the employee presses four stars.
+    api.push_update(json!({ "message": message(4, person(KARIM, "Karim", "Mansour"), "/resoudre Remboursement validé", Some(topic_id)) }));
+    let prompt = eventually("the stars", || {
+        api.calls_to("sendMessage").into_iter().find(|m| {
+            m["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Comment évaluez-vous"))
+        })
+    })
+    .await;
+    let four = prompt["reply_markup"]["inline_keyboard"][1][0]["callback_data"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shown = message(
+        5,
+        json!({ "id": 42, "is_bot": true, "first_name": "Guichet" }),
+        "Comment évaluez-vous…",
+        None,
+    );
+    let mut shown = shown;
+    shown["chat"] =
+        json!({ "id": AKREM.parse::<i64>().unwrap(), "type": "private", "first_name": "Akrem" });
+    api.push_update(json!({ "callback_query": {
+        "id": "cb-4", "from": person(AKREM, "Akrem", "Grayaa"), "chat_instance": "1", "data": four, "message": shown
+    }}));
+    let answer = eventually("the callback answer", || {
+        api.calls_to("answerCallbackQuery")
+            .into_iter()
+            .find(|a| a["callback_query_id"] == "cb-4")
+    })
+    .await;
+    assert_eq!(answer["text"], "Merci pour votre note ★★★★ !");
+    let t = {
+        let mut conn = c.d.store.pool().acquire().await.unwrap();
+        let reference = "TCK-20250214-001".parse().unwrap();
+        guichet::store::tickets::by_reference(&mut conn, &reference)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let rating = guichet::store::ratings::get(&mut conn, t.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rating.stars.get(), 4);
+
+    // Both stop cleanly when asked.
+    stop.send(true).unwrap();
+    let stopped = tokio::time::timeout(std::time::Duration::from_secs(15), async {
+        receiving.await.unwrap();
+        delivering.await.unwrap();
+    })
+    .await;
+    assert!(
+        stopped.is_ok(),
+        "the adapter and the dispatcher stop on request"
+    );
 }

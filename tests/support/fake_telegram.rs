@@ -33,6 +33,9 @@ struct Fake {
     calls: Vec<Call>,
     failures: VecDeque<Failure>,
     next_id: i64,
+    /// Updates to hand out by `getUpdates`, with their ids.
+    updates: Vec<(i64, Value)>,
+    next_update: i64,
 }
 
 pub struct FakeTelegram {
@@ -81,6 +84,14 @@ impl FakeTelegram {
             .extend(std::iter::repeat_n(failure, n));
     }
 
+    /// Queues an update for `getUpdates` (the `update_id` is added).
+    pub fn push_update(&self, update: Value) {
+        let mut fake = self.state.lock().unwrap();
+        fake.next_update += 1;
+        let id = fake.next_update;
+        fake.updates.push((id, update));
+    }
+
     /// Every successful call, in order.
     pub fn calls(&self) -> Vec<Call> {
         self.state.lock().unwrap().calls.clone()
@@ -106,6 +117,9 @@ async fn method(
     let method = method.to_lowercase();
     let body: Value =
         serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "multipart": body.len() }));
+    if method == "getupdates" {
+        return updates(&state, &body).await;
+    }
     let mut fake = state.lock().unwrap();
     if let Some(failure) = fake.failures.pop_front() {
         return match failure {
@@ -137,6 +151,9 @@ async fn method(
         "createforumtopic" => json!({
             "message_thread_id": id, "name": body["name"], "icon_color": 7322096
         }),
+        "getwebhookinfo" => json!({
+            "url": "", "has_custom_certificate": false, "pending_update_count": 0
+        }),
         "editforumtopic"
         | "closeforumtopic"
         | "reopenforumtopic"
@@ -152,6 +169,33 @@ async fn method(
     };
     fake.calls.push(Call { method, body });
     axum::Json(json!({ "ok": true, "result": result })).into_response()
+}
+
+/// `getUpdates`: the queued updates from `offset` on, or, after a short wait, none.
+async fn updates(state: &Mutex<Fake>, body: &Value) -> Response {
+    let offset = body["offset"].as_i64().unwrap_or(0);
+    let due: Vec<String> = {
+        let fake = state.lock().unwrap();
+        fake.updates
+            .iter()
+            .filter(|(id, _)| *id >= offset)
+            .map(|(id, update)| {
+                // Telegram writes `update_id` first, and teloxide reads it so.
+                let inner = update.to_string();
+                format!("{{\"update_id\":{id},{}", &inner[1..])
+            })
+            .collect()
+    };
+    if due.is_empty() {
+        // Long polling: hold the empty answer a little instead of spinning.
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let body = format!("{{\"ok\":true,\"result\":[{}]}}", due.join(","));
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 /// A message as the Bot API returns it for what was sent.

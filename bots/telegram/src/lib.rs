@@ -3,9 +3,11 @@
 //! with topics, a ticket's thread is a forum topic, cards are messages with an
 //! inline keyboard.
 
+mod inbound;
 mod outlet;
 mod text;
 
+pub use inbound::{ALLOWED_UPDATES, run_polling, to_inbound};
 pub use outlet::TelegramOutlet;
 pub use text::split;
 
