@@ -18,7 +18,8 @@ fn guichet(db: &TestDb) -> Command {
         .env("GUICHET__DATABASE__URL", db.url())
         .env_remove("RUST_LOG")
         .env_remove("DISCORD_BOT_TOKEN")
-        .env_remove("TELEGRAM_BOT_TOKEN");
+        .env_remove("TELEGRAM_BOT_TOKEN")
+        .env_remove("GUICHET__TELEGRAM__API_URL");
     cmd
 }
 
@@ -237,15 +238,28 @@ fn a_broken_configuration_stops_start_up_naming_file_and_key() {
     );
 }
 
+/// A server the test started: killed if the test fails before stopping it.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn serve_stops_cleanly_on_sigterm() {
     let db = TestDb::sqlite();
-    let mut child = guichet(&db)
-        .arg("serve")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Running(
+        guichet(&db)
+            .arg("serve")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut child.0;
     let (lines_tx, lines) = mpsc::channel();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
@@ -263,12 +277,12 @@ fn serve_stops_cleanly_on_sigterm() {
             return line;
         }
     };
+    wait_for("Telegram is off: set TELEGRAM_BOT_TOKEN");
     let ready = wait_for("guichet is ready");
     assert!(
         ready.contains("teams=3") && ready.contains("categories=9"),
         "{ready}"
     );
-    wait_for("no chat adapter in this build yet");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -299,4 +313,74 @@ async fn migrate_prepares_postgresql_too() {
     );
     assert!(ok(&db, &["team", "list"]).contains("Ressources humaines"));
     assert!(ok(&db, &["user", "list"]).contains("Akrem Grayaa"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_talks_to_telegram_when_given_a_token() {
+    use support::fake_telegram::FakeTelegram;
+    let db = TestDb::sqlite();
+    let api = FakeTelegram::start().await;
+    let mut running = Running(
+        guichet(&db)
+            .arg("serve")
+            .env("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN")
+            .env("GUICHET__TELEGRAM__API_URL", api.url().as_str())
+            .env("GUICHET__TEAMS__FINANCE__STAFF__PLATFORM", "telegram")
+            .env("GUICHET__TEAMS__FINANCE__STAFF__SPACE", "-1002000")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    // The command menus: French and English, private chats and staff groups.
+    while api.calls_to("setMyCommands").len() < 4 {
+        assert!(std::time::Instant::now() < deadline, "no command menus");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let menus = api.calls_to("setMyCommands");
+    assert!(
+        menus
+            .iter()
+            .any(|m| m["language_code"] == "fr" && m["commands"][1]["command"] == "nouveau")
+    );
+    assert!(
+        menus
+            .iter()
+            .any(|m| m["language_code"] == "en" && m["scope"]["type"] == "all_group_chats")
+    );
+
+    api.push_update(serde_json::json!({ "message": {
+        "message_id": 1, "date": 1_739_520_000,
+        "chat": { "id": 2002, "type": "private", "first_name": "Akrem" },
+        "from": { "id": 2002, "is_bot": false, "first_name": "Akrem", "last_name": "Grayaa", "language_code": "fr" },
+        "text": "Remboursement de mon déplacement à Paris"
+    }}));
+    while api.calls_to("createForumTopic").is_empty() || api.calls_to("sendMessage").len() < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the ticket's topic was not opened"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &running.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "serve did not stop");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut running.0.stderr.take().unwrap(), &mut log).unwrap();
+    assert!(status.success(), "{log}");
+    assert!(log.contains("Telegram: connected"), "{log}");
+    assert!(
+        !log.contains("SECRET-TOKEN"),
+        "the token never reaches the log"
+    );
 }

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use guichet_chat::Outlet;
+use guichet_chat::{InboundSink, Outlet};
+use guichet_telegram::TelegramOutlet;
+use guichet_telegram::commands::{self, Audience, Menu};
 use tokio::sync::{Notify, watch};
 use tracing::info;
 
@@ -19,7 +21,7 @@ use crate::outbox::dispatcher::Dispatcher;
 use crate::store::redact_url;
 
 /// How long the parts get to finish what they are doing once asked to stop.
-const GRACE: Duration = Duration::from_secs(10);
+const GRACE: Duration = Duration::from_secs(15);
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let store = app::prepare_store(&config)
@@ -31,15 +33,39 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let config = Arc::new(config);
     let catalog = Arc::new(app::load_catalog(&store).await?);
     let desk = Desk::new(clock, config.company.time_zone, catalog);
-    // The chat adapters take the engine as their inbound sink and give an outlet.
-    let _engine = Engine::new(
+    let engine = Engine::new(
         store.clone(),
         desk.clone(),
         config.clone(),
         texts.clone(),
         wake.clone(),
     );
-    let outlets: Vec<Arc<dyn Outlet>> = Vec::new();
+    let sink: Arc<dyn InboundSink> = Arc::new(engine);
+    let (stop, stopped) = watch::channel(false);
+    let until_stopped = |mut rx: watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+
+    // Each chat adapter gives the dispatcher an outlet and hands its events to the engine.
+    let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
+    let mut adapters = Vec::new();
+    match std::env::var("TELEGRAM_BOT_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => {
+            let bot = guichet_telegram::bot(token.trim(), config.telegram.api_url.clone());
+            outlets.push(Arc::new(TelegramOutlet::new(bot.clone())));
+            if let Err(e) = commands::register(&bot, &telegram_menus(&texts)).await {
+                let error = guichet_telegram::redact_token(&e.to_string());
+                tracing::warn!(%error, "Telegram: the command menus were not registered");
+            }
+            let receiving =
+                guichet_telegram::run_polling(bot, sink.clone(), until_stopped(stopped.clone()));
+            adapters.push(tokio::spawn(receiving));
+            info!("Telegram: connected, receiving by long polling");
+        }
+        _ => info!("Telegram is off: set TELEGRAM_BOT_TOKEN to connect it"),
+    }
+    info!("Discord is off: its adapter is not in this build yet");
+
     let dispatcher = Dispatcher::new(
         store.clone(),
         outlets,
@@ -49,10 +75,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         config.outbox.clone(),
         wake,
     );
-    let (stop, stopped) = watch::channel(false);
-    let until_stopped = |mut rx: watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
     info!(
         database = %redact_url(&config.database.url),
@@ -60,14 +82,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         categories = config.categories.len(),
         "guichet is ready"
     );
-    info!(
-        "no chat adapter in this build yet: the engine and the outbox wait for Discord and Telegram"
-    );
     shutdown_signal().await;
     info!("shutting down");
     let _ = stop.send(true);
-    if tokio::time::timeout(GRACE, dispatcher).await.is_err() {
-        tracing::warn!("the outbox dispatcher did not stop in time; pending messages stay queued");
+    let stopping = async {
+        for adapter in adapters {
+            let _ = adapter.await;
+        }
+        let _ = dispatcher.await;
+    };
+    if tokio::time::timeout(GRACE, stopping).await.is_err() {
+        tracing::warn!("not everything stopped in time; pending messages stay queued");
     }
     store.close().await;
     info!("stopped");
@@ -101,4 +126,20 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
+}
+
+/// The engine's command menus, as Telegram registers them.
+fn telegram_menus(texts: &Texts) -> Vec<Menu> {
+    crate::engine::commands::menus(texts)
+        .into_iter()
+        .map(|menu| Menu {
+            language: menu.language.as_str().to_owned(),
+            audience: if menu.for_staff {
+                Audience::Groups
+            } else {
+                Audience::PrivateChats
+            },
+            commands: menu.commands,
+        })
+        .collect()
 }

@@ -32,6 +32,7 @@ pub struct Config {
     pub sla: Sla,
     pub tickets: TicketsConfig,
     pub outbox: OutboxConfig,
+    pub telegram: TelegramConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -111,6 +112,15 @@ pub struct TicketsConfig {
     pub urgent_words: Vec<String>,
 }
 
+/// The Telegram connection; the bot token comes from `TELEGRAM_BOT_TOKEN` only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelegramConfig {
+    /// The Bot API server, for a self-hosted `telegram-bot-api`; empty: Telegram's.
+    #[serde(deserialize_with = "optional_url")]
+    pub api_url: Option<url::Url>,
+}
+
 /// Delivery of outbound messages.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -153,7 +163,9 @@ pub struct TeamConfig {
 pub struct StaffSpace {
     #[serde(deserialize_with = "platform")]
     pub platform: crate::domain::Platform,
-    /// The channel id or the supergroup's chat id.
+    /// The channel id or the supergroup's chat id (an environment variable gives a
+    /// number, the file a string: both are read as text).
+    #[serde(deserialize_with = "text_or_number")]
     pub space: String,
 }
 
@@ -464,6 +476,29 @@ fn platform<'de, D: serde::Deserializer<'de>>(d: D) -> Result<crate::domain::Pla
     String::deserialize(d)?
         .parse()
         .map_err(serde::de::Error::custom)
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrNumber {
+        Text(String),
+        Number(i64),
+    }
+    Ok(match TextOrNumber::deserialize(d)? {
+        TextOrNumber::Text(text) => text,
+        TextOrNumber::Number(n) => n.to_string(),
+    })
+}
+
+fn optional_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<url::Url>, D::Error> {
+    let text = String::deserialize(d)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    url::Url::parse(text.trim())
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("{text:?} is not a URL ({e})")))
 }
 
 fn email<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Email>, D::Error> {

@@ -184,3 +184,22 @@ fn database_passwords_come_only_from_the_environment() {
     let shown = format!("{config:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
 }
+
+#[test]
+fn the_bot_api_address_can_be_set_and_is_checked() {
+    let config = Config::load_with_env(
+        &committed(),
+        env(&[("GUICHET__TELEGRAM__API_URL", "http://127.0.0.1:8081/")]),
+    )
+    .unwrap();
+    assert_eq!(
+        config.telegram.api_url.unwrap().as_str(),
+        "http://127.0.0.1:8081/"
+    );
+    let err = Config::load_with_env(
+        &committed(),
+        env(&[("GUICHET__TELEGRAM__API_URL", "not a url")]),
+    )
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("telegram.api_url"));
+}

@@ -63,6 +63,25 @@ impl Name {
         )
     }
 
+    fn description_key(self) -> &'static str {
+        match self {
+            Name::Help => "command-help",
+            Name::New => "command-new",
+            Name::Tickets => "command-tickets",
+            Name::Close => "command-close",
+            Name::Rate => "command-rate",
+            Name::Language => "command-language",
+            Name::Cancel => "command-cancel",
+            Name::Claim => "command-claim",
+            Name::Assign => "command-assign",
+            Name::Priority => "command-priority",
+            Name::Status => "command-status",
+            Name::Resolve => "command-resolve",
+            Name::Transfer => "command-transfer",
+            Name::Note => "command-note",
+        }
+    }
+
     pub fn find(typed: &str) -> Option<Name> {
         let typed: String = typed
             .to_lowercase()
@@ -77,6 +96,47 @@ impl Name {
             .find(|(_, aliases)| aliases.contains(&typed.as_str()))
             .map(|(name, _)| *name)
     }
+}
+
+/// A command menu for a platform: `(name, description)` in `language`, for staff
+/// spaces or for private chats.
+#[derive(Debug, Clone)]
+pub struct Menu {
+    pub language: Language,
+    pub for_staff: bool,
+    pub commands: Vec<(String, String)>,
+}
+
+/// The menus platforms show: each command under its name in the language (French
+/// names for French, English for English), with its description from the catalogs.
+pub fn menus(texts: &crate::i18n::Texts) -> Vec<Menu> {
+    let mut menus = Vec::new();
+    for language in Language::ALL {
+        for for_staff in [false, true] {
+            let commands = NAMES
+                .iter()
+                .filter(|(name, _)| {
+                    name.is_staff_action() == for_staff || matches!(name, Name::Help | Name::Close)
+                })
+                .map(|(name, aliases)| {
+                    let alias = match language {
+                        Language::Fr => aliases[0],
+                        Language::En => aliases.get(1).copied().unwrap_or(aliases[0]),
+                    };
+                    (
+                        alias.to_owned(),
+                        texts.t(language, name.description_key(), &[]),
+                    )
+                })
+                .collect();
+            menus.push(Menu {
+                language,
+                for_staff,
+                commands,
+            });
+        }
+    }
+    menus
 }
 
 /// Splits `/name@bot rest` into the name and the rest; `None` for text that is not
@@ -389,6 +449,56 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), n, "an alias names two commands");
+    }
+
+    #[test]
+    fn menus_name_commands_in_each_language() {
+        let texts = crate::i18n::Texts::load().unwrap();
+        let all = menus(&texts);
+        assert_eq!(all.len(), 4);
+        let employees_fr = all
+            .iter()
+            .find(|m| m.language == Language::Fr && !m.for_staff)
+            .unwrap();
+        let names: Vec<&str> = employees_fr
+            .commands
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "aide",
+                "nouveau",
+                "mestickets",
+                "fermer",
+                "noter",
+                "langue",
+                "annuler"
+            ]
+        );
+        let staff_en = all
+            .iter()
+            .find(|m| m.language == Language::En && m.for_staff)
+            .unwrap();
+        assert!(
+            staff_en
+                .commands
+                .iter()
+                .any(|(n, d)| n == "claim" && !d.is_empty())
+        );
+        // Telegram: 1 to 32 characters of a-z, 0-9 and _; descriptions 3 to 256.
+        for (name, description) in all.iter().flat_map(|m| &m.commands) {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{name}"
+            );
+            assert!(
+                (3..=256).contains(&description.chars().count()),
+                "{description}"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 mod buttons;
 pub mod card;
-mod commands;
+pub mod commands;
 mod guess;
 mod intake;
 mod labels;

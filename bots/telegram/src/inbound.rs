@@ -36,7 +36,8 @@ pub async fn run_polling(
     let me = match bot.get_me().await {
         Ok(me) => me.user.id,
         Err(e) => {
-            tracing::error!(error = %e, "Telegram: cannot read the bot's own account; not receiving");
+            let error = crate::text::redact_token(&e.to_string());
+            tracing::error!(%error, "Telegram: cannot read the bot's own account; not receiving");
             return;
         }
     };
@@ -49,7 +50,8 @@ pub async fn run_polling(
         .build();
     let token = dispatcher.shutdown_token();
     let listener = Polling::builder(bot)
-        .timeout(Duration::from_secs(25))
+        // Short enough for a prompt stop, long enough not to hammer the Bot API.
+        .timeout(Duration::from_secs(10))
         .allowed_updates(ALLOWED_UPDATES.to_vec())
         .build();
     let error_handler =

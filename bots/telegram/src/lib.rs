@@ -3,13 +3,14 @@
 //! with topics, a ticket's thread is a forum topic, cards are messages with an
 //! inline keyboard.
 
+pub mod commands;
 mod inbound;
 mod outlet;
 mod text;
 
 pub use inbound::{ALLOWED_UPDATES, run_polling, to_inbound};
 pub use outlet::TelegramOutlet;
-pub use text::split;
+pub use text::{redact_token, split};
 
 use teloxide::Bot;
 use url::Url;

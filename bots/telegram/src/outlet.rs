@@ -12,7 +12,9 @@ use teloxide::types::{
     ChatId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ThreadId,
 };
 
-use crate::text::{CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, split};
+use crate::text::{
+    CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, redact_token, split,
+};
 
 /// Sends what the helpdesk asks, on Telegram.
 #[derive(Clone)]
@@ -220,7 +222,7 @@ impl Outlet for TelegramOutlet {
                 .await
                 .map_err(|e| DeliveryError::Retry {
                     after: None,
-                    reason: format!("download failed: {e}"),
+                    reason: format!("download failed: {}", redact_token(&e.to_string())),
                 })?;
             Ok(bytes)
         })
@@ -229,7 +231,7 @@ impl Outlet for TelegramOutlet {
 
 /// What the platform's answer means for the outbox.
 fn classify(error: RequestError) -> DeliveryError {
-    let reason = error.to_string();
+    let reason = redact_token(&error.to_string());
     match error {
         RequestError::RetryAfter(wait) => DeliveryError::Retry {
             after: Some(wait.duration()),

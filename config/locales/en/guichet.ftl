@@ -126,6 +126,23 @@ help-agent =
     /transfer <team> — one of: { $teams }
     In a private chat, add the reference: /claim TCK-20250214-002
 
+## Command menus
+
+command-help = Help and the list of commands
+command-new = Open a new ticket
+command-tickets = See my tickets and their status
+command-close = Close a ticket
+command-rate = Rate a ticket's resolution (1 to 5)
+command-language = Change language (fr or en)
+command-cancel = Drop the request in progress
+command-claim = Take the ticket
+command-assign = Hand the ticket to a colleague
+command-priority = Change the priority (P0 to P3)
+command-status = Change the status
+command-resolve = Resolve, with a resolution note
+command-transfer = Transfer to another team
+command-note = Add an internal note
+
 ## Usage
 
 usage-rate = /rate TCK-YYYYMMDD-NNN 1-5 [comment]

@@ -126,6 +126,23 @@ help-agent =
     /transferer <service> — parmi : { $teams }
     En message privé, ajoutez la référence : /prendre TCK-20250214-002
 
+## Menus de commandes
+
+command-help = Aide et liste des commandes
+command-new = Ouvrir un nouveau ticket
+command-tickets = Voir mes tickets et leur statut
+command-close = Fermer un ticket
+command-rate = Noter la résolution d'un ticket (1 à 5)
+command-language = Changer de langue (fr ou en)
+command-cancel = Abandonner la demande en cours
+command-claim = Prendre le ticket en charge
+command-assign = Confier le ticket à un collègue
+command-priority = Changer la priorité (P0 à P3)
+command-status = Changer le statut
+command-resolve = Résoudre, avec une note de résolution
+command-transfer = Transférer à un autre service
+command-note = Ajouter une note interne
+
 ## Usages
 
 usage-rate = /noter TCK-AAAAMMJJ-NNN 1-5 [commentaire]
