@@ -18,6 +18,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_rate_limited_group_gets_everything_in_order,
     the_star_buttons_and_their_answers,
     employees_and_agents_talk_through_the_bot,
+    a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits,
 );
 
 /// The finance supergroup, as Telegram sends chat ids.
@@ -421,4 +422,105 @@ async fn employees_and_agents_talk_through_the_bot(c: ChatDesk) {
         stopped.is_ok(),
         "the adapter and the dispatcher stop on request"
     );
+}
+
+async fn a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits(
+    c: ChatDesk,
+) {
+    use guichet_telegram::limits::Limits;
+    use std::time::Duration;
+    let karim =
+        c.d.agent("Karim Mansour", "finance", &["finance_travel"])
+            .await;
+    c.d.link(&karim, &format!("telegram:{KARIM}")).await;
+    let api = FakeTelegram::start().await;
+    // Telegram's limits, sped up 120 times for the group so the test takes seconds.
+    let group = (20, Duration::from_millis(500));
+    let limits = Limits {
+        per_private_chat: (1, Duration::from_millis(10)),
+        per_group: group,
+        overall: (30, Duration::from_millis(10)),
+    };
+    let bot = guichet_telegram::bot("123:TEST", Some(api.url()));
+    let outlet: Arc<dyn Outlet> = Arc::new(TelegramOutlet::with_limits(bot, limits));
+    let dispatcher = c.dispatcher_with(vec![c.discord.clone(), outlet]);
+
+    // Four employees, four topics in Finance's supergroup.
+    let employees = ["2101", "2102", "2103", "2104"];
+    for e in employees {
+        c.dm(
+            Platform::Telegram,
+            e,
+            &format!("Employé {e}"),
+            &format!("Note de frais {e}\nHôtel à Paris"),
+        )
+        .await;
+    }
+    ChatDesk::drain(&dispatcher).await;
+    let start = api.calls().len();
+    api.fail_next(6, Failure::TooMany(1));
+    for k in 1..=25 {
+        for e in employees {
+            c.dm(
+                Platform::Telegram,
+                e,
+                &format!("Employé {e}"),
+                &format!("{e} pièce {k}"),
+            )
+            .await;
+        }
+    }
+    for _ in 0..400 {
+        let round = dispatcher.run_once().await.unwrap();
+        if c.backlog().await.pending == 0 {
+            break;
+        }
+        if round.claimed == 0 {
+            c.d.clock.advance(TimeDelta::seconds(30));
+        }
+    }
+    assert_eq!(
+        c.backlog().await,
+        guichet::store::outbox::Backlog {
+            pending: 0,
+            delivered: c.backlog().await.delivered,
+            dead: 0
+        }
+    );
+
+    let posts: Vec<_> = api.calls()[start..]
+        .iter()
+        .filter(|call| {
+            call.method == "sendmessage" && call.body["chat_id"].as_i64() == Some(FINANCE_CHAT)
+        })
+        .cloned()
+        .collect();
+    assert_eq!(posts.len(), 100, "all delivered, once");
+    for e in employees {
+        let mine: Vec<String> = posts
+            .iter()
+            .filter_map(|p| {
+                p.body["text"]
+                    .as_str()
+                    .and_then(|t| t.lines().last())
+                    .map(str::to_owned)
+            })
+            .filter(|line| line.starts_with(e))
+            .collect();
+        let expected: Vec<String> = (1..=25).map(|k| format!("{e} pièce {k}")).collect();
+        assert_eq!(mine, expected, "in order in each topic");
+    }
+    // Never more than the group's share in any window.
+    let group_calls: Vec<std::time::Instant> = api.calls()[start..]
+        .iter()
+        .filter(|call| call.body["chat_id"].as_i64() == Some(FINANCE_CHAT))
+        .map(|call| call.at)
+        .collect();
+    for (i, first) in group_calls.iter().enumerate() {
+        let within = group_calls[i..]
+            .iter()
+            .take_while(|at| at.duration_since(*first) < group.1)
+            .count();
+        assert!(within <= group.0, "{within} messages within {:?}", group.1);
+    }
 }

@@ -18,6 +18,8 @@ use tokio::sync::oneshot;
 pub struct Call {
     pub method: String,
     pub body: Value,
+    /// When it arrived, to check the sending limits.
+    pub at: std::time::Instant,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -167,7 +169,11 @@ async fn method(
             .into_response();
         }
     };
-    fake.calls.push(Call { method, body });
+    fake.calls.push(Call {
+        method,
+        body,
+        at: std::time::Instant::now(),
+    });
     axum::Json(json!({ "ok": true, "result": result })).into_response()
 }
 

@@ -5,6 +5,7 @@
 
 pub mod commands;
 mod inbound;
+pub mod limits;
 mod outlet;
 mod text;
 

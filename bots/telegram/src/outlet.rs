@@ -12,6 +12,7 @@ use teloxide::types::{
     ChatId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ThreadId,
 };
 
+use crate::limits::{Limiter, Limits};
 use crate::text::{
     CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, redact_token, split,
 };
@@ -20,11 +21,36 @@ use crate::text::{
 #[derive(Clone)]
 pub struct TelegramOutlet {
     bot: teloxide::Bot,
+    /// Every request that posts into a chat waits for its turn here.
+    limiter: Limiter,
 }
 
 impl TelegramOutlet {
+    /// With Telegram's documented limits.
     pub fn new(bot: teloxide::Bot) -> Self {
-        TelegramOutlet { bot }
+        Self::with_limits(bot, Limits::default())
+    }
+
+    pub fn with_limits(bot: teloxide::Bot, limits: Limits) -> Self {
+        TelegramOutlet {
+            bot,
+            limiter: Limiter::new(limits),
+        }
+    }
+
+    /// Sends a request into `chat` in its turn; a 429 holds the chat as long as
+    /// Telegram asks, for every sender of this bot.
+    async fn limited<F, T>(&self, chat: ChatId, request: F) -> Result<T, RequestError>
+    where
+        F: std::future::IntoFuture<Output = Result<T, RequestError>>,
+    {
+        let counted = self.limiter.turn(chat.0).await;
+        let result = request.await;
+        self.limiter.sent(chat.0, counted).await;
+        if let Err(RequestError::RetryAfter(wait)) = &result {
+            self.limiter.hold(chat.0, wait.duration()).await;
+        }
+        result
     }
 
     async fn act(&self, action: &Outbound) -> Result<Delivered, DeliveryError> {
@@ -64,18 +90,16 @@ impl TelegramOutlet {
                 let chat = chat_id(space)?;
                 let name = clip(title, TOPIC_NAME_MAX_CHARS);
                 let topic = self
-                    .bot
-                    .create_forum_topic(chat, name)
+                    .limited(chat, self.bot.create_forum_topic(chat, name))
                     .await
                     .map_err(classify)?;
                 let thread = topic.thread_id;
-                let message = self
+                let card = self
                     .bot
                     .send_message(chat, card_text(card))
                     .message_thread_id(thread)
-                    .reply_markup(keyboard(&card.buttons))
-                    .await
-                    .map_err(classify)?;
+                    .reply_markup(keyboard(&card.buttons));
+                let message = self.limited(chat, card).await.map_err(classify)?;
                 Ok(Delivered {
                     thread: Some(ThreadRef {
                         space: space.clone(),
@@ -108,27 +132,29 @@ impl TelegramOutlet {
                         .parse()
                         .map_err(|_| invalid("card message id", card_message))?,
                 );
-                let edited = self
+                let edit = self
                     .bot
                     .edit_message_text(chat, id, card_text(card))
-                    .reply_markup(keyboard(&card.buttons))
-                    .await;
+                    .reply_markup(keyboard(&card.buttons));
+                let edited = self.limited(chat, edit).await;
                 unchanged_is_fine(edited.map(drop)).map_err(classify)?;
                 use teloxide::payloads::EditForumTopicSetters;
-                let renamed = self
+                let rename = self
                     .bot
                     .edit_forum_topic(chat, topic)
-                    .name(clip(title, TOPIC_NAME_MAX_CHARS))
-                    .await;
+                    .name(clip(title, TOPIC_NAME_MAX_CHARS));
+                let renamed = self.limited(chat, rename).await;
                 unchanged_is_fine(renamed.map(drop)).map_err(classify)?;
                 Ok(Delivered::default())
             }
             Outbound::SetThreadOpen { thread, open } => {
                 let (chat, topic) = topic(thread)?;
                 let done = if *open {
-                    self.bot.reopen_forum_topic(chat, topic).await
+                    self.limited(chat, self.bot.reopen_forum_topic(chat, topic))
+                        .await
                 } else {
-                    self.bot.close_forum_topic(chat, topic).await
+                    self.limited(chat, self.bot.close_forum_topic(chat, topic))
+                        .await
                 };
                 unchanged_is_fine(done.map(drop)).map_err(classify)?;
                 Ok(Delivered::default())
@@ -170,7 +196,7 @@ impl TelegramOutlet {
                 if i + 1 == n && !buttons.is_empty() {
                     request = request.reply_markup(keyboard(buttons));
                 }
-                last = Some(request.await.map_err(classify)?.id);
+                last = Some(self.limited(chat, request).await.map_err(classify)?.id);
             }
         }
         for file in files {
@@ -187,7 +213,7 @@ impl TelegramOutlet {
             if let Some(topic) = topic {
                 request = request.message_thread_id(topic);
             }
-            last = Some(request.await.map_err(classify)?.id);
+            last = Some(self.limited(chat, request).await.map_err(classify)?.id);
         }
         last.ok_or_else(|| invalid("message", "nothing to send"))
     }
