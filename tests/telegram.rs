@@ -19,6 +19,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     the_star_buttons_and_their_answers,
     employees_and_agents_talk_through_the_bot,
     a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits,
+    a_photo_and_a_document_go_both_ways,
 );
 
 /// The finance supergroup, as Telegram sends chat ids.
@@ -523,4 +524,87 @@ async fn a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_
             .count();
         assert!(within <= group.0, "{within} messages within {:?}", group.1);
     }
+}
+
+async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
+    use guichet_chat::{Event, IncomingFile};
+    let (api, dispatcher) = with_telegram(&c).await;
+    let photo = IncomingFile {
+        name: "photo.jpg".into(),
+        content_type: Some("image/jpeg".into()),
+        size: Some(90_000),
+        reference: "AgACAgQAAxkBAAIB".into(),
+        url: None,
+    };
+    let event = c.inbound(
+        Platform::Telegram,
+        AKREM,
+        "Akrem Grayaa",
+        Event::DirectMessage {
+            chat: AKREM.into(),
+            message_id: "10".into(),
+            text: "Facture de l'hôtel pour le remboursement".into(),
+            files: vec![photo],
+            reply_to: None,
+        },
+    );
+    c.send(event).await;
+    ChatDesk::drain(&dispatcher).await;
+    let photos = api.calls_to("sendPhoto");
+    assert_eq!(photos.len(), 1);
+    assert_eq!(
+        form_field(&photos[0], "photo"),
+        "AgACAgQAAxkBAAIB",
+        "passed by file id, nothing downloaded"
+    );
+    assert_eq!(form_field(&photos[0], "chat_id"), FINANCE_SPACE);
+    let topic: i64 = form_field(&photos[0], "message_thread_id")
+        .parse()
+        .expect("in the ticket's topic");
+
+    let pdf = IncomingFile {
+        name: "formulaire.pdf".into(),
+        content_type: Some("application/pdf".into()),
+        size: Some(12_000),
+        reference: "BQACAgQAAxkBAAIC".into(),
+        url: None,
+    };
+    let thread = guichet_chat::ThreadRef {
+        space: FINANCE_SPACE.into(),
+        thread: topic.to_string(),
+    };
+    let event = c.inbound(
+        Platform::Telegram,
+        KARIM,
+        "Karim",
+        Event::ThreadMessage {
+            thread,
+            message_id: "11".into(),
+            text: "Merci de remplir ce formulaire".into(),
+            files: vec![pdf],
+        },
+    );
+    c.send(event).await;
+    ChatDesk::drain(&dispatcher).await;
+    let documents = api.calls_to("sendDocument");
+    assert_eq!(documents.len(), 1);
+    assert_eq!(form_field(&documents[0], "document"), "BQACAgQAAxkBAAIC");
+    assert_eq!(form_field(&documents[0], "chat_id"), AKREM);
+    assert_eq!(form_field(&documents[0], "caption"), "formulaire.pdf");
+}
+
+/// A field of a multipart form as the fake recorded it (files go as forms).
+fn form_field(form: &Value, name: &str) -> String {
+    let form = form["multipart"].as_str().unwrap_or_default();
+    let start = form
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no {name} in {form}"));
+    form[start..]
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap()
+        .split("\r\n")
+        .next()
+        .unwrap()
+        .to_owned()
 }

@@ -117,8 +117,8 @@ async fn method(
 ) -> Response {
     assert!(bot.starts_with("bot"), "unexpected path /{bot}/{method}");
     let method = method.to_lowercase();
-    let body: Value =
-        serde_json::from_slice(&body).unwrap_or_else(|_| json!({ "multipart": body.len() }));
+    let body: Value = serde_json::from_slice(&body)
+        .unwrap_or_else(|_| json!({ "multipart": String::from_utf8_lossy(&body) }));
     if method == "getupdates" {
         return updates(&state, &body).await;
     }
@@ -149,7 +149,7 @@ async fn method(
             "can_join_groups": true, "can_read_all_group_messages": true,
             "supports_inline_queries": false, "has_main_web_app": false
         }),
-        "sendmessage" | "editmessagetext" | "senddocument" => message(id, &body),
+        "sendmessage" | "editmessagetext" | "senddocument" | "sendphoto" => message(id, &body),
         "createforumtopic" => json!({
             "message_thread_id": id, "name": body["name"], "icon_color": 7322096
         }),

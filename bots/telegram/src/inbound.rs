@@ -215,3 +215,115 @@ fn files(message: &Message) -> Vec<IncomingFile> {
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An update as Telegram writes it (`update_id` first, as teloxide expects).
+    fn update(kind: &str, body: serde_json::Value) -> Update {
+        serde_json::from_str(&format!("{{\"update_id\":7,\"{kind}\":{body}}}")).unwrap()
+    }
+
+    fn from(id: i64) -> serde_json::Value {
+        serde_json::json!({ "id": id, "is_bot": false, "first_name": "Iheb", "last_name": "Issaoui", "language_code": "fr" })
+    }
+
+    const ME: UserId = UserId(42);
+
+    #[test]
+    fn a_private_photo_is_a_direct_message_with_its_largest_size() {
+        let event = to_inbound(
+            &update("message", serde_json::json!({
+                "message_id": 5, "date": 1_739_520_000, "from": from(2001),
+                "chat": { "id": 2001, "type": "private", "first_name": "Iheb" },
+                "caption": "Voici l'écran",
+                "photo": [
+                    { "file_id": "small", "file_unique_id": "s", "width": 90, "height": 90, "file_size": 900 },
+                    { "file_id": "large", "file_unique_id": "l", "width": 1280, "height": 960, "file_size": 90000 }
+                ]
+            })),
+            ME,
+        )
+        .unwrap();
+        assert_eq!(event.event_id, "u7");
+        assert_eq!(
+            (event.author.id.as_str(), event.author.display_name.as_str()),
+            ("2001", "Iheb Issaoui")
+        );
+        let Event::DirectMessage {
+            chat, text, files, ..
+        } = event.event
+        else {
+            panic!("{:?}", event.event)
+        };
+        assert_eq!((chat.as_str(), text.as_str()), ("2001", "Voici l'écran"));
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            (files[0].reference.as_str(), files[0].size),
+            ("large", Some(90000))
+        );
+    }
+
+    #[test]
+    fn topic_messages_belong_to_their_thread_and_the_bots_own_are_ignored() {
+        let in_topic = |author: serde_json::Value| {
+            to_inbound(
+                &update(
+                    "message",
+                    serde_json::json!({
+                        "message_id": 9, "date": 1_739_520_000, "from": author,
+                        "chat": { "id": -1002000, "type": "supergroup", "title": "Finance", "is_forum": true },
+                        "message_thread_id": 77, "is_topic_message": true, "text": "Je regarde"
+                    }),
+                ),
+                ME,
+            )
+        };
+        let event = in_topic(from(3001)).unwrap();
+        let Event::ThreadMessage { thread, .. } = event.event else {
+            panic!()
+        };
+        assert_eq!(
+            (thread.space.as_str(), thread.thread.as_str()),
+            ("-1002000", "77")
+        );
+        let own = serde_json::json!({ "id": 42, "is_bot": true, "first_name": "Guichet" });
+        assert!(in_topic(own).is_none());
+    }
+
+    #[test]
+    fn a_button_press_carries_its_payload_and_interaction() {
+        let event = to_inbound(
+            &update(
+                "callback_query",
+                serde_json::json!({
+                    "id": "cb-1", "from": from(2001), "chat_instance": "1", "data": "rate:12:4",
+                    "message": {
+                        "message_id": 3, "date": 1_739_520_000,
+                        "chat": { "id": 2001, "type": "private", "first_name": "Iheb" },
+                        "from": { "id": 42, "is_bot": true, "first_name": "Guichet" }, "text": "?"
+                    }
+                }),
+            ),
+            ME,
+        )
+        .unwrap();
+        let Event::Button {
+            place,
+            payload,
+            interaction,
+        } = event.event
+        else {
+            panic!()
+        };
+        assert_eq!(
+            place,
+            Place::Direct {
+                chat: "2001".into()
+            }
+        );
+        assert_eq!(payload, "rate:12:4");
+        assert_eq!(interaction.unwrap().id, "cb-1");
+    }
+}

@@ -206,14 +206,27 @@ impl TelegramOutlet {
                     InputFile::memory(bytes.clone()).file_name(file.name.clone())
                 }
             };
-            let mut request = self
-                .bot
-                .send_document(chat, input)
-                .caption(clip(&file.name, CAPTION_MAX_CHARS));
-            if let Some(topic) = topic {
-                request = request.message_thread_id(topic);
-            }
-            last = Some(self.limited(chat, request).await.map_err(classify)?.id);
+            let caption = clip(&file.name, CAPTION_MAX_CHARS);
+            let is_photo = file
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("image/"));
+            // Photos show as photos; anything else as a document.
+            let sent = if is_photo {
+                use teloxide::payloads::SendPhotoSetters;
+                let mut request = self.bot.send_photo(chat, input).caption(caption);
+                if let Some(topic) = topic {
+                    request = request.message_thread_id(topic);
+                }
+                self.limited(chat, request).await
+            } else {
+                let mut request = self.bot.send_document(chat, input).caption(caption);
+                if let Some(topic) = topic {
+                    request = request.message_thread_id(topic);
+                }
+                self.limited(chat, request).await
+            };
+            last = Some(sent.map_err(classify)?.id);
         }
         last.ok_or_else(|| invalid("message", "nothing to send"))
     }
