@@ -20,6 +20,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     employees_and_agents_talk_through_the_bot,
     a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits,
     a_photo_and_a_document_go_both_ways,
+    the_webhook_takes_updates_only_with_its_secret,
 );
 
 /// The finance supergroup, as Telegram sends chat ids.
@@ -607,4 +608,85 @@ fn form_field(form: &Value, name: &str) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// Posts `body` to the webhook the raw way; returns the status code.
+async fn post_webhook(port: u16, secret: Option<&str>, body: &str) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let secret = secret
+        .map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "POST /telegram/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n{secret}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+async fn the_webhook_takes_updates_only_with_its_secret(c: ChatDesk) {
+    let karim =
+        c.d.agent("Karim Mansour", "finance", &["finance_travel"])
+            .await;
+    c.d.link(&karim, &format!("telegram:{KARIM}")).await;
+    let api = FakeTelegram::start().await;
+    let bot = guichet_telegram::bot("123:TEST", Some(api.url()));
+    let url: url::Url = "https://helpdesk.example.com/telegram/webhook"
+        .parse()
+        .unwrap();
+    let me = guichet_telegram::webhook::register(&bot, url, "s3cret-webhook")
+        .await
+        .unwrap();
+    let set = &api.calls_to("setWebhook")[0];
+    assert_eq!(
+        form_field(set, "url"),
+        "https://helpdesk.example.com/telegram/webhook"
+    );
+    assert_eq!(form_field(set, "secret_token"), "s3cret-webhook");
+    assert!(form_field(set, "allowed_updates").contains("callback_query"));
+
+    let sink: Arc<dyn guichet_chat::InboundSink> = Arc::new(c.engine.clone());
+    let router = guichet_telegram::webhook::router(sink, me, "s3cret-webhook");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+
+    let update = format!(
+        "{{\"update_id\":501,\"message\":{}}}",
+        message(1, person(AKREM, "Akrem", "Grayaa"), TRIP, None)
+    );
+    assert_eq!(post_webhook(port, None, &update).await, 401);
+    assert_eq!(post_webhook(port, Some("guess"), &update).await, 401);
+    assert_eq!(c.backlog().await.pending, 0, "nothing was taken");
+    assert_eq!(
+        post_webhook(port, Some("s3cret-webhook"), "not json").await,
+        400
+    );
+    assert_eq!(
+        post_webhook(port, Some("s3cret-webhook"), &update).await,
+        200
+    );
+    assert_eq!(
+        post_webhook(port, Some("s3cret-webhook"), &update).await,
+        200,
+        "a redelivery is fine"
+    );
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let filter = guichet::store::tickets::TicketFilter {
+        limit: 10,
+        ..Default::default()
+    };
+    let tickets = guichet::store::tickets::list(
+        &mut conn,
+        &filter,
+        guichet::store::tickets::Viewer::Operator,
+    )
+    .await
+    .unwrap();
+    assert_eq!(tickets.len(), 1, "one ticket, once");
 }

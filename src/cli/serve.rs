@@ -13,7 +13,7 @@ use tracing::info;
 
 use crate::app;
 use crate::clock::{SharedClock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, TelegramMode};
 use crate::desk::Desk;
 use crate::engine::Engine;
 use crate::i18n::Texts;
@@ -57,10 +57,36 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 let error = guichet_telegram::redact_token(&e.to_string());
                 tracing::warn!(%error, "Telegram: the command menus were not registered");
             }
-            let receiving =
-                guichet_telegram::run_polling(bot, sink.clone(), until_stopped(stopped.clone()));
-            adapters.push(tokio::spawn(receiving));
-            info!("Telegram: connected, receiving by long polling");
+            let stop_receiving = until_stopped(stopped.clone());
+            let receiving = match (config.telegram.mode, &config.telegram.webhook_url) {
+                (TelegramMode::Webhook, Some(url)) => {
+                    let secret = match std::env::var("TELEGRAM_WEBHOOK_SECRET") {
+                        Ok(secret) if !secret.trim().is_empty() => secret.trim().to_owned(),
+                        _ => guichet_telegram::webhook::new_secret(),
+                    };
+                    let listen = config.telegram.webhook_listen;
+                    let served = guichet_telegram::webhook::start(
+                        &bot,
+                        url.clone(),
+                        listen,
+                        &secret,
+                        sink.clone(),
+                        stop_receiving,
+                    );
+                    let handle = served.await.map_err(anyhow::Error::msg)?;
+                    info!(%url, %listen, "Telegram: connected, receiving by webhook");
+                    handle
+                }
+                _ => {
+                    info!("Telegram: connected, receiving by long polling");
+                    tokio::spawn(guichet_telegram::run_polling(
+                        bot,
+                        sink.clone(),
+                        stop_receiving,
+                    ))
+                }
+            };
+            adapters.push(receiving);
         }
         _ => info!("Telegram is off: set TELEGRAM_BOT_TOKEN to connect it"),
     }

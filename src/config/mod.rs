@@ -119,6 +119,22 @@ pub struct TelegramConfig {
     /// The Bot API server, for a self-hosted `telegram-bot-api`; empty: Telegram's.
     #[serde(deserialize_with = "optional_url")]
     pub api_url: Option<url::Url>,
+    /// How updates arrive.
+    pub mode: TelegramMode,
+    /// Webhook mode: the public HTTPS address Telegram posts to.
+    #[serde(deserialize_with = "optional_url")]
+    pub webhook_url: Option<url::Url>,
+    /// Webhook mode: where guichet listens for those posts (behind a reverse proxy).
+    pub webhook_listen: std::net::SocketAddr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TelegramMode {
+    /// guichet asks Telegram for updates: nothing to expose to the internet.
+    Polling,
+    /// Telegram posts updates to `webhook_url`.
+    Webhook,
 }
 
 /// Delivery of outbound messages.
@@ -273,6 +289,12 @@ impl Config {
             return fail(
                 "outbox.first_retry",
                 "is longer than outbox.max_retry".into(),
+            );
+        }
+        if self.telegram.mode == TelegramMode::Webhook && self.telegram.webhook_url.is_none() {
+            return fail(
+                "telegram.webhook_url",
+                "webhook mode needs the public address Telegram posts to".into(),
             );
         }
         if self.teams.is_empty() {

@@ -203,3 +203,28 @@ fn the_bot_api_address_can_be_set_and_is_checked() {
     .unwrap_err();
     assert_eq!(err.key.as_deref(), Some("telegram.api_url"));
 }
+
+#[test]
+fn webhook_mode_needs_its_public_address() {
+    let err = Config::load_with_env(&committed(), env(&[("GUICHET__TELEGRAM__MODE", "webhook")]))
+        .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("telegram.webhook_url"));
+    let config = Config::load_with_env(
+        &committed(),
+        env(&[
+            ("GUICHET__TELEGRAM__MODE", "webhook"),
+            (
+                "GUICHET__TELEGRAM__WEBHOOK_URL",
+                "https://helpdesk.example.com/telegram/webhook",
+            ),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(config.telegram.mode, TelegramMode::Webhook);
+    let err = Config::load_with_env(
+        &committed(),
+        env(&[("GUICHET__TELEGRAM__MODE", "carrier-pigeon")]),
+    )
+    .unwrap_err();
+    assert_eq!(err.key.as_deref(), Some("telegram.mode"));
+}

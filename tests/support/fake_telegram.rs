@@ -161,6 +161,7 @@ async fn method(
         | "reopenforumtopic"
         | "answercallbackquery"
         | "setmycommands"
+        | "setwebhook"
         | "deletewebhook" => json!(true),
         _ => {
             return axum::Json(json!({

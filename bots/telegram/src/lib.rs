@@ -8,6 +8,7 @@ mod inbound;
 pub mod limits;
 mod outlet;
 mod text;
+pub mod webhook;
 
 pub use inbound::{ALLOWED_UPDATES, run_polling, to_inbound};
 pub use outlet::TelegramOutlet;
