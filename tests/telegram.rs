@@ -592,6 +592,11 @@ async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
     assert_eq!(form_field(&documents[0], "document"), "BQACAgQAAxkBAAIC");
     assert_eq!(form_field(&documents[0], "chat_id"), AKREM);
     assert_eq!(form_field(&documents[0], "caption"), "formulaire.pdf");
+
+    // For the other platform, the file is downloaded from Telegram.
+    let outlet = TelegramOutlet::new(guichet_telegram::bot("123:TEST", Some(api.url())));
+    let bytes = outlet.fetch_file("AgACAgQAAxkBAAIB").await.unwrap();
+    assert_eq!(bytes, b"bytes of photos/AgACAgQAAxkBAAIB.jpg");
 }
 
 /// A field of a multipart form as the fake recorded it (files go as forms).

@@ -54,6 +54,7 @@ impl FakeTelegram {
         }));
         let app = Router::new()
             .route("/{bot}/{method}", axum::routing::post(method))
+            .route("/file/{bot}/{*path}", axum::routing::get(file))
             .with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -153,6 +154,10 @@ async fn method(
         "createforumtopic" => json!({
             "message_thread_id": id, "name": body["name"], "icon_color": 7322096
         }),
+        "getfile" => json!({
+            "file_id": body["file_id"], "file_unique_id": "u", "file_size": 11,
+            "file_path": format!("photos/{}.jpg", body["file_id"].as_str().unwrap_or("x"))
+        }),
         "getwebhookinfo" => json!({
             "url": "", "has_custom_certificate": false, "pending_update_count": 0
         }),
@@ -176,6 +181,11 @@ async fn method(
         at: std::time::Instant::now(),
     });
     axum::Json(json!({ "ok": true, "result": result })).into_response()
+}
+
+/// A file's bytes, as the Bot API serves them for downloads.
+async fn file(Path((_bot, path)): Path<(String, String)>) -> Vec<u8> {
+    format!("bytes of {path}").into_bytes()
 }
 
 /// `getUpdates`: the queued updates from `offset` on, or, after a short wait, none.
