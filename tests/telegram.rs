@@ -534,7 +534,7 @@ async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
         name: "photo.jpg".into(),
         content_type: Some("image/jpeg".into()),
         size: Some(90_000),
-        reference: "AgACAgQAAxkBAAIB".into(),
+        reference: "photo:AgACAgQAAxkBAAIB".into(),
         url: None,
     };
     let event = c.inbound(
@@ -567,7 +567,7 @@ async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
         name: "formulaire.pdf".into(),
         content_type: Some("application/pdf".into()),
         size: Some(12_000),
-        reference: "BQACAgQAAxkBAAIC".into(),
+        reference: "document:BQACAgQAAxkBAAIC".into(),
         url: None,
     };
     let thread = guichet_chat::ThreadRef {
@@ -595,7 +595,7 @@ async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
 
     // For the other platform, the file is downloaded from Telegram.
     let outlet = TelegramOutlet::new(guichet_telegram::bot("123:TEST", Some(api.url())));
-    let bytes = outlet.fetch_file("AgACAgQAAxkBAAIB").await.unwrap();
+    let bytes = outlet.fetch_file("photo:AgACAgQAAxkBAAIB").await.unwrap();
     assert_eq!(bytes, b"bytes of photos/AgACAgQAAxkBAAIB.jpg");
 }
 

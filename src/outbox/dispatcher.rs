@@ -460,6 +460,14 @@ impl Inner {
         let after = match &error {
             DeliveryError::Permanent { reason } => return self.give_up(row, reason).await,
             DeliveryError::Retry { after, .. } => *after,
+            DeliveryError::Later { after } => {
+                let next =
+                    self.desk.now() + TimeDelta::from_std(*after).unwrap_or(TimeDelta::minutes(1));
+                let mut tx = self.store.begin().await?;
+                store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
+                tx.commit().await?;
+                return Ok(Outcome::Retry);
+            }
         };
         let attempts = row.attempts + 1;
         if attempts >= self.config.max_attempts {

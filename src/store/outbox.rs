@@ -154,6 +154,26 @@ pub async fn failed(
     Ok(())
 }
 
+/// Puts a row back until `next_attempt_at` without counting an attempt: the
+/// platform's limits, not a failure, delayed it.
+pub async fn later(
+    conn: &mut Conn,
+    id: i64,
+    owner: &str,
+    next_attempt_at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1, lease_owner = NULL, lease_until = 0 \
+         WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
+    )
+    .bind(millis(next_attempt_at))
+    .bind(id)
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Whether a later pending row of the same conversation and kind exists: an update
 /// about to be superseded need not be sent.
 pub async fn superseded(conn: &mut Conn, row: &Claimed) -> Result<bool> {

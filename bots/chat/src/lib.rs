@@ -102,6 +102,8 @@ pub enum DeliveryError {
     },
     /// The platform refused for good (unknown chat, bot blocked, bad request).
     Permanent { reason: String },
+    /// Not a failure: the platform's sending limits ask to come back after `after`.
+    Later { after: Duration },
 }
 
 impl fmt::Display for DeliveryError {
@@ -118,6 +120,9 @@ impl fmt::Display for DeliveryError {
                 reason,
             } => write!(f, "{reason} (retryable)"),
             DeliveryError::Permanent { reason } => write!(f, "{reason}"),
+            DeliveryError::Later { after } => {
+                write!(f, "held by the sending limits for {} ms", after.as_millis())
+            }
         }
     }
 }

@@ -32,14 +32,36 @@ pub async fn run_polling(
     sink: Arc<dyn InboundSink>,
     shutdown: impl Future<Output = ()>,
 ) {
-    use teloxide::prelude::Requester;
-    let me = match bot.get_me().await {
-        Ok(me) => me.user.id,
-        Err(e) => {
-            let error = crate::text::redact_token(&e.to_string());
-            tracing::error!(%error, "Telegram: cannot read the bot's own account; not receiving");
-            return;
+    tokio::pin!(shutdown);
+    // Telegram may be unreachable at start-up: keep trying (a blip must not leave
+    // the service deaf), until asked to stop.
+    let mut wait = Duration::from_secs(1);
+    while let Some(failure) = poll(bot.clone(), sink.clone(), shutdown.as_mut()).await {
+        let error = crate::text::redact_token(&failure);
+        tracing::error!(%error, retry_in_s = wait.as_secs(), "Telegram: not receiving; trying again");
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = shutdown.as_mut() => break,
         }
+        wait = (wait * 2).min(Duration::from_secs(60));
+    }
+    tracing::info!("Telegram: stopped receiving");
+}
+
+/// Runs teloxide's dispatcher until `shutdown` (then returns `None`) or until it
+/// fails or stops by itself (then returns why).
+async fn poll(
+    bot: teloxide::Bot,
+    sink: Arc<dyn InboundSink>,
+    mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
+) -> Option<String> {
+    use teloxide::prelude::Requester;
+    let me = tokio::select! {
+        me = bot.get_me() => match me {
+            Ok(me) => me.user.id,
+            Err(e) => return Some(format!("cannot read the bot's own account: {e}")),
+        },
+        () = shutdown.as_mut() => return None,
     };
     let handler = dptree::entry()
         .branch(Update::filter_message().endpoint(handle))
@@ -49,7 +71,10 @@ pub async fn run_polling(
         .default_handler(|_| async {})
         .build();
     let token = dispatcher.shutdown_token();
+    // A webhook left from an earlier run would make every poll fail with 409.
     let listener = Polling::builder(bot)
+        .delete_webhook()
+        .await
         // Short enough for a prompt stop, long enough not to hammer the Bot API.
         .timeout(Duration::from_secs(10))
         .allowed_updates(ALLOWED_UPDATES.to_vec())
@@ -58,21 +83,26 @@ pub async fn run_polling(
         teloxide::error_handlers::LoggingErrorHandler::with_custom_text("Telegram polling");
     let mut running = tokio::spawn(async move {
         dispatcher
-            .dispatch_with_listener(listener, error_handler)
-            .await;
+            .try_dispatch_with_listener(listener, error_handler)
+            .await
     });
     tokio::select! {
-        _ = &mut running => return,
-        () = shutdown => {}
+        outcome = &mut running => return Some(match outcome {
+            Ok(Ok(())) => "the dispatcher stopped".to_owned(),
+            Ok(Err(e)) => format!("the dispatcher could not start: {e}"),
+            Err(e) => format!("the dispatcher failed: {e}"),
+        }),
+        () = shutdown.as_mut() => {}
     }
-    // Asked, not awaited: awaiting a dispatcher that already stopped never returns.
+    // Asked, not awaited: awaiting teloxide's shutdown of a dispatcher that already
+    // stopped never returns. Then the update in hand gets a moment to finish.
     if token.shutdown().is_err() {
         running.abort();
     }
     if tokio::time::timeout(STOP_GRACE, running).await.is_err() {
         tracing::warn!("Telegram: the dispatcher did not stop in time");
     }
-    tracing::info!("Telegram: stopped receiving");
+    None
 }
 
 /// Hands one update to the helpdesk, retrying while it says the failure is passing.
@@ -84,28 +114,30 @@ async fn handle(
     let Some(event) = to_inbound(&update, me) else {
         return Ok(());
     };
+    // Telegram considers a polled update delivered once fetched: keep trying (the
+    // database may be failing over) rather than lose it. Updates of one chat wait
+    // behind it, in order.
     let mut wait = Duration::from_millis(200);
-    for attempt in 1..=6 {
+    loop {
         match sink.handle(event.clone()).await {
             Ok(()) => return Ok(()),
-            Err(e) if e.retryable && attempt < 6 => {
-                tracing::warn!(update = update.id.0, attempt, error = %e, "Telegram: update not taken; retrying");
+            Err(e) if e.retryable => {
+                tracing::warn!(update = update.id.0, error = %e, "Telegram: update not taken yet; retrying");
                 tokio::time::sleep(wait).await;
-                wait *= 2;
+                wait = (wait * 2).min(Duration::from_secs(30));
             }
             Err(e) => {
-                tracing::error!(update = update.id.0, error = %e, "Telegram: update dropped");
+                tracing::error!(update = update.id.0, error = %e, "Telegram: update refused");
                 return Ok(());
             }
         }
     }
-    Ok(())
 }
 
 /// What an update means for the helpdesk, or `None` when nothing (the bot's own
 /// messages, service messages, messages outside topics).
 pub fn to_inbound(update: &Update, me: UserId) -> Option<Inbound> {
-    let event_id = format!("u{}", update.id.0);
+    // Keys that stay unique: Telegram draws update ids anew after a quiet week.
     match &update.kind {
         UpdateKind::Message(message) => {
             let from = message.from.as_ref().filter(|u| u.id != me)?;
@@ -120,6 +152,7 @@ pub fn to_inbound(update: &Update, me: UserId) -> Option<Inbound> {
             }
             let chat = message.chat.id.0.to_string();
             let message_id = message.id.0.to_string();
+            let event_id = format!("m{chat}:{message_id}");
             let event = if message.chat.is_private() {
                 Event::DirectMessage {
                     chat,
@@ -160,7 +193,7 @@ pub fn to_inbound(update: &Update, me: UserId) -> Option<Inbound> {
                 token: String::new(),
             };
             Some(inbound(
-                event_id,
+                format!("cb{}", query.id.0),
                 &query.from,
                 Event::Button {
                     place,
@@ -186,6 +219,36 @@ fn inbound(event_id: String, from: &User, event: Event) -> Inbound {
     }
 }
 
+/// How a file came, so it goes out the same way: Telegram refuses a document's
+/// file id in `sendPhoto` (and the reverse).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Photo,
+    Document,
+}
+
+impl FileKind {
+    /// The port's reference of a Telegram file: `photo:<file_id>`, `document:<file_id>`.
+    pub fn reference(self, file_id: &str) -> String {
+        match self {
+            FileKind::Photo => format!("photo:{file_id}"),
+            FileKind::Document => format!("document:{file_id}"),
+        }
+    }
+
+    /// The kind and the file id of a reference (a bare id is a document).
+    pub fn of(reference: &str) -> (FileKind, &str) {
+        if let Some(id) = reference.strip_prefix("photo:") {
+            (FileKind::Photo, id)
+        } else {
+            (
+                FileKind::Document,
+                reference.strip_prefix("document:").unwrap_or(reference),
+            )
+        }
+    }
+}
+
 /// A photo (its largest size) or a document, by Telegram's file id.
 fn files(message: &Message) -> Vec<IncomingFile> {
     let mut files = Vec::new();
@@ -197,7 +260,7 @@ fn files(message: &Message) -> Vec<IncomingFile> {
             name: "photo.jpg".into(),
             content_type: Some("image/jpeg".into()),
             size: Some(u64::from(photo.file.size)),
-            reference: photo.file.id.0.clone(),
+            reference: FileKind::Photo.reference(&photo.file.id.0),
             url: None,
         });
     }
@@ -209,7 +272,7 @@ fn files(message: &Message) -> Vec<IncomingFile> {
                 .unwrap_or_else(|| "document".into()),
             content_type: document.mime_type.as_ref().map(ToString::to_string),
             size: Some(u64::from(document.file.size)),
-            reference: document.file.id.0.clone(),
+            reference: FileKind::Document.reference(&document.file.id.0),
             url: None,
         });
     }
@@ -246,7 +309,7 @@ mod tests {
             ME,
         )
         .unwrap();
-        assert_eq!(event.event_id, "u7");
+        assert_eq!(event.event_id, "m2001:5");
         assert_eq!(
             (event.author.id.as_str(), event.author.display_name.as_str()),
             ("2001", "Iheb Issaoui")
@@ -261,7 +324,7 @@ mod tests {
         assert_eq!(files.len(), 1);
         assert_eq!(
             (files[0].reference.as_str(), files[0].size),
-            ("large", Some(90000))
+            ("photo:large", Some(90000))
         );
     }
 

@@ -55,6 +55,15 @@ impl Limiter {
     /// Waits until a message may go to `chat` (negative ids are groups), then counts
     /// it. Returns the moment it was counted at, for [`Limiter::sent`].
     pub async fn turn(&self, chat: i64) -> Instant {
+        match self.turn_within(chat, Duration::MAX).await {
+            Ok(counted) => counted,
+            Err(_) => unreachable!("any wait is within Duration::MAX"),
+        }
+    }
+
+    /// As [`Limiter::turn`], but waits at most `patience`: a longer wait is returned
+    /// as `Err(wait)`, for the caller to come back then (nothing is counted).
+    pub async fn turn_within(&self, chat: i64, patience: Duration) -> Result<Instant, Duration> {
         loop {
             let wait = {
                 let mut windows = self.windows.lock().await;
@@ -80,10 +89,13 @@ impl Limiter {
                 if wait.is_none() {
                     windows.sent.entry(Some(chat)).or_default().push_back(now);
                     windows.sent.entry(None).or_default().push_back(now);
-                    return now;
+                    return Ok(now);
                 }
                 wait
             };
+            if let Some(wait) = wait.filter(|w| *w > patience) {
+                return Err(wait);
+            }
             if let Some(wait) = wait {
                 tokio::time::sleep(wait).await;
             }

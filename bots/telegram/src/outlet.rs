@@ -12,6 +12,7 @@ use teloxide::types::{
     ChatId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, MessageId, ThreadId,
 };
 
+use crate::inbound::FileKind;
 use crate::limits::{Limiter, Limits};
 use crate::text::{
     CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, redact_token, split,
@@ -40,17 +41,25 @@ impl TelegramOutlet {
 
     /// Sends a request into `chat` in its turn; a 429 holds the chat as long as
     /// Telegram asks, for every sender of this bot.
-    async fn limited<F, T>(&self, chat: ChatId, request: F) -> Result<T, RequestError>
+    ///
+    /// A turn further off than a few seconds is not waited for: the row goes back to
+    /// the outbox until then, without counting as a failed attempt, so a busy group
+    /// holds neither the delivery round nor its lease.
+    async fn limited<F, T>(&self, chat: ChatId, request: F) -> Result<T, Sending>
     where
         F: std::future::IntoFuture<Output = Result<T, RequestError>>,
     {
-        let counted = self.limiter.turn(chat.0).await;
+        let counted = self
+            .limiter
+            .turn_within(chat.0, PATIENCE)
+            .await
+            .map_err(Sending::Later)?;
         let result = request.await;
         self.limiter.sent(chat.0, counted).await;
         if let Err(RequestError::RetryAfter(wait)) = &result {
             self.limiter.hold(chat.0, wait.duration()).await;
         }
-        result
+        result.map_err(Sending::Failed)
     }
 
     async fn act(&self, action: &Outbound) -> Result<Delivered, DeliveryError> {
@@ -92,23 +101,32 @@ impl TelegramOutlet {
                 let topic = self
                     .limited(chat, self.bot.create_forum_topic(chat, name))
                     .await
-                    .map_err(classify)?;
+                    .map_err(DeliveryError::from)?;
                 let thread = topic.thread_id;
                 let card = self
                     .bot
                     .send_message(chat, card_text(card))
                     .message_thread_id(thread)
                     .reply_markup(keyboard(&card.buttons));
-                let message = self.limited(chat, card).await.map_err(classify)?;
+                // The topic exists now: failing the whole action would open another
+                // one on retry. A card that did not go is reported and left out.
+                let message = match self.limited(chat, card).await {
+                    Ok(message) => Some(MessageRef {
+                        chat: space.clone(),
+                        message: message.id.0.to_string(),
+                    }),
+                    Err(e) => {
+                        let error = DeliveryError::from(e);
+                        tracing::warn!(%error, topic = thread.0.0, "Telegram: topic opened without its card");
+                        None
+                    }
+                };
                 Ok(Delivered {
                     thread: Some(ThreadRef {
                         space: space.clone(),
                         thread: thread.0.0.to_string(),
                     }),
-                    message: Some(MessageRef {
-                        chat: space.clone(),
-                        message: message.id.0.to_string(),
-                    }),
+                    message,
                 })
             }
             Outbound::PostInThread {
@@ -137,14 +155,14 @@ impl TelegramOutlet {
                     .edit_message_text(chat, id, card_text(card))
                     .reply_markup(keyboard(&card.buttons));
                 let edited = self.limited(chat, edit).await;
-                unchanged_is_fine(edited.map(drop)).map_err(classify)?;
+                unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
                 use teloxide::payloads::EditForumTopicSetters;
                 let rename = self
                     .bot
                     .edit_forum_topic(chat, topic)
                     .name(clip(title, TOPIC_NAME_MAX_CHARS));
                 let renamed = self.limited(chat, rename).await;
-                unchanged_is_fine(renamed.map(drop)).map_err(classify)?;
+                unchanged_is_fine(renamed.map(drop)).map_err(DeliveryError::from)?;
                 Ok(Delivered::default())
             }
             Outbound::SetThreadOpen { thread, open } => {
@@ -156,7 +174,7 @@ impl TelegramOutlet {
                     self.limited(chat, self.bot.close_forum_topic(chat, topic))
                         .await
                 };
-                unchanged_is_fine(done.map(drop)).map_err(classify)?;
+                unchanged_is_fine(done.map(drop)).map_err(DeliveryError::from)?;
                 Ok(Delivered::default())
             }
             Outbound::InteractionReply {
@@ -196,23 +214,29 @@ impl TelegramOutlet {
                 if i + 1 == n && !buttons.is_empty() {
                     request = request.reply_markup(keyboard(buttons));
                 }
-                last = Some(self.limited(chat, request).await.map_err(classify)?.id);
+                last = Some(
+                    self.limited(chat, request)
+                        .await
+                        .map_err(DeliveryError::from)?
+                        .id,
+                );
             }
         }
         for file in files {
-            let input = match &file.content {
-                FileContent::Reference(id) => InputFile::file_id(FileId(id.clone())),
-                FileContent::Bytes(bytes) => {
-                    InputFile::memory(bytes.clone()).file_name(file.name.clone())
-                }
-            };
             let caption = clip(&file.name, CAPTION_MAX_CHARS);
-            let is_photo = file
-                .content_type
-                .as_deref()
-                .is_some_and(|t| t.starts_with("image/"));
-            // Photos show as photos; anything else as a document.
-            let sent = if is_photo {
+            // A file Telegram holds goes back the way it came; bytes from the other
+            // platform go as a document, which takes any type and size.
+            let (kind, input) = match &file.content {
+                FileContent::Reference(reference) => {
+                    let (kind, id) = FileKind::of(reference);
+                    (kind, InputFile::file_id(FileId(id.to_owned())))
+                }
+                FileContent::Bytes(bytes) => (
+                    FileKind::Document,
+                    InputFile::memory(bytes.clone()).file_name(file.name.clone()),
+                ),
+            };
+            let sent = if kind == FileKind::Photo {
                 use teloxide::payloads::SendPhotoSetters;
                 let mut request = self.bot.send_photo(chat, input).caption(caption);
                 if let Some(topic) = topic {
@@ -226,7 +250,7 @@ impl TelegramOutlet {
                 }
                 self.limited(chat, request).await
             };
-            last = Some(sent.map_err(classify)?.id);
+            last = Some(sent.map_err(DeliveryError::from)?.id);
         }
         last.ok_or_else(|| invalid("message", "nothing to send"))
     }
@@ -250,9 +274,10 @@ impl Outlet for TelegramOutlet {
     ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
         Box::pin(async move {
             use teloxide::net::Download;
+            let (_, id) = FileKind::of(reference);
             let file = self
                 .bot
-                .get_file(FileId(reference.to_owned()))
+                .get_file(FileId(id.to_owned()))
                 .await
                 .map_err(classify)?;
             let mut bytes = Vec::new();
@@ -284,6 +309,12 @@ fn classify(error: RequestError) -> DeliveryError {
         }
         // A 5xx of the Bot API comes back as an unknown API error (after teloxide
         // waited 10 s, well within the outbox's delivery time limit).
+        // What Telegram refuses ("Bad Request: …", "Forbidden: …") will not pass later.
+        RequestError::Api(ApiError::Unknown(text))
+            if text.starts_with("Bad Request") || text.starts_with("Forbidden") =>
+        {
+            DeliveryError::Permanent { reason }
+        }
         RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
             after: None,
             reason,
@@ -295,11 +326,34 @@ fn classify(error: RequestError) -> DeliveryError {
 }
 
 /// Editing to what is already there is not a failure.
-fn unchanged_is_fine(result: Result<(), RequestError>) -> Result<(), RequestError> {
+fn unchanged_is_fine(result: Result<(), Sending>) -> Result<(), Sending> {
     match result {
-        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
-        Err(RequestError::Api(ApiError::Unknown(text))) if text.contains("NOT_MODIFIED") => Ok(()),
+        Err(Sending::Failed(RequestError::Api(ApiError::MessageNotModified))) => Ok(()),
+        Err(Sending::Failed(RequestError::Api(ApiError::Unknown(text))))
+            if text.contains("NOT_MODIFIED") =>
+        {
+            Ok(())
+        }
         other => other,
+    }
+}
+
+/// How long a send may wait for its turn before going back to the outbox.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Why a limited request did not go through.
+enum Sending {
+    /// Its turn is this far off.
+    Later(std::time::Duration),
+    Failed(RequestError),
+}
+
+impl From<Sending> for DeliveryError {
+    fn from(sending: Sending) -> Self {
+        match sending {
+            Sending::Later(after) => DeliveryError::Later { after },
+            Sending::Failed(error) => classify(error),
+        }
     }
 }
 

@@ -45,6 +45,8 @@ pub async fn register(
 ) -> Result<UserId, teloxide::RequestError> {
     bot.set_webhook(url)
         .secret_token(secret.to_owned())
+        // One request at a time: updates of a chat stay in order, as with polling.
+        .max_connections(1)
         .allowed_updates(ALLOWED_UPDATES.to_vec())
         .await?;
     Ok(bot.get_me().await?.user.id)
