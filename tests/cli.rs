@@ -384,3 +384,40 @@ async fn serve_talks_to_telegram_when_given_a_token() {
         "the token never reaches the log"
     );
 }
+
+#[test]
+fn an_unreachable_bot_api_is_retried_and_the_token_never_shows() {
+    let db = TestDb::sqlite();
+    let mut running = Running(
+        guichet(&db)
+            .arg("serve")
+            .env("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN")
+            .env("GUICHET__TELEGRAM__API_URL", "http://127.0.0.1:1/")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let stderr = running.0.stderr.take().unwrap();
+    let (lines_tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let failure = loop {
+        let line = lines
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no retry logged: {seen:?}"));
+        if line.contains("not receiving; trying again") {
+            break line;
+        }
+        seen.push(line);
+    };
+    assert!(failure.contains("network error"), "{failure}");
+    assert!(!failure.contains("SECRET-TOKEN"), "{failure}");
+    assert!(seen.iter().all(|l| !l.contains("SECRET-TOKEN")), "{seen:?}");
+}

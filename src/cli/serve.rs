@@ -62,7 +62,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 (TelegramMode::Webhook, Some(url)) => {
                     let secret = match std::env::var("TELEGRAM_WEBHOOK_SECRET") {
                         Ok(secret) if !secret.trim().is_empty() => secret.trim().to_owned(),
-                        _ => guichet_telegram::webhook::new_secret(),
+                        _ => {
+                            tracing::warn!(
+                                "Telegram: no TELEGRAM_WEBHOOK_SECRET; using one drawn now (set it when several instances share the bot)"
+                            );
+                            guichet_telegram::webhook::new_secret()
+                        }
                     };
                     let listen = config.telegram.webhook_listen;
                     let served = guichet_telegram::webhook::start(

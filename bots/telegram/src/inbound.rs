@@ -110,8 +110,14 @@ async fn handle(
     update: Update,
     me: UserId,
     sink: Arc<dyn InboundSink>,
+    bot: teloxide::Bot,
 ) -> Result<(), std::convert::Infallible> {
     let Some(event) = to_inbound(&update, me) else {
+        // A button the helpdesk cannot place still gets its answer: no spinning.
+        if let UpdateKind::CallbackQuery(query) = &update.kind {
+            use teloxide::prelude::Requester;
+            let _ = bot.answer_callback_query(query.id.clone()).await;
+        }
         return Ok(());
     };
     // Telegram considers a polled update delivered once fetched: keep trying (the
