@@ -156,19 +156,10 @@ impl Engine {
     /// Handles one event durably; see the module documentation.
     pub async fn handle(&self, event: Inbound) -> Result<(), StoreError> {
         let me = &self.inner;
-        let mut tx = me.store.begin().await?;
-        if !store::conversations::first_sight(
-            &mut tx,
-            event.platform,
-            &event.event_id,
-            me.desk.now(),
-        )
-        .await?
-        {
+        let Some(mut tx) = self.begin_unseen(&event).await? else {
             tracing::debug!(platform = %event.platform, id = %event.event_id, "event seen before");
-            tx.rollback().await?;
             return Ok(());
-        }
+        };
         let who = self.who(&mut tx, &event).await?;
         if !who.is_new {
             // A user inserted by this transaction is invisible to others: no lock needed.
@@ -178,19 +169,10 @@ impl Engine {
             Ok(()) => tx.commit().await?,
             Err(EngineError::Refused(refusal)) => {
                 tx.rollback().await?;
-                let mut tx = me.store.begin().await?;
-                if !store::conversations::first_sight(
-                    &mut tx,
-                    event.platform,
-                    &event.event_id,
-                    me.desk.now(),
-                )
-                .await?
-                {
-                    // The same event, redelivered meanwhile, was answered already.
-                    tx.rollback().await?;
+                // The same event, redelivered meanwhile, may have been answered already.
+                let Some(mut tx) = self.begin_unseen(&event).await? else {
                     return Ok(());
-                }
+                };
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
                 tracing::info!(user = %who.user.id, key = refusal.key, "refused");
@@ -203,6 +185,20 @@ impl Engine {
         }
         me.wake.notify_one();
         Ok(())
+    }
+
+    /// Starts the event's transaction, recording the event; `None` when it was
+    /// handled before.
+    async fn begin_unseen(&self, event: &Inbound) -> Result<Option<store::Tx>, StoreError> {
+        let me = &self.inner;
+        let mut tx = me.store.begin().await?;
+        let now = me.desk.now();
+        if store::conversations::first_sight(&mut tx, event.platform, &event.event_id, now).await? {
+            Ok(Some(tx))
+        } else {
+            tx.rollback().await?;
+            Ok(None)
+        }
     }
 
     async fn act(&self, conn: &mut Conn, who: &Who, event: &Event) -> Result<()> {
