@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use guichet_chat::{InboundSink, Outlet};
+use guichet_discord::commands::{CommandArgument, Localized as DiscordName, SlashCommand};
 use guichet_telegram::TelegramOutlet;
 use guichet_telegram::commands::{self, Audience, Menu};
 use tokio::sync::{Notify, watch};
@@ -15,7 +16,9 @@ use crate::app;
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, TelegramMode};
 use crate::desk::Desk;
+use crate::domain::{Catalog, Language};
 use crate::engine::Engine;
+use crate::engine::commands::Argument;
 use crate::i18n::Texts;
 use crate::outbox::dispatcher::Dispatcher;
 use crate::store::redact_url;
@@ -95,7 +98,39 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
         _ => info!("Telegram is off: set TELEGRAM_BOT_TOKEN to connect it"),
     }
-    info!("Discord is off: its adapter is not in this build yet");
+    match std::env::var("DISCORD_BOT_TOKEN") {
+        Ok(token) if !token.trim().is_empty() => {
+            let api_url = config.discord.api_url.as_ref().map(|u| u.as_str());
+            let http = guichet_discord::http(token.trim(), api_url);
+            let guild = match config.discord.guild_id.trim() {
+                "" => {
+                    tracing::warn!(
+                        "Discord: no discord.guild_id; the slash commands are not registered"
+                    );
+                    None
+                }
+                id => Some(id.parse::<u64>().map_err(|_| {
+                    anyhow::anyhow!("discord.guild_id: {id:?} is not a Discord server id")
+                })?),
+            };
+            let connection = guichet_discord::connect(
+                http,
+                guild,
+                slash_commands(&texts, desk.catalog()),
+                sink.clone(),
+                until_stopped(stopped.clone()),
+            )
+            .await
+            .context("cannot start the Discord client")?;
+            info!(
+                proxy = api_url.is_some(),
+                "Discord: connecting to the gateway"
+            );
+            outlets.push(connection.outlet);
+            adapters.push(connection.task);
+        }
+        _ => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
+    }
 
     let dispatcher = Dispatcher::new(
         store.clone(),
@@ -157,6 +192,81 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
+}
+
+/// The engine's commands as Discord's slash commands: English names by default,
+/// French ones for French clients; `/ticket` offers the categories.
+pub fn slash_commands(texts: &Texts, catalog: &Catalog) -> Vec<SlashCommand> {
+    /// Discord's locale for each language; English is the default, with no locale.
+    fn locale(language: Language) -> &'static str {
+        match language {
+            Language::Fr => "fr",
+            Language::En => "en-US",
+        }
+    }
+    let english_first = |mut v: Vec<(Language, String, String)>| {
+        v.sort_by_key(|(l, _, _)| *l != Language::En);
+        v
+    };
+    let categories: Vec<(String, Vec<(String, String)>)> = catalog
+        .categories()
+        .map(|c| {
+            let names = english_first(
+                Language::ALL
+                    .into_iter()
+                    .map(|l| (l, c.name.get(l).to_owned(), String::new()))
+                    .collect(),
+            );
+            let names = names
+                .into_iter()
+                .map(|(l, name, _)| (locale(l).to_owned(), name))
+                .collect();
+            (c.slug.clone(), names)
+        })
+        .collect();
+    let localized = |v: Vec<(Language, String, String)>| -> Vec<DiscordName> {
+        english_first(v)
+            .into_iter()
+            .map(|(l, name, description)| DiscordName {
+                locale: locale(l).to_owned(),
+                name,
+                description,
+            })
+            .collect()
+    };
+    let option_names = |key: &str, option: &str| -> Vec<(Language, String, String)> {
+        Language::ALL
+            .into_iter()
+            .map(|l| {
+                let name = match (option, l) {
+                    ("category", Language::Fr) => "categorie",
+                    ("category", Language::En) => "category",
+                    (_, Language::Fr) => "precisions",
+                    (_, Language::En) => "details",
+                };
+                (l, name.to_owned(), texts.t(l, key, &[]))
+            })
+            .collect()
+    };
+    crate::engine::commands::localized(texts)
+        .into_iter()
+        .map(|command| SlashCommand {
+            names: localized(command.names),
+            option: match command.argument {
+                Argument::None => None,
+                Argument::Text => Some(CommandArgument {
+                    names: localized(option_names("option-details", "details")),
+                    required: false,
+                    choices: Vec::new(),
+                }),
+                Argument::Category => Some(CommandArgument {
+                    names: localized(option_names("option-category", "category")),
+                    required: false,
+                    choices: categories.clone(),
+                }),
+            },
+        })
+        .collect()
 }
 
 /// The engine's command menus, as Telegram registers them.

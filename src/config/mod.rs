@@ -33,6 +33,7 @@ pub struct Config {
     pub tickets: TicketsConfig,
     pub outbox: OutboxConfig,
     pub telegram: TelegramConfig,
+    pub discord: DiscordConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -126,6 +127,20 @@ pub struct TelegramConfig {
     pub webhook_url: Option<url::Url>,
     /// Webhook mode: where guichet listens for those posts (behind a reverse proxy).
     pub webhook_listen: std::net::SocketAddr,
+}
+
+/// The Discord connection; the bot token comes from `DISCORD_BOT_TOKEN` only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// An HTTP proxy in front of Discord's API that shares its rate limits between
+    /// processes (twilight-http-proxy, nirn-proxy); empty: Discord itself, with the
+    /// client's own rate limiter.
+    #[serde(deserialize_with = "optional_url")]
+    pub api_url: Option<url::Url>,
+    /// The server whose slash commands guichet registers; empty: none registered.
+    #[serde(deserialize_with = "text_or_number")]
+    pub guild_id: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

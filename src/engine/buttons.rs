@@ -3,7 +3,7 @@
 use guichet_chat::{Interaction, Place};
 
 use super::intake::{self, Dialogue};
-use super::{Engine, Refusal, Result, Who, staff};
+use super::{Engine, Refusal, Result, Who, forms, staff};
 use crate::domain::{CategoryId, Priority, Stars, TicketId};
 use crate::i18n::arg;
 use crate::store::audit::Origin;
@@ -24,6 +24,9 @@ pub(crate) enum Payload {
     Resolve(i64),
     Close(i64),
     SetPriority(i64, Priority),
+    /// Opens the new-ticket form, for a category when one was chosen; also the
+    /// form's own payload.
+    NewForm(Option<i64>),
 }
 
 impl Payload {
@@ -38,6 +41,8 @@ impl Payload {
             Payload::Resolve(t) => format!("resolve:{t}"),
             Payload::Close(t) => format!("close:{t}"),
             Payload::SetPriority(t, p) => format!("prio:{t}:{p}"),
+            Payload::NewForm(None) => "form".into(),
+            Payload::NewForm(Some(category)) => format!("form:{category}"),
         }
     }
 
@@ -57,6 +62,10 @@ impl Payload {
             "resolve" => Payload::Resolve(id(parts.next())?),
             "close" => Payload::Close(id(parts.next())?),
             "prio" => Payload::SetPriority(id(parts.next())?, parts.next()?.parse().ok()?),
+            "form" => match parts.next() {
+                None => Payload::NewForm(None),
+                some => Payload::NewForm(Some(id(some)?)),
+            },
             _ => return None,
         };
         parts.next().is_none().then_some(decoded)
@@ -187,6 +196,13 @@ pub(super) async fn pressed(
         Payload::Close(ticket) => staff::close(engine, conn, who, TicketId(ticket)).await?,
         Payload::SetPriority(ticket, priority) => {
             staff::set_priority(engine, conn, who, TicketId(ticket), priority).await?
+        }
+        Payload::NewForm(category) => {
+            let Some(interaction) = interaction else {
+                return Err(Refusal::new("error-unknown-button").into());
+            };
+            // The form is the answer to the press.
+            return forms::show(engine, conn, who, interaction, category.map(CategoryId)).await;
         }
     };
     engine.answer(conn, who.platform, interaction, done).await

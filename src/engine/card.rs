@@ -1,6 +1,6 @@
 //! The ticket card at the top of a staff thread, drawn from the ticket as it is now.
 
-use guichet_chat::{Button, ButtonStyle, Card, CardField, Tone};
+use guichet_chat::{Button, ButtonStyle, Card, CardField, Choice, Select, Tone};
 
 use super::buttons::Payload;
 use super::labels::{priority_label, staff_status_label};
@@ -73,6 +73,7 @@ pub async fn render(
         fields.push(field("card-resolution", resolution.clone()));
     }
     let mut buttons = Vec::new();
+    let mut select = None;
     if ticket.status.is_active() {
         let mut row = Vec::new();
         if ticket.assignee.is_none() {
@@ -99,17 +100,17 @@ pub async fn render(
             ButtonStyle::Secondary,
         ));
         buttons.push(row);
-        buttons.push(
-            Priority::ALL
+        select = Some(Select {
+            placeholder: texts.t(language, "card-priority-placeholder", &[]),
+            choices: Priority::ALL
                 .into_iter()
                 .filter(|p| *p != ticket.priority)
-                .map(|p| Button {
+                .map(|p| Choice {
                     label: p.to_string(),
                     payload: Payload::SetPriority(id.0, p).encode(),
-                    style: ButtonStyle::Secondary,
                 })
                 .collect(),
-        );
+        });
     } else if ticket.status == Status::Resolved {
         buttons.push(vec![button(
             texts,
@@ -143,6 +144,7 @@ pub async fn render(
         description,
         fields,
         buttons,
+        select,
         tone,
     };
     Ok(Some((title(&ticket), card)))

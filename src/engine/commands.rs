@@ -5,7 +5,7 @@
 use guichet_chat::{Interaction, Place};
 
 use super::intake::{self, Dialogue};
-use super::{Engine, Refusal, Result, Who, labels, staff};
+use super::{Engine, EngineError, Refusal, Result, Who, forms, labels, staff};
 use crate::domain::{Language, Priority, Stars, Status, TicketId, TicketReference};
 use crate::i18n::arg;
 use crate::store::audit::Origin;
@@ -28,6 +28,7 @@ pub(crate) enum Name {
     Resolve,
     Transfer,
     Note,
+    Panel,
 }
 
 /// Every name and alias a command answers to, French first.
@@ -46,6 +47,7 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Resolve, &["resoudre", "resolve"]),
     (Name::Transfer, &["transferer", "transfer"]),
     (Name::Note, &["note"]),
+    (Name::Panel, &["panneau", "panel"]),
 ];
 
 impl Name {
@@ -79,6 +81,7 @@ impl Name {
             Name::Resolve => "command-resolve",
             Name::Transfer => "command-transfer",
             Name::Note => "command-note",
+            Name::Panel => "command-panel",
         }
     }
 
@@ -115,6 +118,7 @@ pub fn menus(texts: &crate::i18n::Texts) -> Vec<Menu> {
         for for_staff in [false, true] {
             let commands = NAMES
                 .iter()
+                .filter(|(name, _)| *name != Name::Panel)
                 .filter(|(name, _)| {
                     name.is_staff_action() == for_staff || matches!(name, Name::Help | Name::Close)
                 })
@@ -137,6 +141,53 @@ pub fn menus(texts: &crate::i18n::Texts) -> Vec<Menu> {
         }
     }
     menus
+}
+
+/// A command as platforms with per-language command names register it (Discord's
+/// slash commands): one entry per command, every language's name and description.
+#[derive(Debug, Clone)]
+pub struct Localized {
+    /// `(language, name, description)`, French first.
+    pub names: Vec<(Language, String, String)>,
+    pub argument: Argument,
+}
+
+/// What a [`Localized`] command takes after its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argument {
+    None,
+    /// Free text: a reference, a name, a priority, a note.
+    Text,
+    /// The category of a new request, chosen from the catalog (optional).
+    Category,
+}
+
+/// Every command under its name in each language. Opening a ticket is `/ticket` in
+/// both: the word is French too.
+pub fn localized(texts: &crate::i18n::Texts) -> Vec<Localized> {
+    NAMES
+        .iter()
+        .map(|(name, aliases)| {
+            let names = Language::ALL
+                .into_iter()
+                .map(|language| {
+                    let alias = match (name, language) {
+                        (Name::New, _) => "ticket",
+                        (_, Language::Fr) => aliases[0],
+                        (_, Language::En) => aliases.get(1).copied().unwrap_or(aliases[0]),
+                    };
+                    let description = texts.t(language, name.description_key(), &[]);
+                    (language, alias.to_owned(), description)
+                })
+                .collect();
+            let argument = match name {
+                Name::New => Argument::Category,
+                Name::Help | Name::Tickets | Name::Cancel | Name::Panel => Argument::None,
+                _ => Argument::Text,
+            };
+            Localized { names, argument }
+        })
+        .collect()
 }
 
 /// Splits `/name@bot rest` into the name and the rest; `None` for text that is not
@@ -208,6 +259,20 @@ pub(super) async fn run(
             if matches!(place, Place::Thread(_)) {
                 return Err(Refusal::new("error-dm-only").into());
             }
+            // Where the platform shows forms, the command's answer is the form.
+            if let Some(interaction) = interaction {
+                let category = match args.trim() {
+                    "" => None,
+                    slug => Some(
+                        engine
+                            .desk()
+                            .find_category(slug)
+                            .map_err(EngineError::from)?
+                            .id,
+                    ),
+                };
+                return forms::show(engine, conn, who, interaction, category).await;
+            }
             if args.is_empty() {
                 intake::set_dialogue(engine, conn, who, Some(&Dialogue::Description)).await?;
                 Some(engine.t(language, "dialogue-describe", &[]))
@@ -230,6 +295,7 @@ pub(super) async fn run(
             }
         }
         Name::Tickets => Some(my_tickets(engine, conn, who).await?),
+        Name::Panel => Some(forms::post_panel(engine, conn, who, place).await?),
         Name::Cancel => {
             intake::set_dialogue(engine, conn, who, None).await?;
             Some(engine.t(language, "answer-cancelled", &[]))
@@ -408,6 +474,8 @@ async fn reply(
     }
     match place {
         Place::Direct { .. } => engine.tell_here(conn, who, text, Vec::new(), None).await,
+        // Server channels are answered through interactions only.
+        Place::Channel { .. } => Ok(()),
         Place::Thread(thread) => {
             if let Some(ticket) =
                 store::conversations::ticket_of_thread(conn, who.platform, thread).await?

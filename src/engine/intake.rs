@@ -365,14 +365,17 @@ pub(super) async fn create_ticket(
         .open_ticket(conn, &who.actor, &ticket_draft, Origin::Chat)
         .await?;
     let ticket = &opened.ticket;
-    store::conversations::link_dm(
-        conn,
-        who.platform,
-        &draft.chat,
-        &draft.message_id,
-        ticket.id,
-    )
-    .await?;
+    // A request sent from a form has no message in the private chat to link.
+    if !draft.chat.is_empty() {
+        store::conversations::link_dm(
+            conn,
+            who.platform,
+            &draft.chat,
+            &draft.message_id,
+            ticket.id,
+        )
+        .await?;
+    }
 
     if let Some(thread) = engine.open_thread(conn, ticket).await? {
         let staff = engine.staff_language();

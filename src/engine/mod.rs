@@ -10,6 +10,7 @@
 mod buttons;
 pub mod card;
 pub mod commands;
+mod forms;
 mod guess;
 mod intake;
 mod labels;
@@ -250,6 +251,12 @@ impl Engine {
                 payload,
                 interaction,
             } => buttons::pressed(self, conn, who, place, payload, interaction.as_ref()).await,
+            Event::Form {
+                payload,
+                values,
+                interaction,
+                ..
+            } => forms::submitted(self, conn, who, payload, values, interaction).await,
             // Reactions carry no request the helpdesk acts on yet.
             Event::Reaction { .. } => Ok(()),
         }

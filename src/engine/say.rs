@@ -289,11 +289,13 @@ pub(super) async fn refusal(
         Event::Button { interaction, .. } | Event::Command { interaction, .. } => {
             interaction.as_ref()
         }
+        Event::Form { interaction, .. } => Some(interaction),
         _ => None,
     };
     let place = match event {
         Event::Button { place, .. }
         | Event::Command { place, .. }
+        | Event::Form { place, .. }
         | Event::Reaction { place, .. } => place.clone(),
         Event::DirectMessage { chat, .. } => Place::Direct { chat: chat.clone() },
         Event::ThreadMessage { thread, .. } => Place::Thread(thread.clone()),
@@ -332,5 +334,7 @@ pub(super) async fn refusal(
             Ok(())
         }
         Place::Direct { .. } => engine.tell_here(conn, who, text, Vec::new(), None).await,
+        // Server channels are answered through interactions only.
+        Place::Channel { .. } => Ok(()),
     }
 }

@@ -286,6 +286,7 @@ impl Inner {
                         space: planned.space,
                         title,
                         card,
+                        members: members(conn, *ticket, platform).await?,
                     })),
                     None => Ok(Prepared::Skip),
                 }
@@ -321,6 +322,7 @@ impl Inner {
                             card_message,
                             title,
                             card,
+                            members: members(conn, *ticket, platform).await?,
                         }))
                     }
                     _ => Ok(Prepared::Skip),
@@ -343,6 +345,19 @@ impl Inner {
                 interaction: interaction.clone(),
                 text: text.clone(),
                 ephemeral: *ephemeral,
+            })),
+            Envelope::OpenForm { interaction, form } => Ok(Prepared::Send(Outbound::OpenForm {
+                interaction: interaction.clone(),
+                form: form.clone(),
+            })),
+            Envelope::ChannelPost {
+                channel,
+                text,
+                buttons,
+            } => Ok(Prepared::Send(Outbound::PostInChannel {
+                channel: channel.clone(),
+                text: text.clone(),
+                buttons: buttons.clone(),
             })),
         })
     }
@@ -535,6 +550,26 @@ async fn created_thread(
             reason: "the ticket's thread was never created".into(),
         }),
     })
+}
+
+/// Who must be in the ticket's thread on `platform`: its assignee, when they have an
+/// account there.
+async fn members(
+    conn: &mut Conn,
+    ticket: i64,
+    platform: Platform,
+) -> Result<Vec<String>, StoreError> {
+    let Some(assignee) = store::tickets::get(conn, TicketId(ticket))
+        .await?
+        .and_then(|t| t.assignee)
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(store::users::identity_on(conn, assignee, platform)
+        .await?
+        .map(|(id, _)| id)
+        .into_iter()
+        .collect())
 }
 
 /// Where to reach a user on a platform.

@@ -7,7 +7,7 @@ mod backoff;
 pub mod dispatcher;
 
 use chrono::{DateTime, Utc};
-use guichet_chat::{Button, Interaction};
+use guichet_chat::{Button, Form, Interaction};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Platform, TicketId};
@@ -71,6 +71,17 @@ pub enum Envelope {
         text: String,
         ephemeral: bool,
     },
+    /// A form, in answer to an interaction.
+    OpenForm {
+        interaction: Interaction,
+        form: Form,
+    },
+    /// A message with buttons in a server channel (the help panel).
+    ChannelPost {
+        channel: String,
+        text: String,
+        buttons: Vec<Vec<Button>>,
+    },
 }
 
 impl Envelope {
@@ -83,6 +94,8 @@ impl Envelope {
             Envelope::UpdateCard { .. } => "update_card",
             Envelope::SetThreadOpen { .. } => "set_thread_open",
             Envelope::InteractionReply { .. } => "interaction_reply",
+            Envelope::OpenForm { .. } => "open_form",
+            Envelope::ChannelPost { .. } => "channel_post",
         }
     }
 
@@ -97,9 +110,11 @@ impl Envelope {
             | Envelope::ThreadPost { ticket, .. }
             | Envelope::UpdateCard { ticket, .. }
             | Envelope::SetThreadOpen { ticket, .. } => format!("thread:{ticket}"),
-            Envelope::InteractionReply { interaction, .. } => {
+            Envelope::InteractionReply { interaction, .. }
+            | Envelope::OpenForm { interaction, .. } => {
                 format!("interaction:{platform}:{}", interaction.id)
             }
+            Envelope::ChannelPost { channel, .. } => format!("channel:{platform}:{channel}"),
         }
     }
 
@@ -111,7 +126,9 @@ impl Envelope {
             | Envelope::ThreadPost { ticket, .. }
             | Envelope::UpdateCard { ticket, .. }
             | Envelope::SetThreadOpen { ticket, .. } => Some(TicketId(*ticket)),
-            Envelope::InteractionReply { .. } => None,
+            Envelope::InteractionReply { .. }
+            | Envelope::OpenForm { .. }
+            | Envelope::ChannelPost { .. } => None,
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum Place {
     Direct { chat: String },
     /// A ticket's staff thread.
     Thread(ThreadRef),
+    /// Any other channel of a server the bot is in (where a help panel is posted).
+    Channel { channel: String },
 }
 
 /// An interaction the platform expects an answer to (a Telegram callback query, a
@@ -85,6 +87,15 @@ pub enum Event {
         place: Place,
         payload: String,
         interaction: Option<Interaction>,
+    },
+    /// A form the bot showed ([`crate::Outbound::OpenForm`]) was filled in and sent.
+    Form {
+        place: Place,
+        /// The form's payload, as the bot gave it.
+        payload: String,
+        /// Each field's id and what was typed in it.
+        values: Vec<(String, String)>,
+        interaction: Interaction,
     },
     /// A reaction added to a message.
     Reaction {

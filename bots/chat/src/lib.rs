@@ -7,6 +7,7 @@
 
 mod inbound;
 mod outbound;
+pub mod text;
 
 use std::fmt;
 use std::future::Future;
@@ -18,8 +19,8 @@ use serde::{Deserialize, Serialize};
 
 pub use inbound::{Author, Event, Inbound, IncomingFile, Interaction, Place};
 pub use outbound::{
-    Button, ButtonStyle, Card, CardField, Delivered, FileContent, Outbound, OutgoingFile,
-    Recipient, Tone,
+    Button, ButtonStyle, Card, CardField, Choice, Delivered, FileContent, Form, FormField,
+    Outbound, OutgoingFile, Recipient, Select, Tone,
 };
 
 /// A future an adapter returns; boxed so the traits stay object-safe.

@@ -45,6 +45,21 @@ pub struct CardField {
     pub value: String,
 }
 
+/// One option of a [`Select`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub label: String,
+    /// Comes back in [`crate::Event::Button`] when chosen; at most 64 bytes.
+    pub payload: String,
+}
+
+/// A pick-one list (a Discord select menu; a row of buttons where there is none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Select {
+    pub placeholder: String,
+    pub choices: Vec<Choice>,
+}
+
 /// The ticket card at the top of a staff thread.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Card {
@@ -52,7 +67,34 @@ pub struct Card {
     pub description: String,
     pub fields: Vec<CardField>,
     pub buttons: Vec<Vec<Button>>,
+    /// Shown under the buttons, when the card offers one.
+    pub select: Option<Select>,
     pub tone: Tone,
+}
+
+/// One field of a [`Form`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Comes back with the typed value in [`crate::Event::Form`].
+    pub id: String,
+    pub label: String,
+    pub placeholder: Option<String>,
+    /// Several lines rather than one.
+    pub long: bool,
+    pub required: bool,
+    pub max_chars: u16,
+}
+
+/// A form shown in answer to an interaction (a Discord modal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Form {
+    /// Comes back in [`crate::Event::Form`]; at most 64 bytes.
+    pub payload: String,
+    pub title: String,
+    pub fields: Vec<FormField>,
+    /// Said instead when the platform can no longer show the form (the interaction
+    /// was already answered).
+    pub fallback: String,
 }
 
 /// Where the bytes of a file to send come from.
@@ -88,6 +130,8 @@ pub enum Outbound {
         space: String,
         title: String,
         card: Card,
+        /// Users to add to the thread where it is private (the assignee).
+        members: Vec<String>,
     },
     PostInThread {
         thread: ThreadRef,
@@ -100,6 +144,14 @@ pub enum Outbound {
         card_message: String,
         title: String,
         card: Card,
+        /// Users who must be in the thread (the assignee); adding one twice is harmless.
+        members: Vec<String>,
+    },
+    /// A message with buttons in a server channel (the "open a ticket" panel).
+    PostInChannel {
+        channel: String,
+        text: String,
+        buttons: Vec<Vec<Button>>,
     },
     /// Closes (archives) or reopens a thread.
     SetThreadOpen { thread: ThreadRef, open: bool },
@@ -108,6 +160,11 @@ pub enum Outbound {
         to: Recipient,
         text: String,
         payloads: [String; 5],
+    },
+    /// A form to fill in, in answer to an interaction.
+    OpenForm {
+        interaction: Interaction,
+        form: Form,
     },
     /// The answer to an interaction, so no button keeps spinning.
     InteractionReply {

@@ -95,7 +95,9 @@ impl TelegramOutlet {
                 let message = self.send(chat, None, text, &rows, &[]).await?;
                 Ok(sent(chat, message))
             }
-            Outbound::OpenThread { space, title, card } => {
+            Outbound::OpenThread {
+                space, title, card, ..
+            } => {
                 let chat = chat_id(space)?;
                 let name = clip(title, TOPIC_NAME_MAX_CHARS);
                 let topic = self
@@ -107,7 +109,7 @@ impl TelegramOutlet {
                     .bot
                     .send_message(chat, card_text(card))
                     .message_thread_id(thread)
-                    .reply_markup(keyboard(&card.buttons));
+                    .reply_markup(card_keyboard(card));
                 // The topic exists now: failing the whole action would open another
                 // one on retry. A card that did not go is reported and left out.
                 let message = match self.limited(chat, card).await {
@@ -143,6 +145,7 @@ impl TelegramOutlet {
                 card_message,
                 title,
                 card,
+                ..
             } => {
                 let (chat, topic) = topic(thread)?;
                 let id = MessageId(
@@ -153,7 +156,7 @@ impl TelegramOutlet {
                 let edit = self
                     .bot
                     .edit_message_text(chat, id, card_text(card))
-                    .reply_markup(keyboard(&card.buttons));
+                    .reply_markup(card_keyboard(card));
                 let edited = self.limited(chat, edit).await;
                 unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
                 use teloxide::payloads::EditForumTopicSetters;
@@ -177,19 +180,38 @@ impl TelegramOutlet {
                 unchanged_is_fine(done.map(drop)).map_err(DeliveryError::from)?;
                 Ok(Delivered::default())
             }
+            Outbound::PostInChannel {
+                channel,
+                text,
+                buttons,
+            } => {
+                let chat = chat_id(channel)?;
+                let message = self.send(chat, None, text, buttons, &[]).await?;
+                Ok(sent(chat, message))
+            }
+            // Telegram has no forms: the interaction is answered with the fallback.
+            Outbound::OpenForm { interaction, form } => {
+                self.answer_callback(interaction, &form.fallback).await
+            }
             Outbound::InteractionReply {
                 interaction, text, ..
-            } => {
-                use teloxide::payloads::AnswerCallbackQuerySetters;
-                // Callback answers show at most 200 characters.
-                self.bot
-                    .answer_callback_query(teloxide::types::CallbackQueryId(interaction.id.clone()))
-                    .text(clip(text, 200))
-                    .await
-                    .map_err(classify)?;
-                Ok(Delivered::default())
-            }
+            } => self.answer_callback(interaction, text).await,
         }
+    }
+
+    async fn answer_callback(
+        &self,
+        interaction: &guichet_chat::Interaction,
+        text: &str,
+    ) -> Result<Delivered, DeliveryError> {
+        use teloxide::payloads::AnswerCallbackQuerySetters;
+        // Callback answers show at most 200 characters.
+        self.bot
+            .answer_callback_query(teloxide::types::CallbackQueryId(interaction.id.clone()))
+            .text(clip(text, 200))
+            .await
+            .map_err(classify)?;
+        Ok(Delivered::default())
     }
 
     /// Sends a text (split at Telegram's limit, the buttons on the last piece), then
@@ -402,6 +424,25 @@ fn keyboard(rows: &[Vec<Button>]) -> InlineKeyboardMarkup {
     }))
 }
 
+/// The card's buttons, then its pick-one list as one more row.
+fn card_keyboard(card: &Card) -> InlineKeyboardMarkup {
+    let mut rows = card.buttons.clone();
+    if let Some(select) = &card.select {
+        rows.push(
+            select
+                .choices
+                .iter()
+                .map(|c| Button {
+                    label: c.label.clone(),
+                    payload: c.payload.clone(),
+                    style: guichet_chat::ButtonStyle::Secondary,
+                })
+                .collect(),
+        );
+    }
+    keyboard(&rows)
+}
+
 /// A card as a Telegram message: its state at a glance, its fields, its text.
 fn card_text(card: &Card) -> String {
     let mark = match card.tone {
@@ -440,6 +481,7 @@ mod tests {
                 value: "Ouvert".into(),
             }],
             buttons: vec![],
+            select: None,
             tone: Tone::Alert,
         };
         assert_eq!(

@@ -186,3 +186,20 @@ error-which-ticket = Which ticket? { $references }
 error-ticket-needed = Give the ticket's reference, for example: /claim TCK-20250214-002
 error-not-staff-here = You are not in this ticket's team: your message was not passed on. Ask an administrator to add you.
 error-dm-only = This command works in a private chat with the bot.
+error-channel-only = This command works in a server channel, where the panel should appear.
+
+## Request form (Discord)
+form-title = New request
+form-subject = Subject
+form-subject-placeholder = My screen won't turn on
+form-description = Description
+form-description-placeholder = What happens, since when, what you tried…
+form-fallback = Write your request to me in a private message.
+form-received = Request received: we continue in a private message.
+panel-text = 🛎️ **Need help?** IT, finance, HR… Open a ticket: a team answers you in a private message.
+button-open-ticket = 📝 Open a ticket
+answer-panel-posted = Panel posted.
+command-panel = Post the "Open a ticket" panel in this channel
+card-priority-placeholder = Change the priority…
+option-details = Details (ticket reference, name, priority…)
+option-category = Category of the request

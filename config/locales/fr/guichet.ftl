@@ -186,3 +186,20 @@ error-which-ticket = Précisez le ticket : { $references }
 error-ticket-needed = Précisez la référence du ticket, par exemple : /prendre TCK-20250214-002
 error-not-staff-here = Vous ne faites pas partie de l'équipe de ce ticket : votre message n'a pas été transmis. Demandez à un administrateur de vous y ajouter.
 error-dm-only = Cette commande s'utilise en message privé avec le bot.
+error-channel-only = Cette commande s'utilise dans un salon du serveur, là où le panneau doit apparaître.
+
+## Formulaire de demande (Discord)
+form-title = Nouvelle demande
+form-subject = Objet
+form-subject-placeholder = Mon écran ne s'allume plus
+form-description = Description
+form-description-placeholder = Ce qui se passe, depuis quand, ce que vous avez essayé…
+form-fallback = Écrivez-moi votre demande en message privé.
+form-received = Demande reçue : la suite se passe en message privé avec moi.
+panel-text = 🛎️ **Besoin d'aide ?** Informatique, finance, RH… Ouvrez un ticket : une équipe vous répond en message privé.
+button-open-ticket = 📝 Ouvrir un ticket
+answer-panel-posted = Panneau publié.
+command-panel = Publier le panneau « Ouvrir un ticket » dans ce salon
+card-priority-placeholder = Changer la priorité…
+option-details = Précisions (référence du ticket, nom, priorité…)
+option-category = Catégorie de la demande

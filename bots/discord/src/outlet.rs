@@ -1,0 +1,441 @@
+//! Carries out the chat port's actions on Discord.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use guichet_chat::text::{clip, split};
+use guichet_chat::{
+    BoxFuture, Button, ButtonStyle, Delivered, DeliveryError, FileContent, Interaction, MessageRef,
+    Outbound, OutgoingFile, Outlet, Platform, Recipient, ThreadRef,
+};
+use serenity::all::{
+    AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    CreateMessage, CreateThread, EditMessage, EditThread, Http, HttpError, InteractionId,
+    MessageId, UserId,
+};
+
+use crate::MESSAGE_MAX_CHARS;
+use crate::render::{self, THREAD_NAME_MAX};
+use crate::shared::Shared;
+
+/// Discord's error code for an interaction that was already answered.
+const ALREADY_ACKNOWLEDGED: isize = 40060;
+
+pub struct DiscordOutlet {
+    http: Arc<Http>,
+    shared: Arc<Shared>,
+    /// Private channels opened with users who never wrote first (a form, a notification).
+    dm_channels: Mutex<HashMap<UserId, ChannelId>>,
+    /// Users added to threads by this process: adding again is harmless but costs a request.
+    members: Mutex<HashSet<(ChannelId, UserId)>>,
+    /// Threads' names as last set: Discord allows two renames per ten minutes.
+    names: Mutex<HashMap<ChannelId, String>>,
+}
+
+impl DiscordOutlet {
+    pub(crate) fn new(http: Arc<Http>, shared: Arc<Shared>) -> Self {
+        DiscordOutlet {
+            http,
+            shared,
+            dm_channels: Mutex::default(),
+            members: Mutex::default(),
+            names: Mutex::default(),
+        }
+    }
+
+    async fn act(&self, action: &Outbound) -> Result<Delivered, DeliveryError> {
+        match action {
+            Outbound::DirectMessage {
+                to,
+                text,
+                buttons,
+                files,
+            } => {
+                let channel = self.dm_channel(to).await?;
+                self.send(channel, text, buttons, files).await
+            }
+            Outbound::Notify { to, text } => {
+                let channel = self.dm_channel(to).await?;
+                self.send(channel, text, &[], &[]).await
+            }
+            Outbound::RatingPrompt { to, text, payloads } => {
+                let stars: Vec<Button> = payloads
+                    .iter()
+                    .enumerate()
+                    .map(|(i, payload)| Button {
+                        label: "⭐".repeat(i + 1),
+                        payload: payload.clone(),
+                        style: ButtonStyle::Secondary,
+                    })
+                    .collect();
+                let channel = self.dm_channel(to).await?;
+                self.send(channel, text, &[stars], &[]).await
+            }
+            Outbound::OpenThread {
+                space,
+                title,
+                card,
+                members,
+            } => {
+                let space_id = id::<ChannelId>(space)?;
+                let name = clip(title, THREAD_NAME_MAX);
+                let thread = space_id
+                    .create_thread(
+                        &self.http,
+                        CreateThread::new(name.clone())
+                            .kind(ChannelType::PrivateThread)
+                            .invitable(false)
+                            .auto_archive_duration(AutoArchiveDuration::OneWeek),
+                    )
+                    .await
+                    .map_err(classify)?;
+                self.shared.learn_parent(thread.id, Some(space_id));
+                self.remember_name(thread.id, name);
+                // The thread exists now: failing the action would open another one on
+                // retry. What did not go is reported and left out.
+                let (embed, rows) = render::card(card);
+                let message = CreateMessage::new().embed(embed).components(rows);
+                let card = match thread.id.send_message(&self.http, message).await {
+                    Ok(m) => Some(MessageRef {
+                        chat: thread.id.to_string(),
+                        message: m.id.to_string(),
+                    }),
+                    Err(e) => {
+                        let error = classify(e);
+                        tracing::warn!(%error, thread = %thread.id, "Discord: thread opened without its card");
+                        None
+                    }
+                };
+                if let Err(error) = self.add_members(thread.id, members).await {
+                    tracing::warn!(%error, thread = %thread.id, "Discord: could not add the assignee to the thread");
+                }
+                Ok(Delivered {
+                    thread: Some(ThreadRef {
+                        space: space.clone(),
+                        thread: thread.id.to_string(),
+                    }),
+                    message: card,
+                })
+            }
+            Outbound::PostInThread {
+                thread,
+                text,
+                files,
+            } => {
+                let channel = id::<ChannelId>(&thread.thread)?;
+                self.send(channel, text, &[], files).await
+            }
+            Outbound::UpdateCard {
+                thread,
+                card_message,
+                title,
+                card,
+                members,
+            } => {
+                let channel = id::<ChannelId>(&thread.thread)?;
+                let message = id::<MessageId>(card_message)?;
+                let (embed, rows) = render::card(card);
+                channel
+                    .edit_message(
+                        &self.http,
+                        message,
+                        EditMessage::new().embed(embed).components(rows),
+                    )
+                    .await
+                    .map_err(classify)?;
+                self.rename(channel, title).await?;
+                self.add_members(channel, members).await?;
+                Ok(Delivered::default())
+            }
+            Outbound::SetThreadOpen { thread, open } => {
+                let channel = id::<ChannelId>(&thread.thread)?;
+                channel
+                    .edit_thread(&self.http, EditThread::new().archived(!open))
+                    .await
+                    .map_err(classify)?;
+                Ok(Delivered::default())
+            }
+            Outbound::PostInChannel {
+                channel,
+                text,
+                buttons,
+            } => {
+                let channel = id::<ChannelId>(channel)?;
+                self.send(channel, text, buttons, &[]).await
+            }
+            Outbound::OpenForm { interaction, form } => {
+                let modal = CreateInteractionResponse::Modal(render::modal(form));
+                // A deferred interaction can no longer show a form.
+                self.respond(interaction, modal, &form.fallback, true).await
+            }
+            Outbound::InteractionReply {
+                interaction,
+                text,
+                ephemeral,
+            } => {
+                let message = CreateInteractionResponse::Message(
+                    CreateInteractionResponseMessage::new()
+                        .content(clip(text, MESSAGE_MAX_CHARS))
+                        .ephemeral(*ephemeral),
+                );
+                self.respond(interaction, message, text, *ephemeral).await
+            }
+        }
+    }
+
+    /// Answers an interaction; once it was answered (deferred because the helpdesk
+    /// took long), the answer becomes a follow-up message with `text`.
+    async fn respond(
+        &self,
+        interaction: &Interaction,
+        response: CreateInteractionResponse,
+        text: &str,
+        ephemeral: bool,
+    ) -> Result<Delivered, DeliveryError> {
+        let interaction_id = id::<InteractionId>(&interaction.id)?;
+        let token = interaction.token.as_str();
+        if !self.shared.take_deferred(interaction_id) {
+            match response.execute(&self.http, (interaction_id, token)).await {
+                Ok(()) => return Ok(Delivered::default()),
+                Err(e) if error_code(&e) == Some(ALREADY_ACKNOWLEDGED) => {}
+                Err(e) => return Err(classify(e)),
+            }
+        }
+        CreateInteractionResponseFollowup::new()
+            .content(clip(text, MESSAGE_MAX_CHARS))
+            .ephemeral(ephemeral)
+            .execute(&self.http, (None, token))
+            .await
+            .map_err(classify)?;
+        Ok(Delivered::default())
+    }
+
+    /// The private channel with a user: known from their messages, or opened now.
+    async fn dm_channel(&self, to: &Recipient) -> Result<ChannelId, DeliveryError> {
+        if let Some(chat) = &to.chat {
+            return id(chat);
+        }
+        let user = id::<UserId>(&to.user)?;
+        if let Some(channel) = lock(&self.dm_channels).get(&user) {
+            return Ok(*channel);
+        }
+        let channel = user
+            .create_dm_channel(&self.http)
+            .await
+            .map_err(classify)?
+            .id;
+        lock(&self.dm_channels).insert(user, channel);
+        Ok(channel)
+    }
+
+    /// Sends a text in pieces of at most 2000 characters, in order; the buttons and
+    /// the files go with the last piece. Returns the last message.
+    async fn send(
+        &self,
+        channel: ChannelId,
+        text: &str,
+        buttons: &[Vec<Button>],
+        files: &[OutgoingFile],
+    ) -> Result<Delivered, DeliveryError> {
+        let mut pieces = split(text, MESSAGE_MAX_CHARS);
+        if text.is_empty() && !files.is_empty() {
+            pieces.clear();
+        }
+        let mut attachments = Vec::with_capacity(files.len());
+        for file in files {
+            let bytes = match &file.content {
+                FileContent::Bytes(bytes) => bytes.clone(),
+                FileContent::Reference(reference) => self.download(reference).await?,
+            };
+            attachments.push(CreateAttachment::bytes(bytes, file.name.clone()));
+        }
+        let last = pieces.len().saturating_sub(1);
+        let mut sent = None;
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut message = CreateMessage::new().content(piece.clone());
+            if i == last {
+                message = message
+                    .components(render::buttons(buttons))
+                    .add_files(std::mem::take(&mut attachments));
+            }
+            sent = Some(
+                channel
+                    .send_message(&self.http, message)
+                    .await
+                    .map_err(classify)?,
+            );
+        }
+        if pieces.is_empty() {
+            let message = CreateMessage::new()
+                .components(render::buttons(buttons))
+                .add_files(attachments);
+            sent = Some(
+                channel
+                    .send_message(&self.http, message)
+                    .await
+                    .map_err(classify)?,
+            );
+        }
+        Ok(Delivered {
+            thread: None,
+            message: sent.map(|m| MessageRef {
+                chat: channel.to_string(),
+                message: m.id.to_string(),
+            }),
+        })
+    }
+
+    /// Downloads an attachment named `channel/message/attachment`. CDN links expire:
+    /// the message is read again for a fresh one.
+    async fn download(&self, reference: &str) -> Result<Vec<u8>, DeliveryError> {
+        let mut parts = reference.split('/');
+        let (Some(channel), Some(message), Some(attachment), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(permanent(format!(
+                "not a Discord file reference: {reference}"
+            )));
+        };
+        let channel = id::<ChannelId>(channel)?;
+        let message = channel
+            .message(&self.http, id::<MessageId>(message)?)
+            .await
+            .map_err(classify)?;
+        let file = message
+            .attachments
+            .iter()
+            .find(|a| a.id.to_string() == attachment)
+            .ok_or_else(|| permanent(format!("attachment {reference} is gone")))?;
+        file.download().await.map_err(classify)
+    }
+
+    async fn rename(&self, thread: ChannelId, title: &str) -> Result<(), DeliveryError> {
+        let name = clip(title, THREAD_NAME_MAX);
+        let known = lock(&self.names).get(&thread).cloned();
+        let current = match known {
+            Some(current) => current,
+            None => match thread
+                .to_channel(&self.http)
+                .await
+                .map_err(classify)?
+                .guild()
+            {
+                Some(channel) => channel.name,
+                None => return Ok(()),
+            },
+        };
+        if current != name {
+            thread
+                .edit_thread(&self.http, EditThread::new().name(name.clone()))
+                .await
+                .map_err(classify)?;
+        }
+        self.remember_name(thread, name);
+        Ok(())
+    }
+
+    fn remember_name(&self, thread: ChannelId, name: String) {
+        lock(&self.names).insert(thread, name);
+    }
+
+    async fn add_members(
+        &self,
+        thread: ChannelId,
+        members: &[String],
+    ) -> Result<(), DeliveryError> {
+        for member in members {
+            let user = id::<UserId>(member)?;
+            if lock(&self.members).contains(&(thread, user)) {
+                continue;
+            }
+            thread
+                .add_thread_member(&self.http, user)
+                .await
+                .map_err(classify)?;
+            lock(&self.members).insert((thread, user));
+        }
+        Ok(())
+    }
+}
+
+impl Outlet for DiscordOutlet {
+    fn platform(&self) -> Platform {
+        Platform::Discord
+    }
+
+    fn deliver<'a>(
+        &'a self,
+        action: &'a Outbound,
+    ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
+        Box::pin(self.act(action))
+    }
+
+    fn fetch_file<'a>(
+        &'a self,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
+        Box::pin(self.download(reference))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A Discord id from the text the helpdesk keeps.
+fn id<T: From<u64>>(text: &str) -> Result<T, DeliveryError> {
+    u64::from_str(text.trim())
+        .ok()
+        .filter(|n| *n != 0)
+        .map(T::from)
+        .ok_or_else(|| permanent(format!("not a Discord id: {text:?}")))
+}
+
+fn permanent(reason: String) -> DeliveryError {
+    DeliveryError::Permanent { reason }
+}
+
+fn error_code(e: &serenity::Error) -> Option<isize> {
+    match e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
+        _ => None,
+    }
+}
+
+/// Whether trying again may help: rate limits, Discord's own failures and the
+/// network, yes; a request Discord refuses (unknown channel, DMs closed), no.
+///
+/// serenity 0.12 keeps a 429's status but not its `retry_after`: with its own rate
+/// limiter (no proxy) it waits that long itself and a 429 never gets here; behind a
+/// proxy, the outbox's backoff spaces the retries.
+fn classify(e: serenity::Error) -> DeliveryError {
+    match &e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
+            let status = r.status_code.as_u16();
+            // Not the address: interaction and webhook addresses carry a token.
+            let reason = format!(
+                "Discord answered {status} to a {}: {} (code {})",
+                r.method, r.error.message, r.error.code
+            );
+            if status == 429 || status >= 500 {
+                DeliveryError::Retry {
+                    after: None,
+                    reason,
+                }
+            } else {
+                DeliveryError::Permanent { reason }
+            }
+        }
+        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => {
+            DeliveryError::Retry {
+                after: None,
+                reason: format!("Discord unreachable: {e}"),
+            }
+        }
+        _ => DeliveryError::Permanent {
+            reason: format!("Discord: {e}"),
+        },
+    }
+}

@@ -1,0 +1,153 @@
+//! The "open a ticket" form, for platforms that show forms (Discord's modal): asked
+//! for with a command or the help panel's button, sent back filled in.
+
+use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction, Place};
+
+use super::buttons::Payload;
+use super::intake::{self, Draft};
+use super::{Engine, Refusal, Result, Who};
+use crate::domain::{CategoryId, Language};
+use crate::outbox::{self, Envelope};
+use crate::store::Conn;
+
+/// The ids of the form's fields.
+pub(super) const SUBJECT: &str = "subject";
+pub(super) const DESCRIPTION: &str = "description";
+/// Discord's limits for a modal's short and long text inputs.
+const SUBJECT_MAX_CHARS: u16 = 150;
+const DESCRIPTION_MAX_CHARS: u16 = 4000;
+
+/// Shows the form in answer to `interaction`, for a request in `category` when the
+/// person already chose one.
+pub(super) async fn show(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    interaction: &Interaction,
+    category: Option<CategoryId>,
+) -> Result<()> {
+    let form = form(engine, who.language(), category);
+    let envelope = Envelope::OpenForm {
+        interaction: interaction.clone(),
+        form,
+    };
+    outbox::enqueue(conn, who.platform, &envelope, engine.desk().now()).await?;
+    Ok(())
+}
+
+fn form(engine: &Engine, language: Language, category: Option<CategoryId>) -> Form {
+    let t = |key: &str| engine.t(language, key, &[]);
+    let title = match category.and_then(|c| engine.desk().catalog().category(c)) {
+        Some(c) => crate::text::clip(
+            &format!("{} · {}", t("form-title"), c.name.get(language)),
+            45,
+        ),
+        None => t("form-title"),
+    };
+    Form {
+        payload: Payload::NewForm(category.map(|c| c.0)).encode(),
+        title,
+        fields: vec![
+            FormField {
+                id: SUBJECT.into(),
+                label: t("form-subject"),
+                placeholder: Some(t("form-subject-placeholder")),
+                long: false,
+                required: true,
+                max_chars: SUBJECT_MAX_CHARS,
+            },
+            FormField {
+                id: DESCRIPTION.into(),
+                label: t("form-description"),
+                placeholder: Some(t("form-description-placeholder")),
+                long: true,
+                required: false,
+                max_chars: DESCRIPTION_MAX_CHARS,
+            },
+        ],
+        fallback: t("form-fallback"),
+    }
+}
+
+/// A filled-in form: the request goes the way a private message would (category
+/// guessed or asked for, unless the form came with one), and the person is told
+/// where to follow it.
+pub(super) async fn submitted(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    payload: &str,
+    values: &[(String, String)],
+    interaction: &Interaction,
+) -> Result<()> {
+    let Some(Payload::NewForm(category)) = Payload::decode(payload) else {
+        return Err(Refusal::new("error-unknown-button").into());
+    };
+    let value = |id: &str| {
+        values
+            .iter()
+            .find(|(field, _)| field == id)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default()
+    };
+    let (subject, description) = (value(SUBJECT), value(DESCRIPTION));
+    if subject.is_empty() {
+        return Err(Refusal::new("error-empty").into());
+    }
+    let text = if description.is_empty() {
+        subject.to_owned()
+    } else {
+        format!("{subject}\n{description}")
+    };
+    super::check_length(&text)?;
+    let draft = Draft {
+        text,
+        files: Vec::new(),
+        // No private chat yet: the answers find it (or open it) when they are sent.
+        chat: String::new(),
+        message_id: format!("form:{}", interaction.id),
+        previous: None,
+    };
+    intake::set_dialogue(engine, conn, who, None).await?;
+    match category.and_then(|c| engine.desk().catalog().category(CategoryId(c))) {
+        Some(category) if category.active => {
+            let category = category.id;
+            let priority = super::guess::priority(engine, &draft.text);
+            intake::create_ticket(engine, conn, who, draft, category, priority).await?;
+        }
+        _ => intake::start_request(engine, conn, who, draft).await?,
+    }
+    let text = engine.t(who.language(), "form-received", &[]);
+    engine
+        .answer(conn, who.platform, Some(interaction), text)
+        .await
+}
+
+/// The help panel an administrator posts in a server channel: a word and the button
+/// that opens the form.
+pub(super) async fn post_panel(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    place: &Place,
+) -> Result<String> {
+    if !who.actor.may_administer() {
+        return Err(Refusal::new("error-admin-only").into());
+    }
+    let Place::Channel { channel } = place else {
+        return Err(Refusal::new("error-channel-only").into());
+    };
+    // The panel is read by everyone: in the company's language.
+    let language = engine.staff_language();
+    let envelope = Envelope::ChannelPost {
+        channel: channel.clone(),
+        text: engine.t(language, "panel-text", &[]),
+        buttons: vec![vec![Button {
+            label: engine.t(language, "button-open-ticket", &[]),
+            payload: Payload::NewForm(None).encode(),
+            style: ButtonStyle::Primary,
+        }]],
+    };
+    outbox::enqueue(conn, who.platform, &envelope, engine.desk().now()).await?;
+    Ok(engine.t(who.language(), "answer-panel-posted", &[]))
+}
