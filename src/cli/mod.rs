@@ -1,7 +1,7 @@
 //! The command line: `guichet serve`, `migrate`, and the operator's tools for
 //! people, teams and tickets. Errors reach `main` as one line.
 
-mod serve;
+pub mod serve;
 mod table;
 mod team;
 mod ticket;

@@ -312,6 +312,26 @@ impl Config {
                 "webhook mode needs the public address Telegram posts to".into(),
             );
         }
+        let guild = self.discord.guild_id.trim();
+        if !guild.is_empty() && guild.parse::<u64>().is_err() {
+            return fail(
+                "discord.guild_id",
+                format!(
+                    "{guild:?} is not a Discord server id (a number; Developer Mode → right-click the server → Copy Server ID)"
+                ),
+            );
+        }
+        for (slug, team) in &self.teams {
+            if let Some(staff) = &team.staff
+                && staff.platform == guichet_chat::Platform::Discord
+                && staff.space.trim().parse::<u64>().is_err()
+            {
+                return fail(
+                    &format!("teams.{slug}.staff.space"),
+                    format!("{:?} is not a Discord channel id (a number)", staff.space),
+                );
+            }
+        }
         if self.teams.is_empty() {
             return fail("teams", "at least one team is needed".into());
         }

@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 
 use super::fake_chat::FakeChat;
 use super::{Harness, TestDb, TestDesk};
-use guichet::config::StaffSpace;
+use guichet::config::{Config, StaffSpace};
 
 /// IT works on Discord, Finance on Telegram, HR on Discord.
 pub const IT_SPACE: &str = "it-staff";
@@ -42,6 +42,11 @@ impl Harness for ChatDesk {
 
 impl ChatDesk {
     pub async fn on(db: TestDb) -> ChatDesk {
+        Self::configured(db, |_| {}).await
+    }
+
+    /// With the usual staff spaces, then `change` made to the configuration.
+    pub async fn configured(db: TestDb, change: impl FnOnce(&mut Config)) -> ChatDesk {
         let d = TestDesk::configured(db, |config| {
             for (team, platform, space) in [
                 ("it", Platform::Discord, IT_SPACE),
@@ -53,6 +58,7 @@ impl ChatDesk {
                     space: space.into(),
                 });
             }
+            change(config);
         })
         .await;
         let texts = Arc::new(Texts::load().unwrap());

@@ -26,6 +26,7 @@ pub const PG_URL_VAR: &str = "GUICHET_TEST_PG_URL";
 
 pub mod chat;
 pub mod fake_chat;
+pub mod fake_discord;
 pub mod fake_telegram;
 
 /// What a story runs on: built on a fresh database of either backend.

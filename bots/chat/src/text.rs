@@ -9,10 +9,12 @@ pub fn split(text: &str, max: usize) -> Vec<String> {
     while rest.chars().count() > max {
         let limit = rest.char_indices().nth(max).map_or(rest.len(), |(i, _)| i);
         let window = &rest[..limit];
+        // A line break, unless it leaves a stub of a piece; else a space; else anywhere.
         let cut = window
             .rfind('\n')
-            .or_else(|| window.rfind(' '))
-            .filter(|&i| i > 0)
+            .filter(|&i| i >= window.len() / 2)
+            .or_else(|| window.rfind(' ').filter(|&i| i > 0))
+            .or_else(|| window.rfind('\n').filter(|&i| i > 0))
             .unwrap_or(limit);
         pieces.push(rest[..cut].to_owned());
         rest = &rest[cut..];
