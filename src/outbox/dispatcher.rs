@@ -70,7 +70,7 @@ struct Inner {
 
 /// What a row turned into.
 enum Prepared {
-    Send(Outbound),
+    Send(Box<Outbound>),
     /// Nothing to send any more (a superseded card, a thread forgotten after a transfer).
     Skip,
 }
@@ -171,6 +171,10 @@ enum Outcome {
     Dead,
 }
 
+fn send(action: Outbound) -> Prepared {
+    Prepared::Send(Box::new(action))
+}
+
 /// Why a row cannot be sent now: the platform's kind of answer, decided before
 /// asking the platform.
 type Prepare = Result<Prepared, DeliveryError>;
@@ -251,22 +255,20 @@ impl Inner {
                     Ok(found) => found,
                     Err(e) => return Ok(Err(e)),
                 };
-                Ok(Prepared::Send(
-                    if *notify && buttons.is_empty() && files.is_empty() {
-                        Outbound::Notify { to, text }
-                    } else {
-                        Outbound::DirectMessage {
-                            to,
-                            text,
-                            buttons: buttons.clone(),
-                            files,
-                        }
-                    },
-                ))
+                Ok(send(if *notify && buttons.is_empty() && files.is_empty() {
+                    Outbound::Notify { to, text }
+                } else {
+                    Outbound::DirectMessage {
+                        to,
+                        text,
+                        buttons: buttons.clone(),
+                        files,
+                    }
+                }))
             }
             Envelope::RatingPrompt { user, ticket, text } => {
                 match recipient(conn, UserId(*user), platform).await? {
-                    Ok(to) => Ok(Prepared::Send(Outbound::RatingPrompt {
+                    Ok(to) => Ok(send(Outbound::RatingPrompt {
                         to,
                         text: text.clone(),
                         payloads: crate::engine::rating_payloads(TicketId(*ticket)),
@@ -282,7 +284,7 @@ impl Inner {
                     return Ok(Ok(Prepared::Skip));
                 }
                 match self.card(conn, *ticket).await? {
-                    Some((title, card)) => Ok(Prepared::Send(Outbound::OpenThread {
+                    Some((title, card)) => Ok(send(Outbound::OpenThread {
                         space: planned.space,
                         title,
                         card,
@@ -299,7 +301,7 @@ impl Inner {
                     Err(e) => return Ok(Err(e)),
                 };
                 match self.files(conn, platform, files, text.clone()).await? {
-                    Ok((files, text)) => Ok(Prepared::Send(Outbound::PostInThread {
+                    Ok((files, text)) => Ok(send(Outbound::PostInThread {
                         thread,
                         text,
                         files,
@@ -316,21 +318,19 @@ impl Inner {
                     Err(e) => return Ok(Err(e)),
                 };
                 match (created.card_message, self.card(conn, *ticket).await?) {
-                    (Some(card_message), Some((title, card))) => {
-                        Ok(Prepared::Send(Outbound::UpdateCard {
-                            thread: created.thread,
-                            card_message,
-                            title,
-                            card,
-                            members: members(conn, *ticket, platform).await?,
-                        }))
-                    }
+                    (Some(card_message), Some((title, card))) => Ok(send(Outbound::UpdateCard {
+                        thread: created.thread,
+                        card_message,
+                        title,
+                        card,
+                        members: members(conn, *ticket, platform).await?,
+                    })),
                     _ => Ok(Prepared::Skip),
                 }
             }
             Envelope::SetThreadOpen { plan, open, .. } => {
                 match created_thread(conn, *plan).await? {
-                    Ok(created) => Ok(Prepared::Send(Outbound::SetThreadOpen {
+                    Ok(created) => Ok(send(Outbound::SetThreadOpen {
                         thread: created.thread,
                         open: *open,
                     })),
@@ -341,12 +341,12 @@ impl Inner {
                 interaction,
                 text,
                 ephemeral,
-            } => Ok(Prepared::Send(Outbound::InteractionReply {
+            } => Ok(send(Outbound::InteractionReply {
                 interaction: interaction.clone(),
                 text: text.clone(),
                 ephemeral: *ephemeral,
             })),
-            Envelope::OpenForm { interaction, form } => Ok(Prepared::Send(Outbound::OpenForm {
+            Envelope::OpenForm { interaction, form } => Ok(send(Outbound::OpenForm {
                 interaction: interaction.clone(),
                 form: form.clone(),
             })),
@@ -354,7 +354,7 @@ impl Inner {
                 channel,
                 text,
                 buttons,
-            } => Ok(Prepared::Send(Outbound::PostInChannel {
+            } => Ok(send(Outbound::PostInChannel {
                 channel: channel.clone(),
                 text: text.clone(),
                 buttons: buttons.clone(),

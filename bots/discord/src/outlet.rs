@@ -32,6 +32,8 @@ pub struct DiscordOutlet {
     members: Mutex<HashSet<(ChannelId, UserId)>>,
     /// Threads' names as last set: Discord allows two renames per ten minutes.
     names: Mutex<HashMap<ChannelId, String>>,
+    /// Downloads files from Discord's CDN, to send them on.
+    files: reqwest::Client,
 }
 
 impl DiscordOutlet {
@@ -42,6 +44,7 @@ impl DiscordOutlet {
             dm_channels: Mutex::default(),
             members: Mutex::default(),
             names: Mutex::default(),
+            files: reqwest::Client::new(),
         }
     }
 
@@ -308,7 +311,27 @@ impl DiscordOutlet {
             .iter()
             .find(|a| a.id.to_string() == attachment)
             .ok_or_else(|| permanent(format!("attachment {reference} is gone")))?;
-        file.download().await.map_err(classify)
+        // Not `Attachment::download`: it takes an error page for the file.
+        let response = self
+            .files
+            .get(&file.url)
+            .send()
+            .await
+            .map_err(|e| retry(format!("Discord's CDN unreachable: {e}")))?;
+        let status = response.status();
+        if !status.is_success() {
+            let reason = format!("Discord's CDN answered {status} for {}", file.filename);
+            return Err(if status.is_server_error() {
+                retry(reason)
+            } else {
+                permanent(reason)
+            });
+        }
+        let bytes = response
+            .bytes()
+            .await
+            .map_err(|e| retry(format!("downloading {}: {e}", file.filename)))?;
+        Ok(bytes.to_vec())
     }
 
     async fn rename(&self, thread: ChannelId, title: &str) -> Result<(), DeliveryError> {
@@ -391,6 +414,13 @@ fn id<T: From<u64>>(text: &str) -> Result<T, DeliveryError> {
         .filter(|n| *n != 0)
         .map(T::from)
         .ok_or_else(|| permanent(format!("not a Discord id: {text:?}")))
+}
+
+fn retry(reason: String) -> DeliveryError {
+    DeliveryError::Retry {
+        after: None,
+        reason,
+    }
 }
 
 fn permanent(reason: String) -> DeliveryError {
