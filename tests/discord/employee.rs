@@ -224,6 +224,22 @@ async fn resolving_sends_five_stars_and_a_press_is_kept() {
         .expect("the rating is stored");
     assert_eq!(rating.stars.get(), 5);
     drop(conn);
+
+    // Closed from the card: the thread is archived.
+    let card = live.fake.message(card["id"].as_str().unwrap()).unwrap();
+    let close = button(&card, "Fermer");
+    live.fake.button(
+        &live.iheb,
+        Some(&thread),
+        &close,
+        card["id"].as_str().unwrap(),
+    );
+    live.fake
+        .wait_until("the thread archived", |f| {
+            f.channel(&thread)
+                .filter(|t| t["thread_metadata"]["archived"] == true)
+        })
+        .await;
     live.stop().await;
 }
 
