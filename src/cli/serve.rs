@@ -18,7 +18,7 @@ use crate::config::{Config, TelegramMode};
 use crate::desk::Desk;
 use crate::domain::{Catalog, Language};
 use crate::engine::Engine;
-use crate::engine::commands::Argument;
+use crate::engine::menus::Argument;
 use crate::i18n::Texts;
 use crate::outbox::dispatcher::Dispatcher;
 use crate::store::redact_url;
@@ -248,7 +248,7 @@ pub fn slash_commands(texts: &Texts, catalog: &Catalog) -> Vec<SlashCommand> {
             })
             .collect()
     };
-    crate::engine::commands::localized(texts)
+    crate::engine::menus::localized(texts)
         .into_iter()
         .map(|command| SlashCommand {
             names: localized(command.names),
@@ -271,7 +271,7 @@ pub fn slash_commands(texts: &Texts, catalog: &Catalog) -> Vec<SlashCommand> {
 
 /// The engine's command menus, as Telegram registers them.
 fn telegram_menus(texts: &Texts) -> Vec<Menu> {
-    crate::engine::commands::menus(texts)
+    crate::engine::menus::menus(texts)
         .into_iter()
         .map(|menu| Menu {
             language: menu.language.as_str().to_owned(),

@@ -4,7 +4,7 @@ use guichet_chat::{Button, ButtonStyle, Card, CardField, Choice, Select, Tone};
 
 use super::buttons::Payload;
 use super::labels::{priority_label, staff_status_label};
-use crate::domain::{Catalog, Language, Priority, Status, Ticket, TicketId};
+use crate::domain::{Catalog, Language, Priority, Status, Ticket, TicketId, UserId};
 use crate::i18n::{Texts, arg};
 use crate::store::{self, Conn, StoreError};
 use crate::text::clip;
@@ -20,6 +20,14 @@ pub fn title(ticket: &Ticket) -> String {
     )
 }
 
+/// A ticket's thread as it should look now.
+pub struct Drawn {
+    pub title: String,
+    pub card: Card,
+    /// Who must be in the thread.
+    pub assignee: Option<UserId>,
+}
+
 /// The thread title and the card of a ticket, or `None` if the ticket is gone.
 pub async fn render(
     conn: &mut Conn,
@@ -27,7 +35,7 @@ pub async fn render(
     texts: &Texts,
     language: Language,
     id: TicketId,
-) -> Result<Option<(String, Card)>, StoreError> {
+) -> Result<Option<Drawn>, StoreError> {
     let Some(ticket) = store::tickets::get(conn, id).await? else {
         return Ok(None);
     };
@@ -147,7 +155,11 @@ pub async fn render(
         select,
         tone,
     };
-    Ok(Some((title(&ticket), card)))
+    Ok(Some(Drawn {
+        title: title(&ticket),
+        card,
+        assignee: ticket.assignee,
+    }))
 }
 
 fn button(

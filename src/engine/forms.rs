@@ -38,10 +38,7 @@ pub(super) async fn show(
 fn form(engine: &Engine, language: Language, category: Option<CategoryId>) -> Form {
     let t = |key: &str| engine.t(language, key, &[]);
     let title = match category.and_then(|c| engine.desk().catalog().category(c)) {
-        Some(c) => crate::text::clip(
-            &format!("{} · {}", t("form-title"), c.name.get(language)),
-            45,
-        ),
+        Some(c) => format!("{} · {}", t("form-title"), c.name.get(language)),
         None => t("form-title"),
     };
     Form {

@@ -14,6 +14,7 @@ mod forms;
 mod guess;
 mod intake;
 mod labels;
+pub mod menus;
 mod say;
 mod staff;
 

@@ -450,22 +450,14 @@ fn classify(e: serenity::Error) -> DeliveryError {
                 r.method, r.error.message, r.error.code
             );
             if status == 429 || status >= 500 {
-                DeliveryError::Retry {
-                    after: None,
-                    reason,
-                }
+                retry(reason)
             } else {
-                DeliveryError::Permanent { reason }
+                permanent(reason)
             }
         }
         serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => {
-            DeliveryError::Retry {
-                after: None,
-                reason: format!("Discord unreachable: {e}"),
-            }
+            retry(format!("Discord unreachable: {e}"))
         }
-        _ => DeliveryError::Permanent {
-            reason: format!("Discord: {e}"),
-        },
+        _ => permanent(format!("Discord: {e}")),
     }
 }

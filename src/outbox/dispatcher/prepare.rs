@@ -1,0 +1,263 @@
+//! Turning an outbox row into the platform's action: resolving the helpdesk's ids
+//! into the platform's, drawing cards, fetching files from the other platform.
+
+use guichet_chat::{DeliveryError, FileContent, Outbound, OutgoingFile, Recipient, ThreadRef};
+
+use super::{Envelope, Inner};
+use crate::domain::{Platform, TicketId, UserId};
+use crate::engine::card;
+use crate::store::outbox::Claimed;
+use crate::store::{self, Conn, StoreError};
+
+/// What a row turned into.
+pub(super) enum Prepared {
+    Send(Box<Outbound>),
+    /// Nothing to send any more (a superseded card, a thread forgotten after a transfer).
+    Skip,
+}
+
+fn send(action: Outbound) -> Prepared {
+    Prepared::Send(Box::new(action))
+}
+
+/// Why a row cannot be sent now: the platform's kind of answer, decided before
+/// asking the platform.
+pub(super) type Prepare = Result<Prepared, DeliveryError>;
+
+impl Inner {
+    /// Turns an envelope into the platform's action, resolving ids and drawing cards.
+    pub(super) async fn prepare(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        envelope: &Envelope,
+    ) -> Result<Prepare, StoreError> {
+        let platform = row.platform;
+        Ok(match envelope {
+            Envelope::Direct {
+                user,
+                text,
+                buttons,
+                files,
+                notify,
+                ..
+            } => {
+                let to = match recipient(conn, UserId(*user), platform).await? {
+                    Ok(to) => to,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let (files, text) = match self.files(conn, platform, files, text.clone()).await? {
+                    Ok(found) => found,
+                    Err(e) => return Ok(Err(e)),
+                };
+                Ok(send(if *notify && buttons.is_empty() && files.is_empty() {
+                    Outbound::Notify { to, text }
+                } else {
+                    Outbound::DirectMessage {
+                        to,
+                        text,
+                        buttons: buttons.clone(),
+                        files,
+                    }
+                }))
+            }
+            Envelope::RatingPrompt { user, ticket, text } => {
+                match recipient(conn, UserId(*user), platform).await? {
+                    Ok(to) => Ok(send(Outbound::RatingPrompt {
+                        to,
+                        text: text.clone(),
+                        payloads: crate::engine::rating_payloads(TicketId(*ticket)),
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
+            Envelope::OpenThread { ticket, plan } => {
+                let Some(planned) = store::conversations::plan(conn, *plan).await? else {
+                    return Ok(Ok(Prepared::Skip));
+                };
+                if planned.thread.is_some() {
+                    return Ok(Ok(Prepared::Skip));
+                }
+                match self.card(conn, *ticket).await? {
+                    Some(drawn) => Ok(send(Outbound::OpenThread {
+                        space: planned.space,
+                        members: members(conn, drawn.assignee, platform).await?,
+                        title: drawn.title,
+                        card: drawn.card,
+                    })),
+                    None => Ok(Prepared::Skip),
+                }
+            }
+            Envelope::ThreadPost {
+                plan, text, files, ..
+            } => {
+                let thread = match created_thread(conn, *plan).await? {
+                    Ok(thread) => thread.thread,
+                    Err(e) => return Ok(Err(e)),
+                };
+                match self.files(conn, platform, files, text.clone()).await? {
+                    Ok((files, text)) => Ok(send(Outbound::PostInThread {
+                        thread,
+                        text,
+                        files,
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
+            Envelope::UpdateCard { ticket, plan } => {
+                if store::outbox::superseded(conn, row).await? {
+                    return Ok(Ok(Prepared::Skip));
+                }
+                let created = match created_thread(conn, *plan).await? {
+                    Ok(created) => created,
+                    Err(e) => return Ok(Err(e)),
+                };
+                match (created.card_message, self.card(conn, *ticket).await?) {
+                    (Some(card_message), Some(drawn)) => Ok(send(Outbound::UpdateCard {
+                        thread: created.thread,
+                        card_message,
+                        members: members(conn, drawn.assignee, platform).await?,
+                        title: drawn.title,
+                        card: drawn.card,
+                    })),
+                    _ => Ok(Prepared::Skip),
+                }
+            }
+            Envelope::SetThreadOpen { plan, open, .. } => {
+                match created_thread(conn, *plan).await? {
+                    Ok(created) => Ok(send(Outbound::SetThreadOpen {
+                        thread: created.thread,
+                        open: *open,
+                    })),
+                    Err(e) => Err(e),
+                }
+            }
+            Envelope::InteractionReply {
+                interaction,
+                text,
+                ephemeral,
+            } => Ok(send(Outbound::InteractionReply {
+                interaction: interaction.clone(),
+                text: text.clone(),
+                ephemeral: *ephemeral,
+            })),
+            Envelope::OpenForm { interaction, form } => Ok(send(Outbound::OpenForm {
+                interaction: interaction.clone(),
+                form: form.clone(),
+            })),
+            Envelope::ChannelPost {
+                channel,
+                text,
+                buttons,
+            } => Ok(send(Outbound::PostInChannel {
+                channel: channel.clone(),
+                text: text.clone(),
+                buttons: buttons.clone(),
+            })),
+        })
+    }
+
+    /// The ticket's thread title and card, drawn now in the staff's language.
+    async fn card(&self, conn: &mut Conn, ticket: i64) -> Result<Option<card::Drawn>, StoreError> {
+        card::render(
+            conn,
+            self.desk.catalog(),
+            &self.texts,
+            self.staff_language,
+            TicketId(ticket),
+        )
+        .await
+    }
+
+    /// Attachments to send on `platform`: by reference on their own platform,
+    /// fetched from the other one otherwise. A file that cannot be fetched because
+    /// its platform is not connected here is named in the text instead.
+    async fn files(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        ids: &[i64],
+        mut text: String,
+    ) -> Result<Result<(Vec<OutgoingFile>, String), DeliveryError>, StoreError> {
+        let mut files = Vec::new();
+        for id in ids {
+            let Some(file) = store::messages::attachment(conn, *id).await? else {
+                continue;
+            };
+            let content = if file.platform == platform {
+                FileContent::Reference(file.platform_ref.clone())
+            } else if let Some(source) = self.outlets.get(&file.platform) {
+                match source.fetch_file(&file.platform_ref).await {
+                    Ok(bytes) => FileContent::Bytes(bytes),
+                    Err(e) => return Ok(Err(e)),
+                }
+            } else {
+                text.push_str(&format!("\n📎 {}", file.file_name));
+                continue;
+            };
+            files.push(OutgoingFile {
+                name: file.file_name,
+                content_type: file.content_type,
+                content,
+            });
+        }
+        Ok(Ok((files, text)))
+    }
+}
+
+/// A thread the platform created, with its id. Rows of a ticket's conversation go
+/// in order, so by the time a post is due its thread's creation was delivered or
+/// abandoned: a thread still missing will never come.
+struct CreatedThread {
+    thread: ThreadRef,
+    card_message: Option<String>,
+}
+
+async fn created_thread(
+    conn: &mut Conn,
+    plan: i64,
+) -> Result<Result<CreatedThread, DeliveryError>, StoreError> {
+    let planned = store::conversations::plan(conn, plan).await?;
+    Ok(match planned.as_ref().and_then(|p| p.thread_ref()) {
+        Some(thread) => Ok(CreatedThread {
+            thread,
+            card_message: planned.and_then(|p| p.card_message),
+        }),
+        None => Err(DeliveryError::Permanent {
+            reason: "the ticket's thread was never created".into(),
+        }),
+    })
+}
+
+/// Who must be in a ticket's thread on `platform`: its assignee, when they have an
+/// account there.
+async fn members(
+    conn: &mut Conn,
+    assignee: Option<UserId>,
+    platform: Platform,
+) -> Result<Vec<String>, StoreError> {
+    let Some(assignee) = assignee else {
+        return Ok(Vec::new());
+    };
+    Ok(store::users::identity_on(conn, assignee, platform)
+        .await?
+        .map(|(id, _)| id)
+        .into_iter()
+        .collect())
+}
+
+/// Where to reach a user on a platform.
+async fn recipient(
+    conn: &mut Conn,
+    user: UserId,
+    platform: Platform,
+) -> Result<Result<Recipient, DeliveryError>, StoreError> {
+    Ok(
+        match store::users::identity_on(conn, user, platform).await? {
+            Some((id, chat)) => Ok(Recipient { user: id, chat }),
+            None => Err(DeliveryError::Permanent {
+                reason: format!("user {user} has no {platform} account"),
+            }),
+        },
+    )
+}
