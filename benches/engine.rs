@@ -141,7 +141,7 @@ async fn setup(url: &str) -> (Store, Engine) {
         .await
         .expect("database");
     let catalog = Arc::new(guichet::app::load_catalog(&store).await.unwrap());
-    let desk = Desk::new(Arc::new(SystemClock), config.company.time_zone, catalog);
+    let desk = Desk::new(Arc::new(SystemClock), &config, catalog);
     let mut tx = store.begin().await.unwrap();
     let it = desk.find_team("it").unwrap();
     let hardware = desk.find_category("hardware").unwrap();

@@ -11,9 +11,24 @@ pub fn clip(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// `text` cut to `max` characters with an ellipsis when longer; line breaks kept.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", cut.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::clip;
+    use super::{clip, shorten};
+
+    #[test]
+    fn long_text_is_shortened_with_its_lines() {
+        assert_eq!(shorten("Ligne 1\nLigne 2", 20), "Ligne 1\nLigne 2");
+        assert_eq!(shorten("Ligne 1\nLigne 2", 10), "Ligne 1\nL…");
+    }
 
     #[test]
     fn long_or_multiline_text_is_clipped() {

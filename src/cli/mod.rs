@@ -78,7 +78,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         .await
         .context("cannot prepare the database")?;
     let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(Arc::new(SystemClock), config.company.time_zone, catalog);
+    let desk = Desk::new(Arc::new(SystemClock), &config, catalog);
     let ctx = Ctx {
         config,
         store,

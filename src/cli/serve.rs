@@ -20,7 +20,9 @@ use crate::domain::{Catalog, Language};
 use crate::engine::Engine;
 use crate::engine::menus::Argument;
 use crate::i18n::Texts;
+use crate::mail::{self, Mailer};
 use crate::outbox::dispatcher::Dispatcher;
+use crate::scheduler::Scheduler;
 use crate::store::redact_url;
 
 /// How long the parts get to finish what they are doing once asked to stop.
@@ -35,7 +37,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let wake = Arc::new(Notify::new());
     let config = Arc::new(config);
     let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(clock, config.company.time_zone, catalog);
+    let desk = Desk::new(clock, &config, catalog);
     let engine = Engine::new(
         store.clone(),
         desk.clone(),
@@ -43,7 +45,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         texts.clone(),
         wake.clone(),
     );
-    let sink: Arc<dyn InboundSink> = Arc::new(engine);
+    let sink: Arc<dyn InboundSink> = Arc::new(engine.clone());
     let (stop, stopped) = watch::channel(false);
     let until_stopped = |mut rx: watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
@@ -132,9 +134,18 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         _ => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
     }
 
+    let password = std::env::var(mail::PASSWORD_VAR).ok();
+    let mailer = Mailer::from_config(&config.mail, password)
+        .map_err(anyhow::Error::msg)?
+        .map(Arc::new);
+    match &mailer {
+        Some(_) => info!(host = %config.mail.host, "e-mail: overdue tickets are e-mailed"),
+        None => info!("e-mail is off: set mail.host to e-mail overdue tickets"),
+    }
     let dispatcher = Dispatcher::new(
         store.clone(),
         outlets,
+        mailer,
         desk,
         texts,
         config.company.default_language,
@@ -142,6 +153,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         wake,
     );
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
+    let scheduler = Scheduler::new(store.clone(), engine, config.scheduler.clone());
+    let scheduler = tokio::spawn(scheduler.run(until_stopped(stopped.clone())));
     info!(
         database = %redact_url(&config.database.url),
         teams = config.teams.len(),
@@ -156,6 +169,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             let _ = adapter.await;
         }
         let _ = dispatcher.await;
+        let _ = scheduler.await;
     };
     if tokio::time::timeout(GRACE, stopping).await.is_err() {
         tracing::warn!("not everything stopped in time; pending messages stay queued");

@@ -4,6 +4,7 @@
 //! carrying a password is refused unless it comes from the environment.
 
 mod duration;
+mod scheduler;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,6 +17,10 @@ use figment::{Figment, Metadata, Profile, Provider};
 use serde::Deserialize;
 
 pub use duration::HumanDuration;
+pub use scheduler::{
+    BusinessHoursConfig, EscalationConfig, FollowUpConfig, MailConfig, MailSecurity, OverdueConfig,
+    PerPriority, RemindersConfig, RetentionConfig, SchedulerConfig, TeamEscalation,
+};
 
 use crate::domain::{Email, Language, Priority};
 
@@ -34,6 +39,14 @@ pub struct Config {
     pub outbox: OutboxConfig,
     pub telegram: TelegramConfig,
     pub discord: DiscordConfig,
+    pub scheduler: SchedulerConfig,
+    pub reminders: RemindersConfig,
+    pub escalation: EscalationConfig,
+    pub business_hours: BusinessHoursConfig,
+    pub overdue: OverdueConfig,
+    pub follow_up: FollowUpConfig,
+    pub mail: MailConfig,
+    pub retention: RetentionConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -186,6 +199,9 @@ pub struct TeamConfig {
     pub confidential: bool,
     /// Where the team's ticket threads open.
     pub staff: Option<StaffSpace>,
+    /// Who hears of the team's missed SLA targets (level 2 of escalation).
+    #[serde(default)]
+    pub escalation: TeamEscalation,
 }
 
 /// A Discord channel or a Telegram supergroup (with topics) where a team works.
@@ -332,6 +348,9 @@ impl Config {
                 );
             }
         }
+        if let Err((key, message)) = self.check_scheduler() {
+            return fail(key, message);
+        }
         if self.teams.is_empty() {
             return fail("teams", "at least one team is needed".into());
         }
@@ -375,6 +394,61 @@ impl Config {
                     ),
                 );
             }
+        }
+        Ok(())
+    }
+
+    /// The scheduler's numbers: delays that would spam or never fire.
+    fn check_scheduler(&self) -> Result<(), (&'static str, String)> {
+        let bad = |key, message: &str| Err((key, message.to_owned()));
+        if self.scheduler.tick.0.is_zero() {
+            return bad("scheduler.tick", "must be longer than zero");
+        }
+        if self.scheduler.lease.0 < std::time::Duration::from_secs(10) {
+            return bad("scheduler.lease", "must be at least 10s");
+        }
+        if self.reminders.unanswered_repeat.0.is_zero()
+            || self.reminders.unassigned_repeat.0.is_zero()
+        {
+            return bad(
+                "reminders",
+                "the repeat delays must be longer than zero (set the *_max counts to 1 for a single reminder)",
+            );
+        }
+        let e = &self.escalation;
+        if e.warn_at_percent == 0 || e.warn_at_percent >= 100 {
+            return bad("escalation.warn_at_percent", "must be between 1 and 99");
+        }
+        if e.admins_at_percent <= 100 {
+            return bad("escalation.admins_at_percent", "must be more than 100");
+        }
+        let b = &self.business_hours;
+        if b.enabled && b.days.is_empty() {
+            return bad("business_hours.days", "at least one working day is needed");
+        }
+        if b.enabled && b.start >= b.end {
+            return bad("business_hours.start", "must be before business_hours.end");
+        }
+        let mut after = self.overdue.after.clone();
+        after.sort();
+        after.dedup();
+        if after.len() != self.overdue.after.len() || after != self.overdue.after {
+            return bad(
+                "overdue.after",
+                "thresholds must be distinct and in increasing order",
+            );
+        }
+        if after.first().is_some_and(|d| d.0.is_zero()) {
+            return bad("overdue.after", "thresholds must be longer than zero");
+        }
+        if self.mail.host.trim().is_empty() {
+            return Ok(());
+        }
+        if crate::mail::parse_mailbox(&self.mail.from).is_none() {
+            return bad(
+                "mail.from",
+                "is not an address: write Helpdesk <helpdesk@example.com>",
+            );
         }
         Ok(())
     }

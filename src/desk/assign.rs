@@ -42,7 +42,7 @@ impl Desk {
             self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
                 .await?;
         }
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(Changed::yes(ticket))
     }
 
@@ -73,7 +73,7 @@ impl Desk {
             origin,
         )
         .await?;
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(Changed::yes(ticket))
     }
 
@@ -103,7 +103,7 @@ impl Desk {
             origin,
         )
         .await?;
-        store::tickets::update(conn, ticket).await?;
+        self.save(conn, ticket).await?;
         Ok(Some(chosen))
     }
 

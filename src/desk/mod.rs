@@ -16,10 +16,12 @@ pub use people::UserRef;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
 
 use crate::clock::SharedClock;
+use crate::config::Config;
 use crate::domain::{
     Catalog, Email, Identity, ParseError, Status, Ticket, TicketId, TicketReference, User, UserId,
 };
 use crate::permissions::{Action, Actor, TicketScope};
+use crate::scheduler::{self, Policy};
 use crate::store::{self, Conn, StoreError};
 
 /// A refusal to show the person who asked, or a failure of the store.
@@ -101,15 +103,35 @@ pub struct Desk {
     clock: SharedClock,
     time_zone: Tz,
     catalog: Arc<Catalog>,
+    /// The scheduler's rules, planned again at every change of a ticket.
+    policy: Arc<Policy>,
 }
 
 impl Desk {
-    pub fn new(clock: SharedClock, time_zone: Tz, catalog: Arc<Catalog>) -> Self {
+    pub fn new(clock: SharedClock, config: &Config, catalog: Arc<Catalog>) -> Self {
         Desk {
             clock,
-            time_zone,
+            time_zone: config.company.time_zone,
             catalog,
+            policy: Arc::new(Policy::new(config)),
         }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn time_zone(&self) -> Tz {
+        self.time_zone
+    }
+
+    /// Writes a changed ticket, with its SLA targets, and plans the scheduler's
+    /// rules for it in the same transaction.
+    pub(crate) async fn save(&self, conn: &mut Conn, ticket: &mut Ticket) -> Result<()> {
+        ticket.sla = self.policy.sla_clock(ticket);
+        store::tickets::update(conn, ticket).await?;
+        scheduler::plan(conn, &self.policy, ticket, self.now()).await?;
+        Ok(())
     }
 
     /// The teams and categories in force.

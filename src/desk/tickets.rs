@@ -9,6 +9,7 @@ use crate::domain::{
     AuditAction, CategoryId, NewAttachment, Platform, Priority, Stars, Status, TeamId, Ticket,
     TicketId, TicketReference, Visibility,
 };
+use crate::domain::{SlaClock, SlaTarget};
 use crate::permissions::{Action, Actor};
 use crate::store::audit::{Origin, Record};
 use crate::store::messages::NewMessage;
@@ -87,26 +88,9 @@ impl Desk {
         let priority = draft.priority.unwrap_or(category.default_priority);
         let description = draft.description.trim();
         let last_requester_message = draft.first_message.as_ref().map(|_| now);
-        let id = store::tickets::insert(
-            conn,
-            &NewTicket {
-                reference: &reference,
-                subject: &subject,
-                description,
-                requester: requester.user,
-                category: category.id,
-                team: category.team,
-                priority,
-                previous: draft.previous,
-                origin: draft.origin,
-                assignee,
-                last_requester_message,
-                created_at: now,
-            },
-        )
-        .await?;
-        let ticket = Ticket {
-            id,
+        let mut ticket = Ticket {
+            // Given by the store below.
+            id: TicketId(0),
             reference,
             subject,
             description: description.to_owned(),
@@ -125,7 +109,29 @@ impl Desk {
                 last_requester_message,
                 ..TicketTimes::default()
             },
+            sla: SlaClock::default(),
         };
+        ticket.sla = self.policy().sla_clock(&ticket);
+        let id = store::tickets::insert(
+            conn,
+            &NewTicket {
+                reference: &ticket.reference,
+                subject: &ticket.subject,
+                description,
+                requester: requester.user,
+                category: category.id,
+                team: category.team,
+                priority,
+                previous: draft.previous,
+                origin: draft.origin,
+                assignee,
+                last_requester_message,
+                sla: ticket.sla,
+                created_at: now,
+            },
+        )
+        .await?;
+        ticket.id = id;
         let created = ticket.reference.to_string();
         self.audit(
             conn,
@@ -165,6 +171,7 @@ impl Desk {
             };
             files = store::messages::insert(conn, &message).await?.1;
         }
+        crate::scheduler::plan(conn, self.policy(), &ticket, now).await?;
         Ok(Opened { ticket, files })
     }
 
@@ -188,8 +195,60 @@ impl Desk {
         super::require(actor, needed, &scope)?;
         self.change_status(conn, &mut ticket, to, Some(actor), origin)
             .await?;
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(ticket)
+    }
+
+    /// The helpdesk itself moves a ticket (the scheduler closing it): nobody's
+    /// permission to check; the audit trail names no one.
+    pub async fn set_status_unattended(
+        &self,
+        conn: &mut Conn,
+        id: TicketId,
+        to: Status,
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let mut ticket = store::tickets::get_for_update(conn, id)
+            .await?
+            .ok_or_else(|| DeskError::UnknownTicket(format!("#{id}")))?;
+        self.change_status(conn, &mut ticket, to, None, origin)
+            .await?;
+        self.save(conn, &mut ticket).await?;
+        Ok(ticket)
+    }
+
+    /// Records that an SLA target of the ticket reached an escalation level (1 to
+    /// 3); from level 2 the target is missed, and the ticket shows it.
+    pub async fn escalate(
+        &self,
+        conn: &mut Conn,
+        ticket: &mut Ticket,
+        target: SlaTarget,
+        level: u32,
+        origin: Origin,
+    ) -> Result<()> {
+        if level >= 2 {
+            let now = self.now();
+            let breached = match target {
+                SlaTarget::FirstResponse => &mut ticket.sla.first_response_breached,
+                SlaTarget::Resolution => &mut ticket.sla.resolution_breached,
+            };
+            if breached.is_none() {
+                *breached = Some(now);
+                self.save(conn, ticket).await?;
+            }
+        }
+        let level = level.to_string();
+        self.audit(
+            conn,
+            ticket,
+            None,
+            AuditAction::Escalated,
+            Some(target.as_str()),
+            Some(&level),
+            origin,
+        )
+        .await
     }
 
     /// Resolves with a note saying what was done.
@@ -218,7 +277,7 @@ impl Desk {
             )
             .await?;
         }
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(ticket)
     }
 
@@ -305,7 +364,7 @@ impl Desk {
             origin,
         )
         .await?;
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(Changed::yes(ticket))
     }
 
@@ -347,7 +406,7 @@ impl Desk {
             self.change_status(conn, &mut ticket, Status::Open, Some(actor), origin)
                 .await?;
         }
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         self.auto_assign(conn, &mut ticket, origin).await?;
         Ok(Changed::yes(ticket))
     }
@@ -422,7 +481,7 @@ impl Desk {
                 }
             }
         }
-        store::tickets::update(conn, &ticket).await?;
+        self.save(conn, &mut ticket).await?;
         Ok(Posted {
             ticket,
             previous_status,
@@ -474,7 +533,7 @@ impl Desk {
 
     /// Appends one line about `ticket` to the audit trail.
     #[allow(clippy::too_many_arguments)]
-    pub(super) async fn audit(
+    pub(crate) async fn audit(
         &self,
         conn: &mut Conn,
         ticket: &Ticket,

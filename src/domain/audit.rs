@@ -30,6 +30,12 @@ pub enum AuditAction {
     AgentSettingsChanged,
     /// A message the outbox could not deliver and set aside.
     DeliveryAbandoned,
+    /// An SLA target reached an escalation level: old value the target, new the level.
+    Escalated,
+    /// The overdue e-mail was written for the outbox: new value the address.
+    OverdueMailed,
+    /// The overdue e-mail could not be written: new value why.
+    OverdueNotMailed,
 }
 
 impl AuditAction {
@@ -54,6 +60,9 @@ impl AuditAction {
             TeamMemberRemoved => "team_member_removed",
             AgentSettingsChanged => "agent_settings_changed",
             DeliveryAbandoned => "delivery_abandoned",
+            Escalated => "escalated",
+            OverdueMailed => "overdue_mailed",
+            OverdueNotMailed => "overdue_not_mailed",
         }
     }
 }

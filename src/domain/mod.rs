@@ -25,7 +25,7 @@ pub use rating::{Rating, Stars};
 pub use reference::TicketReference;
 pub use status::Status;
 pub use team::{Team, TeamId, TeamMember};
-pub use ticket::{Ticket, TicketId};
+pub use ticket::{SlaClock, SlaTarget, Ticket, TicketId};
 
 /// A value that does not parse, with what was expected: shown as is to whoever typed it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -43,6 +43,7 @@ pub struct Ticket {
     /// The platform the requester opened it from: where answers reach them.
     pub origin: Option<super::people::Platform>,
     pub times: TicketTimes,
+    pub sla: SlaClock,
 }
 
 /// The moments the KPIs (response and resolution times) are computed from.
@@ -55,6 +56,31 @@ pub struct TicketTimes {
     pub last_agent_message: Option<DateTime<Utc>>,
     pub resolved: Option<DateTime<Utc>>,
     pub closed: Option<DateTime<Utc>>,
+}
+
+/// The ticket's SLA targets, and when the scheduler found each one missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SlaClock {
+    pub first_response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub first_response_breached: Option<DateTime<Utc>>,
+    pub resolution_breached: Option<DateTime<Utc>>,
+}
+
+/// The two SLA targets of a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaTarget {
+    FirstResponse,
+    Resolution,
+}
+
+impl SlaTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaTarget::FirstResponse => "first_response",
+            SlaTarget::Resolution => "resolution",
+        }
+    }
 }
 
 /// Turns what an employee wrote into a subject and a description: the first

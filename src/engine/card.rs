@@ -4,10 +4,13 @@ use guichet_chat::{Button, ButtonStyle, Card, CardField, Choice, Select, Tone};
 
 use super::buttons::Payload;
 use super::labels::{priority_label, staff_status_label};
-use crate::domain::{Catalog, Language, Priority, Status, Ticket, TicketId, UserId};
+use chrono::{DateTime, Utc};
+
+use crate::desk::Desk;
+use crate::domain::{Language, Priority, Status, Ticket, TicketId, UserId};
 use crate::i18n::{Texts, arg};
 use crate::store::{self, Conn, StoreError};
-use crate::text::clip;
+use crate::text::{clip, shorten};
 
 /// Longest thread title: Discord stops at 100 characters, Telegram topics at 128.
 pub const TITLE_MAX_CHARS: usize = 100;
@@ -31,7 +34,7 @@ pub struct Drawn {
 /// The thread title and the card of a ticket, or `None` if the ticket is gone.
 pub async fn render(
     conn: &mut Conn,
-    catalog: &Catalog,
+    desk: &Desk,
     texts: &Texts,
     language: Language,
     id: TicketId,
@@ -45,6 +48,7 @@ pub async fn render(
         Some(a) => name(store::users::get(conn, a).await?),
         None => None,
     };
+    let catalog = desk.catalog();
     let category = catalog.category(ticket.category);
     let team = catalog.team(ticket.team);
     let field = |key: &str, value: String| CardField {
@@ -79,6 +83,17 @@ pub async fn render(
     ];
     if let Some(resolution) = &ticket.resolution {
         fields.push(field("card-resolution", resolution.clone()));
+    }
+    let late = sla_breach(&ticket);
+    if let Some((key, due)) = late {
+        let due = due
+            .with_timezone(&desk.time_zone())
+            .format("%d/%m %H:%M")
+            .to_string();
+        fields.push(CardField {
+            name: texts.t(language, "card-sla", &[]),
+            value: texts.t(language, key, &[arg("due", due)]),
+        });
     }
     let mut buttons = Vec::new();
     let mut select = None;
@@ -129,6 +144,7 @@ pub async fn render(
         )]);
     }
     let tone = match ticket.status {
+        _ if late.is_some() => Tone::Alert,
         Status::Open if ticket.priority <= Priority::P1 => Tone::Alert,
         Status::Open => Tone::Neutral,
         Status::InProgress => Tone::Active,
@@ -138,7 +154,7 @@ pub async fn render(
     let description = if ticket.description.is_empty() {
         ticket.subject.clone()
     } else {
-        clip_long(&ticket.description, 1500)
+        shorten(&ticket.description, 1500)
     };
     let card = Card {
         title: texts.t(
@@ -162,6 +178,26 @@ pub async fn render(
     }))
 }
 
+/// The missed target that still matters, with its due time: the resolution
+/// while the ticket is not resolved, the first response while nobody answered.
+fn sla_breach(ticket: &Ticket) -> Option<(&'static str, DateTime<Utc>)> {
+    let sla = &ticket.sla;
+    if !ticket.status.is_active() {
+        return None;
+    }
+    if sla.resolution_breached.is_some() {
+        return sla
+            .resolution_due
+            .map(|due| ("card-sla-resolution-missed", due));
+    }
+    if sla.first_response_breached.is_some() && ticket.times.first_response.is_none() {
+        return sla
+            .first_response_due
+            .map(|due| ("card-sla-first-response-missed", due));
+    }
+    None
+}
+
 fn button(
     texts: &Texts,
     language: Language,
@@ -174,13 +210,4 @@ fn button(
         payload: payload.encode(),
         style,
     }
-}
-
-/// The text, cut to `max` characters with an ellipsis when longer (line breaks kept).
-fn clip_long(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max - 1).collect();
-    format!("{}…", cut.trim_end())
 }

@@ -16,6 +16,7 @@ mod intake;
 mod labels;
 pub mod menus;
 mod say;
+mod scheduled;
 mod staff;
 
 use std::sync::Arc;

@@ -102,19 +102,21 @@ impl Engine {
         Ok(())
     }
 
-    /// The five stars, sent to the requester of a resolved ticket.
+    /// The five stars, sent to the requester of a resolved ticket, with the text
+    /// `key` (the first prompt, or the reminder).
     pub(crate) async fn ask_rating(
         &self,
         conn: &mut Conn,
         ticket: &Ticket,
         to: &Contact,
+        key: &str,
     ) -> Result<()> {
         let Some(platform) = to.platform else {
             return Ok(());
         };
         let text = self.t(
             to.language,
-            "rating-prompt",
+            key,
             &[arg("reference", ticket.reference.to_string())],
         );
         let envelope = Envelope::RatingPrompt {

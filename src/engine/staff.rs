@@ -383,7 +383,7 @@ pub(super) async fn resolve(
     // can be reached.
     let asked = match told {
         Some(to) if to.platform.is_some() => {
-            engine.ask_rating(conn, &t, &to).await?;
+            engine.ask_rating(conn, &t, &to, "rating-prompt").await?;
             true
         }
         _ => false,

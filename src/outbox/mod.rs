@@ -11,7 +11,7 @@ use guichet_chat::{Button, Form, Interaction};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{Platform, TicketId};
-use crate::store::outbox::NewRow;
+use crate::store::outbox::{Channel, NewRow};
 use crate::store::{self, Conn, StoreError};
 
 /// One thing to send, with its targets named by the helpdesk's ids: the dispatcher
@@ -82,6 +82,13 @@ pub enum Envelope {
         text: String,
         buttons: Vec<Vec<Button>>,
     },
+    /// An e-mail (plain text), about a ticket.
+    Mail {
+        to: String,
+        subject: String,
+        body: String,
+        ticket: Option<i64>,
+    },
 }
 
 impl Envelope {
@@ -96,12 +103,13 @@ impl Envelope {
             Envelope::InteractionReply { .. } => "interaction_reply",
             Envelope::OpenForm { .. } => "open_form",
             Envelope::ChannelPost { .. } => "channel_post",
+            Envelope::Mail { .. } => "mail",
         }
     }
 
     /// Rows of one conversation are delivered in order: a user's direct messages, a
     /// ticket's thread. Interaction replies wait for nothing.
-    fn conversation(&self, platform: Platform) -> String {
+    fn conversation(&self, platform: Channel) -> String {
         match self {
             Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. } => {
                 format!("dm:{platform}:{user}")
@@ -115,6 +123,10 @@ impl Envelope {
                 format!("interaction:{platform}:{}", interaction.id)
             }
             Envelope::ChannelPost { channel, .. } => format!("channel:{platform}:{channel}"),
+            // Each e-mail stands alone: one failing address holds no other back.
+            Envelope::Mail { ticket, to, .. } => {
+                format!("mail:{}:{to}", ticket.unwrap_or_default())
+            }
         }
     }
 
@@ -126,6 +138,7 @@ impl Envelope {
             | Envelope::ThreadPost { ticket, .. }
             | Envelope::UpdateCard { ticket, .. }
             | Envelope::SetThreadOpen { ticket, .. } => Some(TicketId(*ticket)),
+            Envelope::Mail { ticket, .. } => ticket.map(TicketId),
             Envelope::InteractionReply { .. }
             | Envelope::OpenForm { .. }
             | Envelope::ChannelPost { .. } => None,
@@ -140,16 +153,34 @@ pub async fn enqueue(
     envelope: &Envelope,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    write(conn, Channel::Chat(platform), envelope, at).await
+}
+
+/// Writes an e-mail to send.
+pub async fn enqueue_mail(
+    conn: &mut Conn,
+    mail: &Envelope,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    write(conn, Channel::Email, mail, at).await
+}
+
+async fn write(
+    conn: &mut Conn,
+    channel: Channel,
+    envelope: &Envelope,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
     let payload = serde_json::to_string(envelope).map_err(|e| StoreError::Corrupt {
         column: "outbox.payload",
         value: e.to_string(),
     })?;
-    let conversation = envelope.conversation(platform);
+    let conversation = envelope.conversation(channel);
     store::outbox::enqueue(
         conn,
         &NewRow {
             conversation: &conversation,
-            platform,
+            channel,
             kind: envelope.kind(),
             payload: &payload,
             ticket: envelope.ticket(),
@@ -174,7 +205,10 @@ mod tests {
         };
         let json = serde_json::to_string(&envelope).unwrap();
         assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), envelope);
-        assert_eq!(envelope.conversation(Platform::Discord), "thread:7");
+        assert_eq!(
+            envelope.conversation(Channel::Chat(Platform::Discord)),
+            "thread:7"
+        );
     }
 
     #[test]
@@ -187,6 +221,9 @@ mod tests {
             about: None,
             notify: false,
         };
-        assert_eq!(dm.conversation(Platform::Telegram), "dm:telegram:3");
+        assert_eq!(
+            dm.conversation(Channel::Chat(Platform::Telegram)),
+            "dm:telegram:3"
+        );
     }
 }

@@ -28,6 +28,18 @@ pub async fn first_sight(
     Ok(added > 0)
 }
 
+/// Forgets the ids of events received before `before`: redeliveries come within
+/// hours. Returns how many.
+pub async fn forget_events(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM inbound_events WHERE received_at < $1")
+            .bind(millis(before))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
+}
+
 /// One staff thread of a ticket, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketThread {

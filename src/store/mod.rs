@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod conversations;
+pub mod jobs;
 pub mod messages;
 pub mod outbox;
 pub mod points;

@@ -7,12 +7,41 @@ use sqlx::Row;
 use super::{Conn, Result, StoreError, millis};
 use crate::domain::{Platform, TicketId};
 
+/// Where a row goes: a chat platform, or e-mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Channel {
+    Chat(Platform),
+    Email,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Chat(platform) => platform.as_str(),
+            Channel::Email => "email",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Channel> {
+        match text {
+            "email" => Some(Channel::Email),
+            other => other.parse().ok().map(Channel::Chat),
+        }
+    }
+}
+
+impl std::fmt::Display for Channel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A row to write.
 #[derive(Debug, Clone)]
 pub struct NewRow<'a> {
     /// Rows of one conversation are delivered one after the other, in id order.
     pub conversation: &'a str,
-    pub platform: Platform,
+    pub channel: Channel,
     /// What the payload is, for coalescing and metrics (`update_card`, `direct`…).
     pub kind: &'a str,
     pub payload: &'a str,
@@ -26,7 +55,7 @@ pub async fn enqueue(conn: &mut Conn, row: &NewRow<'_>) -> Result<i64> {
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
     .bind(row.conversation)
-    .bind(row.platform.as_str())
+    .bind(row.channel.as_str())
     .bind(row.kind)
     .bind(row.payload)
     .bind(row.ticket.map(|t| t.0))
@@ -41,7 +70,7 @@ pub async fn enqueue(conn: &mut Conn, row: &NewRow<'_>) -> Result<i64> {
 pub struct Claimed {
     pub id: i64,
     pub conversation: String,
-    pub platform: Platform,
+    pub channel: Channel,
     pub kind: String,
     pub payload: String,
     pub ticket: Option<TicketId>,
@@ -50,17 +79,17 @@ pub struct Claimed {
 }
 
 /// Claims up to `limit` due rows for `owner` until `lease_until`: the first pending
-/// row of each conversation, on the platforms this instance serves. A row whose
+/// row of each conversation, on the channels this instance serves. A row whose
 /// lease ran out (its instance died) can be claimed again.
 pub async fn claim(
     conn: &mut Conn,
     owner: &str,
-    platforms: &[Platform],
+    channels: &[Channel],
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<Claimed>> {
-    let serves = |p| i64::from(platforms.contains(&p));
+    let serves = |c| i64::from(channels.contains(&c));
     // One statement (SQLite runs it atomically); PostgreSQL also skips rows another
     // instance is claiming at this very moment.
     macro_rules! claim_sql {
@@ -69,10 +98,11 @@ pub async fn claim(
                 "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
                    SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
                    AND o.lease_until <= $3 \
-                   AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1)) \
+                   AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1) \
+                        OR (o.platform = 'email' AND $6 = 1)) \
                    AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
                                    AND e.status = 'pending' AND e.id < o.id) \
-                   ORDER BY o.id LIMIT $6",
+                   ORDER BY o.id LIMIT $7",
                 $lock,
                 ") RETURNING id, conversation, platform, kind, payload, ticket_id, attempts"
             )
@@ -87,21 +117,22 @@ pub async fn claim(
         .bind(owner)
         .bind(millis(lease_until))
         .bind(millis(now))
-        .bind(serves(Platform::Discord))
-        .bind(serves(Platform::Telegram))
+        .bind(serves(Channel::Chat(Platform::Discord)))
+        .bind(serves(Channel::Chat(Platform::Telegram)))
+        .bind(serves(Channel::Email))
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)
         .await?
         .iter()
         .map(|row| {
-            let platform: String = row.try_get("platform")?;
+            let channel: String = row.try_get("platform")?;
             let ticket: Option<i64> = row.try_get("ticket_id")?;
             Ok(Claimed {
                 id: row.try_get("id")?,
                 conversation: row.try_get("conversation")?,
-                platform: platform.parse().map_err(|_| StoreError::Corrupt {
+                channel: Channel::parse(&channel).ok_or(StoreError::Corrupt {
                     column: "outbox.platform",
-                    value: platform,
+                    value: channel,
                 })?,
                 kind: row.try_get("kind")?,
                 payload: row.try_get("payload")?,
@@ -212,4 +243,15 @@ pub async fn backlog(conn: &mut Conn) -> Result<Backlog> {
         }
     }
     Ok(backlog)
+}
+
+/// Deletes delivered and dead rows written before `before`. Returns how many.
+pub async fn purge(conn: &mut Conn, before: DateTime<Utc>) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM outbox WHERE status <> 'pending' AND created_at < $1")
+            .bind(millis(before))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected(),
+    )
 }

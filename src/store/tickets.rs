@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 
 use super::{Conn, Result, StoreError, millis, parsed, time, time_opt};
 use crate::assignment::Candidate;
-use crate::domain::ticket::TicketTimes;
+use crate::domain::ticket::{SlaClock, TicketTimes};
 use crate::domain::{
     CategoryId, Platform, Priority, Role, Status, TeamId, Ticket, TicketId, TicketReference, UserId,
 };
@@ -41,6 +41,12 @@ fn ticket(row: &AnyRow) -> Result<Ticket> {
             resolved: time_opt(row, "resolved_at")?,
             closed: time_opt(row, "closed_at")?,
         },
+        sla: SlaClock {
+            first_response_due: time_opt(row, "first_response_due_at")?,
+            resolution_due: time_opt(row, "resolution_due_at")?,
+            first_response_breached: time_opt(row, "first_response_breached_at")?,
+            resolution_breached: time_opt(row, "resolution_breached_at")?,
+        },
     })
 }
 
@@ -50,7 +56,9 @@ macro_rules! select_tickets {
             "SELECT t.id, t.reference, t.subject, t.description, t.requester_id, t.category_id, \
              t.team_id, t.priority, t.status, t.assignee_id, t.previous_ticket_id, t.resolution, \
              t.created_at, t.updated_at, t.first_response_at, t.last_requester_message_at, \
-             t.last_agent_message_at, t.resolved_at, t.closed_at, t.origin_platform FROM tickets t ",
+             t.last_agent_message_at, t.resolved_at, t.closed_at, t.origin_platform, \
+             t.first_response_due_at, t.resolution_due_at, t.first_response_breached_at, \
+             t.resolution_breached_at FROM tickets t ",
             $tail
         )
     };
@@ -94,6 +102,8 @@ pub struct NewTicket<'a> {
     pub assignee: Option<UserId>,
     /// Set when the ticket is filed with the requester's first message.
     pub last_requester_message: Option<DateTime<Utc>>,
+    /// Its SLA targets.
+    pub sla: SlaClock,
     pub created_at: DateTime<Utc>,
 }
 
@@ -101,8 +111,8 @@ pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     let id: i64 = sqlx::query(
         "INSERT INTO tickets (reference, subject, description, requester_id, category_id, team_id, \
          priority, status, previous_ticket_id, created_at, updated_at, origin_platform, \
-         assignee_id, last_requester_message_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11, $12) RETURNING id",
+         assignee_id, last_requester_message_at, first_response_due_at, resolution_due_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(new.reference.to_string())
     .bind(new.subject)
@@ -116,6 +126,8 @@ pub async fn insert(conn: &mut Conn, new: &NewTicket<'_>) -> Result<TicketId> {
     .bind(new.origin.map(Platform::as_str))
     .bind(new.assignee.map(|u| u.0))
     .bind(new.last_requester_message.map(millis))
+    .bind(new.sla.first_response_due.map(millis))
+    .bind(new.sla.resolution_due.map(millis))
     .fetch_one(&mut *conn)
     .await?
     .try_get("id")?;
@@ -185,7 +197,8 @@ pub async fn update(conn: &mut Conn, t: &Ticket) -> Result<()> {
         "UPDATE tickets SET subject = $1, description = $2, category_id = $3, team_id = $4, \
          priority = $5, status = $6, assignee_id = $7, resolution = $8, updated_at = $9, \
          first_response_at = $10, last_requester_message_at = $11, last_agent_message_at = $12, \
-         resolved_at = $13, closed_at = $14 WHERE id = $15",
+         resolved_at = $13, closed_at = $14, first_response_due_at = $15, resolution_due_at = $16, \
+         first_response_breached_at = $17, resolution_breached_at = $18 WHERE id = $19",
     )
     .bind(&t.subject)
     .bind(&t.description)
@@ -201,6 +214,10 @@ pub async fn update(conn: &mut Conn, t: &Ticket) -> Result<()> {
     .bind(ms(t.times.last_agent_message))
     .bind(ms(t.times.resolved))
     .bind(ms(t.times.closed))
+    .bind(ms(t.sla.first_response_due))
+    .bind(ms(t.sla.resolution_due))
+    .bind(ms(t.sla.first_response_breached))
+    .bind(ms(t.sla.resolution_breached))
     .bind(t.id.0)
     .execute(&mut *conn)
     .await?;

@@ -120,6 +120,17 @@ pub async fn list(conn: &mut Conn) -> Result<Vec<User>> {
         .collect()
 }
 
+/// The users of a role, for instance the admins an escalation reaches.
+pub async fn with_role(conn: &mut Conn, role: Role) -> Result<Vec<UserId>> {
+    sqlx::query("SELECT id FROM users WHERE role = $1 ORDER BY id")
+        .bind(role.as_str())
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok(UserId(row.try_get("id")?)))
+        .collect()
+}
+
 /// Attaches an identity to a user. Returns `false` when the account was already
 /// linked (to this user or another): the caller finds out which.
 pub async fn link_identity(

@@ -1,6 +1,7 @@
 //! Delivery: crashes, failing platforms, dead letters, files across platforms.
 
 use super::*;
+use guichet::store::outbox::Channel;
 
 on_both_backends!(crate::support::chat::ChatDesk:
     a_crash_between_commit_and_delivery_delivers_once_after_restart,
@@ -38,7 +39,7 @@ async fn a_crash_between_commit_and_delivery_delivers_once_after_restart(c: Chat
     let claimed = store::outbox::claim(
         &mut tx,
         "crashed",
-        &[Discord, Telegram],
+        &[Channel::Chat(Discord), Channel::Chat(Telegram)],
         now,
         now + TimeDelta::minutes(2),
         64,

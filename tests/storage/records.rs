@@ -309,11 +309,7 @@ async fn catalog_follows_the_configuration(d: TestDesk) {
             "other"
         ]
     );
-    let desk = guichet::desk::Desk::new(
-        d.clock.clone(),
-        d.config.company.time_zone,
-        std::sync::Arc::new(catalog),
-    );
+    let desk = guichet::desk::Desk::new(d.clock.clone(), &d.config, std::sync::Arc::new(catalog));
     let hardware = desk.find_category("hardware").unwrap();
     assert_eq!(hardware.default_priority, Priority::P1);
     let err = desk.find_category("bug").unwrap_err();

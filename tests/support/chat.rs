@@ -28,6 +28,8 @@ pub struct ChatDesk {
     pub texts: Arc<Texts>,
     wake: Arc<Notify>,
     events: AtomicU64,
+    /// The SMTP server the dispatcher sends e-mails through, when a test sets one.
+    pub mailer: Option<Arc<guichet::mail::Mailer>>,
 }
 
 impl Harness for ChatDesk {
@@ -78,6 +80,7 @@ impl ChatDesk {
             texts,
             wake,
             events: AtomicU64::new(0),
+            mailer: None,
         }
     }
 
@@ -91,6 +94,7 @@ impl ChatDesk {
         Dispatcher::new(
             self.d.store.clone(),
             outlets,
+            self.mailer.clone(),
             self.d.desk.clone(),
             self.texts.clone(),
             self.d.config.company.default_language,

@@ -28,6 +28,7 @@ pub mod chat;
 pub mod fake_chat;
 pub mod fake_discord;
 pub mod fake_telegram;
+pub mod smtp;
 
 /// What a story runs on: built on a fresh database of either backend.
 pub trait Harness: Sized {
@@ -183,7 +184,7 @@ impl TestDesk {
             .expect("the test database is prepared");
         let clock = Arc::new(ManualClock::new(valentines_morning()));
         let catalog = guichet::app::load_catalog(&store).await.unwrap();
-        let desk = Desk::new(clock.clone(), config.company.time_zone, Arc::new(catalog));
+        let desk = Desk::new(clock.clone(), &config, Arc::new(catalog));
         TestDesk {
             db,
             config,

@@ -203,3 +203,56 @@ command-panel = Post the "Open a ticket" panel in this channel
 card-priority-placeholder = Change the priority…
 option-details = Details (ticket reference, name, priority…)
 option-category = Category of the request
+
+## Scheduler: reminders, escalations, closing
+
+duration-minutes = { $n } min
+duration-hours = { $n } h
+duration-days = { $n } d
+reminder-unanswered-thread = ⏰ { $name } has been waiting for an answer for { $age }.
+reminder-unanswered = ⏰ { $reference } · { $subject }: { $name } has been waiting for your answer for { $age }.
+reminder-unassigned-thread = ⏰ Nobody has taken this ticket yet (open for { $age }): who takes it?
+thread-auto-assigned = 🤖 Assigned automatically to { $name }.
+sla-first-response = first response
+sla-resolution = resolution
+escalation-1 = ⚠️ { $reference } · { $subject }: the { $target } target is due on { $due }.
+escalation-2 = 🚨 { $reference } · { $subject }: { $target } target missed (due { $due }). You are an escalation contact of the team.
+escalation-3 = 🚨 { $reference } · { $subject }: { $target } target missed by far (due { $due }). The admins are told.
+escalation-1-thread = ⚠️ The { $target } target is close (due { $due }). Told: { $names }.
+escalation-2-thread = 🚨 { $target } target missed (due { $due }). Escalated to: { $names }.
+escalation-3-thread = 🚨 { $target } target missed by far (due { $due }). Admins told: { $names }.
+escalation-nobody = nobody (no contact could be reached)
+overdue-thread-mailed = 📨 Open for { $age } without resolution: reminder e-mailed to { $to }.
+overdue-thread-not-mailed = 📨 Open for { $age } without resolution, but no e-mail could be sent (see the audit trail).
+ticket-overdue = 📨 Your ticket { $reference } has been open for { $age }: we e-mailed the person in charge about it.
+mail-overdue-subject = [{ $reference }] Still not resolved after { $age }: { $subject }
+mail-overdue-body =
+    Hello { $name },
+
+    Ticket { $reference } is still not resolved, { $age } after it was opened.
+
+    Subject: { $subject }
+    Requester: { $requester }
+    Priority: { $priority }
+    Team: { $team }
+    Status: { $status }
+    Opened: { $created }
+
+    Latest messages:
+
+    { $messages }
+
+    To answer, write in the ticket's thread on Discord or Telegram.
+    — Guichet, the internal helpdesk
+mail-internal-note = {" "}(internal note)
+mail-no-messages = (no messages)
+rating-reminder = ⭐ A quick reminder: how was the resolution of ticket { $reference }? A rating from 1 to 5 stars helps us improve.
+ticket-waiting-warning = ⏳ We are waiting for your answer on ticket { $reference } · { $subject }. Without news from you, it will be closed on { $date }. Just answer here.
+thread-waiting-warned = ⏳ { $name } was reminded; closing on { $date } without an answer.
+thread-auto-closed = 🔒 Closed automatically: resolved { $age } ago with no word from the requester.
+ticket-auto-closed = 🔒 Your ticket { $reference } is closed. If the problem comes back, write to me: a new ticket will be opened.
+thread-waiting-closed = 🔒 Closed automatically: the requester did not answer.
+ticket-waiting-closed = 🔒 Your ticket { $reference } is closed for lack of an answer. You can write to us again at any time.
+card-sla = SLA
+card-sla-first-response-missed = ⏰ First response late (due { $due })
+card-sla-resolution-missed = ⏰ Resolution late (due { $due })

@@ -203,3 +203,56 @@ command-panel = Publier le panneau « Ouvrir un ticket » dans ce salon
 card-priority-placeholder = Changer la priorité…
 option-details = Précisions (référence du ticket, nom, priorité…)
 option-category = Catégorie de la demande
+
+## Planificateur : relances, escalades, clôtures
+
+duration-minutes = { $n } min
+duration-hours = { $n } h
+duration-days = { $n } j
+reminder-unanswered-thread = ⏰ { $name } attend une réponse depuis { $age }.
+reminder-unanswered = ⏰ { $reference } · { $subject } : { $name } attend votre réponse depuis { $age }.
+reminder-unassigned-thread = ⏰ Personne n'a encore pris ce ticket (ouvert depuis { $age }) : qui s'en charge ?
+thread-auto-assigned = 🤖 Attribué automatiquement à { $name }.
+sla-first-response = première réponse
+sla-resolution = résolution
+escalation-1 = ⚠️ { $reference } · { $subject } : l'objectif de { $target } arrive à échéance le { $due }.
+escalation-2 = 🚨 { $reference } · { $subject } : objectif de { $target } dépassé (échéance { $due }). Vous êtes contact d'escalade de l'équipe.
+escalation-3 = 🚨 { $reference } · { $subject } : objectif de { $target } largement dépassé (échéance { $due }). Les administrateurs sont prévenus.
+escalation-1-thread = ⚠️ Objectif de { $target } bientôt atteint (échéance { $due }). Prévenu : { $names }.
+escalation-2-thread = 🚨 Objectif de { $target } dépassé (échéance { $due }). Escalade à : { $names }.
+escalation-3-thread = 🚨 Objectif de { $target } largement dépassé (échéance { $due }). Administrateurs prévenus : { $names }.
+escalation-nobody = personne (aucun contact joignable)
+overdue-thread-mailed = 📨 Ouvert depuis { $age } sans résolution : e-mail de relance envoyé à { $to }.
+overdue-thread-not-mailed = 📨 Ouvert depuis { $age } sans résolution, mais aucun e-mail n'a pu partir (voir le journal d'audit).
+ticket-overdue = 📨 Votre ticket { $reference } est ouvert depuis { $age } : nous l'avons signalé par e-mail à la personne responsable.
+mail-overdue-subject = [{ $reference }] Toujours pas résolu après { $age } : { $subject }
+mail-overdue-body =
+    Bonjour { $name },
+
+    Le ticket { $reference } n'est toujours pas résolu, { $age } après sa création.
+
+    Sujet : { $subject }
+    Demandeur : { $requester }
+    Priorité : { $priority }
+    Service : { $team }
+    Statut : { $status }
+    Créé le : { $created }
+
+    Derniers messages :
+
+    { $messages }
+
+    Pour répondre, écrivez dans le fil du ticket sur Discord ou Telegram.
+    — Guichet, le support interne
+mail-internal-note = {" "}(note interne)
+mail-no-messages = (aucun message)
+rating-reminder = ⭐ Petit rappel : comment s'est passée la résolution du ticket { $reference } ? Une note de 1 à 5 étoiles nous aide à progresser.
+ticket-waiting-warning = ⏳ Nous attendons votre réponse sur le ticket { $reference } · { $subject }. Sans nouvelles de votre part, il sera fermé le { $date }. Répondez simplement ici.
+thread-waiting-warned = ⏳ { $name } a été relancé ; fermeture prévue le { $date } sans réponse.
+thread-auto-closed = 🔒 Fermé automatiquement : résolu depuis { $age } sans nouvelle du demandeur.
+ticket-auto-closed = 🔒 Votre ticket { $reference } est fermé. Si le problème revient, écrivez-moi : un nouveau ticket sera ouvert.
+thread-waiting-closed = 🔒 Fermé automatiquement : le demandeur n'a pas répondu.
+ticket-waiting-closed = 🔒 Votre ticket { $reference } est fermé faute de réponse. Vous pouvez nous réécrire à tout moment.
+card-sla = SLA
+card-sla-first-response-missed = ⏰ Première réponse en retard (échéance { $due })
+card-sla-resolution-missed = ⏰ Résolution en retard (échéance { $due })

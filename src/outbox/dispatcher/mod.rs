@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,8 +31,9 @@ use crate::config::OutboxConfig;
 use crate::desk::Desk;
 use crate::domain::{AuditAction, Language, Platform, TicketId};
 use crate::i18n::Texts;
+use crate::mail::Mailer;
 use crate::store::audit::{Origin, Record};
-use crate::store::outbox::Claimed;
+use crate::store::outbox::{Channel, Claimed};
 use crate::store::{self, Store, StoreError};
 
 /// How many rows one round claims at most.
@@ -57,6 +59,8 @@ pub struct Dispatcher {
 struct Inner {
     store: Store,
     outlets: BTreeMap<Platform, Arc<dyn Outlet>>,
+    /// The SMTP server, when e-mail is configured.
+    mailer: Option<Arc<Mailer>>,
     /// The time, and the catalog the cards name teams and categories from.
     desk: Desk,
     texts: Arc<Texts>,
@@ -73,6 +77,7 @@ impl Dispatcher {
     pub fn new(
         store: Store,
         outlets: Vec<Arc<dyn Outlet>>,
+        mailer: Option<Arc<Mailer>>,
         desk: Desk,
         texts: Arc<Texts>,
         staff_language: Language,
@@ -84,6 +89,7 @@ impl Dispatcher {
             inner: Arc::new(Inner {
                 store,
                 outlets: outlets.into_iter().map(|o| (o.platform(), o)).collect(),
+                mailer,
                 desk,
                 texts,
                 staff_language,
@@ -120,17 +126,19 @@ impl Dispatcher {
     /// One round: claim, deliver, acknowledge.
     pub async fn run_once(&self) -> Result<Round, StoreError> {
         let me = &self.inner;
-        if me.outlets.is_empty() {
+        let mut channels: Vec<Channel> = me.outlets.keys().copied().map(Channel::Chat).collect();
+        if me.mailer.is_some() {
+            channels.push(Channel::Email);
+        }
+        if channels.is_empty() {
             return Ok(Round::default());
         }
         let now = me.desk.now();
         let lease = TimeDelta::from_std(me.config.lease.0).unwrap_or(TimeDelta::minutes(2));
-        let platforms: Vec<Platform> = me.outlets.keys().copied().collect();
         let rows = {
             let mut tx = me.store.begin().await?;
-            let rows =
-                store::outbox::claim(&mut tx, &me.owner, &platforms, now, now + lease, BATCH)
-                    .await?;
+            let rows = store::outbox::claim(&mut tx, &me.owner, &channels, now, now + lease, BATCH)
+                .await?;
             tx.commit().await?;
             rows
         };
@@ -158,6 +166,13 @@ impl Dispatcher {
     }
 }
 
+fn not_connected(channel: Channel) -> DeliveryError {
+    DeliveryError::Retry {
+        after: None,
+        reason: format!("{channel} is not connected"),
+    }
+}
+
 enum Outcome {
     Delivered,
     Retry,
@@ -174,33 +189,51 @@ impl Inner {
                     .await;
             }
         };
-        let Some(outlet) = self.outlets.get(&row.platform) else {
-            // Claims only take rows of connected platforms.
-            let error = DeliveryError::Retry {
-                after: None,
-                reason: format!("{} is not connected", row.platform),
-            };
-            return self.failed(&row, error).await;
-        };
-        let prepared = {
-            let mut conn = self.store.pool().acquire().await?;
-            self.prepare(&mut conn, &row, &envelope).await?
-        };
-        let action = match prepared {
-            Ok(Prepared::Send(action)) => action,
-            Ok(Prepared::Skip) => return self.acknowledge(&row, &envelope, None).await,
-            Err(e) => return self.failed(&row, e).await,
+        let sending = match (row.channel, &envelope) {
+            (
+                Channel::Email,
+                Envelope::Mail {
+                    to, subject, body, ..
+                },
+            ) => {
+                let Some(mailer) = &self.mailer else {
+                    return self.failed(&row, not_connected(row.channel)).await;
+                };
+                Box::pin(async move { mailer.send(to, subject, body).await.map(|()| None) })
+                    as Pin<Box<dyn Future<Output = _> + Send + '_>>
+            }
+            (Channel::Email, _) | (_, Envelope::Mail { .. }) => {
+                return self
+                    .give_up(&row, "an e-mail row that is not an e-mail")
+                    .await;
+            }
+            (Channel::Chat(platform), _) => {
+                // Claims only take rows of connected platforms.
+                let Some(outlet) = self.outlets.get(&platform) else {
+                    return self.failed(&row, not_connected(row.channel)).await;
+                };
+                let prepared = {
+                    let mut conn = self.store.pool().acquire().await?;
+                    self.prepare(&mut conn, platform, &row, &envelope).await?
+                };
+                let action = match prepared {
+                    Ok(Prepared::Send(action)) => action,
+                    Ok(Prepared::Skip) => return self.acknowledge(&row, &envelope, None).await,
+                    Err(e) => return self.failed(&row, e).await,
+                };
+                Box::pin(async move { outlet.deliver(&action).await.map(Some) })
+            }
         };
         // A delivery must end well within the lease, or another instance would send
         // the row again while this one still waits for the platform.
         let limit = self.config.lease.0 / 2;
-        match tokio::time::timeout(limit, outlet.deliver(&action)).await {
-            Ok(Ok(delivered)) => self.acknowledge(&row, &envelope, Some(delivered)).await,
+        match tokio::time::timeout(limit, sending).await {
+            Ok(Ok(delivered)) => self.acknowledge(&row, &envelope, delivered).await,
             Ok(Err(e)) => self.failed(&row, e).await,
             Err(_) => {
                 let reason = format!(
                     "no answer from {} within {} s",
-                    row.platform,
+                    row.channel,
                     limit.as_secs()
                 );
                 self.failed(
@@ -248,10 +281,12 @@ impl Inner {
                     ..
                 }
                 | Envelope::RatingPrompt { ticket, .. } => {
-                    if let Some(message) = &delivered.message {
+                    if let (Some(message), Channel::Chat(platform)) =
+                        (&delivered.message, row.channel)
+                    {
                         store::conversations::link_dm(
                             &mut tx,
-                            row.platform,
+                            platform,
                             &message.chat,
                             &message.message,
                             TicketId(*ticket),
@@ -292,7 +327,7 @@ impl Inner {
         }
         let wait = backoff(&self.config, attempts, after);
         let next = self.desk.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
-        tracing::warn!(id = row.id, platform = %row.platform, attempts, wait_ms = wait.as_millis() as u64, %error, "delivery failed; will retry");
+        tracing::warn!(id = row.id, channel = %row.channel, attempts, wait_ms = wait.as_millis() as u64, %error, "delivery failed; will retry");
         // Every write goes through the store's transactions (SQLite's writer queue).
         let mut tx = self.store.begin().await?;
         store::outbox::failed(
@@ -310,10 +345,10 @@ impl Inner {
 
     /// Sets a row aside for good, with a line in the log and in the audit trail.
     async fn give_up(&self, row: &Claimed, reason: &str) -> Result<Outcome, StoreError> {
-        tracing::error!(id = row.id, platform = %row.platform, kind = %row.kind, reason, "delivery abandoned: dead letter");
+        tracing::error!(id = row.id, channel = %row.channel, kind = %row.kind, reason, "delivery abandoned: dead letter");
         let mut tx = self.store.begin().await?;
         store::outbox::failed(&mut tx, row.id, &self.owner, reason, self.desk.now(), true).await?;
-        let what = format!("{} {} #{}", row.platform, row.kind, row.id);
+        let what = format!("{} {} #{}", row.channel, row.kind, row.id);
         let record = Record {
             ticket: row.ticket,
             actor: None,

@@ -29,10 +29,10 @@ impl Inner {
     pub(super) async fn prepare(
         &self,
         conn: &mut Conn,
+        platform: Platform,
         row: &Claimed,
         envelope: &Envelope,
     ) -> Result<Prepare, StoreError> {
-        let platform = row.platform;
         Ok(match envelope {
             Envelope::Direct {
                 user,
@@ -154,6 +154,10 @@ impl Inner {
                 text: text.clone(),
                 buttons: buttons.clone(),
             })),
+            // The dispatcher sends e-mails itself.
+            Envelope::Mail { .. } => Err(DeliveryError::Permanent {
+                reason: "an e-mail on a chat platform".into(),
+            }),
         })
     }
 
@@ -161,7 +165,7 @@ impl Inner {
     async fn card(&self, conn: &mut Conn, ticket: i64) -> Result<Option<card::Drawn>, StoreError> {
         card::render(
             conn,
-            self.desk.catalog(),
+            &self.desk,
             &self.texts,
             self.staff_language,
             TicketId(ticket),

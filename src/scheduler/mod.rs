@@ -1,0 +1,261 @@
+//! The scheduler: keeps tickets moving with reminders, SLA escalation, the overdue
+//! e-mail, the rating reminder and closing.
+//!
+//! Its work lives in the `jobs` table, one row per ticket and [`Rule`], planned in
+//! the transaction of every change to the ticket (see [`plan`]). A tick claims the
+//! rows due (one statement: `FOR UPDATE SKIP LOCKED` on PostgreSQL), then carries
+//! out each one in a transaction of its own that locks the ticket, checks that the
+//! claim still holds, records the step as done and writes what to say to the
+//! outbox. A step is therefore done once, whatever the number of instances; an
+//! instance that dies lets its claims go when their lease ends; a restart picks up
+//! what is due. The cost of a tick follows the number of rows due, not of tickets.
+
+pub mod calendar;
+pub mod rules;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::Rng;
+
+pub use rules::{Policy, Rule};
+
+use crate::config::SchedulerConfig;
+use crate::domain::Ticket;
+use crate::engine::{Engine, EngineError};
+use crate::store::jobs::{self, Claimed, JobState};
+use crate::store::{self, Conn, Store, StoreError};
+
+/// How many rows one claim takes at most.
+const BATCH: u32 = 200;
+/// A tick claims again while rows are due, up to this many times.
+const MAX_ROUNDS: usize = 50;
+/// The housekeeping task: deleting sent messages and event ids past retention.
+const RETENTION: &str = "retention";
+
+/// Writes where each rule stands for `ticket` after a change: called by the desk
+/// in the transaction that changed it.
+pub async fn plan(
+    conn: &mut Conn,
+    policy: &Policy,
+    ticket: &Ticket,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let rows = jobs::of_ticket(conn, ticket.id).await?;
+    for rule in Rule::ALL {
+        let stood = rows
+            .iter()
+            .find(|j| j.kind == rule.as_str())
+            .map(|j| &j.state);
+        if let Some(next) = policy.plan(rule, ticket, stood, now)
+            && stood != Some(&next)
+        {
+            jobs::put(conn, ticket.id, rule.as_str(), &next, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// What one tick did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tick {
+    /// Rows claimed.
+    pub claimed: usize,
+    /// Steps carried out.
+    pub done: usize,
+    /// Rows whose claim was lost to a change of their ticket, or no longer due.
+    pub passed: usize,
+    /// Steps that failed; they are tried again when their lease ends.
+    pub failed: usize,
+}
+
+#[derive(Clone)]
+pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    engine: Engine,
+    config: SchedulerConfig,
+    /// Names this instance's claims; a counter makes each claim unique.
+    owner: String,
+    claims: AtomicU64,
+}
+
+impl Scheduler {
+    pub fn new(store: Store, engine: Engine, config: SchedulerConfig) -> Self {
+        let owner = format!("{}-{}", std::process::id(), rand::rng().random::<u32>());
+        Scheduler {
+            inner: Arc::new(Inner {
+                store,
+                engine,
+                config,
+                owner,
+                claims: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Ticks every `scheduler.tick` until `shutdown` resolves.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            match self.tick().await {
+                Ok(tick) if tick.claimed > 0 => tracing::info!(?tick, "scheduler tick"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "scheduler tick failed"),
+            }
+            tokio::select! {
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(self.inner.config.tick.0) => {}
+            }
+        }
+        tracing::info!("scheduler stopped");
+    }
+
+    /// Carries out everything due now.
+    pub async fn tick(&self) -> Result<Tick, StoreError> {
+        let me = &self.inner;
+        let mut tick = Tick::default();
+        self.ensure_housekeeping().await?;
+        for _ in 0..MAX_ROUNDS {
+            let now = me.engine.desk().now();
+            let claim = format!("{}:{}", me.owner, me.claims.fetch_add(1, Ordering::Relaxed));
+            let lease = TimeDelta::from_std(me.config.lease.0).unwrap_or(TimeDelta::minutes(2));
+            let claimed = {
+                let mut tx = me.store.begin().await?;
+                let claimed = jobs::claim(&mut tx, &claim, now, now + lease, BATCH).await?;
+                tx.commit().await?;
+                claimed
+            };
+            if claimed.is_empty() {
+                break;
+            }
+            tick.claimed += claimed.len();
+            for job in &claimed {
+                match self.carry_out(job, &claim, now).await {
+                    Ok(true) => tick.done += 1,
+                    Ok(false) => tick.passed += 1,
+                    Err(e) => {
+                        tick.failed += 1;
+                        tracing::error!(job = job.id, kind = %job.kind, ticket = ?job.ticket, error = %e,
+                            "a scheduled step failed; it will be tried again when its lease ends");
+                    }
+                }
+            }
+        }
+        if tick.done > 0 {
+            me.engine.wake_dispatcher();
+        }
+        Ok(tick)
+    }
+
+    async fn ensure_housekeeping(&self) -> Result<(), StoreError> {
+        let me = &self.inner;
+        let mut tx = me.store.begin().await?;
+        jobs::ensure_housekeeping(&mut tx, RETENTION, me.engine.desk().now()).await?;
+        tx.commit().await
+    }
+
+    /// One claimed row, in one transaction. `Ok(false)`: nothing to do after all.
+    async fn carry_out(
+        &self,
+        job: &Claimed,
+        claim: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let me = &self.inner;
+        let mut tx = me.store.begin().await?;
+        let Some(ticket_id) = job.ticket else {
+            let Some(row) = jobs::held(&mut tx, job.id, claim).await? else {
+                return Ok(false);
+            };
+            self.housekeeping(&mut tx, &row.kind, now).await?;
+            let next = JobState {
+                anchor: now,
+                step: row.state.step.saturating_add(1),
+                live: true,
+                due: Some(now + TimeDelta::days(1)),
+            };
+            jobs::advance(&mut tx, row.id, &next, now).await?;
+            tx.commit().await?;
+            return Ok(true);
+        };
+        // The ticket first, as every change does, then the row: no deadlock.
+        let ticket = store::tickets::get_for_update(&mut tx, ticket_id).await?;
+        let Some(row) = jobs::held(&mut tx, job.id, claim).await? else {
+            return Ok(false);
+        };
+        let (Some(ticket), Some(rule)) = (ticket, Rule::parse(&row.kind)) else {
+            tracing::warn!(job = row.id, kind = %row.kind, "a job of an unknown kind or ticket: dropped");
+            let done = JobState {
+                due: None,
+                live: false,
+                ..row.state
+            };
+            jobs::advance(&mut tx, row.id, &done, now).await?;
+            tx.commit().await?;
+            return Ok(false);
+        };
+        let policy = me.engine.desk().policy();
+        let Some(step) = policy.step_to_run(rule, &ticket, &row.state, now) else {
+            // Not due after all (the configuration changed): plan it again.
+            let planned = policy
+                .plan(rule, &ticket, Some(&row.state), now)
+                .unwrap_or(row.state);
+            jobs::advance(&mut tx, row.id, &planned, now).await?;
+            tx.commit().await?;
+            return Ok(false);
+        };
+        let mut next = JobState {
+            step: step + 1,
+            ..row.state
+        };
+        if rule == Rule::Waiting && step == 0 {
+            // Closing counts from the warning.
+            next.anchor = now;
+        }
+        next.due = policy.due(rule, &ticket, next.anchor, next.step);
+        jobs::advance(&mut tx, row.id, &next, now).await?;
+        match me.engine.scheduled(&mut tx, rule, step, ticket).await {
+            Ok(()) => {}
+            Err(EngineError::Store(e)) => return Err(e),
+            Err(EngineError::Refused(refusal)) => {
+                return Err(StoreError::Unexpected(format!(
+                    "the {} step was refused: {}",
+                    rule.as_str(),
+                    refusal.key
+                )));
+            }
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn housekeeping(
+        &self,
+        conn: &mut Conn,
+        kind: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        if kind != RETENTION {
+            tracing::warn!(kind, "an unknown housekeeping task: skipped");
+            return Ok(());
+        }
+        let retention = &self.inner.engine.config().retention;
+        let before = |d: Duration| now - TimeDelta::from_std(d).unwrap_or(TimeDelta::days(30));
+        let sent = store::outbox::purge(conn, before(retention.sent_messages.0)).await?;
+        let events =
+            store::conversations::forget_events(conn, before(retention.inbound_events.0)).await?;
+        tracing::info!(
+            sent,
+            events,
+            "retention: old sent messages and event ids deleted"
+        );
+        Ok(())
+    }
+}
