@@ -164,7 +164,7 @@ fn dates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<NaiveDate>, D::Er
 }
 
 /// Who hears of a team's missed SLA targets at level 2.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamEscalation {
     /// The team's leads (`guichet team add-member … --lead`).
@@ -177,6 +177,16 @@ pub struct TeamEscalation {
 
 fn yes() -> bool {
     true
+}
+
+impl Default for TeamEscalation {
+    /// The team's leads.
+    fn default() -> Self {
+        TeamEscalation {
+            leads: true,
+            users: Vec::new(),
+        }
+    }
 }
 
 fn emails<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Email>, D::Error> {
