@@ -228,3 +228,56 @@ fn webhook_mode_needs_its_public_address() {
     .unwrap_err();
     assert_eq!(err.key.as_deref(), Some("telegram.mode"));
 }
+
+#[test]
+fn the_scheduler_sections_are_read_and_checked() {
+    let config = Config::load_with_env(&committed(), env(&[])).unwrap();
+    assert_eq!(config.reminders.unanswered.p1.to_string(), "30m");
+    assert_eq!(config.overdue.after.len(), 1);
+    assert!(!config.business_hours.enabled);
+    assert!(config.teams["it"].escalation.leads, "leads by default");
+    assert!(config.mail.host.is_empty(), "no e-mail until configured");
+
+    for (from, to, key, says) in [
+        (
+            "warn_at_percent = 80",
+            "warn_at_percent = 100",
+            "escalation.warn_at_percent",
+            "between 1 and 99",
+        ),
+        (
+            r#"after = ["3d"]"#,
+            r#"after = ["7d", "3d"]"#,
+            "overdue.after",
+            "increasing order",
+        ),
+        (
+            r#"days = ["mon", "tue", "wed", "thu", "fri"]"#,
+            r#"days = ["lundi"]"#,
+            "business_hours.days",
+            "not a day of the week",
+        ),
+        (
+            r#"start = "09:00""#,
+            r#"start = "9h""#,
+            "business_hours.start",
+            "not a time of day",
+        ),
+        (
+            r#"security = "starttls""#,
+            r#"security = "ssl""#,
+            "mail.security",
+            "unknown variant",
+        ),
+    ] {
+        let err = error_of(&edited(from, to), &[]);
+        assert_eq!(err.key.as_deref(), Some(key), "{err}");
+        assert!(err.message.contains(says), "{err}");
+    }
+    let err = error_of(
+        &edited(r#"host = """#, r#"host = "smtp.example.com""#),
+        &[("GUICHET__MAIL__FROM", "helpdesk")],
+    );
+    assert_eq!(err.key.as_deref(), Some("mail.from"), "{err}");
+    assert!(err.origin.contains("GUICHET__MAIL__FROM"), "{err}");
+}
