@@ -435,25 +435,18 @@ pub(super) async fn notify_assignee(
     ticket: &Ticket,
     assignee: crate::domain::UserId,
 ) -> Result<()> {
-    let staff_platform = engine
-        .desk()
-        .catalog()
-        .team(ticket.team)
-        .and_then(|t| t.staff_space.as_ref())
-        .map(|(p, _)| *p);
-    let to = engine.contact(conn, assignee, staff_platform).await?;
-    let language = to.language;
-    let text = engine.t(
-        language,
-        "notify-assigned",
-        &[
-            arg("reference", ticket.reference.to_string()),
-            arg("subject", ticket.subject.clone()),
-            arg("priority", engine.priority_label(language, ticket.priority)),
-        ],
-    );
     engine
-        .send_to(conn, &to, text, Vec::new(), Some(ticket.id), true)
+        .alert(conn, ticket, assignee, |language| {
+            engine.t(
+                language,
+                "notify-assigned",
+                &[
+                    arg("reference", ticket.reference.to_string()),
+                    arg("subject", ticket.subject.clone()),
+                    arg("priority", engine.priority_label(language, ticket.priority)),
+                ],
+            )
+        })
         .await
 }
 

@@ -80,6 +80,27 @@ impl Engine {
         Ok(())
     }
 
+    /// A private, stand-out message about the ticket to a member of staff, on the
+    /// platform of their team's space when they have an account there.
+    pub(crate) async fn alert(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        user: UserId,
+        text: impl FnOnce(Language) -> String,
+    ) -> Result<()> {
+        let staff_platform = self
+            .desk()
+            .catalog()
+            .team(ticket.team)
+            .and_then(|t| t.staff_space.as_ref())
+            .map(|(p, _)| *p);
+        let to = self.contact(conn, user, staff_platform).await?;
+        let text = text(to.language);
+        self.send_to(conn, &to, text, Vec::new(), Some(ticket.id), true)
+            .await
+    }
+
     /// A direct message to the person who is acting, where they are: no need to look
     /// for their account.
     pub(crate) async fn tell_here(

@@ -99,27 +99,6 @@ impl Engine {
         self.t(self.staff_language(), key, args)
     }
 
-    /// A private, stand-out message about the ticket to a member of staff, on the
-    /// platform of their team's space when they have an account there.
-    async fn alert(
-        &self,
-        conn: &mut Conn,
-        ticket: &Ticket,
-        user: UserId,
-        text: impl FnOnce(Language) -> String,
-    ) -> Result<()> {
-        let staff_platform = self
-            .desk()
-            .catalog()
-            .team(ticket.team)
-            .and_then(|t| t.staff_space.as_ref())
-            .map(|(p, _)| *p);
-        let to = self.contact(conn, user, staff_platform).await?;
-        let text = text(to.language);
-        self.send_to(conn, &to, text, Vec::new(), Some(ticket.id), true)
-            .await
-    }
-
     async fn display_name(&self, conn: &mut Conn, user: UserId) -> Result<String> {
         Ok(store::users::get(conn, user)
             .await?
