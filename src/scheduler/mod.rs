@@ -15,7 +15,7 @@ pub mod rules;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -81,6 +81,8 @@ struct Inner {
     store: Store,
     engine: Engine,
     config: SchedulerConfig,
+    /// Whether the housekeeping rows were made sure of, once per process.
+    housekeeping: AtomicBool,
     /// Names this instance's claims; a counter makes each claim unique.
     owner: String,
     claims: AtomicU64,
@@ -94,6 +96,7 @@ impl Scheduler {
                 store,
                 engine,
                 config,
+                housekeeping: AtomicBool::new(false),
                 owner,
                 claims: AtomicU64::new(0),
             }),
@@ -121,7 +124,10 @@ impl Scheduler {
     pub async fn tick(&self) -> Result<Tick, StoreError> {
         let me = &self.inner;
         let mut tick = Tick::default();
-        self.ensure_housekeeping().await?;
+        if !me.housekeeping.load(Ordering::Relaxed) {
+            self.ensure_housekeeping().await?;
+            me.housekeeping.store(true, Ordering::Relaxed);
+        }
         for _ in 0..MAX_ROUNDS {
             let now = me.engine.desk().now();
             let claim = format!("{}:{}", me.owner, me.claims.fetch_add(1, Ordering::Relaxed));
@@ -206,7 +212,11 @@ impl Scheduler {
             // Not due after all (the configuration changed): plan it again.
             let planned = policy
                 .plan(rule, &ticket, Some(&row.state), now)
-                .unwrap_or(row.state);
+                .unwrap_or(JobState {
+                    live: false,
+                    due: None,
+                    ..row.state
+                });
             jobs::advance(&mut tx, row.id, &planned, now).await?;
             tx.commit().await?;
             return Ok(false);

@@ -108,6 +108,23 @@ pub async fn ensure_housekeeping(conn: &mut Conn, kind: &str, due: DateTime<Utc>
     Ok(())
 }
 
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET due_at = $1, claim = $2 WHERE id IN (\
+               SELECT id FROM jobs WHERE due_at IS NOT NULL AND due_at <= $3 \
+               ORDER BY due_at LIMIT $4",
+            $lock,
+            ") RETURNING id, ticket_id, kind"
+        )
+    };
+}
+
+/// The claim on SQLite (its query plan is printed by `benches/scheduler.rs`):
+/// binds the lease's end, the claim, now and the limit.
+pub const CLAIM_SQLITE: &str = claim_sql!("");
+const CLAIM_POSTGRES: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
+
 /// A due row taken by one instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claimed {
@@ -126,21 +143,10 @@ pub async fn claim(
     lease_until: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<Claimed>> {
-    macro_rules! claim_sql {
-        ($lock:literal) => {
-            concat!(
-                "UPDATE jobs SET due_at = $1, claim = $2 WHERE id IN (\
-                   SELECT id FROM jobs WHERE due_at IS NOT NULL AND due_at <= $3 \
-                   ORDER BY due_at LIMIT $4",
-                $lock,
-                ") RETURNING id, ticket_id, kind"
-            )
-        };
-    }
     let query = if conn.backend_name() == "PostgreSQL" {
-        sqlx::query(claim_sql!(" FOR UPDATE SKIP LOCKED"))
+        sqlx::query(CLAIM_POSTGRES)
     } else {
-        sqlx::query(claim_sql!(""))
+        sqlx::query(CLAIM_SQLITE)
     };
     let mut claimed: Vec<Claimed> = query
         .bind(millis(lease_until))
