@@ -273,39 +273,10 @@ async fn escalation_contacts(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Re
 /// language, and a word to the requester. What prevents the e-mail is reported.
 async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> {
     let desk = engine.desk();
-    let team = desk.catalog().team(t.team).cloned();
-    let team_address = team.as_ref().and_then(|team| team.email.clone());
-    let mut problems = Vec::new();
-    let assignee = match t.assignee {
-        Some(user) => store::users::get(conn, user).await?,
-        None => None,
-    };
-    let (to, language, greeting): (Option<Email>, Language, String) = match &assignee {
-        Some(user) if user.email.is_some() => {
-            (user.email.clone(), user.language, user.display_name.clone())
-        }
-        other => {
-            if let Some(user) = other {
-                problems.push(format!(
-                    "the assignee {} (user {}) has no e-mail address",
-                    user.display_name, user.id
-                ));
-            }
-            let staff = engine.staff_language();
-            let name = team
-                .as_ref()
-                .map(|team| team.name.get(staff).to_owned())
-                .unwrap_or_default();
-            (team_address, staff, name)
-        }
-    };
-    if to.is_none() {
-        let slug = team.as_ref().map(|t| t.slug.as_str()).unwrap_or("?");
-        problems.push(format!("the team {slug} has no e-mail address"));
-    }
-    let mail_on = !engine.config().mail.host.trim().is_empty();
-    if !mail_on {
+    let (mut in_charge, mut problems) = person_in_charge(engine, conn, t).await?;
+    if engine.config().mail.host.trim().is_empty() {
         problems.push("e-mail is not configured (mail.host)".to_owned());
+        in_charge = None;
     }
     for problem in &problems {
         tracing::warn!(ticket = %t.reference, problem, "overdue e-mail");
@@ -322,16 +293,16 @@ async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> {
     }
     let created = t.times.created.unwrap_or(desk.now());
     let staff = engine.staff_language();
-    let Some(to) = to.filter(|_| mail_on) else {
+    let Some(to) = in_charge else {
         let line = engine.staff_line(
             "overdue-thread-not-mailed",
             &[arg("age", engine.age(staff, created))],
         );
         return engine.post_in_thread(conn, t.id, line, Vec::new()).await;
     };
-    let mail = overdue_mail(engine, conn, t, &to, language, &greeting).await?;
+    let mail = overdue_mail(engine, conn, t, &to).await?;
     outbox::enqueue_mail(conn, &mail, desk.now()).await?;
-    let address = to.to_string();
+    let address = to.address.to_string();
     desk.audit(
         conn,
         t,
@@ -361,14 +332,64 @@ async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> {
         .await
 }
 
+/// Who the overdue e-mail goes to.
+struct InCharge {
+    address: Email,
+    language: Language,
+    /// Whom the e-mail greets: the assignee, or the team.
+    name: String,
+}
+
+/// The assignee when they have an address, else the team's address (in the
+/// company's language); with what stood in the way, to report.
+async fn person_in_charge(
+    engine: &Engine,
+    conn: &mut Conn,
+    t: &Ticket,
+) -> Result<(Option<InCharge>, Vec<String>)> {
+    let mut problems = Vec::new();
+    if let Some(user) = t.assignee {
+        match store::users::get(conn, user).await? {
+            Some(user) => match user.email {
+                Some(address) => {
+                    let found = InCharge {
+                        address,
+                        language: user.language,
+                        name: user.display_name,
+                    };
+                    return Ok((Some(found), problems));
+                }
+                None => problems.push(format!(
+                    "the assignee {} (user {}) has no e-mail address",
+                    user.display_name, user.id
+                )),
+            },
+            None => problems.push(format!("the assignee (user {user}) is unknown")),
+        }
+    }
+    let staff = engine.staff_language();
+    let team = engine.desk().catalog().team(t.team);
+    let found = team.and_then(|team| {
+        Some(InCharge {
+            address: team.email.clone()?,
+            language: staff,
+            name: team.name.get(staff).to_owned(),
+        })
+    });
+    if found.is_none() {
+        let slug = team.map_or("?", |t| t.slug.as_str());
+        problems.push(format!("the team {slug} has no e-mail address"));
+    }
+    Ok((found, problems))
+}
+
 async fn overdue_mail(
     engine: &Engine,
     conn: &mut Conn,
     t: &Ticket,
-    to: &Email,
-    language: Language,
-    greeting: &str,
+    to: &InCharge,
 ) -> Result<Envelope> {
+    let language = to.language;
     let catalog = engine.desk().catalog();
     let created = t.times.created.unwrap_or(engine.desk().now());
     let messages = store::messages::for_ticket(conn, t.id, true).await?;
@@ -413,7 +434,7 @@ async fn overdue_mail(
         language,
         "mail-overdue-body",
         &[
-            arg("name", greeting.to_owned()),
+            arg("name", to.name.clone()),
             arg("reference", t.reference.to_string()),
             arg("age", age),
             arg("subject", t.subject.clone()),
@@ -426,7 +447,7 @@ async fn overdue_mail(
         ],
     );
     Ok(Envelope::Mail {
-        to: to.to_string(),
+        to: to.address.to_string(),
         subject,
         body,
         ticket: Some(t.id.0),
