@@ -90,7 +90,9 @@ async fn an_overdue_ticket_is_mailed_to_its_assignee_once_even_after_a_restart(d
     s.scheduler = fresh_scheduler(&s.c);
     s.after(TimeDelta::days(1)).await;
     s.after(TimeDelta::days(10)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Delivery is acknowledged after the server's 250, which aiosmtpd gives once the
+    // message is in its Maildir: with nothing left to send, everything sent is there.
+    assert_no_mail_pending(&s).await;
     assert_eq!(
         smtp.messages().len(),
         1,
@@ -179,6 +181,21 @@ async fn each_threshold_mails_the_person_in_charge_in_their_language(db: Db) {
     assert!(mails[2..].iter().any(|m| m.subject.contains("after 7 d")));
     assert!(mails[2..].iter().any(|m| m.subject.contains("après 7 j")));
     s.after(TimeDelta::days(30)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Delivery is acknowledged after the server's 250, which aiosmtpd gives once the
+    // message is in its Maildir: with nothing left to send, everything sent is there.
+    assert_no_mail_pending(&s).await;
     assert_eq!(smtp.messages().len(), 4);
+}
+
+/// Nothing is left in the outbox to e-mail.
+async fn assert_no_mail_pending(s: &Sched) {
+    use sqlx::Row;
+    let mut conn = s.store().pool().acquire().await.unwrap();
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM outbox WHERE kind = 'mail' AND status <> 'delivered'",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(row.get::<i64, _>("n"), 0, "every e-mail was sent");
 }
