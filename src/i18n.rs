@@ -9,8 +9,22 @@ use unic_langid::langid;
 
 use crate::domain::Language;
 
-const FRENCH: &str = include_str!("../config/locales/fr/guichet.ftl");
-const ENGLISH: &str = include_str!("../config/locales/en/guichet.ftl");
+/// One catalog per language, in three files: the chat (`guichet.ftl`), the web
+/// API (`web.ftl`) and the dashboard (`dashboard.ftl`).
+macro_rules! catalog {
+    ($language:literal) => {
+        concat!(
+            include_str!(concat!("../config/locales/", $language, "/guichet.ftl")),
+            "\n",
+            include_str!(concat!("../config/locales/", $language, "/web.ftl")),
+            "\n",
+            include_str!(concat!("../config/locales/", $language, "/dashboard.ftl")),
+        )
+    };
+}
+
+const FRENCH: &str = catalog!("fr");
+const ENGLISH: &str = catalog!("en");
 
 /// The catalogs, loaded once and shared.
 pub struct Texts {

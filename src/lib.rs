@@ -19,3 +19,4 @@ pub mod permissions;
 pub mod scheduler;
 pub mod store;
 pub mod text;
+pub mod web;

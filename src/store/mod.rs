@@ -13,6 +13,7 @@ pub mod messages;
 pub mod outbox;
 pub mod points;
 pub mod ratings;
+pub mod stats;
 pub mod tickets;
 pub mod users;
 

@@ -1,0 +1,1 @@
+## The web API: errors and messages of /api/v1.
