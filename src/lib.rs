@@ -14,6 +14,7 @@ pub mod domain;
 pub mod engine;
 pub mod i18n;
 pub mod mail;
+pub mod metrics;
 pub mod outbox;
 pub mod permissions;
 pub mod scheduler;

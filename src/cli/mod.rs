@@ -5,6 +5,7 @@ pub mod serve;
 mod table;
 mod team;
 mod ticket;
+mod token;
 mod user;
 
 use std::path::PathBuf;
@@ -49,6 +50,9 @@ pub enum Command {
     /// Look at tickets.
     #[command(subcommand)]
     Ticket(ticket::TicketCommand),
+    /// Manage the web API's tokens.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 impl Command {
@@ -93,6 +97,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(&ctx, command).await,
         Command::Team(command) => team::run(&ctx, command).await,
         Command::Ticket(command) => ticket::run(&ctx, command).await,
+        Command::Token(command) => token::run(&ctx, command).await,
     };
     ctx.store.close().await;
     result

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use guichet_chat::{InboundSink, Outlet};
+use guichet_chat::{Connected, InboundSink, Outlet, Platform};
 use guichet_discord::commands::{CommandArgument, Localized as DiscordName, SlashCommand};
 use guichet_telegram::TelegramOutlet;
 use guichet_telegram::commands::{self, Audience, Menu};
@@ -21,9 +21,11 @@ use crate::engine::Engine;
 use crate::engine::menus::Argument;
 use crate::i18n::Texts;
 use crate::mail::{self, Mailer};
+use crate::metrics::Metrics;
 use crate::outbox::dispatcher::Dispatcher;
 use crate::scheduler::Scheduler;
 use crate::store::redact_url;
+use crate::web::{self, WebState};
 
 /// How long the parts get to finish what they are doing once asked to stop.
 const GRACE: Duration = Duration::from_secs(15);
@@ -54,6 +56,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     // Each chat adapter gives the dispatcher an outlet and hands its events to the engine.
     let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
     let mut adapters = Vec::new();
+    let mut bots: Vec<(Platform, Connected)> = Vec::new();
     match std::env::var("TELEGRAM_BOT_TOKEN") {
         Ok(token) if !token.trim().is_empty() => {
             let bot = guichet_telegram::bot(token.trim(), config.telegram.api_url.clone());
@@ -63,6 +66,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 tracing::warn!(%error, "Telegram: the command menus were not registered");
             }
             let stop_receiving = until_stopped(stopped.clone());
+            let connected = Connected::default();
+            bots.push((Platform::Telegram, connected.clone()));
             let receiving = match (config.telegram.mode, &config.telegram.webhook_url) {
                 (TelegramMode::Webhook, Some(url)) => {
                     let secret = match std::env::var("TELEGRAM_WEBHOOK_SECRET") {
@@ -84,6 +89,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                         stop_receiving,
                     );
                     let handle = served.await.map_err(anyhow::Error::msg)?;
+                    connected.set(true);
                     info!(%url, %listen, "Telegram: connected, receiving by webhook");
                     handle
                 }
@@ -92,6 +98,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                     tokio::spawn(guichet_telegram::run_polling(
                         bot,
                         sink.clone(),
+                        connected,
                         stop_receiving,
                     ))
                 }
@@ -129,11 +136,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 "Discord: connecting to the gateway"
             );
             outlets.push(connection.outlet);
+            bots.push((Platform::Discord, connection.connected));
             adapters.push(connection.task);
         }
         _ => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
     }
 
+    let metrics = Arc::new(Metrics::default());
     let password = std::env::var(mail::PASSWORD_VAR).ok();
     let mailer = Mailer::from_config(&config.mail, password)
         .map_err(anyhow::Error::msg)?
@@ -147,14 +156,39 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         outlets,
         mailer,
         desk,
-        texts,
+        texts.clone(),
         config.company.default_language,
         config.outbox.clone(),
+        metrics.clone(),
         wake,
     );
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
-    let scheduler = Scheduler::new(store.clone(), engine, config.scheduler.clone());
+    let scheduler = Scheduler::new(store.clone(), engine.clone(), config.scheduler.clone());
     let scheduler = tokio::spawn(scheduler.run(until_stopped(stopped.clone())));
+    let web = if config.web.enabled {
+        let listen = config.web.listen;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("web.listen: cannot listen on {listen}"))?;
+        let state = WebState::new(
+            store.clone(),
+            engine,
+            texts.clone(),
+            config.clone(),
+            metrics,
+            bots,
+        );
+        info!(%listen, "web: the dashboard and API are served at http://{listen}/");
+        let stop_serving = until_stopped(stopped.clone());
+        Some(tokio::spawn(async move {
+            if let Err(e) = web::serve(listener, web::router(state), stop_serving).await {
+                tracing::error!(error = %e, "web: the endpoint stopped");
+            }
+        }))
+    } else {
+        info!("web is off (web.enabled = false)");
+        None
+    };
     info!(
         database = %redact_url(&config.database.url),
         teams = config.teams.len(),
@@ -170,6 +204,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
         let _ = dispatcher.await;
         let _ = scheduler.await;
+        if let Some(web) = web {
+            let _ = web.await;
+        }
     };
     if tokio::time::timeout(GRACE, stopping).await.is_err() {
         tracing::warn!("not everything stopped in time; pending messages stay queued");

@@ -25,6 +25,9 @@ pub enum UserCommand {
         /// admin, agent, hr or employee
         role: Role,
     },
+    /// Set a user's password for the web endpoint, read from standard input (they
+    /// log in with their e-mail address). Their open sessions end.
+    Password { user: UserRef },
     /// Attach a Discord or Telegram account to a user.
     Link {
         user: UserRef,
@@ -51,9 +54,21 @@ pub struct AddUser {
     /// A platform account, discord:<id> or telegram:<id>; repeat for several
     #[arg(long = "identity")]
     identities: Vec<Identity>,
+    /// Read a password for the web endpoint from standard input (one line)
+    #[arg(long)]
+    password_stdin: bool,
 }
 
 pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
+    // Read and hashed before the transaction: nothing waits on the terminal.
+    let password_hash = match &command {
+        UserCommand::Add(AddUser {
+            password_stdin: true,
+            ..
+        })
+        | UserCommand::Password { .. } => Some(password_from_stdin()?),
+        _ => None,
+    };
     let mut tx = ctx.store.begin().await?;
     match command {
         UserCommand::Add(add) => {
@@ -67,14 +82,26 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
                     .filter(|d| !d.is_empty()),
                 role: add.role,
             };
+            if password_hash.is_some() && new.email.is_none() {
+                anyhow::bail!("a web login needs an e-mail address: add --email");
+            }
             let user = ctx
                 .desk
                 .add_user(&mut tx, None, &new, &add.identities, Origin::Cli)
                 .await?;
+            if let Some(hash) = &password_hash {
+                store::accounts::set_password(&mut tx, user.id, hash, ctx.desk.now()).await?;
+            }
             println!(
                 "Created user {} ({}), role {}.",
                 user.id, user.display_name, user.role
             );
+            if password_hash.is_none() && user.role == crate::domain::Role::Admin {
+                println!(
+                    "No password: they cannot log in to the web endpoint until `guichet user password {}` is run.",
+                    user.id
+                );
+            }
         }
         UserCommand::List => {
             let users = store::users::list(&mut tx).await?;
@@ -151,6 +178,22 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
                 .await?;
             println!("{} ({}) is now {}.", user.display_name, user.id, user.role);
         }
+        UserCommand::Password { user } => {
+            let found = ctx.desk.find_user(&mut tx, &user).await?;
+            let Some(email) = &found.email else {
+                anyhow::bail!(
+                    "{} has no e-mail address to log in with; set one first",
+                    found.display_name
+                );
+            };
+            let hash = password_hash.as_deref().unwrap_or_default();
+            store::accounts::set_password(&mut tx, found.id, hash, ctx.desk.now()).await?;
+            let ended = store::accounts::close_sessions_of(&mut tx, found.id).await?;
+            println!(
+                "{} ({}) logs in as {email}; {ended} open session(s) ended.",
+                found.display_name, found.id
+            );
+        }
         UserCommand::Link { user, identity } => {
             let found = ctx.desk.find_user(&mut tx, &user).await?;
             ctx.desk
@@ -164,6 +207,21 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// One line of standard input, checked and hashed with argon2id.
+fn password_from_stdin() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    let n = password.chars().count();
+    if n < crate::web::MIN_PASSWORD_CHARS {
+        anyhow::bail!(
+            "the password read from standard input has {n} characters; at least {} are needed",
+            crate::web::MIN_PASSWORD_CHARS
+        );
+    }
+    crate::web::hash_password(password).map_err(anyhow::Error::msg)
 }
 
 async fn identities_of(conn: &mut Conn, user: &User) -> anyhow::Result<String> {

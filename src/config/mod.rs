@@ -47,6 +47,7 @@ pub struct Config {
     pub follow_up: FollowUpConfig,
     pub mail: MailConfig,
     pub retention: RetentionConfig,
+    pub web: WebConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -140,6 +141,23 @@ pub struct TelegramConfig {
     pub webhook_url: Option<url::Url>,
     /// Webhook mode: where guichet listens for those posts (behind a reverse proxy).
     pub webhook_listen: std::net::SocketAddr,
+}
+
+/// The admin web endpoint: API, dashboard, health and metrics.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Off: `guichet serve` opens no port.
+    pub enabled: bool,
+    /// Where it listens; keep it on 127.0.0.1 behind an HTTPS reverse proxy.
+    pub listen: std::net::SocketAddr,
+    /// How long a login lasts.
+    pub session_ttl: HumanDuration,
+    /// Failed logins allowed per account name within `login_window`…
+    pub max_failures_per_account: u32,
+    /// …and per client address (higher: a reverse proxy shows every client as one).
+    pub max_failures_per_address: u32,
+    pub login_window: HumanDuration,
 }
 
 /// The Discord connection; the bot token comes from `DISCORD_BOT_TOKEN` only.
@@ -311,6 +329,18 @@ impl Config {
                 "contains a password: secrets are read from the environment only; \
                  set GUICHET__DATABASE__URL instead"
                     .into(),
+            );
+        }
+        if self.web.max_failures_per_account == 0 || self.web.max_failures_per_address == 0 {
+            return fail(
+                "web.max_failures_per_account",
+                "must be at least 1 (with web.max_failures_per_address)".into(),
+            );
+        }
+        if self.web.session_ttl.0.is_zero() || self.web.login_window.0.is_zero() {
+            return fail(
+                "web.session_ttl",
+                "must be longer than zero (with web.login_window)".into(),
             );
         }
         if self.outbox.max_attempts == 0 {

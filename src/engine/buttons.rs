@@ -191,11 +191,11 @@ pub(super) async fn pressed(
                 &[arg("stars", "★".repeat(stars.get().into()))],
             )
         }
-        Payload::Claim(ticket) => staff::claim(engine, conn, who, TicketId(ticket)).await?,
-        Payload::Resolve(ticket) => staff::resolve(engine, conn, who, TicketId(ticket), "").await?,
-        Payload::Close(ticket) => staff::close(engine, conn, who, TicketId(ticket)).await?,
+        Payload::Claim(ticket) => staff::claim(engine, conn, &who.acting(), TicketId(ticket)).await?,
+        Payload::Resolve(ticket) => staff::resolve(engine, conn, &who.acting(), TicketId(ticket), "").await?,
+        Payload::Close(ticket) => staff::close(engine, conn, &who.acting(), TicketId(ticket)).await?,
         Payload::SetPriority(ticket, priority) => {
-            staff::set_priority(engine, conn, who, TicketId(ticket), priority).await?
+            staff::set_priority(engine, conn, &who.acting(), TicketId(ticket), priority).await?
         }
         Payload::NewForm(category) => {
             let Some(interaction) = interaction else {

@@ -240,11 +240,11 @@ pub(super) async fn run(
         }
         Name::Close => {
             let ticket = target(engine, conn, who, place, args, true).await?.0;
-            Some(staff::close(engine, conn, who, ticket).await?)
+            Some(staff::close(engine, conn, &who.acting(), ticket).await?)
         }
         Name::Claim => {
             let ticket = target(engine, conn, who, place, args, false).await?.0;
-            Some(staff::claim(engine, conn, who, ticket).await?)
+            Some(staff::claim(engine, conn, &who.acting(), ticket).await?)
         }
         Name::Assign => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
@@ -256,23 +256,23 @@ pub(super) async fn run(
         Name::Priority => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
             let priority: Priority = rest.parse().map_err(|e| labels::invalid(&e))?;
-            Some(staff::set_priority(engine, conn, who, ticket, priority).await?)
+            Some(staff::set_priority(engine, conn, &who.acting(), ticket, priority).await?)
         }
         Name::Status => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
             let status: Status = rest.parse().map_err(|e| labels::invalid(&e))?;
-            Some(staff::set_status(engine, conn, who, ticket, status).await?)
+            Some(staff::set_status(engine, conn, &who.acting(), ticket, status).await?)
         }
         Name::Resolve => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            Some(staff::resolve(engine, conn, who, ticket, &rest).await?)
+            Some(staff::resolve(engine, conn, &who.acting(), ticket, &rest).await?)
         }
         Name::Transfer => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
             if rest.is_empty() {
                 return Err(usage("usage-transfer").into());
             }
-            Some(staff::transfer(engine, conn, who, ticket, &rest).await?)
+            Some(staff::transfer(engine, conn, &who.acting(), ticket, &rest).await?)
         }
         Name::Note => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;

@@ -8,6 +8,7 @@
 //! back and a translated explanation is queued in a second one.
 
 mod buttons;
+mod changes;
 pub mod card;
 pub mod commands;
 mod forms;
@@ -32,6 +33,7 @@ use crate::permissions::Actor;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn, Store, StoreError};
 
+pub use changes::TicketChange;
 pub use labels::refusal_of;
 
 /// The payloads of the five star buttons for a resolved ticket.
@@ -132,6 +134,28 @@ pub(crate) struct Who {
 }
 
 impl Who {
+    pub fn language(&self) -> Language {
+        self.user.language
+    }
+
+    /// The author as the one acting on a ticket from the chat.
+    pub fn acting(&self) -> Acting {
+        Acting {
+            user: self.user.clone(),
+            actor: self.actor.clone(),
+            origin: Origin::Chat,
+        }
+    }
+}
+
+/// Someone acting on a ticket, from the chat or the web.
+pub(crate) struct Acting {
+    pub user: User,
+    pub actor: Actor,
+    pub origin: Origin,
+}
+
+impl Acting {
     pub fn language(&self) -> Language {
         self.user.language
     }

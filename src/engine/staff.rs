@@ -6,9 +6,9 @@ use guichet_chat::{IncomingFile, ThreadRef};
 
 use super::intake::{attachments, notify_assignee};
 use super::say::Contact;
-use super::{Engine, Refusal, Result, Who};
+use super::{Acting, Engine, Refusal, Result, Who};
 use crate::desk::UserRef;
-use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, Visibility};
+use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, User, Visibility};
 use crate::i18n::{Arg, arg};
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -170,7 +170,7 @@ async fn record(engine: &Engine, conn: &mut Conn, ticket: TicketId, line: String
 async fn tell_requester(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     t: &Ticket,
     text: impl FnOnce(Language) -> String,
 ) -> Result<Option<Contact>> {
@@ -187,12 +187,12 @@ async fn tell_requester(
 pub(super) async fn claim(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
 ) -> Result<String> {
     let claimed = engine
         .desk()
-        .claim(conn, &who.actor, ticket, Origin::Chat)
+        .claim(conn, &who.actor, ticket, who.origin)
         .await?;
     if !claimed.changed {
         return Ok(engine.t(who.language(), "answer-already-yours", &[]));
@@ -220,6 +220,7 @@ pub(super) async fn claim(
     ))
 }
 
+/// `/assign <someone>`: a mention, an id, an e-mail address or `platform:id`.
 pub(super) async fn assign(
     engine: &Engine,
     conn: &mut Conn,
@@ -241,10 +242,20 @@ pub(super) async fn assign(
             .parse::<UserRef>()
             .map_err(|e| super::labels::invalid(&e))?,
     };
-    let desk = engine.desk();
-    let assignee = desk.find_user(conn, &who_ref).await?;
-    let assigned = desk
-        .assign(conn, &who.actor, ticket, assignee.id, Origin::Chat)
+    let assignee = engine.desk().find_user(conn, &who_ref).await?;
+    assign_to(engine, conn, &who.acting(), ticket, assignee).await
+}
+
+pub(super) async fn assign_to(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Acting,
+    ticket: TicketId,
+    assignee: User,
+) -> Result<String> {
+    let assigned = engine
+        .desk()
+        .assign(conn, &who.actor, ticket, assignee.id, who.origin)
         .await?;
     let answer = engine.t(
         who.language(),
@@ -273,13 +284,13 @@ pub(super) async fn assign(
 pub(super) async fn set_priority(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
     priority: Priority,
 ) -> Result<String> {
     let set = engine
         .desk()
-        .set_priority(conn, &who.actor, ticket, priority, Origin::Chat)
+        .set_priority(conn, &who.actor, ticket, priority, who.origin)
         .await?;
     if set.changed {
         let staff = engine.staff_language();
@@ -304,7 +315,7 @@ pub(super) async fn set_priority(
 pub(super) async fn set_status(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
     status: Status,
 ) -> Result<String> {
@@ -315,7 +326,7 @@ pub(super) async fn set_status(
     }
     let t = engine
         .desk()
-        .set_status(conn, &who.actor, ticket, status, Origin::Chat)
+        .set_status(conn, &who.actor, ticket, status, who.origin)
         .await?;
     let text = line(
         engine,
@@ -347,13 +358,13 @@ pub(super) async fn set_status(
 pub(super) async fn resolve(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
     note: &str,
 ) -> Result<String> {
     let t = engine
         .desk()
-        .resolve(conn, &who.actor, ticket, note, Origin::Chat)
+        .resolve(conn, &who.actor, ticket, note, who.origin)
         .await?;
     // The note, when there is one, on a line of its own.
     let note = match note.trim() {
@@ -403,12 +414,12 @@ pub(super) async fn resolve(
 pub(super) async fn close(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
 ) -> Result<String> {
     let t = engine
         .desk()
-        .set_status(conn, &who.actor, ticket, Status::Closed, Origin::Chat)
+        .set_status(conn, &who.actor, ticket, Status::Closed, who.origin)
         .await?;
     let text = line(
         engine,
@@ -437,7 +448,7 @@ pub(super) async fn close(
 pub(super) async fn transfer(
     engine: &Engine,
     conn: &mut Conn,
-    who: &Who,
+    who: &Acting,
     ticket: TicketId,
     team: &str,
 ) -> Result<String> {
@@ -445,7 +456,7 @@ pub(super) async fn transfer(
     let team = desk.find_team(team.trim())?;
     let old_thread = engine.thread_plan(conn, ticket).await?;
     let moved = desk
-        .transfer(conn, &who.actor, ticket, team.id, Origin::Chat)
+        .transfer(conn, &who.actor, ticket, team.id, who.origin)
         .await?;
     let language = who.language();
     let answer = engine.t(

@@ -5,6 +5,7 @@
 //! connection, so a caller composes several of them in one transaction. Times are
 //! stored as epoch milliseconds and flags as 0/1, the types both backends map alike.
 
+pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod conversations;
@@ -175,6 +176,23 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// How many of this build's migrations the database has not applied (or saw
+    /// fail): anything but 0 means the schema is not the one the code expects.
+    pub async fn pending_migrations(&self) -> Result<usize> {
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN

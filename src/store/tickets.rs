@@ -233,6 +233,9 @@ pub struct TicketFilter {
     pub category: Option<CategoryId>,
     pub assignee: Option<UserId>,
     pub requester: Option<UserId>,
+    /// Words found in the reference, the subject or the description (any case for
+    /// ASCII letters).
+    pub text: Option<String>,
     /// Only tickets with a smaller id: the cursor of the next page.
     pub before: Option<TicketId>,
     pub limit: u32,
@@ -270,6 +273,8 @@ pub async fn list(
          AND (CAST($9 AS BIGINT) IS NULL OR t.assignee_id = $9) \
          AND (CAST($10 AS BIGINT) IS NULL OR t.requester_id = $10) \
          AND (CAST($11 AS BIGINT) IS NULL OR t.id < $11) \
+         AND (CAST($13 AS TEXT) IS NULL OR lower(t.reference) LIKE $13 ESCAPE '\\' \
+              OR lower(t.subject) LIKE $13 ESCAPE '\\' OR lower(t.description) LIKE $13 ESCAPE '\\') \
          ORDER BY t.id DESC LIMIT $12"
     ))
     .bind(i64::from(everything))
@@ -284,11 +289,25 @@ pub async fn list(
     .bind(filter.requester.map(|u| u.0))
     .bind(filter.before.map(|t| t.0))
     .bind(i64::from(filter.limit.max(1)))
+    .bind(filter.text.as_deref().map(like_pattern))
     .fetch_all(&mut *conn)
     .await?
     .iter()
     .map(ticket)
     .collect()
+}
+
+/// `%words%`, with LIKE's own wildcards in `words` taken literally.
+fn like_pattern(words: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in words.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// A team member with their role, as automatic assignment sees them.

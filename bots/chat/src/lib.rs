@@ -186,3 +186,18 @@ mod tests {
         assert!("slack".parse::<Platform>().is_err());
     }
 }
+
+/// Whether an adapter is connected to its platform right now: the adapter sets it
+/// as its connection comes and goes, health checks read it. Clones share the state.
+#[derive(Debug, Clone, Default)]
+pub struct Connected(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Connected {
+    pub fn set(&self, up: bool) {
+        self.0.store(up, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}

@@ -11,13 +11,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use guichet_chat::{
-    Author, Event, Inbound, InboundSink, IncomingFile, Interaction as Answerable, Place, Platform,
+    Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction as Answerable, Place, Platform,
     ThreadRef,
 };
 use serenity::all::{
     ActionRowComponent, ChannelId, ChannelType, ClientBuilder, CommandDataOptionValue, Context,
     CreateInteractionResponse, CreateInteractionResponseMessage, EventHandler, GuildId, Http,
-    Interaction, InteractionId, Message, PartialChannel, Ready, User,
+    ConnectionStage, Interaction, InteractionId, Message, PartialChannel, Ready,
+    ShardStageUpdateEvent, User,
 };
 use serenity::async_trait;
 use tokio::task::JoinHandle;
@@ -30,11 +31,13 @@ use crate::shared::Shared;
 /// acknowledged first and answered with a follow-up.
 const DEFER_AFTER: Duration = Duration::from_millis(1500);
 
-/// A running connection: the outlet for the outbox, and the gateway's task, which
-/// ends once the shutdown future resolved and the shard closed.
+/// A running connection: the outlet for the outbox, the gateway's task, which ends
+/// once the shutdown future resolved and the shard closed, and whether the gateway
+/// is connected now.
 pub struct Connection {
     pub outlet: Arc<DiscordOutlet>,
     pub task: JoinHandle<()>,
+    pub connected: Connected,
 }
 
 /// Connects to Discord's gateway (in the background) and registers the slash
@@ -47,8 +50,10 @@ pub async fn connect(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> serenity::Result<Connection> {
     let shared = Arc::new(Shared::default());
+    let connected = Connected::default();
     let handler = Handler {
         sink,
+        connected: connected.clone(),
         shared: shared.clone(),
         guild: guild.filter(|id| *id != 0).map(GuildId::new),
         commands,
@@ -71,11 +76,16 @@ pub async fn connect(
             }
         }
     });
-    Ok(Connection { outlet, task })
+    Ok(Connection {
+        outlet,
+        task,
+        connected,
+    })
 }
 
 struct Handler {
     sink: Arc<dyn InboundSink>,
+    connected: Connected,
     shared: Arc<Shared>,
     guild: Option<GuildId>,
     commands: Vec<SlashCommand>,
@@ -85,11 +95,16 @@ struct Handler {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(bot = %ready.user.name, "Discord: connected");
+        self.connected.set(true);
         if let Some(guild) = self.guild
             && let Err(e) = commands::register(&ctx.http, guild, &self.commands).await
         {
             tracing::warn!(error = %e, %guild, "Discord: the slash commands were not registered");
         }
+    }
+
+    async fn shard_stage_update(&self, _ctx: Context, event: ShardStageUpdateEvent) {
+        self.connected.set(event.new == ConnectionStage::Connected);
     }
 
     async fn message(&self, ctx: Context, message: Message) {

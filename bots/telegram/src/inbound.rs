@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use guichet_chat::{
+use guichet_chat::{Connected, 
     Author, Event, Inbound, InboundSink, IncomingFile, Interaction, Place, Platform, ThreadRef,
 };
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
@@ -26,17 +26,20 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 
 /// Receives updates by long polling until `shutdown` resolves, handing each to
 /// `sink`. The engine stores an update before this returns, so an update is lost
-/// only if the engine refuses it for good (then it is logged).
+/// only if the engine refuses it for good (then it is logged). `connected` is up
+/// while polling runs.
 pub async fn run_polling(
     bot: teloxide::Bot,
     sink: Arc<dyn InboundSink>,
+    connected: Connected,
     shutdown: impl Future<Output = ()>,
 ) {
     tokio::pin!(shutdown);
     // Telegram may be unreachable at start-up: keep trying (a blip must not leave
     // the service deaf), until asked to stop.
     let mut wait = Duration::from_secs(1);
-    while let Some(failure) = poll(bot.clone(), sink.clone(), shutdown.as_mut()).await {
+    while let Some(failure) = poll(bot.clone(), sink.clone(), &connected, shutdown.as_mut()).await {
+        connected.set(false);
         let error = crate::text::redact_token(&failure);
         tracing::error!(%error, retry_in_s = wait.as_secs(), "Telegram: not receiving; trying again");
         tokio::select! {
@@ -45,6 +48,7 @@ pub async fn run_polling(
         }
         wait = (wait * 2).min(Duration::from_secs(60));
     }
+    connected.set(false);
     tracing::info!("Telegram: stopped receiving");
 }
 
@@ -53,6 +57,7 @@ pub async fn run_polling(
 async fn poll(
     bot: teloxide::Bot,
     sink: Arc<dyn InboundSink>,
+    connected: &Connected,
     mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
 ) -> Option<String> {
     use teloxide::prelude::Requester;
@@ -81,6 +86,7 @@ async fn poll(
         .build();
     let error_handler =
         teloxide::error_handlers::LoggingErrorHandler::with_custom_text("Telegram polling");
+    connected.set(true);
     let mut running = tokio::spawn(async move {
         dispatcher
             .try_dispatch_with_listener(listener, error_handler)

@@ -1,1 +1,15 @@
 ## The web API: errors and messages of /api/v1.
+web-error-unauthenticated = Log in first: a session or an API token (Authorization: Bearer …) is required.
+web-error-forbidden = You do not have access to this resource.
+web-error-not-found = There is nothing at this address.
+web-error-method = This method is not accepted at this address.
+web-error-csrf = Missing or wrong CSRF token: send the request again with your session's X-CSRF-Token header (see /api/v1/me).
+web-error-cross-site = Request refused: it comes from another site.
+web-error-bad-parameter = “{ $value }” is not a valid value for “{ $name }”.
+web-error-unknown-parameter = Unknown parameter “{ $name }”. Accepted parameters: { $known }.
+web-error-bad-limit = “limit” must be between 1 and { $max } (got { $value }).
+web-error-bad-body = Invalid request body: { $detail }
+web-error-nothing-to-change = Nothing to change: give at least one of team, priority, assignee, status.
+web-error-bad-period = Invalid period: give days=N, or from and to (YYYY-MM-DD, from before to), { $max } days at most.
+web-login-failed = Wrong e-mail address or password.
+web-login-throttled = Too many login attempts. Try again in { $minutes } minutes.

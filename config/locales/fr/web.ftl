@@ -1,1 +1,15 @@
 ## The web API: errors and messages of /api/v1.
+web-error-unauthenticated = Connectez-vous d'abord : une session ou un jeton d'API (Authorization: Bearer …) est nécessaire.
+web-error-forbidden = Vous n'avez pas accès à cette ressource.
+web-error-not-found = Cette adresse n'existe pas.
+web-error-method = Cette méthode n'est pas acceptée à cette adresse.
+web-error-csrf = Jeton CSRF manquant ou erroné : renvoyez la requête avec l'en-tête X-CSRF-Token de votre session (voir /api/v1/me).
+web-error-cross-site = Requête refusée : elle vient d'un autre site.
+web-error-bad-parameter = Valeur « { $value } » invalide pour « { $name } ».
+web-error-unknown-parameter = Paramètre « { $name } » inconnu. Paramètres acceptés : { $known }.
+web-error-bad-limit = « limit » doit être compris entre 1 et { $max } (reçu : { $value }).
+web-error-bad-body = Corps de requête invalide : { $detail }
+web-error-nothing-to-change = Rien à modifier : indiquez au moins un champ parmi team, priority, assignee, status.
+web-error-bad-period = Période invalide : donnez days=N, ou from et to (AAAA-MM-JJ, from avant to), sur { $max } jours au plus.
+web-login-failed = Adresse e-mail ou mot de passe incorrect.
+web-login-throttled = Trop de tentatives de connexion. Réessayez dans { $minutes } minutes.

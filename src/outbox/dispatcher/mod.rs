@@ -27,6 +27,7 @@ mod prepare;
 use self::prepare::Prepared;
 use super::Envelope;
 use super::backoff::backoff;
+use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::config::OutboxConfig;
 use crate::desk::Desk;
 use crate::domain::{AuditAction, Language, Platform, TicketId};
@@ -67,6 +68,8 @@ struct Inner {
     /// The staff spaces' language, for cards.
     staff_language: Language,
     config: OutboxConfig,
+    /// Deliveries and failures by channel, for `/metrics`.
+    metrics: Arc<Metrics>,
     /// Names this instance's leases.
     owner: String,
     wake: Arc<Notify>,
@@ -82,6 +85,7 @@ impl Dispatcher {
         texts: Arc<Texts>,
         staff_language: Language,
         config: OutboxConfig,
+        metrics: Arc<Metrics>,
         wake: Arc<Notify>,
     ) -> Self {
         let owner = format!("{}-{}", std::process::id(), rand::rng().random::<u32>());
@@ -94,6 +98,7 @@ impl Dispatcher {
                 texts,
                 staff_language,
                 config,
+                metrics,
                 owner,
                 wake,
             }),
@@ -149,18 +154,38 @@ impl Dispatcher {
         let mut tasks = tokio::task::JoinSet::new();
         for row in rows {
             let me = self.inner.clone();
-            tasks.spawn(async move { me.deliver(row).await });
+            tasks.spawn(async move {
+                let channel = row.channel;
+                (channel, me.deliver(row).await)
+            });
         }
         while let Some(done) = tasks.join_next().await {
-            match done {
-                Ok(Ok(Outcome::Delivered)) => round.delivered += 1,
-                Ok(Ok(Outcome::Retry)) => round.retried += 1,
-                Ok(Ok(Outcome::Dead)) => round.dead += 1,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "could not record a delivery; its lease will expire and it will be retried")
+            let (channel, outcome) = match done {
+                Ok((channel, Ok(outcome))) => (channel, outcome),
+                Ok((_, Err(e))) => {
+                    tracing::error!(error = %e, "could not record a delivery; its lease will expire and it will be retried");
+                    continue;
                 }
-                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
-            }
+                Err(e) => {
+                    tracing::error!(error = %e, "a delivery task failed");
+                    continue;
+                }
+            };
+            let counted = match outcome {
+                Outcome::Delivered => {
+                    round.delivered += 1;
+                    DeliveryOutcome::Delivered
+                }
+                Outcome::Retry => {
+                    round.retried += 1;
+                    DeliveryOutcome::Retried
+                }
+                Outcome::Dead => {
+                    round.dead += 1;
+                    DeliveryOutcome::Dead
+                }
+            };
+            me.metrics.delivery(channel.as_str(), counted);
         }
         Ok(round)
     }

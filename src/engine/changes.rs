@@ -1,0 +1,68 @@
+//! Changes to a ticket asked from outside the chat (the web API). They run the very
+//! functions the chat commands run, so the thread gets its line, the card is
+//! redrawn and the requester is told, exactly as when an agent types the command.
+
+use super::{Acting, Engine, EngineError, Result, staff};
+use crate::domain::{Priority, Status, Ticket, TicketId, UserId};
+use crate::store::{self, audit::Origin};
+
+/// One change; several asked together are made in this order, in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TicketChange {
+    /// Hand the ticket to another team, by its slug.
+    Team(String),
+    Priority(Priority),
+    Assign(UserId),
+    Status(Status),
+}
+
+impl Engine {
+    /// Makes `changes` to `ticket` as `by`, all or nothing, and returns the ticket
+    /// as it now is. A refusal (not allowed, unknown user, impossible transition…)
+    /// leaves everything as it was.
+    pub async fn change_ticket(
+        &self,
+        by: UserId,
+        ticket: TicketId,
+        changes: &[TicketChange],
+        origin: Origin,
+    ) -> Result<Ticket> {
+        let mut tx = self.inner.store.begin().await?;
+        store::users::lock(&mut tx, by).await?;
+        let desk = self.desk();
+        let user = store::users::get(&mut tx, by)
+            .await?
+            .ok_or_else(|| crate::desk::DeskError::UnknownUser(by.to_string()))?;
+        let actor = desk.actor_of(&mut tx, &user).await?;
+        let who = Acting {
+            user,
+            actor,
+            origin,
+        };
+        for change in changes {
+            match change {
+                TicketChange::Team(slug) => {
+                    staff::transfer(self, &mut tx, &who, ticket, slug).await?;
+                }
+                TicketChange::Priority(p) => {
+                    staff::set_priority(self, &mut tx, &who, ticket, *p).await?;
+                }
+                TicketChange::Assign(id) => {
+                    let assignee = store::users::get(&mut tx, *id)
+                        .await?
+                        .ok_or_else(|| crate::desk::DeskError::UnknownUser(id.to_string()))?;
+                    staff::assign_to(self, &mut tx, &who, ticket, assignee).await?;
+                }
+                TicketChange::Status(s) => {
+                    staff::set_status(self, &mut tx, &who, ticket, *s).await?;
+                }
+            }
+        }
+        let changed = store::tickets::get(&mut tx, ticket)
+            .await?
+            .ok_or_else(|| EngineError::from(crate::desk::DeskError::UnknownTicket(ticket.to_string())))?;
+        tx.commit().await?;
+        self.inner.wake.notify_one();
+        Ok(changed)
+    }
+}
