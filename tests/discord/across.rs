@@ -71,6 +71,7 @@ async fn both() -> (Live, FakeTelegram) {
     let polling = tokio::spawn(guichet_telegram::run_polling(
         bot,
         sink,
+        guichet_chat::Connected::default(),
         until(live.stop.subscribe()),
     ));
     live.tasks.push(polling);

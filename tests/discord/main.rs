@@ -85,6 +85,14 @@ impl Live {
                 .await
                 .expect("serenity starts");
         fake.wait_ready().await;
+        // What /readyz reads: the gateway session is up once READY is handled.
+        for _ in 0..500 {
+            if connection.connected.get() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(connection.connected.get(), "READY marks Discord connected");
         let mut outlets: Vec<Arc<dyn Outlet>> = vec![connection.outlet];
         outlets.extend(more);
         let dispatcher = c.dispatcher_with(outlets);

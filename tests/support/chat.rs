@@ -30,6 +30,8 @@ pub struct ChatDesk {
     events: AtomicU64,
     /// The SMTP server the dispatcher sends e-mails through, when a test sets one.
     pub mailer: Option<Arc<guichet::mail::Mailer>>,
+    /// What the dispatchers count, as `/metrics` shows it.
+    pub metrics: Arc<guichet::metrics::Metrics>,
 }
 
 impl Harness for ChatDesk {
@@ -81,6 +83,7 @@ impl ChatDesk {
             wake,
             events: AtomicU64::new(0),
             mailer: None,
+            metrics: Arc::default(),
         }
     }
 
@@ -99,6 +102,7 @@ impl ChatDesk {
             self.texts.clone(),
             self.d.config.company.default_language,
             self.d.config.outbox.clone(),
+            self.metrics.clone(),
             self.wake.clone(),
         )
     }

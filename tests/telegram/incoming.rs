@@ -78,9 +78,11 @@ async fn employees_and_agents_talk_through_the_bot(c: ChatDesk) {
     };
     let delivering = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
     let sink: Arc<dyn guichet_chat::InboundSink> = Arc::new(c.engine.clone());
+    let connected = guichet_chat::Connected::default();
     let receiving = tokio::spawn(guichet_telegram::run_polling(
         bot,
         sink,
+        connected.clone(),
         until_stopped(stopped),
     ));
 
@@ -95,6 +97,7 @@ async fn employees_and_agents_talk_through_the_bot(c: ChatDesk) {
         "TCK-20250214-001 · Remboursement de mon déplacement à Paris"
     );
     let confirmation = eventually("the reference", || texts_to(&api, AKREM).first().cloned()).await;
+    assert!(connected.get(), "polling runs: /readyz reports Telegram connected");
     assert!(confirmation.contains("TCK-20250214-001"), "{confirmation}");
     let topic_id = eventually("the card", || {
         api.calls_to("sendMessage")
