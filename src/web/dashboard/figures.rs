@@ -1,0 +1,299 @@
+//! The dashboard's charts and its leaderboard, drawn from the statistics.
+
+use std::fmt::Write;
+
+use super::charts::{self, Bar, Caption, DailyChart, color};
+use super::format::{self, NO_VALUE};
+use super::html::escape;
+use super::page::DashboardPage;
+use crate::domain::{Priority, Status};
+use crate::i18n::arg;
+use crate::store::stats::Durations;
+
+/// The seven chart figures, the daily one across the whole width.
+pub fn charts(page: &DashboardPage<'_>) -> String {
+    let mut out = String::from("<section class=\"charts\">\n");
+    out.push_str(&figure(
+        page,
+        "opened-resolved",
+        "dashboard-chart-opened-resolved",
+        "dashboard-chart-opened-resolved-hint",
+        true,
+        &daily(page),
+    ));
+    let created = "dashboard-chart-created-hint";
+    let bar_figures = [
+        (
+            "backlog",
+            "dashboard-chart-backlog",
+            "dashboard-chart-backlog-hint",
+            backlog(page),
+        ),
+        (
+            "times",
+            "dashboard-chart-times",
+            "dashboard-chart-times-hint",
+            times(page),
+        ),
+        (
+            "categories",
+            "dashboard-chart-categories",
+            created,
+            categories(page),
+        ),
+        ("teams", "dashboard-chart-teams", created, teams(page)),
+        (
+            "priorities",
+            "dashboard-chart-priorities",
+            created,
+            priorities(page),
+        ),
+        (
+            "satisfaction",
+            "dashboard-chart-satisfaction",
+            "dashboard-chart-satisfaction-hint",
+            satisfaction(page),
+        ),
+    ];
+    let empty = page.t("dashboard-no-data", &[]);
+    for (name, title, hint, bars) in bar_figures {
+        let caption = Caption {
+            name,
+            title: &page.t(title, &[]),
+            empty: &empty,
+        };
+        let svg = charts::bar_chart(&caption, &bars);
+        out.push_str(&figure(page, name, title, hint, false, &svg));
+    }
+    out.push_str("</section>\n");
+    out
+}
+
+/// The agents by points earned in the period.
+pub fn leaderboard(page: &DashboardPage<'_>) -> String {
+    let mut rows = String::new();
+    for (i, row) in page.stats.leaderboard.iter().enumerate() {
+        let rank = i + 1;
+        let rating = row
+            .rating
+            .and_then(|r| format::decimal(page.language, r))
+            .map(|r| format!("{r} ★"))
+            .unwrap_or(NO_VALUE.to_owned());
+        let _ = writeln!(
+            rows,
+            "<tr><td><span class=\"rank rank-{rank}\">{rank}</span></td><td>{name}</td>\
+             <td class=\"number\">{points}</td><td class=\"number\">{resolved}</td>\
+             <td class=\"number\">{rating}</td></tr>",
+            name = escape(&row.name),
+            points = format::integer(page.language, row.points),
+            resolved = page.count(row.resolved),
+            rating = escape(&rating),
+        );
+    }
+    if rows.is_empty() {
+        rows = format!(
+            "<tr><td colspan=\"5\" class=\"empty\">{}</td></tr>\n",
+            page.text("dashboard-no-data", &[])
+        );
+    }
+    format!(
+        "<section class=\"card board\" aria-labelledby=\"leaderboard-title\">\
+         <h2 id=\"leaderboard-title\">{title}</h2><p class=\"hint\">{hint}</p>\
+         <div class=\"scroll\"><table data-chart=\"leaderboard\" id=\"leaderboard\">\
+         <thead><tr><th scope=\"col\">{rank}</th><th scope=\"col\">{agent}</th>\
+         <th scope=\"col\" class=\"number\">{points}</th>\
+         <th scope=\"col\" class=\"number\">{resolved}</th>\
+         <th scope=\"col\" class=\"number\">{rating}</th></tr></thead>\n\
+         <tbody>\n{rows}</tbody></table></div></section>\n",
+        title = page.text("dashboard-leaderboard", &[]),
+        hint = page.text("dashboard-leaderboard-hint", &[]),
+        rank = page.text("dashboard-leaderboard-rank", &[]),
+        agent = page.text("dashboard-leaderboard-agent", &[]),
+        points = page.text("dashboard-leaderboard-points", &[]),
+        resolved = page.text("dashboard-leaderboard-resolved", &[]),
+        rating = page.text("dashboard-leaderboard-rating", &[]),
+    )
+}
+
+/// A chart in its card, with its heading and what it counts.
+fn figure(
+    page: &DashboardPage<'_>,
+    name: &str,
+    title: &str,
+    hint: &str,
+    wide: bool,
+    svg: &str,
+) -> String {
+    format!(
+        "<figure class=\"card chart{wide}\" id=\"chart-{name}\" data-chart=\"{name}\">\
+         <figcaption><h2>{title}</h2><p class=\"hint\">{hint}</p></figcaption>\
+         <div class=\"scroll\">{svg}</div></figure>\n",
+        wide = if wide { " wide" } else { "" },
+        title = page.text(title, &[]),
+        hint = page.text(hint, &[]),
+    )
+}
+
+fn daily(page: &DashboardPage<'_>) -> String {
+    let title = page.t("dashboard-chart-opened-resolved", &[]);
+    let empty = page.t("dashboard-no-data", &[]);
+    let opened = page.t("dashboard-series-opened", &[]);
+    let resolved = page.t("dashboard-series-resolved", &[]);
+    charts::daily_chart(&DailyChart {
+        caption: Caption {
+            name: "opened-resolved",
+            title: &title,
+            empty: &empty,
+        },
+        days: &page.stats.per_day,
+        opened: &opened,
+        resolved: &resolved,
+        axis_date: &|date| format::short_date(page.texts, page.language, date),
+        tooltip: &|day| {
+            page.t(
+                "dashboard-day-tooltip",
+                &[
+                    arg("date", page.long_date(day.day)),
+                    arg("opened", page.count(day.opened)),
+                    arg("resolved", page.count(day.resolved)),
+                ],
+            )
+        },
+        number: &|n| page.count(n),
+    })
+}
+
+/// Tickets not resolved yet, by status, in the order a ticket goes through them.
+fn backlog(page: &DashboardPage<'_>) -> Vec<Bar> {
+    let mut rows = page.stats.backlog.clone();
+    rows.sort_by_key(|(status, _)| Status::ALL.iter().position(|s| s == status));
+    rows.into_iter()
+        .map(|(status, n)| {
+            let (key, color) = match status {
+                Status::Open => ("status-open", color::BLUE),
+                Status::InProgress => ("status-in-progress", color::VIOLET),
+                Status::WaitingOnUser => ("status-waiting-on-requester", color::AMBER),
+                Status::Resolved => ("status-resolved", color::GREEN),
+                Status::Closed => ("status-closed", color::SLATE),
+            };
+            count_bar(page, page.t(key, &[]), n, color)
+        })
+        .collect()
+}
+
+/// Mean and median of the first response and of the resolution.
+fn times(page: &DashboardPage<'_>) -> Vec<Bar> {
+    let stats = page.stats;
+    if stats.first_response.count == 0 && stats.resolution.count == 0 {
+        return Vec::new();
+    }
+    let bar = |key: &str, seconds: Option<f64>, color| {
+        let shown = seconds.and_then(|s| format::duration(page.texts, page.language, s));
+        Bar {
+            label: page.t(key, &[]),
+            // Under a minute still draws a sliver.
+            value: seconds.map_or(0.0, |s| s.max(1.0)),
+            shown: shown.unwrap_or(NO_VALUE.to_owned()),
+            color,
+        }
+    };
+    let pair = |figure: Durations, mean: &str, median: &str| {
+        [
+            bar(mean, figure.mean_secs, color::INDIGO),
+            bar(median, figure.median_secs, color::CYAN),
+        ]
+    };
+    let mut bars = Vec::with_capacity(4);
+    bars.extend(pair(
+        stats.first_response,
+        "dashboard-times-first-response-mean",
+        "dashboard-times-first-response-median",
+    ));
+    bars.extend(pair(
+        stats.resolution,
+        "dashboard-times-resolution-mean",
+        "dashboard-times-resolution-median",
+    ));
+    bars
+}
+
+/// Tickets created in the period by category, the busiest first.
+fn categories(page: &DashboardPage<'_>) -> Vec<Bar> {
+    let named = page.stats.by_category.iter().map(|&(id, n)| {
+        let name = match page.catalog.category(id) {
+            Some(category) => category.name.get(page.language).to_owned(),
+            None => page.t("dashboard-unknown-category", &[arg("id", id.to_string())]),
+        };
+        (name, n)
+    });
+    busiest_first(page, named.collect(), color::INDIGO)
+}
+
+/// Tickets created in the period by team, the busiest first.
+fn teams(page: &DashboardPage<'_>) -> Vec<Bar> {
+    let named = page.stats.by_team.iter().map(|&(id, n)| {
+        let name = match page.catalog.team(id) {
+            Some(team) => team.name.get(page.language).to_owned(),
+            None => page.t("dashboard-unknown-team", &[arg("id", id.to_string())]),
+        };
+        (name, n)
+    });
+    busiest_first(page, named.collect(), color::TEAL)
+}
+
+/// Tickets created in the period by priority, the most urgent first.
+fn priorities(page: &DashboardPage<'_>) -> Vec<Bar> {
+    let mut rows = page.stats.by_priority.clone();
+    rows.sort_by_key(|&(priority, _)| priority);
+    rows.into_iter()
+        .map(|(priority, n)| {
+            let (key, color) = match priority {
+                Priority::P0 => ("priority-p0", color::RED),
+                Priority::P1 => ("priority-p1", color::ORANGE),
+                Priority::P2 => ("priority-p2", color::BLUE),
+                Priority::P3 => ("priority-p3", color::SLATE),
+            };
+            let label = format!("{priority} {}", page.t(key, &[]));
+            count_bar(page, label, n, color)
+        })
+        .collect()
+}
+
+/// Ratings given in the period, five stars first.
+fn satisfaction(page: &DashboardPage<'_>) -> Vec<Bar> {
+    const COLORS: [&str; 5] = [
+        color::RED,
+        color::ORANGE,
+        color::YELLOW,
+        color::LIME,
+        color::GREEN,
+    ];
+    let distribution = page.stats.satisfaction.distribution;
+    (1..=5usize)
+        .rev()
+        .map(|stars| {
+            let label = page.t("dashboard-stars", &[arg("stars", stars.to_string())]);
+            count_bar(page, label, distribution[stars - 1], COLORS[stars - 1])
+        })
+        .collect()
+}
+
+fn busiest_first(
+    page: &DashboardPage<'_>,
+    mut rows: Vec<(String, u64)>,
+    color: &'static str,
+) -> Vec<Bar> {
+    rows.sort_by(|(a, m), (b, n)| n.cmp(m).then_with(|| a.cmp(b)));
+    rows.into_iter()
+        .map(|(label, n)| count_bar(page, label, n, color))
+        .collect()
+}
+
+fn count_bar(page: &DashboardPage<'_>, label: String, n: u64, color: &'static str) -> Bar {
+    Bar {
+        label,
+        value: n as f64,
+        shown: page.count(n),
+        color,
+    }
+}

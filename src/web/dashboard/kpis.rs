@@ -1,0 +1,157 @@
+//! The key figures at the top of the dashboard, one card each.
+
+use super::format::{self, NO_VALUE};
+use super::html::escape;
+use super::page::DashboardPage;
+use crate::i18n::arg;
+use crate::store::stats::{Durations, Rate};
+
+/// Eight cards, four a row on a wide screen: what came in, what went out, what is
+/// left and how it was received; then how fast and how well.
+pub fn section(page: &DashboardPage<'_>) -> String {
+    let stats = page.stats;
+    let cards = [
+        card(
+            page,
+            "opened",
+            "dashboard-kpi-opened",
+            Some(page.count(stats.opened)),
+            page.text("dashboard-kpi-opened-detail", &[]),
+        ),
+        card(
+            page,
+            "resolved",
+            "dashboard-kpi-resolved",
+            Some(page.count(stats.resolved)),
+            page.text("dashboard-kpi-resolved-detail", &[]),
+        ),
+        card(
+            page,
+            "backlog",
+            "dashboard-kpi-backlog",
+            Some(page.count(stats.backlog.iter().map(|(_, n)| n).sum())),
+            page.text("dashboard-kpi-backlog-detail", &[]),
+        ),
+        satisfaction_card(page),
+        duration_card(
+            page,
+            "first-response",
+            "dashboard-kpi-first-response",
+            stats.first_response,
+        ),
+        duration_card(
+            page,
+            "resolution",
+            "dashboard-kpi-resolution",
+            stats.resolution,
+        ),
+        rate_card(
+            page,
+            "sla-breach",
+            "dashboard-kpi-sla-breach",
+            "dashboard-kpi-sla-breach-detail",
+            stats.sla_breached,
+        ),
+        rate_card(
+            page,
+            "first-contact",
+            "dashboard-kpi-first-contact",
+            "dashboard-kpi-first-contact-detail",
+            stats.first_contact_resolution,
+        ),
+    ];
+    format!(
+        "<section class=\"kpis\" aria-labelledby=\"kpis-title\">\
+         <h2 id=\"kpis-title\" class=\"visually-hidden\">{}</h2>\n{}</section>\n",
+        page.text("dashboard-kpis", &[]),
+        cards.concat(),
+    )
+}
+
+/// One card; `value` is HTML, `None` when there is nothing to measure.
+fn card(
+    page: &DashboardPage<'_>,
+    id: &str,
+    title: &str,
+    value: Option<String>,
+    detail: String,
+) -> String {
+    let (class, value, detail) = match value {
+        Some(value) => ("kpi-value", value, detail),
+        None => (
+            "kpi-value is-empty",
+            NO_VALUE.to_owned(),
+            page.text("dashboard-kpi-not-measured", &[]),
+        ),
+    };
+    format!(
+        "<article class=\"card kpi\" id=\"kpi-{id}\" data-kpi=\"{id}\"><h3>{title}</h3>\
+         <p class=\"{class}\">{value}</p><p class=\"kpi-detail\">{detail}</p></article>\n",
+        title = page.text(title, &[]),
+    )
+}
+
+/// The mean in large, the median and how many tickets it is computed over below.
+fn duration_card(page: &DashboardPage<'_>, id: &str, title: &str, figure: Durations) -> String {
+    let duration =
+        |seconds: Option<f64>| seconds.and_then(|s| format::duration(page.texts, page.language, s));
+    let value = duration(figure.mean_secs).map(|mean| {
+        format!(
+            "{} <span class=\"unit\">{}</span>",
+            escape(&mean),
+            page.text("dashboard-kpi-mean", &[]),
+        )
+    });
+    let detail = page.text(
+        "dashboard-kpi-duration-detail",
+        &[
+            arg(
+                "median",
+                duration(figure.median_secs).unwrap_or(NO_VALUE.into()),
+            ),
+            arg("count", page.count(figure.count)),
+            arg("n", figure.count),
+        ],
+    );
+    card(page, id, title, value, detail)
+}
+
+fn satisfaction_card(page: &DashboardPage<'_>) -> String {
+    let satisfaction = page.stats.satisfaction;
+    let value = satisfaction
+        .average
+        .filter(|_| satisfaction.count > 0)
+        .and_then(|average| format::decimal(page.language, average))
+        .map(|average| format!("{average} <span class=\"unit\">★ / 5</span>"));
+    let detail = page.text(
+        "dashboard-kpi-satisfaction-detail",
+        &[
+            arg("count", page.count(satisfaction.count)),
+            arg("n", satisfaction.count),
+        ],
+    );
+    card(
+        page,
+        "satisfaction",
+        "dashboard-kpi-satisfaction",
+        value,
+        detail,
+    )
+}
+
+/// A percentage, with the part and the whole it comes from.
+fn rate_card(page: &DashboardPage<'_>, id: &str, title: &str, detail: &str, rate: Rate) -> String {
+    let value = rate
+        .percent()
+        .and_then(|p| format::percent(page.language, p))
+        .map(|p| escape(&p));
+    let detail = page.text(
+        detail,
+        &[
+            arg("part", page.count(rate.part)),
+            arg("whole", page.count(rate.whole)),
+            arg("n", rate.whole),
+        ],
+    );
+    card(page, id, title, value, detail)
+}
