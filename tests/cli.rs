@@ -19,7 +19,9 @@ fn guichet(db: &TestDb) -> Command {
         .env_remove("RUST_LOG")
         .env_remove("DISCORD_BOT_TOKEN")
         .env_remove("TELEGRAM_BOT_TOKEN")
-        .env_remove("GUICHET__TELEGRAM__API_URL");
+        .env_remove("GUICHET__TELEGRAM__API_URL")
+        // Tests run side by side: each server takes a free port.
+        .env("GUICHET__WEB__LISTEN", "127.0.0.1:0");
     cmd
 }
 
@@ -248,9 +250,45 @@ impl Drop for Running {
     }
 }
 
+/// Runs `guichet args…` with `input` on its standard input.
+fn with_stdin(db: &TestDb, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = guichet(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 #[test]
 fn serve_stops_cleanly_on_sigterm() {
     let db = TestDb::sqlite();
+    // An administrator with a password read from standard input, and a token.
+    let admin = [
+        "user", "add", "--name", "Admin IT", "--email", "admin@example.com", "--role", "admin",
+        "--password-stdin",
+    ];
+    let short = with_stdin(&db, &admin, "short\n");
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("at least 12 are needed"),
+        "{short:?}"
+    );
+    let created = with_stdin(&db, &admin, "correct horse battery staple\n");
+    assert!(created.status.success(), "{created:?}");
+    let token = ok(&db, &["token", "create", "admin@example.com", "--name", "tests"]);
+    let token = token.trim().to_owned();
+    assert_eq!(token.len(), 64);
+    assert!(ok(&db, &["token", "list"]).contains("tests"));
     let mut child = Running(
         guichet(&db)
             .arg("serve")
@@ -278,11 +316,47 @@ fn serve_stops_cleanly_on_sigterm() {
         }
     };
     wait_for("Telegram is off: set TELEGRAM_BOT_TOKEN");
+    let web = wait_for("web: the dashboard and API are served at");
+    let base = web
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .map(|host| format!("http://{host}"))
+        .unwrap_or_else(|| panic!("no address in {web:?}"));
     let ready = wait_for("guichet is ready");
     assert!(
         ready.contains("teams=3") && ready.contains("categories=9"),
         "{ready}"
     );
+    // The endpoint answers: health for anyone, the API with the token, the login
+    // form with the password given on standard input.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let health = http.get(format!("{base}/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), 200);
+        let me: serde_json::Value = http
+            .get(format!("{base}/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("Admin IT"), Some("admin")));
+        let login = http
+            .post(format!("{base}/login"))
+            .form(&[("email", "admin@example.com"), ("password", "correct horse battery staple")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 303);
+        assert_eq!(login.headers()["location"], "/dashboard");
+    });
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

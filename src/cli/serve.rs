@@ -170,6 +170,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("web.listen: cannot listen on {listen}"))?;
+        let listen = listener.local_addr().unwrap_or(listen);
         let state = WebState::new(
             store.clone(),
             engine,

@@ -13,14 +13,14 @@ use chrono::TimeDelta;
 use serde::Deserialize;
 
 use super::auth::{self, Caller, SESSION_COOKIE, Via};
-use super::dashboard::{DashboardPage, LoginPage, render_dashboard, render_login};
+use super::dashboard::{DashboardPage, LoginPage, PERIODS, render_dashboard, render_login};
 use super::error::{ApiError, ApiResult};
 use super::{ReaderLanguage, WebState};
 use crate::domain::Language;
 use crate::store::{self, accounts::Session};
 
-/// Periods the dashboard offers, in days; the first is the default.
-pub const PERIODS: [u32; 4] = [30, 7, 90, 365];
+/// The dashboard's period when none is asked for, in days.
+const DEFAULT_DAYS: u32 = 30;
 
 pub async fn home() -> Redirect {
     Redirect::to("/dashboard")
@@ -193,7 +193,7 @@ pub async fn dashboard(
     let days = query
         .days
         .filter(|d| PERIODS.contains(d))
-        .unwrap_or(PERIODS[0]);
+        .unwrap_or(DEFAULT_DAYS);
     let period = super::api::stats::last_days(&state, days);
     let mut conn = state.store().pool().acquire().await?;
     let stats =

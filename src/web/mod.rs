@@ -93,8 +93,11 @@ impl WebState {
     }
 }
 
+/// Remembers the language a reader picked with `?lang=`.
+const LANGUAGE_COOKIE: &str = "guichet_lang";
+
 /// The language a response is written in, settled while the request is served:
-/// `?lang=`, else the caller's own, else `Accept-Language`, else the company's.
+/// `?lang=`, else the one picked earlier, else the caller's own, else `Accept-Language`, else the company's.
 #[derive(Clone)]
 struct ReaderLanguage {
     chosen: Arc<OnceLock<Language>>,
@@ -182,7 +185,9 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
         chosen: Arc::default(),
         fallback: accepted.unwrap_or(state.config().company.default_language),
     };
-    if let Some(language) = asked {
+    // A language chosen on a page (`?lang=`) stays chosen, in a cookie.
+    let kept = auth::cookie(request.headers(), LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
+    if let Some(language) = asked.or(kept) {
         reader.set(language);
     }
     request.extensions_mut().insert(reader.clone());
@@ -209,6 +214,14 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
         response = json;
     }
     let headers = response.headers_mut();
+    if let Some(language) = asked.filter(|l| Some(*l) != kept) {
+        let cookie = format!(
+            "{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax"
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
     for (name, value) in [
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),

@@ -6,6 +6,7 @@
 mod support;
 
 mod api;
+mod browser;
 mod security;
 
 use std::sync::Arc;
