@@ -274,7 +274,14 @@ fn serve_stops_cleanly_on_sigterm() {
     let db = TestDb::sqlite();
     // An administrator with a password read from standard input, and a token.
     let admin = [
-        "user", "add", "--name", "Admin IT", "--email", "admin@example.com", "--role", "admin",
+        "user",
+        "add",
+        "--name",
+        "Admin IT",
+        "--email",
+        "admin@example.com",
+        "--role",
+        "admin",
         "--password-stdin",
     ];
     let short = with_stdin(&db, &admin, "short\n");
@@ -285,7 +292,10 @@ fn serve_stops_cleanly_on_sigterm() {
     );
     let created = with_stdin(&db, &admin, "correct horse battery staple\n");
     assert!(created.status.success(), "{created:?}");
-    let token = ok(&db, &["token", "create", "admin@example.com", "--name", "tests"]);
+    let token = ok(
+        &db,
+        &["token", "create", "admin@example.com", "--name", "tests"],
+    );
     let token = token.trim().to_owned();
     assert_eq!(token.len(), 64);
     assert!(ok(&db, &["token", "list"]).contains("tests"));
@@ -347,10 +357,16 @@ fn serve_stops_cleanly_on_sigterm() {
             .json()
             .await
             .unwrap();
-        assert_eq!((me["name"].as_str(), me["role"].as_str()), (Some("Admin IT"), Some("admin")));
+        assert_eq!(
+            (me["name"].as_str(), me["role"].as_str()),
+            (Some("Admin IT"), Some("admin"))
+        );
         let login = http
             .post(format!("{base}/login"))
-            .form(&[("email", "admin@example.com"), ("password", "correct horse battery staple")])
+            .form(&[
+                ("email", "admin@example.com"),
+                ("password", "correct horse battery staple"),
+            ])
             .send()
             .await
             .unwrap();

@@ -191,9 +191,15 @@ pub(super) async fn pressed(
                 &[arg("stars", "★".repeat(stars.get().into()))],
             )
         }
-        Payload::Claim(ticket) => staff::claim(engine, conn, &who.acting(), TicketId(ticket)).await?,
-        Payload::Resolve(ticket) => staff::resolve(engine, conn, &who.acting(), TicketId(ticket), "").await?,
-        Payload::Close(ticket) => staff::close(engine, conn, &who.acting(), TicketId(ticket)).await?,
+        Payload::Claim(ticket) => {
+            staff::claim(engine, conn, &who.acting(), TicketId(ticket)).await?
+        }
+        Payload::Resolve(ticket) => {
+            staff::resolve(engine, conn, &who.acting(), TicketId(ticket), "").await?
+        }
+        Payload::Close(ticket) => {
+            staff::close(engine, conn, &who.acting(), TicketId(ticket)).await?
+        }
         Payload::SetPriority(ticket, priority) => {
             staff::set_priority(engine, conn, &who.acting(), TicketId(ticket), priority).await?
         }

@@ -58,9 +58,9 @@ impl Engine {
                 }
             }
         }
-        let changed = store::tickets::get(&mut tx, ticket)
-            .await?
-            .ok_or_else(|| EngineError::from(crate::desk::DeskError::UnknownTicket(ticket.to_string())))?;
+        let changed = store::tickets::get(&mut tx, ticket).await?.ok_or_else(|| {
+            EngineError::from(crate::desk::DeskError::UnknownTicket(ticket.to_string()))
+        })?;
         tx.commit().await?;
         self.inner.wake.notify_one();
         Ok(changed)

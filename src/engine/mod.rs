@@ -8,8 +8,8 @@
 //! back and a translated explanation is queued in a second one.
 
 mod buttons;
-mod changes;
 pub mod card;
+mod changes;
 pub mod commands;
 mod forms;
 mod guess;

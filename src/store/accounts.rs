@@ -176,15 +176,15 @@ pub async fn tokens(conn: &mut Conn) -> Result<Vec<Token>> {
 
 /// Returns whether a live token was revoked.
 pub async fn revoke_token(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<bool> {
-    Ok(sqlx::query(
-        "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+    Ok(
+        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(id)
+            .bind(millis(now))
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+            == 1,
     )
-    .bind(id)
-    .bind(millis(now))
-    .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        == 1)
 }
 
 pub async fn login_failed(

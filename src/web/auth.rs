@@ -71,7 +71,10 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub enum Via {
     Token,
     /// The session cookie; `secret_hash` names the session, `csrf` is its token.
-    Session { secret_hash: String, csrf: String },
+    Session {
+        secret_hash: String,
+        csrf: String,
+    },
 }
 
 /// The authenticated caller of a request.

@@ -22,11 +22,16 @@ pub async fn healthz() -> Json<Value> {
 /// Ready when the database answers, every migration is applied and every chat
 /// platform this process was started for is connected.
 pub async fn readyz(State(state): State<WebState>) -> Response {
-    let database = sqlx::query("SELECT 1").execute(state.store().pool()).await.is_ok();
-    let migrations = database
-        && matches!(state.store().pending_migrations().await, Ok(0));
+    let database = sqlx::query("SELECT 1")
+        .execute(state.store().pool())
+        .await
+        .is_ok();
+    let migrations = database && matches!(state.store().pending_migrations().await, Ok(0));
     let mut checks = serde_json::Map::new();
-    checks.insert("database".into(), json!(if database { "ok" } else { "unreachable" }));
+    checks.insert(
+        "database".into(),
+        json!(if database { "ok" } else { "unreachable" }),
+    );
     checks.insert(
         "migrations".into(),
         json!(if migrations { "ok" } else { "pending" }),
@@ -56,28 +61,52 @@ pub async fn metrics(State(state): State<WebState>, caller: Caller) -> ApiResult
     let mut conn = state.store().pool().acquire().await?;
     let catalog = state.desk().catalog();
 
-    family(&mut out, "guichet_tickets", "gauge", "Tickets by status and team.");
-    for row in sqlx::query("SELECT status, team_id, COUNT(*) AS n FROM tickets GROUP BY status, team_id")
-        .fetch_all(&mut *conn)
-        .await?
+    family(
+        &mut out,
+        "guichet_tickets",
+        "gauge",
+        "Tickets by status and team.",
+    );
+    for row in
+        sqlx::query("SELECT status, team_id, COUNT(*) AS n FROM tickets GROUP BY status, team_id")
+            .fetch_all(&mut *conn)
+            .await?
     {
         let status: String = row.try_get("status")?;
         let team = catalog
             .team(crate::domain::TeamId(row.try_get("team_id")?))
             .map_or_else(|| "unknown".to_owned(), |t| t.slug.clone());
         let n: i64 = row.try_get("n")?;
-        let _ = writeln!(out, "guichet_tickets{{status=\"{status}\",team=\"{team}\"}} {n}");
+        let _ = writeln!(
+            out,
+            "guichet_tickets{{status=\"{status}\",team=\"{team}\"}} {n}"
+        );
     }
 
     let backlog = store::outbox::backlog(&mut conn).await?;
-    family(&mut out, "guichet_outbox_pending", "gauge", "Messages waiting to be delivered.");
+    family(
+        &mut out,
+        "guichet_outbox_pending",
+        "gauge",
+        "Messages waiting to be delivered.",
+    );
     let _ = writeln!(out, "guichet_outbox_pending {}", backlog.pending);
-    family(&mut out, "guichet_outbox_dead", "gauge", "Messages set aside after failing for good.");
+    family(
+        &mut out,
+        "guichet_outbox_dead",
+        "gauge",
+        "Messages set aside after failing for good.",
+    );
     let _ = writeln!(out, "guichet_outbox_dead {}", backlog.dead);
 
     let now = state.desk().now();
     let (due, oldest) = store::jobs::due(&mut conn, now).await?;
-    family(&mut out, "guichet_scheduler_due_jobs", "gauge", "Scheduled steps due now.");
+    family(
+        &mut out,
+        "guichet_scheduler_due_jobs",
+        "gauge",
+        "Scheduled steps due now.",
+    );
     let _ = writeln!(out, "guichet_scheduler_due_jobs {due}");
     family(
         &mut out,
@@ -117,7 +146,10 @@ pub async fn metrics(State(state): State<WebState>, caller: Caller) -> ApiResult
         );
     }
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         out,
     )
         .into_response())

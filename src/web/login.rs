@@ -87,8 +87,10 @@ pub async fn submit(
             Some(&message),
             Some(&next),
         );
-        page.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(web.login_window.0.as_secs()));
+        page.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(web.login_window.0.as_secs()),
+        );
         return Ok(page);
     }
     let found = store::accounts::password_of(&mut conn, &email).await?;
@@ -184,7 +186,10 @@ pub async fn dashboard(
                 Some(q) => format!("/dashboard?{q}"),
                 None => "/dashboard".to_owned(),
             };
-            let to = format!("/login?next={}", url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>());
+            let to = format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+            );
             return Ok(Redirect::to(&to).into_response());
         }
         Err(e) => return Err(e),
@@ -196,8 +201,7 @@ pub async fn dashboard(
         .unwrap_or(DEFAULT_DAYS);
     let period = super::api::stats::last_days(&state, days);
     let mut conn = state.store().pool().acquire().await?;
-    let stats =
-        store::stats::summary(&mut conn, period, &scope, state.desk().time_zone()).await?;
+    let stats = store::stats::summary(&mut conn, period, &scope, state.desk().time_zone()).await?;
     let csrf = match &caller.via {
         Via::Session { csrf, .. } => csrf.as_str(),
         Via::Token => "",
@@ -229,7 +233,6 @@ fn login_form(
     });
     (status, Html(html)).into_response()
 }
-
 
 /// Where to go after logging in: a path of this site only (never `//elsewhere`).
 fn safe_next(next: Option<&str>) -> &str {

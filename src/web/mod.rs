@@ -215,9 +215,8 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
     }
     let headers = response.headers_mut();
     if let Some(language) = asked.filter(|l| Some(*l) != kept) {
-        let cookie = format!(
-            "{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax"
-        );
+        let cookie =
+            format!("{LANGUAGE_COOKIE}={language}; Path=/; Max-Age=31536000; SameSite=Lax");
         if let Ok(value) = HeaderValue::from_str(&cookie) {
             headers.append(header::SET_COOKIE, value);
         }

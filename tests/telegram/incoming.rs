@@ -97,7 +97,10 @@ async fn employees_and_agents_talk_through_the_bot(c: ChatDesk) {
         "TCK-20250214-001 · Remboursement de mon déplacement à Paris"
     );
     let confirmation = eventually("the reference", || texts_to(&api, AKREM).first().cloned()).await;
-    assert!(connected.get(), "polling runs: /readyz reports Telegram connected");
+    assert!(
+        connected.get(),
+        "polling runs: /readyz reports Telegram connected"
+    );
     assert!(confirmation.contains("TCK-20250214-001"), "{confirmation}");
     let topic_id = eventually("the card", || {
         api.calls_to("sendMessage")

@@ -22,12 +22,16 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 async fn the_dashboard_renders_its_charts_in_chromium() {
     if !std::path::Path::new(CHROMIUM).exists() {
         let on_ci = matches!(std::env::var("CI").as_deref(), Ok("true" | "1"));
-        assert!(!on_ci, "{CHROMIUM} is missing under CI: .ci/run installs it");
+        assert!(
+            !on_ci,
+            "{CHROMIUM} is missing under CI: .ci/run installs it"
+        );
         eprintln!("SKIPPED: no {CHROMIUM}; install Debian's chromium to run the browser test");
         return;
     }
     let w = WebDesk::sqlite().await;
-    w.account("Admin", "admin@example.com", Role::Admin, None).await;
+    w.account("Admin", "admin@example.com", Role::Admin, None)
+        .await;
     seed(&w).await;
 
     let mut browser = Browser::start().await;
@@ -44,7 +48,9 @@ async fn the_dashboard_renders_its_charts_in_chromium() {
     assert_eq!(location, "/dashboard", "the login leads to the dashboard");
 
     for (language, heading) in [("fr", "Tickets ouverts"), ("en", "Tickets opened")] {
-        browser.go(&w.url(&format!("/dashboard?lang={language}&days=30"))).await;
+        browser
+            .go(&w.url(&format!("/dashboard?lang={language}&days=30")))
+            .await;
         let page = browser
             .eval(
                 "JSON.stringify({
@@ -64,16 +70,33 @@ async fn the_dashboard_renders_its_charts_in_chromium() {
         assert_eq!(page["figures"], 7, "{page}");
         assert_eq!(page["svgs"], 7, "{page}");
         for chart in [
-            "opened-resolved", "backlog", "categories", "priorities", "teams", "satisfaction",
-            "times", "leaderboard",
+            "opened-resolved",
+            "backlog",
+            "categories",
+            "priorities",
+            "teams",
+            "satisfaction",
+            "times",
+            "leaderboard",
         ] {
-            assert!(page["charts"].as_array().unwrap().contains(&json!(chart)), "{chart}: {page}");
+            assert!(
+                page["charts"].as_array().unwrap().contains(&json!(chart)),
+                "{chart}: {page}"
+            );
         }
-        assert!(page["bars"].as_u64().unwrap() > 20, "the charts draw data: {page}");
+        assert!(
+            page["bars"].as_u64().unwrap() > 20,
+            "the charts draw data: {page}"
+        );
         assert_eq!(page["leaderboard"], 2, "{page}");
         assert!(page["text"].as_str().unwrap().contains(heading), "{page}");
-        assert!(page["width"].as_u64().unwrap() <= 1280, "no horizontal scroll: {page}");
-        browser.screenshot(&format!("dashboard-{language}.png")).await;
+        assert!(
+            page["width"].as_u64().unwrap() <= 1280,
+            "no horizontal scroll: {page}"
+        );
+        browser
+            .screenshot(&format!("dashboard-{language}.png"))
+            .await;
     }
     let errors = browser.errors();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -85,7 +108,9 @@ async fn the_dashboard_renders_its_charts_in_chromium() {
 async fn seed(w: &WebDesk) {
     let d = &w.c.d;
     let sami = d.agent("Sami Ben Ali", "it", &["hardware"]).await;
-    let karim = d.agent("Karim Mansour", "finance", &["finance_travel"]).await;
+    let karim = d
+        .agent("Karim Mansour", "finance", &["finance_travel"])
+        .await;
     let iheb = d.employee("Iheb Issaoui").await;
     let subjects = [
         ("Écran noir au démarrage", "hardware"),
@@ -102,7 +127,11 @@ async fn seed(w: &WebDesk) {
         if day % 3 == 0 {
             continue;
         }
-        let agent = if category == "finance_travel" { &karim } else { &sami };
+        let agent = if category == "finance_travel" {
+            &karim
+        } else {
+            &sami
+        };
         let mut tx = d.store.begin().await.unwrap();
         let desk = &d.desk;
         if category != "hr_request" {
@@ -111,12 +140,32 @@ async fn seed(w: &WebDesk) {
                 .await;
             d.clock.advance(chrono::TimeDelta::minutes(40));
             let _ = desk
-                .add_message(&mut tx, agent, t.id, "Je regarde.", guichet::domain::Visibility::Public, None, &[], store::audit::Origin::Web)
+                .add_message(
+                    &mut tx,
+                    agent,
+                    t.id,
+                    "Je regarde.",
+                    guichet::domain::Visibility::Public,
+                    None,
+                    &[],
+                    store::audit::Origin::Web,
+                )
                 .await;
             d.clock.advance(chrono::TimeDelta::hours(3));
-            desk.resolve(&mut tx, agent, t.id, "", store::audit::Origin::Web).await.unwrap();
+            desk.resolve(&mut tx, agent, t.id, "", store::audit::Origin::Web)
+                .await
+                .unwrap();
             if day % 2 == 0 {
-                let _ = desk.rate(&mut tx, &iheb, t.id, Stars::new((day % 5 + 1) as i64).unwrap(), None, store::audit::Origin::Chat).await;
+                let _ = desk
+                    .rate(
+                        &mut tx,
+                        &iheb,
+                        t.id,
+                        Stars::new((day % 5 + 1) as i64).unwrap(),
+                        None,
+                        store::audit::Origin::Chat,
+                    )
+                    .await;
             }
         }
         tx.commit().await.unwrap();
@@ -144,7 +193,9 @@ async fn seed(w: &WebDesk) {
 struct Browser {
     process: tokio::process::Child,
     _profile: tempfile::TempDir,
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
     session: String,
     next_id: u64,
     /// Console errors, exceptions and error log entries seen so far.
@@ -189,7 +240,9 @@ impl Browser {
         .expect("chromium prints its DevTools address");
         // Keep reading stderr so Chromium never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        let (socket, _) = tokio_tungstenite::connect_async(url.as_str()).await.unwrap();
+        let (socket, _) = tokio_tungstenite::connect_async(url.as_str())
+            .await
+            .unwrap();
         let mut browser = Browser {
             process,
             _profile: profile,
@@ -199,7 +252,9 @@ impl Browser {
             errors: Vec::new(),
             loaded: false,
         };
-        let target = browser.send("Target.createTarget", json!({ "url": "about:blank" })).await;
+        let target = browser
+            .send("Target.createTarget", json!({ "url": "about:blank" }))
+            .await;
         let attached = browser
             .send(
                 "Target.attachToTarget",
@@ -228,7 +283,10 @@ impl Browser {
         if !self.session.is_empty() {
             message["sessionId"] = json!(self.session);
         }
-        self.socket.send(Message::text(message.to_string())).await.unwrap();
+        self.socket
+            .send(Message::text(message.to_string()))
+            .await
+            .unwrap();
         loop {
             let reply = self.receive().await;
             if reply["id"].as_u64() == Some(id) {
@@ -248,7 +306,9 @@ impl Browser {
         let params = &value["params"];
         match value["method"].as_str() {
             Some("Page.loadEventFired") => self.loaded = true,
-            Some("Runtime.exceptionThrown") => self.errors.push(params["exceptionDetails"].to_string()),
+            Some("Runtime.exceptionThrown") => {
+                self.errors.push(params["exceptionDetails"].to_string())
+            }
             Some("Runtime.consoleAPICalled") if params["type"] == "error" => {
                 self.errors.push(params["args"].to_string())
             }

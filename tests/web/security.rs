@@ -13,7 +13,10 @@ on_both_backends!(crate::WebDesk:
 
 async fn everything_but_health_needs_a_caller(w: WebDesk) {
     let (status, body) = w.call(Method::GET, "/healthz", None, None).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
     for path in [
         "/api/v1/openapi.json",
         "/api/v1/me",
@@ -29,10 +32,21 @@ async fn everything_but_health_needs_a_caller(w: WebDesk) {
         let (status, body) = w.call(Method::GET, path, None, None).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(body["error"]["code"], "unauthenticated", "{path}");
-        assert!(body["error"]["message"].as_str().unwrap().starts_with("Connectez-vous"), "{path}");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("Connectez-vous"),
+            "{path}"
+        );
     }
     let (status, _) = w
-        .call(Method::PATCH, "/api/v1/tickets/TCK-20250214-001", Some("not-a-token"), Some(json!({"priority": "P1"})))
+        .call(
+            Method::PATCH,
+            "/api/v1/tickets/TCK-20250214-001",
+            Some("not-a-token"),
+            Some(json!({"priority": "P1"})),
+        )
         .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // The dashboard sends a browser to the login page, and back afterwards.
@@ -44,7 +58,12 @@ async fn everything_but_health_needs_a_caller(w: WebDesk) {
     );
     let page = w.http.get(w.url("/login")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(page.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
+    assert!(
+        page.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
     assert!(page.text().await.unwrap().contains("action=\"/login\""));
 }
 
@@ -54,15 +73,31 @@ async fn a_login_opens_a_strict_session_guarded_against_other_sites(w: WebDesk) 
     let response = w
         .http
         .post(w.url("/login"))
-        .form(&[("email", "SAMI@example.com"), ("password", PASSWORD), ("next", "/api/v1/me")])
+        .form(&[
+            ("email", "SAMI@example.com"),
+            ("password", PASSWORD),
+            ("next", "/api/v1/me"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()["location"], "/api/v1/me");
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
-    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=43200"] {
-        assert!(set_cookie.contains(attribute), "{attribute} in {set_cookie}");
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "HttpOnly",
+        "Secure",
+        "SameSite=Strict",
+        "Path=/",
+        "Max-Age=43200",
+    ] {
+        assert!(
+            set_cookie.contains(attribute),
+            "{attribute} in {set_cookie}"
+        );
     }
     let cookie = set_cookie.split(';').next().unwrap().to_owned();
     // The database keeps the secret's hash, never the secret.
@@ -89,7 +124,11 @@ async fn a_login_opens_a_strict_session_guarded_against_other_sites(w: WebDesk) 
     // A session's change needs its CSRF token, and comes from this site only.
     let path = w.url(&format!("/api/v1/tickets/{reference}"));
     let patch = |csrf: Option<&str>, origin: Option<&str>| {
-        let mut request = w.http.patch(&path).header("cookie", &cookie).json(&json!({ "priority": "P1" }));
+        let mut request = w
+            .http
+            .patch(&path)
+            .header("cookie", &cookie)
+            .json(&json!({ "priority": "P1" }));
         if let Some(csrf) = csrf {
             request = request.header("x-csrf-token", csrf);
         }
@@ -101,12 +140,25 @@ async fn a_login_opens_a_strict_session_guarded_against_other_sites(w: WebDesk) 
     let refused = patch(None, None).await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let body: Value = refused.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().starts_with("Jeton CSRF manquant"), "{body}");
-    assert_eq!(patch(Some("0000"), None).await.unwrap().status(), StatusCode::FORBIDDEN);
-    let cross = patch(Some(&csrf), Some("https://evil.example")).await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Jeton CSRF manquant"),
+        "{body}"
+    );
+    assert_eq!(
+        patch(Some("0000"), None).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    let cross = patch(Some(&csrf), Some("https://evil.example"))
+        .await
+        .unwrap();
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
     let host = w.base.trim_start_matches("http://").to_owned();
-    let same = patch(Some(&csrf), Some(&format!("http://{host}"))).await.unwrap();
+    let same = patch(Some(&csrf), Some(&format!("http://{host}")))
+        .await
+        .unwrap();
     assert_eq!(same.status(), StatusCode::OK);
     // A login posted from another site is refused before any password is checked.
     let response = w
@@ -119,22 +171,55 @@ async fn a_login_opens_a_strict_session_guarded_against_other_sites(w: WebDesk) 
         .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     // Logging out needs the token too, then the cookie opens nothing.
-    let response = w.http.post(w.url("/logout")).header("cookie", &cookie).form(&[("csrf", "nope")]).send().await.unwrap();
+    let response = w
+        .http
+        .post(w.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", "nope")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let response = w.http.post(w.url("/logout")).header("cookie", &cookie).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let response = w
+        .http
+        .post(w.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
-    let after = w.http.get(w.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = w
+        .http
+        .get(w.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
     // An employee without a password cannot log in at all.
-    assert_eq!(w.login("iheb@example.com", PASSWORD).await, Err(StatusCode::UNAUTHORIZED));
+    assert_eq!(
+        w.login("iheb@example.com", PASSWORD).await,
+        Err(StatusCode::UNAUTHORIZED)
+    );
 }
 
 async fn logins_are_rate_limited(w: WebDesk) {
-    w.account("Admin", "admin@example.com", Role::Admin, None).await;
-    w.account("Nour Trabelsi", "nour@example.com", Role::Agent, Some("it")).await;
+    w.account("Admin", "admin@example.com", Role::Admin, None)
+        .await;
+    w.account("Nour Trabelsi", "nour@example.com", Role::Agent, Some("it"))
+        .await;
     for _ in 0..5 {
-        assert_eq!(w.login("admin@example.com", "guess").await, Err(StatusCode::UNAUTHORIZED));
+        assert_eq!(
+            w.login("admin@example.com", "guess").await,
+            Err(StatusCode::UNAUTHORIZED)
+        );
     }
     // The sixth try is refused even with the right password, with a delay to wait.
     let response = w
@@ -146,7 +231,13 @@ async fn logins_are_rate_limited(w: WebDesk) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(response.headers()["retry-after"], "900");
-    assert!(response.text().await.unwrap().contains("Trop de tentatives"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Trop de tentatives")
+    );
     // Another account is not locked out by it…
     assert!(w.login("nour@example.com", PASSWORD).await.is_ok());
     // …and once the window has passed, the right password works again.
@@ -155,16 +246,25 @@ async fn logins_are_rate_limited(w: WebDesk) {
 }
 
 async fn tokens_work_until_revoked(w: WebDesk) {
-    let admin = w.account("Admin", "admin@example.com", Role::Admin, None).await;
+    let admin = w
+        .account("Admin", "admin@example.com", Role::Admin, None)
+        .await;
     let token = w.token(&admin).await;
     assert_eq!(w.get("/api/v1/me", &token).await.0, StatusCode::OK);
     let mut tx = w.c.d.store.begin().await.unwrap();
     let listed = store::accounts::tokens(&mut tx).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].last_used_at.is_some());
-    assert!(store::accounts::revoke_token(&mut tx, listed[0].id, w.c.d.desk.now()).await.unwrap());
+    assert!(
+        store::accounts::revoke_token(&mut tx, listed[0].id, w.c.d.desk.now())
+            .await
+            .unwrap()
+    );
     tx.commit().await.unwrap();
-    assert_eq!(w.get("/api/v1/me", &token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        w.get("/api/v1/me", &token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 async fn readiness_and_metrics(w: WebDesk) {
@@ -177,14 +277,22 @@ async fn readiness_and_metrics(w: WebDesk) {
     );
     w.telegram_up.set(true);
     let (status, body) = w.call(Method::GET, "/readyz", None, None).await;
-    assert_eq!((status, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::OK, Some("ready"))
+    );
 
-    let admin = w.account("Admin", "admin@example.com", Role::Admin, None).await;
+    let admin = w
+        .account("Admin", "admin@example.com", Role::Admin, None)
+        .await;
     let sami = sami(&w).await;
     w.screen_ticket().await;
     let token = w.token(&admin).await;
     assert_eq!(w.get("/api/v1/tickets", &token).await.0, StatusCode::OK);
-    assert_eq!(w.get("/metrics", &w.token(&sami).await).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        w.get("/metrics", &w.token(&sami).await).await.0,
+        StatusCode::FORBIDDEN
+    );
     let (status, text) = w.get("/metrics", &token).await;
     assert_eq!(status, StatusCode::OK);
     let text = text.as_str().unwrap();

@@ -11,13 +11,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use guichet_chat::{
-    Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction as Answerable, Place, Platform,
-    ThreadRef,
+    Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction as Answerable, Place,
+    Platform, ThreadRef,
 };
 use serenity::all::{
-    ActionRowComponent, ChannelId, ChannelType, ClientBuilder, CommandDataOptionValue, Context,
-    CreateInteractionResponse, CreateInteractionResponseMessage, EventHandler, GuildId, Http,
-    ConnectionStage, Interaction, InteractionId, Message, PartialChannel, Ready,
+    ActionRowComponent, ChannelId, ChannelType, ClientBuilder, CommandDataOptionValue,
+    ConnectionStage, Context, CreateInteractionResponse, CreateInteractionResponseMessage,
+    EventHandler, GuildId, Http, Interaction, InteractionId, Message, PartialChannel, Ready,
     ShardStageUpdateEvent, User,
 };
 use serenity::async_trait;

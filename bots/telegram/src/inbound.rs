@@ -5,8 +5,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use guichet_chat::{Connected, 
-    Author, Event, Inbound, InboundSink, IncomingFile, Interaction, Place, Platform, ThreadRef,
+use guichet_chat::{
+    Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction, Place, Platform,
+    ThreadRef,
 };
 use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
 use teloxide::dptree;

@@ -46,11 +46,17 @@ impl Names {
         let Some(id) = id else {
             return Ok(Value::Null);
         };
-        if !self.0.contains_key(&id) {
-            let user = store::users::get(conn, id).await?;
-            self.0.insert(id, user.map(|u: User| u.display_name));
-        }
-        Ok(json!({ "id": id.0, "name": self.0[&id] }))
+        let name = match self.0.get(&id) {
+            Some(name) => name.clone(),
+            None => {
+                let name = store::users::get(conn, id)
+                    .await?
+                    .map(|u: User| u.display_name);
+                self.0.insert(id, name.clone());
+                name
+            }
+        };
+        Ok(json!({ "id": id.0, "name": name }))
     }
 }
 

@@ -79,7 +79,9 @@ pub async fn teams(State(state): State<WebState>, caller: Caller) -> ApiResult<J
         if caller.user.role.is_staff() || caller.is_admin() {
             let mut members = Vec::new();
             for m in store::catalog::members(&mut conn, team.id).await? {
-                let name = store::users::get(&mut conn, m.user).await?.map(|u| u.display_name);
+                let name = store::users::get(&mut conn, m.user)
+                    .await?
+                    .map(|u| u.display_name);
                 members.push(json!({ "id": m.user.0, "name": name, "lead": m.lead }));
             }
             item["members"] = json!(members);

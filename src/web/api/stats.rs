@@ -124,8 +124,9 @@ fn period_of(state: &WebState, params: &HashMap<String, String>) -> ApiResult<Pe
     match (date("from")?, date("to")?, params.get("days")) {
         (Some(from), Some(to), None) => {
             if to < from || (to - from).num_days() >= MAX_DAYS {
-                return Err(ApiError::bad_request("web-error-bad-period")
-                    .with("max", MAX_DAYS.to_string()));
+                return Err(
+                    ApiError::bad_request("web-error-bad-period").with("max", MAX_DAYS.to_string())
+                );
             }
             Ok(local_days(state, from, to))
         }

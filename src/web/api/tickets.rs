@@ -24,7 +24,15 @@ use crate::web::error::{ApiError, ApiResult};
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 const PARAMETERS: [&str; 9] = [
-    "status", "team", "priority", "category", "assignee", "requester", "q", "limit", "cursor",
+    "status",
+    "team",
+    "priority",
+    "category",
+    "assignee",
+    "requester",
+    "q",
+    "limit",
+    "cursor",
 ];
 
 /// `GET /api/v1/tickets`: newest first, what the caller may see.
@@ -54,11 +62,16 @@ pub async fn list(
     for t in &found {
         items.push(ticket_json(&state, &mut conn, &mut names, t).await?);
     }
-    Ok(Json(json!({ "items": items, "next_cursor": next.flatten() })))
+    Ok(Json(
+        json!({ "items": items, "next_cursor": next.flatten() }),
+    ))
 }
 
 fn filter_of(state: &WebState, params: &HashMap<String, String>) -> ApiResult<TicketFilter> {
-    if let Some(unknown) = params.keys().find(|k| !PARAMETERS.contains(&k.as_str()) && *k != "lang") {
+    if let Some(unknown) = params
+        .keys()
+        .find(|k| !PARAMETERS.contains(&k.as_str()) && *k != "lang")
+    {
         return Err(ApiError::bad_request("web-error-unknown-parameter")
             .with("name", unknown.clone())
             .with("known", PARAMETERS.join(", ")));
@@ -84,7 +97,12 @@ fn filter_of(state: &WebState, params: &HashMap<String, String>) -> ApiResult<Ti
             .map(|v| v.parse().map_err(|_| bad_parameter("status", v)))
             .transpose()?,
         team: get("team")
-            .map(|v| catalog.team_by_slug(v).map(|t| t.id).ok_or_else(|| bad_parameter("team", v)))
+            .map(|v| {
+                catalog
+                    .team_by_slug(v)
+                    .map(|t| t.id)
+                    .ok_or_else(|| bad_parameter("team", v))
+            })
             .transpose()?,
         priority: get("priority")
             .map(|v| v.parse().map_err(|_| bad_parameter("priority", v)))
