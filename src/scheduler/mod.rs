@@ -261,10 +261,14 @@ impl Scheduler {
         let sent = store::outbox::purge(conn, before(retention.sent_messages.0)).await?;
         let events =
             store::conversations::forget_events(conn, before(retention.inbound_events.0)).await?;
+        // Failed logins matter for the rate-limit window only.
+        let login_window = self.inner.engine.config().web.login_window.0;
+        let logins = store::accounts::purge(conn, now, before(login_window)).await?;
         tracing::info!(
             sent,
             events,
-            "retention: old sent messages and event ids deleted"
+            logins,
+            "retention: old sent messages, event ids, expired sessions and failed logins deleted"
         );
         Ok(())
     }

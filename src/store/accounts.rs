@@ -137,21 +137,39 @@ pub async fn create_token(
     .try_get("id")?)
 }
 
-/// The owner of a live token, noting that it was used.
-pub async fn use_token(
-    conn: &mut Conn,
-    secret_hash: &str,
-    now: DateTime<Utc>,
-) -> Result<Option<UserId>> {
+/// A live token found by its secret's hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveToken {
+    pub id: i64,
+    pub user: UserId,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+pub async fn live_token(conn: &mut Conn, secret_hash: &str) -> Result<Option<LiveToken>> {
     let row = sqlx::query(
-        "UPDATE api_tokens SET last_used_at = $2 \
-         WHERE secret_hash = $1 AND revoked_at IS NULL RETURNING user_id",
+        "SELECT id, user_id, last_used_at FROM api_tokens \
+         WHERE secret_hash = $1 AND revoked_at IS NULL",
     )
     .bind(secret_hash)
-    .bind(millis(now))
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|r| Ok(UserId(r.try_get("user_id")?))).transpose()
+    row.map(|r| {
+        Ok(LiveToken {
+            id: r.try_get("id")?,
+            user: UserId(r.try_get("user_id")?),
+            last_used_at: time_opt(&r, "last_used_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn token_used(conn: &mut Conn, id: i64, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(millis(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn tokens(conn: &mut Conn) -> Result<Vec<Token>> {

@@ -12,6 +12,7 @@ use argon2::{Argon2, password_hash::rand_core::OsRng};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, header};
+use chrono::TimeDelta;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -177,8 +178,16 @@ impl FromRequestParts<WebState> for Caller {
             .map(str::trim);
         let mut conn = state.store().pool().acquire().await?;
         let (user_id, via) = if let Some(token) = bearer {
-            let found = store::accounts::use_token(&mut conn, &secret_hash(token), now).await?;
-            (found.ok_or_else(ApiError::unauthenticated)?, Via::Token)
+            let found = store::accounts::live_token(&mut conn, &secret_hash(token))
+                .await?
+                .ok_or_else(ApiError::unauthenticated)?;
+            // Noted once a minute at most: a script's every call is not a write.
+            if found.last_used_at.is_none_or(|at| now - at > TimeDelta::minutes(1)) {
+                let mut tx = state.store().begin().await?;
+                store::accounts::token_used(&mut tx, found.id, now).await?;
+                tx.commit().await?;
+            }
+            (found.user, Via::Token)
         } else if let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) {
             let hash = secret_hash(secret);
             let session = store::accounts::session(&mut conn, &hash, now)
