@@ -1,12 +1,13 @@
 //! The foundation on both backends: tickets, references, assignment, permissions in
-//! queries, messages, audit, ratings, points, people and teams. Every story runs on
-//! SQLite and on PostgreSQL.
+//! queries, messages, audit, ratings, points, people and teams, statistics. Every
+//! story runs on SQLite and on PostgreSQL.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod assignment;
 mod records;
+mod stats;
 mod tickets;
 
 use chrono::{TimeDelta, TimeZone, Utc};
