@@ -182,7 +182,10 @@ impl FromRequestParts<WebState> for Caller {
                 .await?
                 .ok_or_else(ApiError::unauthenticated)?;
             // Noted once a minute at most: a script's every call is not a write.
-            if found.last_used_at.is_none_or(|at| now - at > TimeDelta::minutes(1)) {
+            if found
+                .last_used_at
+                .is_none_or(|at| now - at > TimeDelta::minutes(1))
+            {
                 let mut tx = state.store().begin().await?;
                 store::accounts::token_used(&mut tx, found.id, now).await?;
                 tx.commit().await?;
