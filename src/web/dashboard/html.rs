@@ -24,7 +24,7 @@ pub fn escape(text: &str) -> String {
 
 /// The tab's icon, inline: the page loads nothing from elsewhere, not even
 /// `/favicon.ico`.
-const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%232f5d8a'/%3E%3Ctext x='8' y='12' font-size='11' text-anchor='middle' fill='white' font-family='sans-serif'%3Eg%3C/text%3E%3C/svg%3E";
+pub(in crate::web::dashboard) const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%232f5d8a'/%3E%3Ctext x='8' y='12' font-size='11' text-anchor='middle' fill='white' font-family='sans-serif'%3Eg%3C/text%3E%3C/svg%3E";
 
 /// A complete HTML5 document: the style is inline and nothing is loaded from elsewhere.
 /// `title` and `body` are already escaped HTML.
