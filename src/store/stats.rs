@@ -205,6 +205,7 @@ fn nothing(period: Period, days: &[NaiveDate]) -> Stats {
     }
 }
 
+/// A count or a sum of counts: never negative, or the row is not what it seems.
 fn count(row: &AnyRow, column: &'static str) -> Result<u64> {
     let n: i64 = row.try_get(column)?;
     u64::try_from(n).map_err(|_| StoreError::Corrupt {

@@ -59,12 +59,17 @@ impl Scoped {
 
 /// A statement over tickets `t` whose scope is one more condition: `$head` ends in
 /// the WHERE clause, `$tail` follows it.
+///
+/// The condition on the team is written `+t.team_id`: SQLite then does not pick the
+/// team's index (it would, without statistics, and read every ticket the team ever
+/// had) but the period's, and filters on the team from that index. PostgreSQL reads
+/// it as the plain column.
 macro_rules! tickets_scoped {
     ($params:literal, $head:expr, $tail:expr $(,)?) => {
         Scoped {
             params: $params,
             all: concat!($head, " ", $tail),
-            head: concat!($head, " AND t.team_id IN ("),
+            head: concat!($head, " AND +t.team_id IN ("),
             tail: concat!(") ", $tail),
         }
     };
@@ -115,18 +120,18 @@ pub(super) const RESOLUTION_ORDERED: Scoped = tickets_scoped!(
 );
 
 /// Tickets resolved in the period by assignee: how many, how many at first
-/// contact, and the stars of their ratings.
+/// contact, and the stars of their ratings; the names joined once per assignee.
 pub(super) const RESOLVED: Scoped = tickets_scoped!(
     2,
-    "SELECT t.assignee_id, u.display_name, COUNT(*) AS n, \
+    "SELECT a.assignee_id, u.display_name, a.n, a.first_contact, a.rated, a.stars FROM (\
+     SELECT t.assignee_id, COUNT(*) AS n, \
      CAST(SUM(CASE WHEN (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = t.id \
        AND m.internal = 0 AND m.author_id <> t.requester_id) <= 1 THEN 1 ELSE 0 END) AS BIGINT) \
        AS first_contact, \
      COUNT(r.stars) AS rated, CAST(COALESCE(SUM(r.stars), 0) AS BIGINT) AS stars \
      FROM tickets t LEFT JOIN ratings r ON r.ticket_id = t.id \
-     LEFT JOIN users u ON u.id = t.assignee_id \
      WHERE t.resolved_at >= $1 AND t.resolved_at < $2",
-    "GROUP BY t.assignee_id, u.display_name",
+    "GROUP BY t.assignee_id) a LEFT JOIN users u ON u.id = a.assignee_id",
 );
 
 /// Ratings given in the period, by stars.
@@ -135,7 +140,7 @@ pub(super) const RATINGS: Scoped = Scoped {
     all: "SELECT r.stars, COUNT(*) AS n FROM ratings r \
           WHERE r.created_at >= $1 AND r.created_at < $2 GROUP BY r.stars",
     head: "SELECT r.stars, COUNT(*) AS n FROM ratings r JOIN tickets t ON t.id = r.ticket_id \
-           WHERE r.created_at >= $1 AND r.created_at < $2 AND t.team_id IN (",
+           WHERE r.created_at >= $1 AND r.created_at < $2 AND +t.team_id IN (",
     tail: ") GROUP BY r.stars",
 };
 
@@ -170,17 +175,19 @@ pub(super) const RESOLVED_BUCKETS: Scoped = tickets_scoped!(
     concat!("GROUP BY t.resolved_at / ", bucket_ms!()),
 );
 
-/// Points earned in the period, by agent (reversals included).
+/// Points earned in the period, by agent (reversals included); the names joined
+/// once per agent.
 pub(super) const POINTS: Scoped = Scoped {
     params: 2,
-    all: "SELECT p.agent_id, u.display_name, CAST(SUM(p.points) AS BIGINT) AS points \
-          FROM points_ledger p JOIN users u ON u.id = p.agent_id \
-          WHERE p.at >= $1 AND p.at < $2 GROUP BY p.agent_id, u.display_name",
-    head: "SELECT p.agent_id, u.display_name, CAST(SUM(p.points) AS BIGINT) AS points \
-           FROM points_ledger p JOIN tickets t ON t.id = p.ticket_id \
-           JOIN users u ON u.id = p.agent_id \
-           WHERE p.at >= $1 AND p.at < $2 AND t.team_id IN (",
-    tail: ") GROUP BY p.agent_id, u.display_name",
+    all: "SELECT p.agent_id, u.display_name, p.points FROM (\
+          SELECT l.agent_id, CAST(SUM(l.points) AS BIGINT) AS points FROM points_ledger l \
+          WHERE l.at >= $1 AND l.at < $2 GROUP BY l.agent_id) p \
+          JOIN users u ON u.id = p.agent_id",
+    head: "SELECT p.agent_id, u.display_name, p.points FROM (\
+           SELECT l.agent_id, CAST(SUM(l.points) AS BIGINT) AS points FROM points_ledger l \
+           JOIN tickets t ON t.id = l.ticket_id \
+           WHERE l.at >= $1 AND l.at < $2 AND +t.team_id IN (",
+    tail: ") GROUP BY l.agent_id) p JOIN users u ON u.id = p.agent_id",
 };
 
 /// A statement [`summary`] runs, as the database receives it: what `EXPLAIN` needs.

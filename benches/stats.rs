@@ -1,0 +1,245 @@
+//! The dashboard's figures at scale, on SQLite: `store::stats::summary` over the
+//! 1,000,000 tickets of the benchmark database, for the last 7, 30 and 365 days,
+//! over every team and over one. Each statement reads an index range and sends back
+//! aggregates, so the cost follows the tickets of the period, not the table. The
+//! target is under 300 ms for the default period (30 days). Printed, never asserted.
+//!
+//! Run with `cargo bench --bench stats`. The first run seeds the database shared
+//! with `benches/scheduler.rs` (`seed/mod.rs` says what it holds and where it
+//! lives); later runs reuse it. The query plans follow the timings.
+
+mod seed;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::TimeDelta;
+use guichet::domain::TeamId;
+use guichet::store::Store;
+use guichet::store::stats::{Period, Scope, Stats, statements, summary};
+use sqlx::{AssertSqlSafe, Row};
+
+use seed::{config_for, count, median, ms, now, now_ms, prepare_database, thousands};
+
+/// Timed runs per period and scope, after one warm-up run.
+const RUNS: usize = 15;
+const TARGET_MS: f64 = 300.0;
+const PERIODS: [i64; 3] = [30, 7, 365];
+/// The team of the one-team scope: the largest.
+const TEAM: &str = "it";
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let path = seed::database_path();
+    println!(
+        "guichet statistics benchmark: SQLite, {} (clock fixed at {})",
+        path.display(),
+        now().format("%Y-%m-%d %H:%M UTC")
+    );
+    prepare_database(&path).await;
+    let config = config_for(&path);
+    let store = guichet::app::prepare_store(&config)
+        .await
+        .expect("database");
+    let catalog = guichet::app::load_catalog(&store).await.unwrap();
+    let team = catalog.teams().find(|t| t.slug == TEAM).unwrap().id;
+    let tz = config.company.time_zone;
+    println!(
+        "  {} tickets ({} of team {TEAM}), {} messages, {} ratings, {} points entries",
+        thousands(count(&store, "SELECT COUNT(*) FROM tickets").await),
+        thousands(
+            count(
+                &store,
+                &format!("SELECT COUNT(*) FROM tickets WHERE team_id = {}", team.0)
+            )
+            .await
+        ),
+        thousands(count(&store, "SELECT COUNT(*) FROM ticket_messages").await),
+        thousands(count(&store, "SELECT COUNT(*) FROM ratings").await),
+        thousands(count(&store, "SELECT COUNT(*) FROM points_ledger").await),
+    );
+
+    let scopes = [
+        ("all teams".to_owned(), Scope::All),
+        (format!("team {TEAM}"), Scope::Teams(vec![team])),
+    ];
+    let mut default_period = Vec::new();
+    let mut created_in_30_days = 0;
+    for days in PERIODS {
+        let period = last_days(days);
+        let created = count(
+            &store,
+            &format!(
+                "SELECT COUNT(*) FROM tickets WHERE created_at >= {} AND created_at < {}",
+                period.from.timestamp_millis(),
+                period.to.timestamp_millis()
+            ),
+        )
+        .await;
+        if days == 30 {
+            created_in_30_days = created;
+        }
+        for (name, scope) in &scopes {
+            let (took, stats) = timed(&store, period, scope, tz).await;
+            let med = median(&took);
+            println!(
+                "summary(), last {days} days ({} tickets created), {name}: median {} (min {}, max {}) over {RUNS} runs",
+                thousands(created),
+                ms(med),
+                ms(took[0]),
+                ms(took[took.len() - 1]),
+            );
+            println!("  {}", glance(&stats));
+            if days == 30 {
+                default_period.push((name.clone(), med));
+            }
+        }
+    }
+
+    for (name, scope) in &scopes {
+        println!(
+            "statements, last 30 days, {name}: median time over {RUNS} runs, and plan (EXPLAIN QUERY PLAN on SQLite):"
+        );
+        for statement in statements(scope) {
+            let bind = |prefix: &str| {
+                bound(
+                    format!("{prefix}{}", statement.sql),
+                    statement.params,
+                    scope,
+                    created_in_30_days / 2,
+                )
+            };
+            let took = statement_time(&store, &bind).await;
+            println!("  {} ({}):", statement.name, ms(took));
+            for line in plan(&store, &bind).await {
+                println!("    {line}");
+            }
+        }
+    }
+
+    for (name, med) in default_period {
+        let verdict = if med.as_secs_f64() * 1000.0 < TARGET_MS {
+            "met"
+        } else {
+            "MISSED"
+        };
+        println!(
+            "target: summary() for the last 30 days, {name}, under {TARGET_MS:.0} ms on SQLite: median {} — {verdict}",
+            ms(med)
+        );
+    }
+    store.close().await;
+}
+
+/// The `days` days before the benchmark's clock.
+fn last_days(days: i64) -> Period {
+    Period {
+        from: now() - TimeDelta::days(days),
+        to: now(),
+    }
+}
+
+/// One warm-up run, then `RUNS` timed ones, sorted; and the figures.
+async fn timed(
+    store: &Store,
+    period: Period,
+    scope: &Scope,
+    tz: chrono_tz::Tz,
+) -> (Vec<Duration>, Stats) {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let mut stats = summary(&mut conn, period, scope, tz).await.unwrap();
+    let mut took = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        stats = summary(&mut conn, period, scope, tz).await.unwrap();
+        took.push(start.elapsed());
+    }
+    took.sort();
+    (took, stats)
+}
+
+/// A few of the figures, to see they are real.
+fn glance(s: &Stats) -> String {
+    let secs = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{:.0} min", v / 60.0));
+    let percent = |r: guichet::store::stats::Rate| {
+        r.percent()
+            .map_or_else(|| "-".into(), |p| format!("{p:.1} %"))
+    };
+    let backlog: u64 = s.backlog.iter().map(|(_, n)| n).sum();
+    let leader = s
+        .leaderboard
+        .first()
+        .map_or_else(|| "-".into(), |r| format!("{} ({} pts)", r.name, r.points));
+    format!(
+        "opened {}, resolved {}, first response mean {} median {}, resolution mean {} median {}, \
+         {} ratings avg {:.2}, SLA missed {}, first contact {}, backlog {}, {} days, top {}",
+        thousands(s.opened as i64),
+        thousands(s.resolved as i64),
+        secs(s.first_response.mean_secs),
+        secs(s.first_response.median_secs),
+        secs(s.resolution.mean_secs),
+        secs(s.resolution.median_secs),
+        thousands(s.satisfaction.count as i64),
+        s.satisfaction.average.unwrap_or(0.0),
+        percent(s.sla_breached),
+        percent(s.first_contact_resolution),
+        thousands(backlog as i64),
+        s.per_day.len(),
+        leader,
+    )
+}
+
+type Query = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// One statement with its parameters bound to the 30-day period (then, for a
+/// median, the two rows from about the middle), then the scope's teams.
+fn bound(sql: String, params: usize, scope: &Scope, middle: i64) -> Query {
+    let period = last_days(30);
+    let values = [period.from.timestamp_millis(), now_ms(), 2, middle];
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in &values[..params] {
+        query = query.bind(*value);
+    }
+    if let Scope::Teams(teams) = scope {
+        for TeamId(id) in teams {
+            query = query.bind(*id);
+        }
+    }
+    query
+}
+
+/// The median time of one statement alone, after a warm-up run. `bind` gives the
+/// statement, bound, after the text it is given.
+async fn statement_time(store: &Store, bind: &impl Fn(&str) -> Query) -> Duration {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let mut took = Vec::with_capacity(RUNS);
+    for k in 0..=RUNS {
+        let start = Instant::now();
+        bind("").fetch_all(&mut *conn).await.unwrap();
+        if k > 0 {
+            took.push(start.elapsed());
+        }
+    }
+    took.sort();
+    median(&took)
+}
+
+/// The plan of one statement, as a tree.
+async fn plan(store: &Store, bind: &impl Fn(&str) -> Query) -> Vec<String> {
+    let mut conn = store.pool().acquire().await.unwrap();
+    let rows = bind("EXPLAIN QUERY PLAN ")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    let mut depth: HashMap<i64, usize> = HashMap::new();
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get(0).unwrap();
+            let parent: i64 = row.try_get(1).unwrap();
+            let detail: String = row.try_get(3).unwrap();
+            let d = depth.get(&parent).map_or(0, |d| d + 1);
+            depth.insert(id, d);
+            format!("{}{detail}", "  ".repeat(d))
+        })
+        .collect()
+}
