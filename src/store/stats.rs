@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
 
 use self::days::{local_days, per_day, zero_days};
 use self::sql::{
@@ -126,8 +126,9 @@ pub const LEADERBOARD_SIZE: usize = 10;
 /// Computes every figure of [`Stats`]; days are cut in `tz`.
 ///
 /// Nine aggregate statements, each reading one index range; what comes back is a few
-/// hundred rows at most, folded here. Pass a transaction for figures read from one
-/// snapshot; on a plain connection each statement sees the database as it is then.
+/// hundred rows at most, folded here. They run on two connections of `pool` at once,
+/// each statement seeing the database as it is then: figures of a busy helpdesk may
+/// differ by what was written in between, never by more.
 ///
 /// How the lists are ordered and what some figures mean:
 /// - `by_status`, `by_category`, `by_priority`, `by_team`, `backlog`: the values
@@ -147,7 +148,7 @@ pub const LEADERBOARD_SIZE: usize = 10;
 ///   0 when there is room; most points first, then most resolved, then by name.
 /// - With [`Scope::Teams`], ratings, points and resolutions count through their
 ///   ticket's team; a ledger entry without a ticket counts only for [`Scope::All`].
-pub async fn summary(conn: &mut Conn, period: Period, scope: &Scope, tz: Tz) -> Result<Stats> {
+pub async fn summary(pool: &AnyPool, period: Period, scope: &Scope, tz: Tz) -> Result<Stats> {
     let days = local_days(period, tz);
     let teams = match scope {
         Scope::All => None,
@@ -159,26 +160,53 @@ pub async fn summary(conn: &mut Conn, period: Period, scope: &Scope, tz: Tz) -> 
         to: millis(period.to),
         teams,
     };
-    let created = created(conn, &f).await?;
-    let first_response = durations(conn, &f, &FIRST_RESPONSE_ORDERED, created.answered).await?;
-    let resolution = durations(conn, &f, &RESOLUTION_ORDERED, created.resolutions).await?;
-    let resolved = resolved(conn, &f).await?;
-    let per_day = per_day(conn, &f, &days, tz).await?;
-    let leaderboard = leaderboard(conn, &f, resolved.by_agent).await?;
+    // Two halves of about the same cost, each on its own connection: SQLite reads
+    // in parallel (WAL), and each connection has its own thread.
+    let (mut one, mut two) = (pool.acquire().await?, pool.acquire().await?);
+    let by_creation = async {
+        let created = created(&mut one, &f).await?;
+        let first_response =
+            durations(&mut one, &f, &FIRST_RESPONSE_ORDERED, created.answered).await?;
+        let resolution = durations(&mut one, &f, &RESOLUTION_ORDERED, created.resolutions).await?;
+        Ok::<_, StoreError>((created, first_response, resolution))
+    };
+    let by_resolution = async {
+        let Resolved {
+            count,
+            first_contact,
+            by_agent,
+        } = resolved(&mut two, &f).await?;
+        let per_day = per_day(&mut two, &f, &days, tz).await?;
+        let leaderboard = leaderboard(&mut two, &f, by_agent).await?;
+        let satisfaction = satisfaction(&mut two, &f).await?;
+        let backlog = backlog(&mut two, &f).await?;
+        Ok::<_, StoreError>((
+            count,
+            first_contact,
+            per_day,
+            leaderboard,
+            satisfaction,
+            backlog,
+        ))
+    };
+    let (
+        (created, first_response, resolution),
+        (resolved, first_contact_resolution, per_day, leaderboard, satisfaction, backlog),
+    ) = tokio::try_join!(by_creation, by_resolution)?;
     Ok(Stats {
         period,
         opened: created.opened,
-        resolved: resolved.count,
+        resolved,
         first_response,
         resolution,
-        satisfaction: satisfaction(conn, &f).await?,
+        satisfaction,
         by_status: created.by_status,
         by_category: created.by_category,
         by_priority: created.by_priority,
         by_team: created.by_team,
-        backlog: backlog(conn, &f).await?,
+        backlog,
         sla_breached: created.sla_breached,
-        first_contact_resolution: resolved.first_contact,
+        first_contact_resolution,
         per_day,
         leaderboard,
     })

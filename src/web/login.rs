@@ -200,8 +200,13 @@ pub async fn dashboard(
         .filter(|d| PERIODS.contains(d))
         .unwrap_or(DEFAULT_DAYS);
     let period = super::api::stats::last_days(&state, days);
-    let mut conn = state.store().pool().acquire().await?;
-    let stats = store::stats::summary(&mut conn, period, &scope, state.desk().time_zone()).await?;
+    let stats = store::stats::summary(
+        state.store().pool(),
+        period,
+        &scope,
+        state.desk().time_zone(),
+    )
+    .await?;
     let csrf = match &caller.via {
         Via::Session { csrf, .. } => csrf.as_str(),
         Via::Token => "",

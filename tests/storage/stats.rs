@@ -52,8 +52,7 @@ async fn figures(d: &TestDesk, period: Period, scope: &Scope) -> Stats {
 }
 
 async fn figures_in(d: &TestDesk, period: Period, scope: &Scope, tz: Tz) -> Stats {
-    let mut conn = d.store.pool().acquire().await.unwrap();
-    summary(&mut conn, period, scope, tz).await.unwrap()
+    summary(d.store.pool(), period, scope, tz).await.unwrap()
 }
 
 async fn say(d: &TestDesk, who: &Actor, ticket: &Ticket, body: &str, visibility: Visibility) {
@@ -437,10 +436,14 @@ async fn missed_sla_targets_out_of_tickets_with_a_target(d: TestDesk) {
         )
         .await
         .unwrap();
-    let warned = summary(&mut tx, valentines_day(), &Scope::All, PARIS)
-        .await
-        .unwrap();
+    tx.commit().await.unwrap();
+    let warned = figures(&d, valentines_day(), &Scope::All).await;
     assert_eq!(warned.sla_breached, Rate { part: 1, whole: 3 });
+    let mut tx = d.store.begin().await.unwrap();
+    let mut ticket = store::tickets::get_for_update(&mut tx, late_fix.id)
+        .await
+        .unwrap()
+        .unwrap();
     d.desk
         .escalate(
             &mut tx,

@@ -25,8 +25,13 @@ pub async fn stats(
 ) -> ApiResult<Json<Value>> {
     let scope = scope_of(&state, &caller)?;
     let period = period_of(&state, &params)?;
-    let mut conn = state.store().pool().acquire().await?;
-    let s = store::stats::summary(&mut conn, period, &scope, state.desk().time_zone()).await?;
+    let s = store::stats::summary(
+        state.store().pool(),
+        period,
+        &scope,
+        state.desk().time_zone(),
+    )
+    .await?;
     let catalog = state.desk().catalog();
     let team = |id| catalog.team(id).map(|t| t.slug.clone());
     let counts = |v: Vec<(String, u64)>| -> Value {
