@@ -9,7 +9,6 @@
 
 mod seed;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +18,7 @@ use guichet::engine::Engine;
 use guichet::i18n::Texts;
 use guichet::scheduler::{Rule, Scheduler, Tick};
 use guichet::store::Store;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 use tokio::sync::Notify;
 
 use seed::draw::open_due_sql;
@@ -260,15 +259,5 @@ async fn claim_plan(store: &Store) -> Vec<String> {
     .fetch_all(&mut *conn)
     .await
     .unwrap();
-    let mut depth: HashMap<i64, usize> = HashMap::new();
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get(0).unwrap();
-            let parent: i64 = row.try_get(1).unwrap();
-            let detail: String = row.try_get(3).unwrap();
-            let d = depth.get(&parent).map_or(0, |d| d + 1);
-            depth.insert(id, d);
-            format!("{}{detail}", "  ".repeat(d))
-        })
-        .collect()
+    seed::plan_tree(&rows)
 }

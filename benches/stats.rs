@@ -10,14 +10,13 @@
 
 mod seed;
 
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
 use guichet::domain::TeamId;
 use guichet::store::Store;
 use guichet::store::stats::{Period, Scope, Stats, statements, summary};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 use seed::{config_for, count, median, ms, now, now_ms, prepare_database, thousands};
 
@@ -354,15 +353,5 @@ async fn plan(store: &Store, bind: &impl Fn(&str) -> Query) -> Vec<String> {
         .fetch_all(&mut *conn)
         .await
         .unwrap();
-    let mut depth: HashMap<i64, usize> = HashMap::new();
-    rows.iter()
-        .map(|row| {
-            let id: i64 = row.try_get(0).unwrap();
-            let parent: i64 = row.try_get(1).unwrap();
-            let detail: String = row.try_get(3).unwrap();
-            let d = depth.get(&parent).map_or(0, |d| d + 1);
-            depth.insert(id, d);
-            format!("{}{detail}", "  ".repeat(d))
-        })
-        .collect()
+    seed::plan_tree(&rows)
 }

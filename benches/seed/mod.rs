@@ -528,3 +528,19 @@ async fn write<const N: usize>(conn: &mut AnyConnection, tables: [&mut Table; N]
     }
     sqlx::raw_sql("COMMIT").execute(&mut *conn).await.unwrap();
 }
+
+/// The rows of SQLite's `EXPLAIN QUERY PLAN`, indented as the tree they are.
+pub fn plan_tree(rows: &[sqlx::any::AnyRow]) -> Vec<String> {
+    use sqlx::Row;
+    let mut depth: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    rows.iter()
+        .map(|row| {
+            let id: i64 = row.try_get(0).unwrap();
+            let parent: i64 = row.try_get(1).unwrap();
+            let detail: String = row.try_get(3).unwrap();
+            let d = depth.get(&parent).map_or(0, |d| d + 1);
+            depth.insert(id, d);
+            format!("{}{detail}", "  ".repeat(d))
+        })
+        .collect()
+}
