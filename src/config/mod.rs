@@ -4,6 +4,7 @@
 //! carrying a password is refused unless it comes from the environment.
 
 mod duration;
+mod points;
 mod scheduler;
 
 use std::collections::BTreeMap;
@@ -17,6 +18,7 @@ use figment::{Figment, Metadata, Profile, Provider};
 use serde::Deserialize;
 
 pub use duration::HumanDuration;
+pub use points::{PointsConfig, PointsPerPriority};
 pub use scheduler::{
     BusinessHoursConfig, EscalationConfig, FollowUpConfig, MailConfig, MailSecurity, OverdueConfig,
     PerPriority, RemindersConfig, RetentionConfig, SchedulerConfig, TeamEscalation,
@@ -48,6 +50,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub retention: RetentionConfig,
     pub web: WebConfig,
+    pub points: PointsConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -342,6 +345,9 @@ impl Config {
                 "web.session_ttl",
                 "must be longer than zero (with web.login_window)".into(),
             );
+        }
+        if let Some((key, _)) = self.points.amounts().into_iter().find(|(_, n)| *n < 0) {
+            return fail(key, "must not be negative".into());
         }
         if self.outbox.max_attempts == 0 {
             return fail("outbox.max_attempts", "must be at least 1".into());

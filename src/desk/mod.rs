@@ -5,6 +5,7 @@
 
 mod assign;
 mod people;
+mod points;
 mod tickets;
 
 use std::sync::Arc;
@@ -16,7 +17,7 @@ pub use people::UserRef;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
 
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, PointsConfig};
 use crate::domain::{
     Catalog, Email, Identity, ParseError, Status, Ticket, TicketId, TicketReference, User, UserId,
 };
@@ -105,6 +106,8 @@ pub struct Desk {
     catalog: Arc<Catalog>,
     /// The scheduler's rules, planned again at every change of a ticket.
     policy: Arc<Policy>,
+    /// What agents earn.
+    points: Arc<PointsConfig>,
 }
 
 impl Desk {
@@ -114,6 +117,7 @@ impl Desk {
             time_zone: config.company.time_zone,
             catalog,
             policy: Arc::new(Policy::new(config)),
+            points: Arc::new(config.points.clone()),
         }
     }
 

@@ -297,12 +297,17 @@ impl Desk {
         }
         let now = self.now();
         match to {
-            Status::Resolved => ticket.times.resolved = Some(now),
+            Status::Resolved => {
+                ticket.times.resolved = Some(now);
+                self.points_for_resolution(conn, ticket, actor).await?;
+            }
             Status::Closed => ticket.times.closed = Some(now),
-            // Reopened: the resolution did not hold; its time and note no longer count.
+            // Reopened: the resolution did not hold; its time, note and points no
+            // longer count.
             _ if from == Status::Resolved => {
                 ticket.times.resolved = None;
                 ticket.resolution = None;
+                self.points_for_reopening(conn, ticket).await?;
             }
             _ => {}
         }
@@ -467,7 +472,11 @@ impl Desk {
             }
             Visibility::Public if from_team => {
                 ticket.times.last_agent_message = Some(now);
-                ticket.times.first_response.get_or_insert(now);
+                if ticket.times.first_response.is_none() {
+                    ticket.times.first_response = Some(now);
+                    self.points_for_first_response(conn, &ticket, actor.user)
+                        .await?;
+                }
                 if ticket.status == Status::Open {
                     self.change_status(conn, &mut ticket, Status::InProgress, Some(actor), origin)
                         .await?;
@@ -516,6 +525,7 @@ impl Desk {
             at: self.now(),
         };
         store::ratings::upsert(conn, &rating).await?;
+        self.points_for_rating(conn, &ticket, stars).await?;
         let old = old.map(|r| r.stars.get().to_string());
         let new = stars.get().to_string();
         self.audit(

@@ -29,6 +29,7 @@ pub(crate) enum Name {
     Transfer,
     Note,
     Panel,
+    Leaderboard,
 }
 
 /// Every name and alias a command answers to, French first.
@@ -48,6 +49,7 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Transfer, &["transferer", "transfer"]),
     (Name::Note, &["note"]),
     (Name::Panel, &["panneau", "panel"]),
+    (Name::Leaderboard, &["classement", "leaderboard", "top"]),
 ];
 
 impl Name {
@@ -63,6 +65,11 @@ impl Name {
                 | Name::Note
                 | Name::Close
         )
+    }
+
+    /// Listed in the staff spaces' menus.
+    pub(super) fn for_staff(self) -> bool {
+        self.is_staff_action() || self == Name::Leaderboard
     }
 
     pub(super) fn description_key(self) -> &'static str {
@@ -82,6 +89,7 @@ impl Name {
             Name::Transfer => "command-transfer",
             Name::Note => "command-note",
             Name::Panel => "command-panel",
+            Name::Leaderboard => "command-leaderboard",
         }
     }
 
@@ -207,6 +215,9 @@ pub(super) async fn run(
         }
         Name::Tickets => Some(my_tickets(engine, conn, who).await?),
         Name::Panel => Some(forms::post_panel(engine, conn, who, place).await?),
+        Name::Leaderboard => {
+            return super::leaderboard::show(engine, conn, who, place, args, interaction).await;
+        }
         Name::Cancel => {
             intake::set_dialogue(engine, conn, who, None).await?;
             Some(engine.t(language, "answer-cancelled", &[]))

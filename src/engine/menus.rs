@@ -23,7 +23,7 @@ pub fn menus(texts: &crate::i18n::Texts) -> Vec<Menu> {
                 .iter()
                 .filter(|(name, _)| *name != Name::Panel)
                 .filter(|(name, _)| {
-                    name.is_staff_action() == for_staff || matches!(name, Name::Help | Name::Close)
+                    name.for_staff() == for_staff || matches!(name, Name::Help | Name::Close)
                 })
                 .map(|(name, aliases)| {
                     let alias = match language {

@@ -15,6 +15,7 @@ mod forms;
 mod guess;
 mod intake;
 mod labels;
+mod leaderboard;
 pub mod menus;
 mod say;
 mod scheduled;

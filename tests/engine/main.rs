@@ -6,6 +6,7 @@ mod support;
 
 mod delivery;
 mod intake;
+mod points;
 mod team;
 
 use chrono::TimeDelta;

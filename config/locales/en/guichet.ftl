@@ -124,6 +124,7 @@ help-agent =
     /status open|in_progress|waiting_on_user|resolved|closed
     /resolve <resolution note>
     /transfer <team> — one of: { $teams }
+    /leaderboard [week|month] — the agents' leaderboard
     In a private chat, add the reference: /claim TCK-20250214-002
 
 ## Command menus
@@ -142,6 +143,7 @@ command-status = Change the status
 command-resolve = Resolve, with a resolution note
 command-transfer = Transfer to another team
 command-note = Add an internal note
+command-leaderboard = Agents' leaderboard (week or month)
 
 ## Usage
 
@@ -149,6 +151,12 @@ usage-rate = /rate TCK-YYYYMMDD-NNN 1-5 [comment]
 usage-assign = /assign <id, e-mail or platform:id>
 usage-transfer = /transfer <team>
 usage-note = /note <text>
+usage-leaderboard = /leaderboard [week|month]
+leaderboard-week = 🏆 This week's leaderboard (since { $since })
+leaderboard-month = 🏆 This month's leaderboard (since { $since })
+leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
+leaderboard-empty = No points yet.
+leaderboard-yours = You: { $points } pts
 
 ## Errors
 
@@ -156,6 +164,7 @@ error-internal = Sorry, a technical problem keeps me from handling your request.
 error-too-long = Your message is { $length } characters long; the limit is { $max }. Split it into several messages.
 error-empty = The message is empty.
 error-unknown-command = I don't know the command /{ $command }. Type /help for the list.
+error-leaderboard-staff = The leaderboard is for the support teams.
 error-usage = Usage: { $usage }
 error-unknown-button = This button is not recognised.
 error-stale-button = This button is no longer valid: the request was already handled.

@@ -124,6 +124,7 @@ help-agent =
     /statut open|in_progress|waiting_on_user|resolved|closed
     /resoudre <note de résolution>
     /transferer <service> — parmi : { $teams }
+    /classement [semaine|mois] — le classement des agents
     En message privé, ajoutez la référence : /prendre TCK-20250214-002
 
 ## Menus de commandes
@@ -142,6 +143,7 @@ command-status = Changer le statut
 command-resolve = Résoudre, avec une note de résolution
 command-transfer = Transférer à un autre service
 command-note = Ajouter une note interne
+command-leaderboard = Classement des agents (semaine ou mois)
 
 ## Usages
 
@@ -149,6 +151,12 @@ usage-rate = /noter TCK-AAAAMMJJ-NNN 1-5 [commentaire]
 usage-assign = /assigner <id, e-mail ou plateforme:id>
 usage-transfer = /transferer <service>
 usage-note = /note <texte>
+usage-leaderboard = /classement [semaine|mois]
+leaderboard-week = 🏆 Classement de la semaine (depuis le { $since })
+leaderboard-month = 🏆 Classement du mois (depuis le { $since })
+leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
+leaderboard-empty = Aucun point pour l'instant.
+leaderboard-yours = Vous : { $points } pts
 
 ## Erreurs
 
@@ -156,6 +164,7 @@ error-internal = Désolé, un problème technique m'empêche de traiter votre de
 error-too-long = Votre message fait { $length } caractères ; la limite est de { $max }. Découpez-le en plusieurs messages.
 error-empty = Le message est vide.
 error-unknown-command = Je ne connais pas la commande /{ $command }. Tapez /aide pour la liste.
+error-leaderboard-staff = Le classement est réservé aux équipes support.
 error-usage = Utilisation : { $usage }
 error-unknown-button = Ce bouton n'est pas reconnu.
 error-stale-button = Ce bouton n'est plus valable : la demande a déjà été traitée.

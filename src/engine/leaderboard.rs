@@ -1,0 +1,129 @@
+//! `/leaderboard [week|month]`: the agents' points since the start of the company's
+//! week (Monday) or month, from the ledger. For staff; answered privately.
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use guichet_chat::{Interaction, Place};
+
+use super::{Engine, Refusal, Result, Who};
+use crate::i18n::arg;
+use crate::store::{self, Conn};
+
+/// How many agents the board shows.
+const SHOWN: u32 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Span {
+    Week,
+    Month,
+}
+
+impl Span {
+    fn parse(args: &str) -> Option<Span> {
+        match args.trim().to_lowercase().as_str() {
+            "" | "semaine" | "week" => Some(Span::Week),
+            "mois" | "month" => Some(Span::Month),
+            _ => None,
+        }
+    }
+
+    /// The first day of the span that holds `today`.
+    fn start(self, today: NaiveDate) -> NaiveDate {
+        match self {
+            Span::Week => {
+                today - TimeDelta::days(i64::from(today.weekday().num_days_from_monday()))
+            }
+            Span::Month => today.with_day(1).unwrap_or(today),
+        }
+    }
+}
+
+pub(super) async fn show(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    place: &Place,
+    args: &str,
+    interaction: Option<&Interaction>,
+) -> Result<()> {
+    if !(who.actor.role.is_staff() || who.actor.may_administer()) {
+        return Err(Refusal::new("error-leaderboard-staff").into());
+    }
+    let language = who.language();
+    let span = Span::parse(args).ok_or_else(|| {
+        Refusal::new("error-usage").with("usage", engine.t(language, "usage-leaderboard", &[]))
+    })?;
+    let desk = engine.desk();
+    let tz = desk.time_zone();
+    let first_day = span.start(desk.now().with_timezone(&tz).date_naive());
+    let since = first_day
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(tz).earliest())
+        .map_or_else(|| desk.now(), |t| t.to_utc());
+    let board = store::points::leaderboard(conn, since, SHOWN).await?;
+    let key = match span {
+        Span::Week => "leaderboard-week",
+        Span::Month => "leaderboard-month",
+    };
+    let mut text = engine.t(
+        language,
+        key,
+        &[arg(
+            "since",
+            match language {
+                crate::domain::Language::Fr => first_day.format("%d/%m/%Y").to_string(),
+                crate::domain::Language::En => first_day.format("%Y-%m-%d").to_string(),
+            },
+        )],
+    );
+    if board.is_empty() {
+        text.push('\n');
+        text.push_str(&engine.t(language, "leaderboard-empty", &[]));
+    }
+    for (rank, row) in board.iter().enumerate() {
+        let medal = ["🥇", "🥈", "🥉"].get(rank).copied().unwrap_or("▫️");
+        text.push('\n');
+        text.push_str(&engine.t(
+            language,
+            "leaderboard-line",
+            &[
+                arg("medal", medal),
+                arg("rank", rank + 1),
+                arg("name", row.name.clone()),
+                arg("points", row.points),
+            ],
+        ));
+    }
+    if who.actor.role.is_staff() && !board.iter().any(|r| r.agent == who.user.id) {
+        let mine = store::points::total_since(conn, who.user.id, since).await?;
+        text.push('\n');
+        text.push_str(&engine.t(language, "leaderboard-yours", &[arg("points", mine)]));
+    }
+    match (interaction, place) {
+        (Some(_), _) => engine.answer(conn, who.platform, interaction, text).await,
+        // In a ticket's thread or a staff room, the board is for the one who asked.
+        _ => engine.tell_here(conn, who, text, Vec::new(), None).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_start_on_monday_and_months_on_the_first() {
+        let sunday = NaiveDate::from_ymd_opt(2025, 3, 23).unwrap();
+        assert_eq!(
+            Span::Week.start(sunday),
+            NaiveDate::from_ymd_opt(2025, 3, 17).unwrap()
+        );
+        let monday = NaiveDate::from_ymd_opt(2025, 3, 17).unwrap();
+        assert_eq!(Span::Week.start(monday), monday);
+        assert_eq!(
+            Span::Month.start(sunday),
+            NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+        );
+        assert_eq!(Span::parse("MOIS"), Some(Span::Month));
+        assert_eq!(Span::parse(""), Some(Span::Week));
+        assert_eq!(Span::parse("year"), None);
+    }
+}
