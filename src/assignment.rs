@@ -3,8 +3,10 @@
 //! The rule: among the team's members who may work the ticket, are available and
 //! are experts in its category, the one with the fewest open tickets, never above
 //! their capacity; on a tie, whoever received a ticket least recently (a rotation);
-//! then the lowest id, so the choice is deterministic. Nobody fits: the ticket
-//! stays unassigned in the team's queue.
+//! then the lowest id, so the choice is deterministic. An agent with tickets past
+//! their resolution target is passed over while someone without fits: the late
+//! work is finished before more arrives. Nobody fits: the ticket stays unassigned
+//! in the team's queue.
 
 use chrono::{DateTime, Utc};
 
@@ -19,6 +21,8 @@ pub struct Candidate {
     pub expert: bool,
     /// Tickets assigned to them that are open, in progress or waiting.
     pub open_tickets: u32,
+    /// Of those, the ones past their resolution target.
+    pub overdue_tickets: u32,
     pub capacity: u32,
     pub last_assigned_at: Option<DateTime<Utc>>,
 }
@@ -35,7 +39,14 @@ pub fn choose(candidates: &[Candidate]) -> Option<UserId> {
         .iter()
         .filter(|c| c.fits())
         // `None` (never assigned) sorts before any time: newcomers get their turn first.
-        .min_by_key(|c| (c.open_tickets, c.last_assigned_at, c.user))
+        .min_by_key(|c| {
+            (
+                c.overdue_tickets > 0,
+                c.open_tickets,
+                c.last_assigned_at,
+                c.user,
+            )
+        })
         .map(|c| c.user)
 }
 
@@ -54,6 +65,7 @@ mod tests {
             available: true,
             expert: true,
             open_tickets: open,
+            overdue_tickets: 0,
             capacity: 5,
             last_assigned_at: at(8),
         }
@@ -65,6 +77,17 @@ mod tests {
             choose(&[agent(1, 3), agent(2, 1), agent(3, 2)]),
             Some(UserId(2))
         );
+    }
+
+    #[test]
+    fn an_agent_late_on_a_ticket_is_passed_over_while_someone_else_fits() {
+        let late = Candidate {
+            overdue_tickets: 1,
+            ..agent(1, 0)
+        };
+        assert_eq!(choose(&[late.clone(), agent(2, 4)]), Some(UserId(2)));
+        // Alone, they still get it: the queue is not better.
+        assert_eq!(choose(&[late]), Some(UserId(1)));
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl Desk {
             return Ok(ticket.assignee);
         }
         let Some(chosen) = self
-            .choose_assignee(conn, ticket.team, ticket.category)
+            .choose_assignee(conn, ticket.team, ticket.category, None)
             .await?
         else {
             return Ok(None);
@@ -114,26 +114,29 @@ impl Desk {
         conn: &mut Conn,
         team: TeamId,
         category: CategoryId,
+        except: Option<UserId>,
     ) -> Result<Option<UserId>> {
         let confidential = self.catalog().team(team).is_some_and(|t| t.confidential);
-        let candidates: Vec<_> = store::tickets::assignment_candidates(conn, team, category)
-            .await?
-            .into_iter()
-            .filter(|c| {
-                let member = Actor {
-                    user: c.candidate.user,
-                    role: c.role,
-                    teams: vec![team],
-                };
-                member.is_staff_of(team, confidential) || member.may_administer()
-            })
-            .map(|c| c.candidate)
-            .collect();
+        let candidates: Vec<_> =
+            store::tickets::assignment_candidates(conn, team, category, self.now())
+                .await?
+                .into_iter()
+                .filter(|c| Some(c.candidate.user) != except)
+                .filter(|c| {
+                    let member = Actor {
+                        user: c.candidate.user,
+                        role: c.role,
+                        teams: vec![team],
+                    };
+                    member.is_staff_of(team, confidential) || member.may_administer()
+                })
+                .map(|c| c.candidate)
+                .collect();
         Ok(assignment::choose(&candidates))
     }
 
     /// Sets the assignee, moves them to the back of the rotation and audits it.
-    async fn give(
+    pub(super) async fn give(
         &self,
         conn: &mut Conn,
         ticket: &mut Ticket,

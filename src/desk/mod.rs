@@ -7,6 +7,7 @@ mod assign;
 mod people;
 mod points;
 mod tickets;
+mod workload;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use chrono_tz::Tz;
 
 pub use people::UserRef;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
+pub use workload::Moved;
 
 use crate::clock::SharedClock;
 use crate::config::{Config, PointsConfig};
@@ -50,6 +52,10 @@ pub enum DeskError {
     NotTeamStaff(UserId),
     #[error("only a resolved or closed ticket can be rated")]
     NotResolved,
+    #[error("only staff may do this")]
+    StaffOnly,
+    #[error("only a lead of the agent's team (or an admin) may redistribute their tickets")]
+    NotLead,
     #[error("{0} already belongs to another user")]
     IdentityTaken(Identity),
     #[error("the e-mail address {0} is already used by another user")]

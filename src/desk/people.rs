@@ -279,7 +279,7 @@ impl Desk {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn audit_person(
+    pub(super) async fn audit_person(
         &self,
         conn: &mut Conn,
         by: Option<&Actor>,

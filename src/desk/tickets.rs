@@ -80,7 +80,7 @@ impl Desk {
             .ok_or_else(|| DeskError::UnknownCategory(draft.category.to_string()))?;
         let now = self.now();
         let assignee = self
-            .choose_assignee(conn, category.team, category.id)
+            .choose_assignee(conn, category.team, category.id, None)
             .await?;
         let day = TicketReference::day_of(now, self.time_zone);
         let sequence = store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;

@@ -30,6 +30,9 @@ pub(crate) enum Name {
     Note,
     Panel,
     Leaderboard,
+    Unavailable,
+    Available,
+    Redistribute,
 }
 
 /// Every name and alias a command answers to, French first.
@@ -50,6 +53,9 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Note, &["note"]),
     (Name::Panel, &["panneau", "panel"]),
     (Name::Leaderboard, &["classement", "leaderboard", "top"]),
+    (Name::Unavailable, &["indisponible", "unavailable", "away"]),
+    (Name::Available, &["disponible", "available", "back"]),
+    (Name::Redistribute, &["redistribuer", "redistribute"]),
 ];
 
 impl Name {
@@ -69,7 +75,11 @@ impl Name {
 
     /// Listed in the staff spaces' menus.
     pub(super) fn for_staff(self) -> bool {
-        self.is_staff_action() || self == Name::Leaderboard
+        self.is_staff_action()
+            || matches!(
+                self,
+                Name::Leaderboard | Name::Unavailable | Name::Available | Name::Redistribute
+            )
     }
 
     pub(super) fn description_key(self) -> &'static str {
@@ -90,6 +100,9 @@ impl Name {
             Name::Note => "command-note",
             Name::Panel => "command-panel",
             Name::Leaderboard => "command-leaderboard",
+            Name::Unavailable => "command-unavailable",
+            Name::Available => "command-available",
+            Name::Redistribute => "command-redistribute",
         }
     }
 
@@ -215,6 +228,14 @@ pub(super) async fn run(
         }
         Name::Tickets => Some(my_tickets(engine, conn, who).await?),
         Name::Panel => Some(forms::post_panel(engine, conn, who, place).await?),
+        Name::Unavailable => Some(super::workload::availability(engine, conn, who, false).await?),
+        Name::Available => Some(super::workload::availability(engine, conn, who, true).await?),
+        Name::Redistribute => {
+            if args.trim().is_empty() {
+                return Err(usage("usage-redistribute").into());
+            }
+            Some(super::workload::redistribute(engine, conn, who, args).await?)
+        }
         Name::Leaderboard => {
             return super::leaderboard::show(engine, conn, who, place, args, interaction).await;
         }

@@ -73,6 +73,8 @@ pub fn refusal_of(error: &DeskError) -> Refusal {
         DeskError::AlreadyAssigned(_) => Refusal::new("error-already-assigned"),
         DeskError::NotTeamStaff(_) => Refusal::new("error-not-team-staff"),
         DeskError::NotResolved => Refusal::new("error-not-resolved"),
+        DeskError::StaffOnly => Refusal::new("error-staff-only"),
+        DeskError::NotLead => Refusal::new("error-not-lead"),
         DeskError::IdentityTaken(identity) => {
             Refusal::new("error-identity-taken").with("identity", identity.to_string())
         }

@@ -85,7 +85,12 @@ pub fn localized(texts: &crate::i18n::Texts) -> Vec<Localized> {
                 .collect();
             let argument = match name {
                 Name::New => Argument::Category,
-                Name::Help | Name::Tickets | Name::Cancel | Name::Panel => Argument::None,
+                Name::Help
+                | Name::Tickets
+                | Name::Cancel
+                | Name::Panel
+                | Name::Unavailable
+                | Name::Available => Argument::None,
                 _ => Argument::Text,
             };
             Localized { names, argument }

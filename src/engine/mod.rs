@@ -20,6 +20,7 @@ pub mod menus;
 mod say;
 mod scheduled;
 mod staff;
+mod workload;
 
 use std::sync::Arc;
 

@@ -228,6 +228,18 @@ pub(super) async fn assign(
     ticket: TicketId,
     target: &str,
 ) -> Result<String> {
+    let assignee = named_user(engine, conn, who, target).await?;
+    assign_to(engine, conn, &who.acting(), ticket, assignee).await
+}
+
+/// Someone named in a command: a mention (`<@123>`, an account on the writer's
+/// platform), an id, an e-mail address or `platform:id`.
+pub(super) async fn named_user(
+    engine: &Engine,
+    conn: &mut Conn,
+    who: &Who,
+    target: &str,
+) -> Result<User> {
     let target = target.trim();
     // A Discord mention, `<@123>` or `<@!123>`, names an account on this platform.
     let mention = target
@@ -242,8 +254,7 @@ pub(super) async fn assign(
             .parse::<UserRef>()
             .map_err(|e| super::labels::invalid(&e))?,
     };
-    let assignee = engine.desk().find_user(conn, &who_ref).await?;
-    assign_to(engine, conn, &who.acting(), ticket, assignee).await
+    Ok(engine.desk().find_user(conn, &who_ref).await?)
 }
 
 pub(super) async fn assign_to(

@@ -324,6 +324,7 @@ pub async fn assignment_candidates(
     conn: &mut Conn,
     team: TeamId,
     category: CategoryId,
+    now: DateTime<Utc>,
 ) -> Result<Vec<TeamCandidate>> {
     if is_postgres(conn) {
         sqlx::query("SELECT id FROM teams WHERE id = $1 FOR UPDATE")
@@ -335,11 +336,15 @@ pub async fn assignment_candidates(
         "SELECT u.id, u.role, u.available, u.capacity, u.last_assigned_at, \
          (SELECT COUNT(*) FROM expertise e WHERE e.user_id = u.id AND e.category_id = $2) AS expert, \
          (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = u.id \
-            AND t.status IN ('open', 'in_progress', 'waiting_on_user')) AS open_tickets \
+            AND t.status IN ('open', 'in_progress', 'waiting_on_user')) AS open_tickets, \
+         (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = u.id \
+            AND t.status IN ('open', 'in_progress', 'waiting_on_user') \
+            AND t.resolution_due_at < $3) AS overdue_tickets \
          FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY u.id",
     )
     .bind(team.0)
     .bind(category.0)
+    .bind(millis(now))
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -354,6 +359,7 @@ pub async fn assignment_candidates(
                 available: row.try_get::<i64, _>("available")? != 0,
                 expert: count("expert")? > 0,
                 open_tickets: count("open_tickets")?,
+                overdue_tickets: count("overdue_tickets")?,
                 capacity: count("capacity")?,
                 last_assigned_at: time_opt(row, "last_assigned_at")?,
             },
@@ -373,4 +379,18 @@ pub async fn open_count(conn: &mut Conn, user: UserId) -> Result<u32> {
     .await?
     .try_get("n")?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// The tickets assigned to `user` that are still being worked, oldest first.
+pub async fn active_of_assignee(conn: &mut Conn, user: UserId) -> Result<Vec<TicketId>> {
+    sqlx::query(
+        "SELECT id FROM tickets WHERE assignee_id = $1 \
+         AND status IN ('open', 'in_progress', 'waiting_on_user') ORDER BY id",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| Ok(TicketId(row.try_get("id")?)))
+    .collect()
 }

@@ -306,3 +306,14 @@ pub async fn language_chosen(conn: &mut Conn, user: UserId) -> Result<bool> {
         .await?;
     Ok(row.try_get::<i64, _>("language_chosen")? != 0)
 }
+
+/// The teams `user` leads.
+pub async fn teams_led_by(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
+    sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1 AND lead = 1 ORDER BY team_id")
+        .bind(user.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok(TeamId(row.try_get("team_id")?)))
+        .collect()
+}

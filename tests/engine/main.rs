@@ -8,6 +8,7 @@ mod delivery;
 mod intake;
 mod points;
 mod team;
+mod workload;
 
 use chrono::TimeDelta;
 use guichet::clock::Clock;

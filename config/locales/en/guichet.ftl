@@ -34,6 +34,7 @@ ticket-created =
     { $team } is on it. Write to me here to add anything: I pass it on.
 ticket-reopened = 🔄 Your ticket { $reference } is reopened: the team gets your message.
 ticket-taken = 🙋 { $name } ({ $team }) is taking care of your ticket { $reference }.
+ticket-redistributed-away = 🔀 { $name } handed your ticket { $reference } to a colleague.
 ticket-waiting = ⏳ The team is waiting for your answer on ticket { $reference }. Just reply here.
 ticket-resolved =
     ✅ Your ticket { $reference } was resolved by { $name }.{ $note }
@@ -73,6 +74,8 @@ thread-from-requester =
 thread-follows-up = ↩️ Follows up ticket { $reference }.
 thread-note = 🗒️ Internal note from { $name }: { $text }
 thread-claimed = 🙋 { $name } claims the ticket.
+thread-redistributed = 🔀 { $name } takes the ticket from { $agent }: { $to }.
+thread-queue = back in the team's queue
 thread-assigned = 👤 { $name } assigns the ticket to { $assignee }.
 thread-priority = ⚡ { $name } sets the priority to { $priority }.
 thread-status = 🔁 { $name } sets the status to “{ $status }”.
@@ -92,6 +95,9 @@ answer-new-ticket = All right, a new ticket.
 answer-added-to = Message added to ticket { $reference }.
 answer-rated = Thanks for your rating { $stars }!
 answer-claimed = You are taking care of { $reference }.
+answer-unavailable = 🌴 Noted: you receive no new tickets. Your open tickets stay yours; /available when you are back.
+answer-available = ✅ Welcome back: you receive tickets again.
+answer-redistributed = 🔀 { $count } ticket(s) of { $agent } shared out, { $queued } of them back in the queue for lack of an available expert.
 answer-already-yours = This ticket is already yours.
 answer-assigned = Ticket assigned to { $name }.
 answer-priority-set = Priority: { $priority }.
@@ -125,6 +131,9 @@ help-agent =
     /resolve <resolution note>
     /transfer <team> — one of: { $teams }
     /leaderboard [week|month] — the agents' leaderboard
+    /unavailable, /available — stop / resume receiving new tickets
+    /redistribute <agent> — share out their tickets (team leads)
+    /status open — hand the ticket back to the queue
     In a private chat, add the reference: /claim TCK-20250214-002
 
 ## Command menus
@@ -144,6 +153,9 @@ command-resolve = Resolve, with a resolution note
 command-transfer = Transfer to another team
 command-note = Add an internal note
 command-leaderboard = Agents' leaderboard (week or month)
+command-unavailable = Stop receiving new tickets (away)
+command-available = Receive new tickets again
+command-redistribute = Share an agent's tickets among the others (team leads)
 
 ## Usage
 
@@ -152,6 +164,7 @@ usage-assign = /assign <id, e-mail or platform:id>
 usage-transfer = /transfer <team>
 usage-note = /note <text>
 usage-leaderboard = /leaderboard [week|month]
+usage-redistribute = /redistribute <agent: mention, id, e-mail or platform:id>
 leaderboard-week = 🏆 This week's leaderboard (since { $since })
 leaderboard-month = 🏆 This month's leaderboard (since { $since })
 leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
@@ -165,6 +178,8 @@ error-too-long = Your message is { $length } characters long; the limit is { $ma
 error-empty = The message is empty.
 error-unknown-command = I don't know the command /{ $command }. Type /help for the list.
 error-leaderboard-staff = The leaderboard is for the support teams.
+error-staff-only = This command is for the support teams.
+error-not-lead = Only a lead of this agent's team (or an administrator) can share out their tickets.
 error-usage = Usage: { $usage }
 error-unknown-button = This button is not recognised.
 error-stale-button = This button is no longer valid: the request was already handled.

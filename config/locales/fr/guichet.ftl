@@ -34,6 +34,7 @@ ticket-created =
     { $team } s'en occupe. Écrivez-moi ici pour compléter votre demande : je transmets.
 ticket-reopened = 🔄 Votre ticket { $reference } est rouvert : l'équipe reçoit votre message.
 ticket-taken = 🙋 { $name } ({ $team }) s'occupe de votre ticket { $reference }.
+ticket-redistributed-away = 🔀 { $name } a confié votre ticket { $reference } à un collègue.
 ticket-waiting = ⏳ L'équipe attend votre réponse sur le ticket { $reference }. Répondez simplement ici.
 ticket-resolved =
     ✅ Votre ticket { $reference } est résolu par { $name }.{ $note }
@@ -73,6 +74,8 @@ thread-from-requester =
 thread-follows-up = ↩️ Suite du ticket { $reference }.
 thread-note = 🗒️ Note interne de { $name } : { $text }
 thread-claimed = 🙋 { $name } prend le ticket en charge.
+thread-redistributed = 🔀 { $name } retire le ticket à { $agent } : { $to }.
+thread-queue = remis dans la file de l'équipe
 thread-assigned = 👤 { $name } confie le ticket à { $assignee }.
 thread-priority = ⚡ { $name } passe la priorité à { $priority }.
 thread-status = 🔁 { $name } passe le statut à « { $status } ».
@@ -92,6 +95,9 @@ answer-new-ticket = D'accord, un nouveau ticket.
 answer-added-to = Message ajouté au ticket { $reference }.
 answer-rated = Merci pour votre note { $stars } !
 answer-claimed = Vous prenez en charge { $reference }.
+answer-unavailable = 🌴 C'est noté : vous ne recevez plus de nouveaux tickets. Vos tickets en cours restent les vôtres ; /disponible à votre retour.
+answer-available = ✅ Bon retour : vous recevez de nouveau des tickets.
+answer-redistributed = 🔀 { $count } ticket(s) de { $agent } réparti(s), dont { $queued } remis dans la file faute d'expert disponible.
 answer-already-yours = Ce ticket est déjà le vôtre.
 answer-assigned = Ticket confié à { $name }.
 answer-priority-set = Priorité : { $priority }.
@@ -125,6 +131,9 @@ help-agent =
     /resoudre <note de résolution>
     /transferer <service> — parmi : { $teams }
     /classement [semaine|mois] — le classement des agents
+    /indisponible, /disponible — ne plus recevoir / recevoir de nouveaux tickets
+    /redistribuer <agent> — répartir ses tickets (responsables d'équipe)
+    /statut open — rendre le ticket à la file
     En message privé, ajoutez la référence : /prendre TCK-20250214-002
 
 ## Menus de commandes
@@ -144,6 +153,9 @@ command-resolve = Résoudre, avec une note de résolution
 command-transfer = Transférer à un autre service
 command-note = Ajouter une note interne
 command-leaderboard = Classement des agents (semaine ou mois)
+command-unavailable = Ne plus recevoir de nouveaux tickets (absence)
+command-available = Recevoir de nouveau des tickets
+command-redistribute = Répartir les tickets d'un agent entre les autres (responsable d'équipe)
 
 ## Usages
 
@@ -152,6 +164,7 @@ usage-assign = /assigner <id, e-mail ou plateforme:id>
 usage-transfer = /transferer <service>
 usage-note = /note <texte>
 usage-leaderboard = /classement [semaine|mois]
+usage-redistribute = /redistribuer <agent : mention, id, e-mail ou plateforme:id>
 leaderboard-week = 🏆 Classement de la semaine (depuis le { $since })
 leaderboard-month = 🏆 Classement du mois (depuis le { $since })
 leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
@@ -165,6 +178,8 @@ error-too-long = Votre message fait { $length } caractères ; la limite est de {
 error-empty = Le message est vide.
 error-unknown-command = Je ne connais pas la commande /{ $command }. Tapez /aide pour la liste.
 error-leaderboard-staff = Le classement est réservé aux équipes support.
+error-staff-only = Cette commande est réservée aux équipes support.
+error-not-lead = Seul un responsable de l'équipe de cet agent (ou un administrateur) peut répartir ses tickets.
 error-usage = Utilisation : { $usage }
 error-unknown-button = Ce bouton n'est pas reconnu.
 error-stale-button = Ce bouton n'est plus valable : la demande a déjà été traitée.
