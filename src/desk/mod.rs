@@ -6,6 +6,7 @@
 mod assign;
 mod people;
 mod points;
+mod profile;
 mod tickets;
 mod workload;
 
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use people::UserRef;
+pub use profile::LINK_CODE_LIFETIME;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
 pub use workload::Moved;
 
@@ -54,6 +56,12 @@ pub enum DeskError {
     NotResolved,
     #[error("only staff may do this")]
     StaffOnly,
+    #[error("the link code is unknown, used or expired")]
+    BadLinkCode,
+    #[error("only an employee's second account can be joined by code")]
+    LinkNotEmployee,
+    #[error("the user already has an account on {0}")]
+    PlatformTaken(crate::domain::Platform),
     #[error("only a lead of the agent's team (or an admin) may redistribute their tickets")]
     NotLead,
     #[error("{0} already belongs to another user")]

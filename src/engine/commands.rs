@@ -33,6 +33,8 @@ pub(crate) enum Name {
     Unavailable,
     Available,
     Redistribute,
+    Profile,
+    Link,
 }
 
 /// Every name and alias a command answers to, French first.
@@ -56,6 +58,8 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Unavailable, &["indisponible", "unavailable", "away"]),
     (Name::Available, &["disponible", "available", "back"]),
     (Name::Redistribute, &["redistribuer", "redistribute"]),
+    (Name::Profile, &["profil", "profile"]),
+    (Name::Link, &["lier", "link"]),
 ];
 
 impl Name {
@@ -103,6 +107,8 @@ impl Name {
             Name::Unavailable => "command-unavailable",
             Name::Available => "command-available",
             Name::Redistribute => "command-redistribute",
+            Name::Profile => "command-profile",
+            Name::Link => "command-link",
         }
     }
 
@@ -236,6 +242,8 @@ pub(super) async fn run(
             }
             Some(super::workload::redistribute(engine, conn, who, args).await?)
         }
+        Name::Profile => Some(super::profile::profile(engine, conn, who, place, args).await?),
+        Name::Link => return super::profile::link(engine, conn, who, place, args).await,
         Name::Leaderboard => {
             return super::leaderboard::show(engine, conn, who, place, args, interaction).await;
         }

@@ -74,6 +74,11 @@ pub fn refusal_of(error: &DeskError) -> Refusal {
         DeskError::NotTeamStaff(_) => Refusal::new("error-not-team-staff"),
         DeskError::NotResolved => Refusal::new("error-not-resolved"),
         DeskError::StaffOnly => Refusal::new("error-staff-only"),
+        DeskError::BadLinkCode => Refusal::new("error-link-code"),
+        DeskError::LinkNotEmployee => Refusal::new("error-link-staff"),
+        DeskError::PlatformTaken(platform) => {
+            Refusal::new("error-link-platform").with("platform", platform.to_string())
+        }
         DeskError::NotLead => Refusal::new("error-not-lead"),
         DeskError::IdentityTaken(identity) => {
             Refusal::new("error-identity-taken").with("identity", identity.to_string())

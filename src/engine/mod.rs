@@ -17,6 +17,7 @@ mod intake;
 mod labels;
 mod leaderboard;
 pub mod menus;
+mod profile;
 mod say;
 mod scheduled;
 mod staff;

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod conversations;
 pub mod jobs;
+pub mod links;
 pub mod messages;
 pub mod outbox;
 pub mod points;

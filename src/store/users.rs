@@ -317,3 +317,26 @@ pub async fn teams_led_by(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> 
         .map(|row| Ok(TeamId(row.try_get("team_id")?)))
         .collect()
 }
+
+/// Sets what a person says of themselves: `None` leaves a field as it is, and an
+/// empty department clears it.
+pub async fn set_profile(
+    conn: &mut Conn,
+    user: UserId,
+    email: Option<&Email>,
+    department: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET email = COALESCE($2, email), \
+         department = CASE WHEN CAST($3 AS TEXT) IS NULL THEN department \
+                           WHEN $3 = '' THEN NULL ELSE $3 END, updated_at = $4 WHERE id = $1",
+    )
+    .bind(user.0)
+    .bind(email.map(Email::as_str))
+    .bind(department)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ mod support;
 mod delivery;
 mod intake;
 mod points;
+mod profiles;
 mod team;
 mod workload;
 

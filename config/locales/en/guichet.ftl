@@ -97,6 +97,17 @@ answer-rated = Thanks for your rating { $stars }!
 answer-claimed = You are taking care of { $reference }.
 answer-unavailable = 🌴 Noted: you receive no new tickets. Your open tickets stay yours; /available when you are back.
 answer-available = ✅ Welcome back: you receive tickets again.
+answer-link-code = 🔗 On the other platform, send the bot: /link { $code } (valid for { $minutes } minutes).
+answer-linked = 🔗 Your accounts are joined: { $accounts }. Your tickets, language and address follow you from one platform to the other.
+profile-show =
+    👤 { $name }
+    E-mail: { $email }
+    Language: { $language }
+    Department: { $department }
+    Accounts: { $accounts }
+profile-none = —
+language-fr = French
+language-en = English
 answer-redistributed = 🔀 { $count } ticket(s) of { $agent } shared out, { $queued } of them back in the queue for lack of an available expert.
 answer-already-yours = This ticket is already yours.
 answer-assigned = Ticket assigned to { $name }.
@@ -120,6 +131,8 @@ help-employee =
     /close [TCK-…] — close your ticket
     /rate TCK-… 1-5 [comment] — rate a resolution
     /language fr|en — change language
+    /profile — your profile (e-mail, language, department)
+    /link — join your Discord and Telegram accounts
     /cancel — drop the request in progress
 help-agent =
     In a ticket's thread, your messages are passed on to the requester.
@@ -156,6 +169,8 @@ command-leaderboard = Agents' leaderboard (week or month)
 command-unavailable = Stop receiving new tickets (away)
 command-available = Receive new tickets again
 command-redistribute = Share an agent's tickets among the others (team leads)
+command-profile = See or change my profile (e-mail, language, department)
+command-link = Join my Discord and Telegram accounts
 
 ## Usage
 
@@ -165,6 +180,7 @@ usage-transfer = /transfer <team>
 usage-note = /note <text>
 usage-leaderboard = /leaderboard [week|month]
 usage-redistribute = /redistribute <agent: mention, id, e-mail or platform:id>
+usage-profile = /profile [email <address> | language fr|en | department <name>]
 leaderboard-week = 🏆 This week's leaderboard (since { $since })
 leaderboard-month = 🏆 This month's leaderboard (since { $since })
 leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
@@ -180,6 +196,9 @@ error-unknown-command = I don't know the command /{ $command }. Type /help for t
 error-leaderboard-staff = The leaderboard is for the support teams.
 error-staff-only = This command is for the support teams.
 error-not-lead = Only a lead of this agent's team (or an administrator) can share out their tickets.
+error-link-code = This code is not valid (unknown, already used or expired). Send /link on the other platform to get a new one.
+error-link-staff = Support staff accounts are joined by an administrator (guichet user link).
+error-link-platform = This profile already has a { $platform } account: one account per platform.
 error-usage = Usage: { $usage }
 error-unknown-button = This button is not recognised.
 error-stale-button = This button is no longer valid: the request was already handled.

@@ -97,6 +97,17 @@ answer-rated = Merci pour votre note { $stars } !
 answer-claimed = Vous prenez en charge { $reference }.
 answer-unavailable = 🌴 C'est noté : vous ne recevez plus de nouveaux tickets. Vos tickets en cours restent les vôtres ; /disponible à votre retour.
 answer-available = ✅ Bon retour : vous recevez de nouveau des tickets.
+answer-link-code = 🔗 Sur l'autre plateforme, envoyez au bot : /lier { $code } (valable { $minutes } minutes).
+answer-linked = 🔗 Vos comptes sont reliés : { $accounts }. Vos tickets, votre langue et votre adresse vous suivent d'une plateforme à l'autre.
+profile-show =
+    👤 { $name }
+    E-mail : { $email }
+    Langue : { $language }
+    Service : { $department }
+    Comptes : { $accounts }
+profile-none = —
+language-fr = français
+language-en = anglais
 answer-redistributed = 🔀 { $count } ticket(s) de { $agent } réparti(s), dont { $queued } remis dans la file faute d'expert disponible.
 answer-already-yours = Ce ticket est déjà le vôtre.
 answer-assigned = Ticket confié à { $name }.
@@ -120,6 +131,8 @@ help-employee =
     /fermer [TCK-…] — fermer votre ticket
     /noter TCK-… 1-5 [commentaire] — noter une résolution
     /langue fr|en — changer de langue
+    /profil — votre profil (e-mail, langue, service)
+    /lier — relier vos comptes Discord et Telegram
     /annuler — abandonner la demande en cours
 help-agent =
     Dans le fil d'un ticket, vos messages sont transmis au demandeur.
@@ -156,6 +169,8 @@ command-leaderboard = Classement des agents (semaine ou mois)
 command-unavailable = Ne plus recevoir de nouveaux tickets (absence)
 command-available = Recevoir de nouveau des tickets
 command-redistribute = Répartir les tickets d'un agent entre les autres (responsable d'équipe)
+command-profile = Voir ou changer mon profil (e-mail, langue, service)
+command-link = Relier mes comptes Discord et Telegram
 
 ## Usages
 
@@ -165,6 +180,7 @@ usage-transfer = /transferer <service>
 usage-note = /note <texte>
 usage-leaderboard = /classement [semaine|mois]
 usage-redistribute = /redistribuer <agent : mention, id, e-mail ou plateforme:id>
+usage-profile = /profil [email <adresse> | langue fr|en | service <nom>]
 leaderboard-week = 🏆 Classement de la semaine (depuis le { $since })
 leaderboard-month = 🏆 Classement du mois (depuis le { $since })
 leaderboard-line = { $medal } { $rank }. { $name } — { $points } pts
@@ -180,6 +196,9 @@ error-unknown-command = Je ne connais pas la commande /{ $command }. Tapez /aide
 error-leaderboard-staff = Le classement est réservé aux équipes support.
 error-staff-only = Cette commande est réservée aux équipes support.
 error-not-lead = Seul un responsable de l'équipe de cet agent (ou un administrateur) peut répartir ses tickets.
+error-link-code = Ce code n'est pas valable (inconnu, déjà utilisé ou expiré). Envoyez /lier sur l'autre plateforme pour en obtenir un nouveau.
+error-link-staff = Les comptes des équipes support sont reliés par un administrateur (guichet user link).
+error-link-platform = Ce profil a déjà un compte { $platform } : un seul compte par plateforme.
 error-usage = Utilisation : { $usage }
 error-unknown-button = Ce bouton n'est pas reconnu.
 error-stale-button = Ce bouton n'est plus valable : la demande a déjà été traitée.
