@@ -125,7 +125,9 @@ mod tests {
                 "fermer",
                 "noter",
                 "langue",
-                "annuler"
+                "annuler",
+                "profil",
+                "lier"
             ]
         );
         let staff_en = all
@@ -138,6 +140,12 @@ mod tests {
                 .iter()
                 .any(|(n, d)| n == "claim" && !d.is_empty())
         );
+        for staff_only in ["leaderboard", "unavailable", "available", "redistribute"] {
+            assert!(
+                staff_en.commands.iter().any(|(n, _)| n == staff_only),
+                "{staff_only}"
+            );
+        }
         // Telegram: 1 to 32 characters of a-z, 0-9 and _; descriptions 3 to 256.
         for (name, description) in all.iter().flat_map(|m| &m.commands) {
             assert!(
