@@ -4,6 +4,7 @@
 //! enforced once whatever the door.
 
 mod assign;
+mod decisions;
 mod people;
 mod tickets;
 
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use decisions::DecisionError;
 pub use people::UserRef;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
 
@@ -57,6 +59,8 @@ pub enum DeskError {
     EmptySubject,
     #[error("the message is empty")]
     EmptyMessage,
+    #[error(transparent)]
+    Decision(#[from] DecisionError),
     #[error(transparent)]
     Invalid(#[from] ParseError),
     #[error(transparent)]

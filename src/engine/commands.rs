@@ -5,8 +5,8 @@
 use guichet_chat::{Interaction, Place};
 
 use super::intake::{self, Dialogue};
-use super::{Engine, EngineError, Refusal, Result, Who, forms, labels, staff};
-use crate::domain::{Language, Priority, Stars, Status, TicketId, TicketReference};
+use super::{Engine, EngineError, Refusal, Result, Who, decisions, forms, labels, staff};
+use crate::domain::{Decision, Language, Priority, Stars, Status, TicketId, TicketReference};
 use crate::i18n::arg;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -26,6 +26,9 @@ pub(crate) enum Name {
     Priority,
     Status,
     Resolve,
+    Approve,
+    AskInfo,
+    Refuse,
     Transfer,
     Note,
     Panel,
@@ -45,6 +48,9 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Priority, &["priorite", "priority"]),
     (Name::Status, &["statut", "status"]),
     (Name::Resolve, &["resoudre", "resolve"]),
+    (Name::Approve, &["approuver", "approve"]),
+    (Name::AskInfo, &["infos", "ask"]),
+    (Name::Refuse, &["refuser", "refuse"]),
     (Name::Transfer, &["transferer", "transfer"]),
     (Name::Note, &["note"]),
     (Name::Panel, &["panneau", "panel"]),
@@ -59,6 +65,9 @@ impl Name {
                 | Name::Priority
                 | Name::Status
                 | Name::Resolve
+                | Name::Approve
+                | Name::AskInfo
+                | Name::Refuse
                 | Name::Transfer
                 | Name::Note
                 | Name::Close
@@ -79,6 +88,9 @@ impl Name {
             Name::Priority => "command-priority",
             Name::Status => "command-status",
             Name::Resolve => "command-resolve",
+            Name::Approve => "command-approve",
+            Name::AskInfo => "command-ask",
+            Name::Refuse => "command-refuse",
             Name::Transfer => "command-transfer",
             Name::Note => "command-note",
             Name::Panel => "command-panel",
@@ -266,6 +278,15 @@ pub(super) async fn run(
         Name::Resolve => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
             Some(staff::resolve(engine, conn, &who.acting(), ticket, &rest).await?)
+        }
+        Name::Approve | Name::AskInfo | Name::Refuse => {
+            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
+            let decision = match name {
+                Name::Approve => Decision::Approve,
+                Name::AskInfo => Decision::AskInfo,
+                _ => Decision::Refuse,
+            };
+            Some(decisions::decide(engine, conn, &who.acting(), ticket, decision, &rest).await?)
         }
         Name::Transfer => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
