@@ -167,7 +167,7 @@ pub(super) async fn run(
                 .teams()
                 .map(|t| t.slug.as_str())
                 .collect();
-            let text = engine.t(
+            let mut text = engine.t(
                 language,
                 key,
                 &[
@@ -175,6 +175,10 @@ pub(super) async fn run(
                     arg("teams", teams.join(", ")),
                 ],
             );
+            if key == "help-agent" {
+                text.push('\n');
+                text.push_str(&engine.t(language, "help-agent-decisions", &[]));
+            }
             reply(engine, conn, who, place, interaction, text).await?;
             return Ok(());
         }

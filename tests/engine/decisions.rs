@@ -108,6 +108,14 @@ async fn approving_from_the_card_resolves_and_tells_the_employee(c: ChatDesk) {
         "a decision, not a fix: {offered:?}"
     );
 
+    c.in_thread(Telegram, KARIM, "Karim", &topic, "/aide").await;
+    c.deliver().await;
+    let help = c.telegram.posts_in(&topic).pop().unwrap();
+    assert!(
+        help.contains("/approuver [note]") && help.contains("/refuser <justification>"),
+        "{help}"
+    );
+
     c.d.clock.advance(TimeDelta::minutes(30));
     let approve = c
         .press(
