@@ -14,6 +14,8 @@ use crate::store::audit::Origin;
 pub enum DecisionError {
     #[error("the ticket's category needs no approval")]
     NotNeeded,
+    #[error("nobody decides on their own request")]
+    OwnRequest,
     #[error("the ticket is {0}: nothing left to decide")]
     NotPending(Status),
     #[error("a refusal needs a justification")]
@@ -24,8 +26,8 @@ pub enum DecisionError {
 
 impl Desk {
     /// Loads and locks a ticket on which `actor` may take a decision now: theirs to
-    /// decide (the matrix's `Decide`), of a category that needs approval, and still
-    /// active.
+    /// decide (the matrix's `Decide`) and not their own request, of a category that
+    /// needs approval, and still active.
     pub async fn ticket_to_decide(
         &self,
         conn: &mut Conn,
@@ -39,6 +41,11 @@ impl Desk {
             .is_some_and(|c| c.needs_approval);
         if !needs_approval {
             return Err(DecisionError::NotNeeded.into());
+        }
+        // A member of the deciding team (or an admin) who files a request of their
+        // own leaves the decision to someone else.
+        if ticket.requester == actor.user {
+            return Err(DecisionError::OwnRequest.into());
         }
         if !ticket.status.is_active() {
             return Err(DecisionError::NotPending(ticket.status).into());

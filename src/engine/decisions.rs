@@ -237,3 +237,29 @@ pub(super) async fn awaited(
     decide(engine, conn, &who.acting(), ticket, decision, text).await?;
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_awaited_text_is_kept_as_json_between_messages() {
+        let state = Dialogue::DecisionText {
+            ticket: 7,
+            decision: Decision::AskInfo,
+            asked_at: 1_739_520_000_000,
+        };
+        let json = serde_json::to_string(&state).unwrap();
+        assert_eq!(
+            json,
+            r#"{"waiting_for":"decision_text","ticket":7,"decision":"ask_info","asked_at":1739520000000}"#
+        );
+        assert_eq!(serde_json::from_str::<Dialogue>(&json).unwrap(), state);
+    }
+
+    #[test]
+    fn only_discord_shows_forms() {
+        assert!(shows_forms(Platform::Discord));
+        assert!(!shows_forms(Platform::Telegram));
+    }
+}

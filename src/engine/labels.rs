@@ -82,6 +82,7 @@ pub fn refusal_of(error: &DeskError) -> Refusal {
         DeskError::EmptySubject | DeskError::EmptyMessage => Refusal::new("error-empty"),
         DeskError::Decision(e) => Refusal::new(match e {
             DecisionError::NotNeeded => "error-decision-not-needed",
+            DecisionError::OwnRequest => "error-decision-own-request",
             DecisionError::NotPending(_) => "error-decision-not-pending",
             DecisionError::NoJustification => "error-decision-no-justification",
             DecisionError::NoQuestion => "error-decision-no-question",

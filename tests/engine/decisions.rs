@@ -13,6 +13,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_english_speaking_employee_is_refused_in_english,
     asking_for_information_waits_on_the_employee_and_relays_the_answer,
     only_the_deciding_team_and_admins_decide,
+    nobody_decides_on_their_own_request,
     a_request_without_approval_offers_no_decision,
 );
 
@@ -479,6 +480,45 @@ async fn only_the_deciding_team_and_admins_decide(c: ChatDesk) {
         c.telegram.posts_in(&topic).contains(
             &"✅ Nadia Admin approuve la demande.\n> Validé par la direction.".to_owned()
         )
+    );
+}
+
+async fn nobody_decides_on_their_own_request(c: ChatDesk) {
+    let karim = karim(&c, Telegram).await;
+    let ines = c.d.agent("Ines", "finance", &[]).await;
+    c.d.link(&ines, "telegram:3002").await;
+    c.dm(Telegram, KARIM, "Karim", TRIP).await;
+    c.deliver().await;
+    let t = ticket(&c, REFERENCE).await;
+    assert_eq!(t.requester, karim.user);
+    let (topic, _) = c.telegram.threads().pop().expect("the finance topic");
+
+    let own = c
+        .press(
+            Telegram,
+            KARIM,
+            Place::Thread(topic.clone()),
+            &format!("approve:{}", t.id.0),
+        )
+        .await;
+    c.deliver().await;
+    assert_eq!(
+        answered(&c.telegram, &own).as_deref(),
+        Some(
+            "Vous ne pouvez pas décider de votre propre demande : un collègue ou un administrateur s'en charge."
+        )
+    );
+    assert_eq!(ticket(&c, REFERENCE).await.status, t.status);
+
+    c.in_thread(Telegram, "3002", "Ines", &topic, "/approuver")
+        .await;
+    c.deliver().await;
+    assert_eq!(ticket(&c, REFERENCE).await.status, Status::Resolved);
+    assert!(
+        c.telegram
+            .texts_to(KARIM)
+            .iter()
+            .any(|m| m.starts_with("✅ Votre demande TCK-20250214-001 est approuvée par Ines"))
     );
 }
 

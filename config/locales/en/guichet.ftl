@@ -305,6 +305,7 @@ error-decision-not-needed = This ticket needs no approval: there is no decision 
 error-decision-not-pending = This ticket is already resolved or closed: there is no decision left to take.
 error-decision-no-justification = A refusal needs a reason: give the justification, for example /refuse Travel budget used up.
 error-decision-no-question = Give the question to ask the requester, for example /ask What are your exact dates?
+error-decision-own-request = You cannot decide on your own request: a colleague or an admin will.
 help-agent-decisions =
     Requests to approve (finance, travel…):
     /approve [note] — approve the request

@@ -305,6 +305,7 @@ error-decision-not-needed = Ce ticket ne demande pas d'approbation : il n'y a pa
 error-decision-not-pending = Ce ticket est déjà résolu ou fermé : il n'y a plus de décision à prendre.
 error-decision-no-justification = Un refus doit être motivé : donnez la justification, par exemple /refuser Budget de déplacement épuisé.
 error-decision-no-question = Donnez la question à poser au demandeur, par exemple /infos Quelles sont vos dates exactes ?
+error-decision-own-request = Vous ne pouvez pas décider de votre propre demande : un collègue ou un administrateur s'en charge.
 help-agent-decisions =
     Demandes à approuver (prise en charge financière…) :
     /approuver [note] — approuver la demande
