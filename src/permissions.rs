@@ -32,10 +32,13 @@ pub enum Action {
     Reopen,
     /// Rate the resolution: the requester's voice only.
     Rate,
+    /// Approve, question or refuse a request that needs approval: the deciding
+    /// team's call, never the requester's.
+    Decide,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::View,
         Action::Reply,
         Action::AddNote,
@@ -49,6 +52,7 @@ impl Action {
         Action::Close,
         Action::Reopen,
         Action::Rate,
+        Action::Decide,
     ];
 }
 
@@ -67,6 +71,7 @@ const MATRIX: &[(Action, bool, bool, bool)] = &[
     (Action::Close, true, true, true),
     (Action::Reopen, true, true, true),
     (Action::Rate, true, false, false),
+    (Action::Decide, false, true, true),
 ];
 
 /// The person acting, with what the matrix needs to know about them.
@@ -159,6 +164,7 @@ mod tests {
         Transfer,
         Close,
         Reopen,
+        Decide,
     ];
 
     #[test]
@@ -219,8 +225,10 @@ mod tests {
     #[test]
     fn an_agent_who_files_a_ticket_is_also_its_requester() {
         let agent = actor(REQUESTER.0, Role::Agent, &[IT]);
-        let mut both = STAFF_ACTIONS.to_vec();
-        both.push(Rate);
+        let both: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|a| STAFF_ACTIONS.contains(a) || *a == Rate)
+            .collect();
         assert_eq!(allowed(&agent, &ticket(IT)), both);
         assert_eq!(allowed(&agent, &ticket(HR)), REQUESTER_ACTIONS);
     }

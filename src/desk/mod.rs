@@ -4,6 +4,7 @@
 //! enforced once whatever the door.
 
 mod assign;
+mod decisions;
 mod people;
 mod points;
 mod profile;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use decisions::DecisionError;
 pub use people::UserRef;
 pub use profile::LINK_CODE_LIFETIME;
 pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
@@ -72,6 +74,8 @@ pub enum DeskError {
     EmptySubject,
     #[error("the message is empty")]
     EmptyMessage,
+    #[error(transparent)]
+    Decision(#[from] DecisionError),
     #[error(transparent)]
     Invalid(#[from] ParseError),
     #[error(transparent)]

@@ -37,6 +37,12 @@ pub enum AuditAction {
     OverdueMailed,
     /// The overdue e-mail could not be written: new value why.
     OverdueNotMailed,
+    /// A request needing approval was approved: new value the note, if any.
+    Approved,
+    /// A request needing approval was refused: new value the justification.
+    Refused,
+    /// More information was asked of the requester: new value the question.
+    InfoRequested,
 }
 
 impl AuditAction {
@@ -65,6 +71,9 @@ impl AuditAction {
             Escalated => "escalated",
             OverdueMailed => "overdue_mailed",
             OverdueNotMailed => "overdue_not_mailed",
+            Approved => "approved",
+            Refused => "refused",
+            InfoRequested => "info_requested",
         }
     }
 }

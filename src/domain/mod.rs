@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod category;
+pub mod decision;
 pub mod message;
 pub mod people;
 pub mod points;
@@ -17,6 +18,7 @@ pub mod ticket;
 pub use audit::{AuditAction, AuditEvent};
 pub use catalog::Catalog;
 pub use category::{Category, CategoryId};
+pub use decision::Decision;
 pub use message::{Attachment, Message, NewAttachment, Visibility};
 pub use people::{Email, Identity, Language, NewUser, Platform, Role, User, UserId};
 pub use points::PointsEntry;

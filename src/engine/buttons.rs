@@ -3,8 +3,8 @@
 use guichet_chat::{Interaction, Place};
 
 use super::intake::{self, Dialogue};
-use super::{Engine, Refusal, Result, Who, forms, staff};
-use crate::domain::{CategoryId, Priority, Stars, TicketId};
+use super::{Engine, Refusal, Result, Who, decisions, forms, staff};
+use crate::domain::{CategoryId, Decision, Priority, Stars, TicketId};
 use crate::i18n::arg;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -27,6 +27,11 @@ pub(crate) enum Payload {
     /// Opens the new-ticket form, for a category when one was chosen; also the
     /// form's own payload.
     NewForm(Option<i64>),
+    /// Decisions on a request that needs approval. Asking and refusing need a
+    /// text: these are also the payloads of their forms.
+    Approve(i64),
+    AskInfo(i64),
+    Refuse(i64),
 }
 
 impl Payload {
@@ -43,6 +48,28 @@ impl Payload {
             Payload::SetPriority(t, p) => format!("prio:{t}:{p}"),
             Payload::NewForm(None) => "form".into(),
             Payload::NewForm(Some(category)) => format!("form:{category}"),
+            Payload::Approve(t) => format!("approve:{t}"),
+            Payload::AskInfo(t) => format!("ask:{t}"),
+            Payload::Refuse(t) => format!("refuse:{t}"),
+        }
+    }
+
+    /// The button for `decision` on `ticket`.
+    pub fn of_decision(ticket: TicketId, decision: Decision) -> Payload {
+        match decision {
+            Decision::Approve => Payload::Approve(ticket.0),
+            Decision::AskInfo => Payload::AskInfo(ticket.0),
+            Decision::Refuse => Payload::Refuse(ticket.0),
+        }
+    }
+
+    /// The decision a payload asks for, and on which ticket.
+    pub fn decision(self) -> Option<(TicketId, Decision)> {
+        match self {
+            Payload::Approve(t) => Some((TicketId(t), Decision::Approve)),
+            Payload::AskInfo(t) => Some((TicketId(t), Decision::AskInfo)),
+            Payload::Refuse(t) => Some((TicketId(t), Decision::Refuse)),
+            _ => None,
         }
     }
 
@@ -66,6 +93,9 @@ impl Payload {
                 None => Payload::NewForm(None),
                 some => Payload::NewForm(Some(id(some)?)),
             },
+            "approve" => Payload::Approve(id(parts.next())?),
+            "ask" => Payload::AskInfo(id(parts.next())?),
+            "refuse" => Payload::Refuse(id(parts.next())?),
             _ => return None,
         };
         parts.next().is_none().then_some(decoded)
@@ -210,6 +240,12 @@ pub(super) async fn pressed(
             // The form is the answer to the press.
             return forms::show(engine, conn, who, interaction, category.map(CategoryId)).await;
         }
+        Payload::Approve(_) | Payload::AskInfo(_) | Payload::Refuse(_) => {
+            let Some((ticket, decision)) = payload.decision() else {
+                return Err(Refusal::new("error-unknown-button").into());
+            };
+            return decisions::pressed(engine, conn, who, ticket, decision, interaction).await;
+        }
     };
     engine.answer(conn, who.platform, interaction, done).await
 }
@@ -230,6 +266,9 @@ mod tests {
             Payload::Resolve(42),
             Payload::Close(42),
             Payload::SetPriority(i64::MAX, Priority::P3),
+            Payload::Approve(i64::MAX),
+            Payload::AskInfo(42),
+            Payload::Refuse(42),
         ] {
             let encoded = payload.encode();
             assert!(encoded.len() <= 64, "{encoded}");
@@ -247,6 +286,8 @@ mod tests {
             "claim:1:2",
             "drop:1",
             "prio:1:P9",
+            "refuse:",
+            "approve:1:2",
         ] {
             assert_eq!(Payload::decode(bad), None, "{bad}");
         }

@@ -7,7 +7,7 @@ use super::labels::{priority_label, staff_status_label};
 use chrono::{DateTime, Utc};
 
 use crate::desk::Desk;
-use crate::domain::{Language, Priority, Status, Ticket, TicketId, UserId};
+use crate::domain::{Decision, Language, Priority, Status, Ticket, TicketId, UserId};
 use crate::i18n::{Texts, arg};
 use crate::store::{self, Conn, StoreError};
 use crate::text::{clip, shorten};
@@ -84,6 +84,10 @@ pub async fn render(
     if let Some(resolution) = &ticket.resolution {
         fields.push(field("card-resolution", resolution.clone()));
     }
+    let needs_approval = category.is_some_and(|c| c.needs_approval);
+    if needs_approval && let Some(decided) = last_decision(conn, texts, language, id).await? {
+        fields.push(field("card-decision", decided));
+    }
     let late = sla_breach(&ticket);
     if let Some((key, due)) = late {
         let due = due
@@ -108,13 +112,16 @@ pub async fn render(
                 ButtonStyle::Primary,
             ));
         }
-        row.push(button(
-            texts,
-            language,
-            "button-resolve",
-            Payload::Resolve(id.0),
-            ButtonStyle::Success,
-        ));
+        // A request that needs approval is settled by a decision, not a fix.
+        if !needs_approval {
+            row.push(button(
+                texts,
+                language,
+                "button-resolve",
+                Payload::Resolve(id.0),
+                ButtonStyle::Success,
+            ));
+        }
         row.push(button(
             texts,
             language,
@@ -123,6 +130,9 @@ pub async fn render(
             ButtonStyle::Secondary,
         ));
         buttons.push(row);
+        if needs_approval {
+            buttons.push(decision_buttons(texts, language, id));
+        }
         select = Some(Select {
             placeholder: texts.t(language, "card-priority-placeholder", &[]),
             choices: Priority::ALL
@@ -176,6 +186,59 @@ pub async fn render(
         card,
         assignee: ticket.assignee,
     }))
+}
+
+/// Approve, ask for information, refuse.
+fn decision_buttons(texts: &Texts, language: Language, id: TicketId) -> Vec<Button> {
+    Decision::ALL
+        .into_iter()
+        .map(|decision| {
+            let (key, style) = match decision {
+                Decision::Approve => ("button-approve", ButtonStyle::Success),
+                Decision::AskInfo => ("button-ask-info", ButtonStyle::Primary),
+                Decision::Refuse => ("button-refuse", ButtonStyle::Danger),
+            };
+            button(
+                texts,
+                language,
+                key,
+                Payload::of_decision(id, decision),
+                style,
+            )
+        })
+        .collect()
+}
+
+/// The last decision taken on the ticket and by whom, from the audit trail.
+async fn last_decision(
+    conn: &mut Conn,
+    texts: &Texts,
+    language: Language,
+    id: TicketId,
+) -> Result<Option<String>, StoreError> {
+    let actions = Decision::ALL.map(Decision::audit_action);
+    let Some(event) = store::audit::last_of(conn, id, &actions).await? else {
+        return Ok(None);
+    };
+    let Some(decision) = Decision::ALL
+        .into_iter()
+        .find(|d| d.audit_action().as_str() == event.action)
+    else {
+        return Ok(None);
+    };
+    let key = match decision {
+        Decision::Approve => "card-decision-approved",
+        Decision::AskInfo => "card-decision-info-requested",
+        Decision::Refuse => "card-decision-refused",
+    };
+    let name = match event.actor {
+        Some(actor) => store::users::get(conn, actor)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(Some(texts.t(language, key, &[arg("name", name)])))
 }
 
 /// The missed target that still matters, with its due time: the resolution

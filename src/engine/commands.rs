@@ -5,8 +5,8 @@
 use guichet_chat::{Interaction, Place};
 
 use super::intake::{self, Dialogue};
-use super::{Engine, EngineError, Refusal, Result, Who, forms, labels, staff};
-use crate::domain::{Language, Priority, Stars, Status, TicketId, TicketReference};
+use super::{Engine, EngineError, Refusal, Result, Who, decisions, forms, labels, staff};
+use crate::domain::{Decision, Language, Priority, Stars, Status, TicketId, TicketReference};
 use crate::i18n::arg;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -26,6 +26,9 @@ pub(crate) enum Name {
     Priority,
     Status,
     Resolve,
+    Approve,
+    AskInfo,
+    Refuse,
     Transfer,
     Note,
     Panel,
@@ -51,6 +54,9 @@ pub(crate) const NAMES: &[(Name, &[&str])] = &[
     (Name::Priority, &["priorite", "priority"]),
     (Name::Status, &["statut", "status"]),
     (Name::Resolve, &["resoudre", "resolve"]),
+    (Name::Approve, &["approuver", "approve"]),
+    (Name::AskInfo, &["infos", "ask"]),
+    (Name::Refuse, &["refuser", "refuse"]),
     (Name::Transfer, &["transferer", "transfer"]),
     (Name::Note, &["note"]),
     (Name::Panel, &["panneau", "panel"]),
@@ -71,6 +77,9 @@ impl Name {
                 | Name::Priority
                 | Name::Status
                 | Name::Resolve
+                | Name::Approve
+                | Name::AskInfo
+                | Name::Refuse
                 | Name::Transfer
                 | Name::Note
                 | Name::Close
@@ -100,6 +109,9 @@ impl Name {
             Name::Priority => "command-priority",
             Name::Status => "command-status",
             Name::Resolve => "command-resolve",
+            Name::Approve => "command-approve",
+            Name::AskInfo => "command-ask",
+            Name::Refuse => "command-refuse",
             Name::Transfer => "command-transfer",
             Name::Note => "command-note",
             Name::Panel => "command-panel",
@@ -182,7 +194,7 @@ pub(super) async fn run(
                 .teams()
                 .map(|t| t.slug.as_str())
                 .collect();
-            let text = engine.t(
+            let mut text = engine.t(
                 language,
                 key,
                 &[
@@ -190,6 +202,10 @@ pub(super) async fn run(
                     arg("teams", teams.join(", ")),
                 ],
             );
+            if key == "help-agent" {
+                text.push('\n');
+                text.push_str(&engine.t(language, "help-agent-decisions", &[]));
+            }
             reply(engine, conn, who, place, interaction, text).await?;
             return Ok(());
         }
@@ -306,6 +322,15 @@ pub(super) async fn run(
         Name::Resolve => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
             Some(staff::resolve(engine, conn, &who.acting(), ticket, &rest).await?)
+        }
+        Name::Approve | Name::AskInfo | Name::Refuse => {
+            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
+            let decision = match name {
+                Name::Approve => Decision::Approve,
+                Name::AskInfo => Decision::AskInfo,
+                _ => Decision::Refuse,
+            };
+            Some(decisions::decide(engine, conn, &who.acting(), ticket, decision, &rest).await?)
         }
         Name::Transfer => {
             let (ticket, rest) = target(engine, conn, who, place, args, false).await?;

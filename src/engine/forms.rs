@@ -1,5 +1,6 @@
 //! The "open a ticket" form, for platforms that show forms (Discord's modal): asked
-//! for with a command or the help panel's button, sent back filled in.
+//! for with a command or the help panel's button, sent back filled in. The forms
+//! of decisions come back here too and go to `decisions`.
 
 use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction, Place};
 
@@ -77,7 +78,20 @@ pub(super) async fn submitted(
     values: &[(String, String)],
     interaction: &Interaction,
 ) -> Result<()> {
-    let Some(Payload::NewForm(category)) = Payload::decode(payload) else {
+    let decoded = Payload::decode(payload);
+    if let Some((ticket, decision)) = decoded.and_then(Payload::decision) {
+        return super::decisions::submitted(
+            engine,
+            conn,
+            who,
+            ticket,
+            decision,
+            values,
+            interaction,
+        )
+        .await;
+    }
+    let Some(Payload::NewForm(category)) = decoded else {
         return Err(Refusal::new("error-unknown-button").into());
     };
     let value = |id: &str| {

@@ -10,7 +10,7 @@ use super::{Engine, Refusal, Result, Who, buttons, guess};
 use crate::desk::{FirstMessage, TicketDraft};
 use crate::domain::ticket::split_subject;
 use crate::domain::{
-    CategoryId, NewAttachment, Platform, Priority, Status, Ticket, TicketId, Visibility,
+    CategoryId, Decision, NewAttachment, Platform, Priority, Status, Ticket, TicketId, Visibility,
 };
 use crate::i18n::arg;
 use crate::store::audit::Origin;
@@ -28,6 +28,14 @@ pub(super) enum Dialogue {
     Priority { draft: Draft, category: i64 },
     /// A message that could belong to several open tickets.
     TicketChoice { pending: Draft },
+    /// Where the platform shows no forms (Telegram): a member of staff pressed
+    /// "ask for information" or "refuse"; their next message in the ticket's thread
+    /// is the question or the justification. `asked_at` in epoch milliseconds.
+    DecisionText {
+        ticket: i64,
+        decision: Decision,
+        asked_at: i64,
+    },
 }
 
 /// A message kept while the bot asks something.
@@ -131,7 +139,8 @@ pub(super) async fn direct_message(
             set_dialogue(engine, conn, who, Some(&Dialogue::TicketChoice { pending })).await?;
             return ask_ticket(engine, conn, who, &open).await;
         }
-        None => {}
+        // Awaited in a thread, not here.
+        Some(Dialogue::DecisionText { .. }) | None => {}
     }
 
     // A reply to a message about a ticket goes to that ticket.

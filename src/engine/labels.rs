@@ -1,7 +1,7 @@
 //! The words for the helpdesk's values and refusals, in the reader's language.
 
 use super::{Engine, Refusal};
-use crate::desk::DeskError;
+use crate::desk::{DecisionError, DeskError};
 use crate::domain::{Language, ParseError, Priority, Status};
 use crate::i18n::Texts;
 use crate::permissions::Action;
@@ -87,6 +87,13 @@ pub fn refusal_of(error: &DeskError) -> Refusal {
             Refusal::new("error-email-taken").with("email", email.to_string())
         }
         DeskError::EmptySubject | DeskError::EmptyMessage => Refusal::new("error-empty"),
+        DeskError::Decision(e) => Refusal::new(match e {
+            DecisionError::NotNeeded => "error-decision-not-needed",
+            DecisionError::OwnRequest => "error-decision-own-request",
+            DecisionError::NotPending(_) => "error-decision-not-pending",
+            DecisionError::NoJustification => "error-decision-no-justification",
+            DecisionError::NoQuestion => "error-decision-no-question",
+        }),
         DeskError::Invalid(e) => invalid(e),
         // Not a refusal; callers turn store errors into internal errors first.
         DeskError::Store(_) => Refusal::new("error-internal"),
@@ -112,6 +119,7 @@ fn forbidden_key(action: Action) -> &'static str {
         Action::AddNote | Action::ReadInternal => "error-forbidden-note",
         Action::Rate => "error-forbidden-rate",
         Action::Close | Action::Reopen => "error-forbidden-close",
+        Action::Decide => "error-forbidden-decide",
         _ => "error-forbidden-staff",
     }
 }

@@ -11,6 +11,7 @@ mod buttons;
 pub mod card;
 mod changes;
 pub mod commands;
+mod decisions;
 mod forms;
 mod guess;
 mod intake;

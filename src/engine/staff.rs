@@ -40,6 +40,9 @@ pub(super) async fn thread_message(
         let place = guichet_chat::Place::Thread(thread.clone());
         return super::commands::run(engine, conn, who, &place, name, args, None).await;
     }
+    if super::decisions::awaited(engine, conn, who, ticket, text).await? {
+        return Ok(());
+    }
     reply(engine, conn, who, ticket, message_id, text, files)
         .await
         .map_err(in_thread)
@@ -153,12 +156,17 @@ pub(super) async fn note_on(
 }
 
 /// A line about a change for the ticket's thread, in the staff's language.
-fn line(engine: &Engine, key: &str, args: &[Arg<'_>]) -> String {
+pub(super) fn line(engine: &Engine, key: &str, args: &[Arg<'_>]) -> String {
     engine.t(engine.staff_language(), key, args)
 }
 
 /// Posts a line about a change in the ticket's thread and redraws the card.
-async fn record(engine: &Engine, conn: &mut Conn, ticket: TicketId, line: String) -> Result<()> {
+pub(super) async fn record(
+    engine: &Engine,
+    conn: &mut Conn,
+    ticket: TicketId,
+    line: String,
+) -> Result<()> {
     engine
         .post_in_thread(conn, ticket, line, Vec::new())
         .await?;
@@ -167,7 +175,7 @@ async fn record(engine: &Engine, conn: &mut Conn, ticket: TicketId, line: String
 
 /// Tells the requester about a change someone else made, in their language.
 /// Returns how they were reached (`None`: they made the change themselves).
-async fn tell_requester(
+pub(super) async fn tell_requester(
     engine: &Engine,
     conn: &mut Conn,
     who: &Acting,
@@ -525,7 +533,7 @@ pub(super) async fn transfer(
     Ok(answer)
 }
 
-fn team_name(engine: &Engine, t: &Ticket, language: Language) -> String {
+pub(super) fn team_name(engine: &Engine, t: &Ticket, language: Language) -> String {
     engine
         .desk()
         .catalog()

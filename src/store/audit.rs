@@ -105,3 +105,32 @@ pub async fn for_user(conn: &mut Conn, user: UserId) -> Result<Vec<AuditEvent>> 
     .map(event)
     .collect()
 }
+
+/// The latest line of a ticket's trail among `actions` (the last decision taken
+/// on it, say), if any.
+pub async fn last_of(
+    conn: &mut Conn,
+    ticket: TicketId,
+    actions: &[AuditAction],
+) -> Result<Option<AuditEvent>> {
+    if actions.is_empty() {
+        return Ok(None);
+    }
+    let placeholders: Vec<String> = (0..actions.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT id, ticket_id, actor_id, subject_user_id, action, old_value, new_value, origin, at \
+         FROM audit_events WHERE ticket_id = $1 AND action IN ({}) ORDER BY id DESC LIMIT 1",
+        placeholders.join(", ")
+    );
+    // Only placeholders are put into the text; the actions are bound.
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(ticket.0);
+    for action in actions {
+        query = query.bind(action.as_str());
+    }
+    query
+        .fetch_optional(&mut *conn)
+        .await?
+        .as_ref()
+        .map(event)
+        .transpose()
+}

@@ -4,6 +4,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod decisions;
 mod delivery;
 mod intake;
 mod points;

@@ -41,13 +41,25 @@ async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDe
     );
     assert!(card.contains("Responsable : Karim Mansour"), "{card}");
     let keyboard = &in_topic[0]["reply_markup"]["inline_keyboard"];
-    assert!(
-        keyboard[0]
+    let row = |i: usize| -> Vec<String> {
+        keyboard[i]
             .as_array()
             .unwrap()
             .iter()
-            .any(|b| b["callback_data"].as_str().unwrap().starts_with("resolve:"))
-    );
+            .map(|b| {
+                b["callback_data"]
+                    .as_str()
+                    .unwrap()
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    // A travel request needs a decision: approve, ask for information, refuse.
+    assert!(row(0).contains(&"close".to_owned()), "{keyboard}");
+    assert_eq!(row(1), ["approve", "ask", "refuse"], "{keyboard}");
     assert!(
         in_topic[1]["text"]
             .as_str()

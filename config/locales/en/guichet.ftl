@@ -299,3 +299,58 @@ ticket-waiting-closed = 🔒 Your ticket { $reference } is closed for lack of an
 card-sla = SLA
 card-sla-first-response-missed = ⏰ First response late (due { $due })
 card-sla-resolution-missed = ⏰ Resolution late (due { $due })
+
+## Approval decisions
+
+button-approve = ✅ Approve
+button-ask-info = ❓ Ask for information
+button-refuse = ❌ Refuse
+card-decision = Decision
+card-decision-approved = ✅ Approved by { $name }
+card-decision-info-requested = ❓ Information asked by { $name }
+card-decision-refused = ❌ Refused by { $name }
+thread-approved = ✅ { $name } approves the request.{ $note }
+thread-info-requested =
+    ❓ { $name } asks the requester for information:
+    > { $text }
+thread-refused =
+    ❌ { $name } refuses the request. Reason:
+    > { $text }
+thread-awaiting-question = ✍️ { $name }: write your question to the requester as one message in this topic (/cancel to give up).
+thread-awaiting-justification = ✍️ { $name }: write the reason for the refusal as one message in this topic (/cancel to give up).
+ticket-approved =
+    ✅ Your request { $reference } was approved by { $name } ({ $team }).{ $note }
+ticket-info-requested =
+    ❓ { $name } ({ $team }) needs more information about your request { $reference }:
+    { $text }
+    Just reply here.
+ticket-refused =
+    ❌ Your request { $reference } was refused by { $name } ({ $team }).
+    Reason: { $text }
+    If you have any question, reply here.
+answer-approved = Request { $reference } approved.
+answer-info-requested = Question sent to the requester of { $reference }.
+answer-refused = Request { $reference } refused; the requester is told the reason.
+answer-awaiting-question = Write your question in the topic, as one message.
+answer-awaiting-justification = Write the reason for the refusal in the topic, as one message.
+form-ask-info-title = Information · { $reference }
+form-ask-info-label = Question to the requester
+form-ask-info-placeholder = What information is missing?
+form-refuse-title = Refusal · { $reference }
+form-refuse-label = Reason for the refusal
+form-refuse-placeholder = The requester will read this reason.
+form-decision-fallback = Write in the thread: /ask your question, or /refuse your justification.
+command-approve = Approve a request (optional note)
+command-ask = Ask the requester for information
+command-refuse = Refuse a request, with its justification
+error-forbidden-decide = Only the team in charge of this request and the admins may decide on it.
+error-decision-not-needed = This ticket needs no approval: there is no decision to take.
+error-decision-not-pending = This ticket is already resolved or closed: there is no decision left to take.
+error-decision-no-justification = A refusal needs a reason: give the justification, for example /refuse Travel budget used up.
+error-decision-no-question = Give the question to ask the requester, for example /ask What are your exact dates?
+error-decision-own-request = You cannot decide on your own request: a colleague or an admin will.
+help-agent-decisions =
+    Requests to approve (finance, travel…):
+    /approve [note] — approve the request
+    /ask <question> — ask the requester for information
+    /refuse <justification> — refuse, with a mandatory reason

@@ -299,3 +299,58 @@ ticket-waiting-closed = 🔒 Votre ticket { $reference } est fermé faute de ré
 card-sla = SLA
 card-sla-first-response-missed = ⏰ Première réponse en retard (échéance { $due })
 card-sla-resolution-missed = ⏰ Résolution en retard (échéance { $due })
+
+## Décisions d'approbation
+
+button-approve = ✅ Approuver
+button-ask-info = ❓ Demander des infos
+button-refuse = ❌ Refuser
+card-decision = Décision
+card-decision-approved = ✅ Approuvée par { $name }
+card-decision-info-requested = ❓ Informations demandées par { $name }
+card-decision-refused = ❌ Refusée par { $name }
+thread-approved = ✅ { $name } approuve la demande.{ $note }
+thread-info-requested =
+    ❓ { $name } demande des informations au demandeur :
+    > { $text }
+thread-refused =
+    ❌ { $name } refuse la demande. Motif :
+    > { $text }
+thread-awaiting-question = ✍️ { $name } : écrivez votre question au demandeur en un message dans ce sujet (/annuler pour renoncer).
+thread-awaiting-justification = ✍️ { $name } : écrivez le motif du refus en un message dans ce sujet (/annuler pour renoncer).
+ticket-approved =
+    ✅ Votre demande { $reference } est approuvée par { $name } ({ $team }).{ $note }
+ticket-info-requested =
+    ❓ { $name } ({ $team }) a besoin de précisions sur votre demande { $reference } :
+    { $text }
+    Répondez simplement ici.
+ticket-refused =
+    ❌ Votre demande { $reference } est refusée par { $name } ({ $team }).
+    Motif : { $text }
+    Pour toute question, répondez ici.
+answer-approved = Demande { $reference } approuvée.
+answer-info-requested = Question envoyée au demandeur de { $reference }.
+answer-refused = Demande { $reference } refusée ; le demandeur est informé du motif.
+answer-awaiting-question = Écrivez votre question dans le sujet, en un message.
+answer-awaiting-justification = Écrivez le motif du refus dans le sujet, en un message.
+form-ask-info-title = Précisions · { $reference }
+form-ask-info-label = Question au demandeur
+form-ask-info-placeholder = Quelles informations vous manquent ?
+form-refuse-title = Refus · { $reference }
+form-refuse-label = Motif du refus
+form-refuse-placeholder = Le demandeur lira ce motif.
+form-decision-fallback = Écrivez dans le fil : /infos votre question, ou /refuser votre justification.
+command-approve = Approuver une demande (note facultative)
+command-ask = Demander des informations au demandeur
+command-refuse = Refuser une demande, avec sa justification
+error-forbidden-decide = Seuls l'équipe en charge de cette demande et les administrateurs peuvent en décider.
+error-decision-not-needed = Ce ticket ne demande pas d'approbation : il n'y a pas de décision à prendre.
+error-decision-not-pending = Ce ticket est déjà résolu ou fermé : il n'y a plus de décision à prendre.
+error-decision-no-justification = Un refus doit être motivé : donnez la justification, par exemple /refuser Budget de déplacement épuisé.
+error-decision-no-question = Donnez la question à poser au demandeur, par exemple /infos Quelles sont vos dates exactes ?
+error-decision-own-request = Vous ne pouvez pas décider de votre propre demande : un collègue ou un administrateur s'en charge.
+help-agent-decisions =
+    Demandes à approuver (prise en charge financière…) :
+    /approuver [note] — approuver la demande
+    /infos <question> — demander des informations au demandeur
+    /refuser <justification> — refuser, motif obligatoire
