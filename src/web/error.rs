@@ -84,7 +84,10 @@ impl ApiError {
             | "error-forbidden-note"
             | "error-forbidden-rate"
             | "error-forbidden-close"
+            | "error-forbidden-decide"
             | "error-admin-only"
+            | "error-staff-only"
+            | "error-not-lead"
             | "error-not-team-staff" => StatusCode::FORBIDDEN,
             "error-transition" | "error-already-assigned" | "error-not-resolved" => {
                 StatusCode::CONFLICT
