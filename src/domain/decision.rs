@@ -49,6 +49,16 @@ impl Decision {
     }
 }
 
+impl std::str::FromStr for Decision {
+    type Err = super::ParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decision::ALL
+            .into_iter()
+            .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| super::ParseError::new("decision", s, "approve, ask_info, refuse"))
+    }
+}
+
 impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -3,7 +3,7 @@
 //! redrawn and the requester is told, exactly as when an agent types the command.
 
 use super::{Acting, Engine, EngineError, Result, staff};
-use crate::domain::{Priority, Status, Ticket, TicketId, UserId};
+use crate::domain::{Decision, Priority, Status, Ticket, TicketId, UserId};
 use crate::store::{self, audit::Origin};
 
 /// One change; several asked together are made in this order, in one transaction.
@@ -14,6 +14,9 @@ pub enum TicketChange {
     Priority(Priority),
     Assign(UserId),
     Status(Status),
+    /// On a request that needs approval: the decision and its text (the note, the
+    /// question, the justification).
+    Decide(Decision, String),
 }
 
 impl Engine {
@@ -55,6 +58,9 @@ impl Engine {
                 }
                 TicketChange::Status(s) => {
                     staff::set_status(self, &mut tx, &who, ticket, *s).await?;
+                }
+                TicketChange::Decide(decision, text) => {
+                    super::decisions::decide(self, &mut tx, &who, ticket, *decision, text).await?;
                 }
             }
         }

@@ -85,13 +85,16 @@ impl ApiError {
             | "error-forbidden-rate"
             | "error-forbidden-close"
             | "error-forbidden-decide"
+            | "error-decision-own-request"
             | "error-admin-only"
             | "error-staff-only"
             | "error-not-lead"
             | "error-not-team-staff" => StatusCode::FORBIDDEN,
-            "error-transition" | "error-already-assigned" | "error-not-resolved" => {
-                StatusCode::CONFLICT
-            }
+            "error-transition"
+            | "error-already-assigned"
+            | "error-not-resolved"
+            | "error-decision-not-needed"
+            | "error-decision-not-pending" => StatusCode::CONFLICT,
             _ => StatusCode::BAD_REQUEST,
         };
         ApiError {

@@ -141,14 +141,16 @@ pub fn spec() -> Value {
                     "responses": with_errors(json!({ "200": ok("The ticket.", json!({ "$ref": "#/components/schemas/TicketDetail" })) }), &["400", "401", "404"])
                 },
                 "patch": {
-                    "summary": "Changes the team, priority, assignee or status, as the chat commands do: the thread, the card and the requester are told.",
+                    "summary": "Changes the team, priority, assignee or status, or decides on a request that needs approval, as the chat commands do: the thread, the card and the requester are told.",
                     "requestBody": { "required": true, "content": { "application/json": { "schema": {
                         "type": "object", "additionalProperties": false,
                         "properties": {
                             "team": { "type": "string", "description": "A team's slug: transfers the ticket." },
                             "priority": { "type": "string", "enum": ["P0", "P1", "P2", "P3"] },
                             "assignee": { "type": "integer", "description": "A member of the ticket's team." },
-                            "status": { "type": "string", "enum": ["open", "in_progress", "waiting_on_user", "resolved", "closed"] }
+                            "status": { "type": "string", "enum": ["open", "in_progress", "waiting_on_user", "resolved", "closed"] },
+                            "decision": { "type": "string", "enum": ["approve", "ask_info", "refuse"], "description": "On a request that needs approval (finance & travel): approve resolves, ask_info sends decision_text to the requester and waits on them, refuse resolves and needs decision_text." },
+                            "decision_text": { "type": "string", "description": "The approval's note, the question, or the refusal's justification." }
                         }
                     }}}},
                     "responses": with_errors(json!({ "200": ok("The ticket as changed.", json!({ "$ref": "#/components/schemas/Ticket" })) }), &["400", "401", "403", "404", "409"])

@@ -12,6 +12,7 @@ on_both_backends!(crate::WebDesk:
     each_role_sees_what_the_matrix_says,
     filters_and_pages,
     an_update_through_the_api_reaches_the_chat,
+    a_decision_through_the_api_reaches_the_employee,
     bad_input_is_a_400_with_a_clear_message,
     the_openapi_document_lists_every_route,
 );
@@ -359,6 +360,94 @@ async fn an_update_through_the_api_reaches_the_chat(w: WebDesk) {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+}
+
+async fn a_decision_through_the_api_reaches_the_employee(w: WebDesk) {
+    let karim = w
+        .account(
+            "Karim Mansour",
+            "karim@example.com",
+            Role::Agent,
+            Some("finance"),
+        )
+        .await;
+    w.c.dm(
+        Telegram,
+        "2002",
+        "Akrem Grayaa",
+        "Remboursement hôtel et train pour Paris du 20 au 25 mars",
+    )
+    .await;
+    w.c.deliver().await;
+    let token = w.token(&karim).await;
+    let (_, list) = w
+        .get("/api/v1/tickets?category=finance_travel", &token)
+        .await;
+    let reference = references(&list).remove(0);
+    let path = format!("/api/v1/tickets/{reference}");
+    // A refusal says why, or it is refused; a note alone means nothing.
+    let (status, body) = w
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({ "decision": "refuse" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Un refus doit être motivé")
+    );
+    let (status, _) = w
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({ "decision_text": "ok" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, body) = w
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({ "decision": "refuse", "decision_text": "Budget de déplacement épuisé" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "resolved");
+    w.c.deliver().await;
+    let told = w.c.telegram.texts_to("2002");
+    assert!(
+        told.iter().any(|t| t.contains(&format!(
+            "Votre demande {reference} est refusée par Karim Mansour"
+        )) && t.contains("Motif : Budget de déplacement épuisé")),
+        "{told:?}"
+    );
+    let (_, detail) = w.get(&path, &token).await;
+    assert!(
+        detail["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "refused"
+                && e["origin"] == "web"
+                && e["new_value"] == "Budget de déplacement épuisé")
+    );
+    // Decided already: nothing left to decide.
+    let (status, _) = w
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&token),
+            Some(json!({ "decision": "approve" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
 }
 
 async fn bad_input_is_a_400_with_a_clear_message(w: WebDesk) {

@@ -9,7 +9,8 @@ web-error-bad-parameter = “{ $value }” is not a valid value for “{ $name }
 web-error-unknown-parameter = Unknown parameter “{ $name }”. Accepted parameters: { $known }.
 web-error-bad-limit = “limit” must be between 1 and { $max } (got { $value }).
 web-error-bad-body = Invalid request body: { $detail }
-web-error-nothing-to-change = Nothing to change: give at least one of team, priority, assignee, status.
+web-error-nothing-to-change = Nothing to change: give at least one of team, priority, assignee, status, decision.
+web-error-decision-text-alone = “decision_text” goes with “decision” (approve, ask_info or refuse).
 web-error-bad-period = Invalid period: give days=N, or from and to (YYYY-MM-DD, from before to), { $max } days at most.
 web-login-failed = Wrong e-mail address or password.
 web-login-throttled = Too many login attempts. Try again in { $minutes } minutes.

@@ -9,7 +9,8 @@ web-error-bad-parameter = Valeur « { $value } » invalide pour « { $name } ».
 web-error-unknown-parameter = Paramètre « { $name } » inconnu. Paramètres acceptés : { $known }.
 web-error-bad-limit = « limit » doit être compris entre 1 et { $max } (reçu : { $value }).
 web-error-bad-body = Corps de requête invalide : { $detail }
-web-error-nothing-to-change = Rien à modifier : indiquez au moins un champ parmi team, priority, assignee, status.
+web-error-nothing-to-change = Rien à modifier : indiquez au moins un champ parmi team, priority, assignee, status, decision.
+web-error-decision-text-alone = « decision_text » va avec « decision » (approve, ask_info ou refuse).
 web-error-bad-period = Période invalide : donnez days=N, ou from et to (AAAA-MM-JJ, from avant to), sur { $max } jours au plus.
 web-login-failed = Adresse e-mail ou mot de passe incorrect.
 web-login-throttled = Trop de tentatives de connexion. Réessayez dans { $minutes } minutes.

@@ -180,6 +180,10 @@ pub struct Update {
     priority: Option<String>,
     assignee: Option<i64>,
     status: Option<String>,
+    /// `approve`, `ask_info` or `refuse`, on a request that needs approval.
+    decision: Option<String>,
+    /// The decision's note, question or justification.
+    decision_text: Option<String>,
 }
 
 pub async fn update(
@@ -205,6 +209,15 @@ pub async fn update(
     if let Some(s) = update.status {
         let s = s.parse().map_err(|_| bad_parameter("status", &s))?;
         changes.push(TicketChange::Status(s));
+    }
+    if let Some(d) = update.decision {
+        let d = d.parse().map_err(|_| bad_parameter("decision", &d))?;
+        changes.push(TicketChange::Decide(
+            d,
+            update.decision_text.unwrap_or_default(),
+        ));
+    } else if update.decision_text.is_some() {
+        return Err(ApiError::bad_request("web-error-decision-text-alone"));
     }
     if changes.is_empty() {
         return Err(ApiError::bad_request("web-error-nothing-to-change"));
