@@ -205,13 +205,22 @@ pub async fn mark_assigned(conn: &mut Conn, user: UserId, at: DateTime<Utc>) -> 
 /// The teams a user belongs to (a removed team's members still work its old
 /// tickets, as the ticket list shows them).
 pub async fn teams_of(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
-    sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1 ORDER BY team_id")
-        .bind(user.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| Ok(TeamId(row.try_get("team_id")?)))
-        .collect()
+    teams(conn, user, false).await
+}
+
+/// The teams `user` is a member of, or only those they lead.
+async fn teams(conn: &mut Conn, user: UserId, leads_only: bool) -> Result<Vec<TeamId>> {
+    sqlx::query(
+        "SELECT team_id FROM team_members WHERE user_id = $1 AND ($2 = 0 OR lead = 1) \
+         ORDER BY team_id",
+    )
+    .bind(user.0)
+    .bind(i64::from(leads_only))
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|row| Ok(TeamId(row.try_get("team_id")?)))
+    .collect()
 }
 
 /// A user's language and the platforms they have an account on (oldest first);
@@ -309,13 +318,7 @@ pub async fn language_chosen(conn: &mut Conn, user: UserId) -> Result<bool> {
 
 /// The teams `user` leads.
 pub async fn teams_led_by(conn: &mut Conn, user: UserId) -> Result<Vec<TeamId>> {
-    sqlx::query("SELECT team_id FROM team_members WHERE user_id = $1 AND lead = 1 ORDER BY team_id")
-        .bind(user.0)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| Ok(TeamId(row.try_get("team_id")?)))
-        .collect()
+    teams(conn, user, true).await
 }
 
 /// Sets what a person says of themselves: `None` leaves a field as it is, and an
