@@ -18,6 +18,8 @@ struct State {
     delivered: Vec<Outbound>,
     failures: VecDeque<DeliveryError>,
     attempts: usize,
+    /// The key of every attempt, failed ones included.
+    keys: Vec<String>,
     next_id: u64,
 }
 
@@ -46,6 +48,11 @@ impl FakeChat {
     /// Delivery attempts, failed ones included.
     pub fn attempts(&self) -> usize {
         self.state().attempts
+    }
+
+    /// The key the dispatcher gave each attempt, in order.
+    pub fn keys(&self) -> Vec<String> {
+        self.state().keys.clone()
     }
 
     /// The texts sent privately to the platform user `user` (messages, notifications
@@ -107,10 +114,12 @@ impl Outlet for FakeChat {
     fn deliver<'a>(
         &'a self,
         action: &'a Outbound,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
         Box::pin(async move {
             let mut state = self.state();
             state.attempts += 1;
+            state.keys.push(key.to_owned());
             if let Some(error) = state.failures.pop_front() {
                 return Err(error);
             }

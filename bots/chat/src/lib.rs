@@ -103,7 +103,8 @@ pub enum DeliveryError {
     },
     /// The platform refused for good (unknown chat, bot blocked, bad request).
     Permanent { reason: String },
-    /// Not a failure: the platform's sending limits ask to come back after `after`.
+    /// Not a failure: the platform's sending limits (ours, or its 429 with
+    /// `retry_after`) ask to come back after `after`. Not counted as an attempt.
     Later { after: Duration },
 }
 
@@ -136,9 +137,15 @@ pub trait Outlet: Send + Sync {
 
     /// Carries out one action. Returns what the platform created (a thread, a
     /// message) so later actions can refer to it.
+    ///
+    /// `key` names this action, the same at every attempt (at most 20 ASCII
+    /// characters): where the platform has an idempotency key (Discord's `nonce`
+    /// with `enforce_nonce`), the adapter derives it from `key`, so a retry after an
+    /// answer that never came creates nothing twice.
     fn deliver<'a>(
         &'a self,
         action: &'a Outbound,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>>;
 
     /// Downloads a file this platform holds, to hand it to another platform.

@@ -48,7 +48,8 @@ impl DiscordOutlet {
         }
     }
 
-    async fn act(&self, action: &Outbound) -> Result<Delivered, DeliveryError> {
+    async fn act(&self, action: &Outbound, key: &str) -> Result<Delivered, DeliveryError> {
+        let _ = key;
         match action {
             Outbound::DirectMessage {
                 to,
@@ -391,8 +392,9 @@ impl Outlet for DiscordOutlet {
     fn deliver<'a>(
         &'a self,
         action: &'a Outbound,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
-        Box::pin(self.act(action))
+        Box::pin(self.act(action, key))
     }
 
     fn fetch_file<'a>(

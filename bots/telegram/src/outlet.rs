@@ -286,7 +286,9 @@ impl Outlet for TelegramOutlet {
     fn deliver<'a>(
         &'a self,
         action: &'a Outbound,
+        key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
+        let _ = key; // Telegram has no idempotency key.
         Box::pin(self.act(action))
     }
 

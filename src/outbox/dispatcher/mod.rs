@@ -191,6 +191,11 @@ impl Dispatcher {
     }
 }
 
+/// The key an outbox row's action carries at every attempt (a Discord nonce).
+fn delivery_key(row: i64) -> String {
+    format!("g{row}")
+}
+
 fn not_connected(channel: Channel) -> DeliveryError {
     DeliveryError::Retry {
         after: None,
@@ -246,7 +251,8 @@ impl Inner {
                     Ok(Prepared::Skip) => return self.acknowledge(&row, &envelope, None).await,
                     Err(e) => return self.failed(&row, e).await,
                 };
-                Box::pin(async move { outlet.deliver(&action).await.map(Some) })
+                let key = delivery_key(row.id);
+                Box::pin(async move { outlet.deliver(&action, &key).await.map(Some) })
             }
         };
         // A delivery must end well within the lease, or another instance would send
