@@ -199,6 +199,35 @@ pub struct OutboxConfig {
     /// How long an instance may hold a message it is delivering before another
     /// instance may take it over.
     pub lease: HumanDuration,
+    /// How many conversations deliver at the same time (each keeps its order);
+    /// answers to interactions have a lane of their own besides.
+    #[serde(default = "default_concurrency")]
+    pub concurrency: usize,
+    /// This instance's name, stable across restarts, so that a restarted instance
+    /// takes back at once what it was delivering when it stopped. Empty: the host's
+    /// name. Give each instance its own when several run on one host.
+    #[serde(default)]
+    pub instance: String,
+}
+
+fn default_concurrency() -> usize {
+    32
+}
+
+impl OutboxConfig {
+    /// [`OutboxConfig::instance`], or the host's name.
+    pub fn instance_name(&self) -> String {
+        let named = self.instance.trim();
+        if !named.is_empty() {
+            return named.to_owned();
+        }
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "guichet".to_owned())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

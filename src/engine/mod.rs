@@ -411,10 +411,62 @@ fn check_length(text: &str) -> Result<()> {
 impl InboundSink for Engine {
     fn handle(&self, event: Inbound) -> BoxFuture<'_, Result<(), HandleError>> {
         Box::pin(async move {
-            Engine::handle(self, event).await.map_err(|e| {
-                tracing::error!(error = %e, "an inbound event could not be handled; it will be retried");
-                HandleError { retryable: true, reason: e.to_string() }
-            })
+            let failure = match Engine::handle(self, event.clone()).await {
+                Ok(()) => return Ok(()),
+                Err(e) => e,
+            };
+            if failure.is_retryable() {
+                tracing::warn!(platform = %event.platform, id = %event.event_id, error = %error_chain(&failure), "an inbound event could not be handled yet; it will be retried");
+                return Err(HandleError {
+                    retryable: true,
+                    reason: failure.to_string(),
+                });
+            }
+            // Trying again would fail the same way and hold the chat's later events
+            // back: keep the event aside, acknowledged.
+            self.set_aside(&event, &failure)
+                .await
+                .map_err(|e| HandleError {
+                    retryable: true,
+                    reason: format!("{failure}; and it could not be set aside: {e}"),
+                })
         })
     }
+}
+
+impl Engine {
+    /// Keeps an event that failed for good in `failed_events`, logged once.
+    async fn set_aside(&self, event: &Inbound, failure: &StoreError) -> Result<(), StoreError> {
+        let me = &self.inner;
+        let payload =
+            serde_json::to_string(event).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let cause = error_chain(failure);
+        let mut tx = me.store.begin().await?;
+        let first = store::failed_events::record(
+            &mut tx,
+            event.platform,
+            &event.event_id,
+            &payload,
+            &cause,
+            me.desk.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        if first {
+            tracing::error!(platform = %event.platform, id = %event.event_id, error = %cause, "an inbound event failed for good; set aside in failed_events");
+        }
+        Ok(())
+    }
+}
+
+/// An error with its causes, for the log and the failed events' table.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -31,6 +31,8 @@ mod tests {
             first_retry: HumanDuration(Duration::from_secs(2)),
             max_retry: HumanDuration(Duration::from_secs(600)),
             lease: HumanDuration(Duration::from_secs(120)),
+            concurrency: 32,
+            instance: String::new(),
         }
     }
 

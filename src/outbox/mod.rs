@@ -107,6 +107,12 @@ impl Envelope {
         }
     }
 
+    /// Whether the row is a state owed until it exists (a ticket's thread and its
+    /// card) rather than a message: refused, it is tried again, never abandoned.
+    pub fn is_owed(&self) -> bool {
+        matches!(self, Envelope::OpenThread { .. })
+    }
+
     /// Rows of one conversation are delivered in order: a user's direct messages, a
     /// ticket's thread. Interaction replies wait for nothing.
     fn conversation(&self, platform: Channel) -> String {
@@ -188,6 +194,14 @@ async fn write(
         },
     )
     .await?;
+    // News of a ticket whose thread could not be opened yet: try again now (the
+    // cause may be fixed), rather than at the end of a long backoff.
+    if matches!(
+        envelope,
+        Envelope::ThreadPost { .. } | Envelope::UpdateCard { .. } | Envelope::SetThreadOpen { .. }
+    ) {
+        store::outbox::hasten_owed(conn, &conversation, at).await?;
+    }
     Ok(())
 }
 

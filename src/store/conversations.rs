@@ -129,6 +129,16 @@ pub async fn thread_created(
     Ok(updated > 0)
 }
 
+/// Records the card posted in a thread that had none.
+pub async fn card_posted(conn: &mut Conn, plan: i64, card_message: &str) -> Result<()> {
+    sqlx::query("UPDATE ticket_threads SET card_message = $1 WHERE id = $2")
+        .bind(card_message)
+        .bind(plan)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// The ticket's current thread.
 pub async fn thread_of(conn: &mut Conn, ticket: TicketId) -> Result<Option<TicketThread>> {
     sqlx::query(

@@ -9,7 +9,9 @@ pub mod accounts;
 pub mod audit;
 pub mod catalog;
 pub mod conversations;
+pub mod failed_events;
 pub mod jobs;
+pub mod leases;
 pub mod links;
 pub mod messages;
 pub mod outbox;
@@ -92,6 +94,58 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// Whether the same work may pass if tried again: the database unreachable,
+    /// busy, out of connections, or a transaction chosen as a deadlock's victim. A
+    /// violated constraint, corrupt data or a defect fails the same way every time.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            StoreError::Connect(_) => true,
+            StoreError::Query(e) => match e {
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::BeginFailed => true,
+                sqlx::Error::Database(db) => transient_database_error(db.as_ref()),
+                _ => false,
+            },
+            StoreError::UnsupportedUrl(_)
+            | StoreError::InMemorySqlite
+            | StoreError::CreateDir { .. }
+            | StoreError::Migrate(_)
+            | StoreError::Corrupt { .. }
+            | StoreError::Unexpected(_) => false,
+        }
+    }
+}
+
+/// A database's own word that trying again may pass: SQLite busy or locked
+/// (result codes 5 and 6 and their extended forms); PostgreSQL's classes 08
+/// (connection), 40 (serialization failure, deadlock), 53 (insufficient
+/// resources), 57 (operator intervention: shutting down) and 55P03 (lock not
+/// available). Constraint violations never are.
+fn transient_database_error(db: &dyn sqlx::error::DatabaseError) -> bool {
+    if !matches!(db.kind(), sqlx::error::ErrorKind::Other) {
+        return false;
+    }
+    let Some(code) = db.code() else {
+        return false;
+    };
+    // PostgreSQL's SQLSTATE has five characters; SQLite's codes are shorter numbers.
+    if code.len() == 5 {
+        ["08", "40", "53", "57"]
+            .iter()
+            .any(|class| code.starts_with(class))
+            || code == "55P03"
+    } else {
+        // SQLite: the primary result code is the low byte of an extended one.
+        code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

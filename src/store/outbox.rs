@@ -36,6 +36,32 @@ impl std::fmt::Display for Channel {
     }
 }
 
+/// Which rows a claim takes. Answers to interactions (a button press, a command,
+/// a form) must reach the platform within seconds: they have a lane of their own
+/// that never waits behind the deliveries of the conversations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// `interaction_reply` and `open_form` rows.
+    Answers,
+    /// Everything else.
+    Conversations,
+}
+
+impl Lane {
+    pub const ALL: [Lane; 2] = [Lane::Answers, Lane::Conversations];
+
+    /// The `kind`s of the answers' lane, as the claim's SQL names them too.
+    pub const ANSWER_KINDS: [&'static str; 2] = ["interaction_reply", "open_form"];
+
+    fn flag(lane: Option<Lane>) -> i64 {
+        match lane {
+            None => -1,
+            Some(Lane::Answers) => 1,
+            Some(Lane::Conversations) => 0,
+        }
+    }
+}
+
 /// A row to write.
 #[derive(Debug, Clone)]
 pub struct NewRow<'a> {
@@ -65,6 +91,19 @@ pub async fn enqueue(conn: &mut Conn, row: &NewRow<'_>) -> Result<i64> {
     .try_get("id")?)
 }
 
+/// Brings the retry of a conversation's waiting thread opening forward to `at`.
+pub async fn hasten_owed(conn: &mut Conn, conversation: &str, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 WHERE conversation = $2 AND status = 'pending' \
+         AND kind = 'open_thread' AND attempts > 0 AND next_attempt_at > $1",
+    )
+    .bind(millis(at))
+    .bind(conversation)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -79,17 +118,18 @@ pub struct Claimed {
 }
 
 /// Claims up to `limit` due rows for `owner` until `lease_until`: the first pending
-/// row of each conversation, on the channels this instance serves. A row whose
-/// lease ran out (its instance died) can be claimed again.
+/// row of each conversation, on the channels this instance serves, of one lane (or
+/// both when `lane` is `None`). A row whose lease ran out (its instance died) can be
+/// claimed again.
 pub async fn claim(
     conn: &mut Conn,
     owner: &str,
     channels: &[Channel],
+    lane: Option<Lane>,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
     limit: u32,
 ) -> Result<Vec<Claimed>> {
-    let serves = |c| i64::from(channels.contains(&c));
     // One statement (SQLite runs it atomically); PostgreSQL also skips rows another
     // instance is claiming at this very moment.
     macro_rules! claim_sql {
@@ -97,12 +137,11 @@ pub async fn claim(
             concat!(
                 "UPDATE outbox SET lease_owner = $1, lease_until = $2 WHERE id IN (\
                    SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= $3 \
-                   AND o.lease_until <= $3 \
-                   AND ((o.platform = 'discord' AND $4 = 1) OR (o.platform = 'telegram' AND $5 = 1) \
-                        OR (o.platform = 'email' AND $6 = 1)) \
-                   AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
+                   AND o.lease_until <= $3 AND ",
+                serves_sql!("$4", "$5", "$6", "$7"),
+                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
                                    AND e.status = 'pending' AND e.id < o.id) \
-                   ORDER BY o.id LIMIT $7",
+                   ORDER BY o.id LIMIT $8",
                 $lock,
                 ") RETURNING id, conversation, platform, kind, payload, ticket_id, attempts"
             )
@@ -113,13 +152,15 @@ pub async fn claim(
     } else {
         sqlx::query(claim_sql!(""))
     };
+    let [discord, telegram, email] = serves(channels);
     let mut rows: Vec<Claimed> = query
         .bind(owner)
         .bind(millis(lease_until))
         .bind(millis(now))
-        .bind(serves(Channel::Chat(Platform::Discord)))
-        .bind(serves(Channel::Chat(Platform::Telegram)))
-        .bind(serves(Channel::Email))
+        .bind(discord)
+        .bind(telegram)
+        .bind(email)
+        .bind(Lane::flag(lane))
         .bind(i64::from(limit))
         .fetch_all(&mut *conn)
         .await?
@@ -143,6 +184,81 @@ pub async fn claim(
         .collect::<Result<_>>()?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
+}
+
+/// The condition on a claimable row `o`: its channel is served (the flags in the
+/// first three placeholders) and it is of the lane the fourth asks for (-1: any).
+macro_rules! serves_sql {
+    ($discord:literal, $telegram:literal, $email:literal, $lane:literal) => {
+        concat!(
+            "((o.platform = 'discord' AND ",
+            $discord,
+            " = 1) \
+               OR (o.platform = 'telegram' AND ",
+            $telegram,
+            " = 1) \
+               OR (o.platform = 'email' AND ",
+            $email,
+            " = 1)) \
+             AND (",
+            $lane,
+            " = -1 OR (CASE WHEN o.kind IN ('interaction_reply', 'open_form') \
+                                       THEN 1 ELSE 0 END) = ",
+            $lane,
+            ")"
+        )
+    };
+}
+use serves_sql;
+
+fn serves(channels: &[Channel]) -> [i64; 3] {
+    [
+        Channel::Chat(Platform::Discord),
+        Channel::Chat(Platform::Telegram),
+        Channel::Email,
+    ]
+    .map(|c| i64::from(channels.contains(&c)))
+}
+
+/// When the next row of `lane` on `channels` may be claimed: the earliest moment a
+/// conversation's first pending row is due and not leased. `None`: nothing pending.
+/// What a dispatcher sleeps until when it has nothing to do.
+pub async fn next_due(
+    conn: &mut Conn,
+    channels: &[Channel],
+    lane: Lane,
+) -> Result<Option<DateTime<Utc>>> {
+    let [discord, telegram, email] = serves(channels);
+    let due: Option<i64> = sqlx::query(concat!(
+        "SELECT MIN(CASE WHEN o.lease_until > o.next_attempt_at THEN o.lease_until \
+                         ELSE o.next_attempt_at END) AS due \
+         FROM outbox o WHERE o.status = 'pending' AND ",
+        serves_sql!("$1", "$2", "$3", "$4"),
+        " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.conversation = o.conversation \
+                          AND e.status = 'pending' AND e.id < o.id)"
+    ))
+    .bind(discord)
+    .bind(telegram)
+    .bind(email)
+    .bind(Lane::flag(Some(lane)))
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("due")?;
+    due.map(|ms| super::from_millis("outbox.next_attempt_at", ms))
+        .transpose()
+}
+
+/// Frees the rows `owner` was delivering: a restarted instance takes back its own
+/// leases at once instead of waiting for them to run out. Returns how many.
+pub async fn release_leases(conn: &mut Conn, owner: &str) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET lease_owner = NULL, lease_until = 0 \
+         WHERE status = 'pending' AND lease_owner = $1",
+    )
+    .bind(owner)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
 }
 
 /// Marks a row delivered, if this owner still holds it. Returns whether it did.

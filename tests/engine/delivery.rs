@@ -40,6 +40,7 @@ async fn a_crash_between_commit_and_delivery_delivers_once_after_restart(c: Chat
         &mut tx,
         "crashed",
         &[Channel::Chat(Discord), Channel::Chat(Telegram)],
+        None,
         now,
         now + TimeDelta::minutes(2),
         64,

@@ -138,10 +138,12 @@ pub enum Outbound {
         text: String,
         files: Vec<OutgoingFile>,
     },
-    /// Replaces the card and renames the thread.
+    /// Replaces the card and renames the thread; posts the card when the thread
+    /// has none yet (`card_message` is `None`: its first post did not go through),
+    /// and returns it as [`Delivered::message`].
     UpdateCard {
         thread: ThreadRef,
-        card_message: String,
+        card_message: Option<String>,
         title: String,
         card: Card,
         /// Users who must be in the thread (the assignee); adding one twice is harmless.

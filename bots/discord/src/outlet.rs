@@ -139,8 +139,26 @@ impl DiscordOutlet {
                 members,
             } => {
                 let channel = id::<ChannelId>(&thread.thread)?;
-                let message = id::<MessageId>(card_message)?;
                 let (embed, rows) = render::card(card);
+                let Some(card_message) = card_message else {
+                    // The thread's card never went: post it now.
+                    let posted = channel
+                        .send_message(
+                            &self.http,
+                            CreateMessage::new().embed(embed).components(rows),
+                        )
+                        .await
+                        .map_err(classify)?;
+                    self.add_members(channel, members).await?;
+                    return Ok(Delivered {
+                        thread: None,
+                        message: Some(MessageRef {
+                            chat: channel.to_string(),
+                            message: posted.id.to_string(),
+                        }),
+                    });
+                };
+                let message = id::<MessageId>(card_message)?;
                 channel
                     .edit_message(
                         &self.http,

@@ -148,6 +148,16 @@ impl TelegramOutlet {
                 ..
             } => {
                 let (chat, topic) = topic(thread)?;
+                let Some(card_message) = card_message else {
+                    // The topic's card never went: post it now.
+                    let post = self
+                        .bot
+                        .send_message(chat, card_text(card))
+                        .message_thread_id(topic)
+                        .reply_markup(card_keyboard(card));
+                    let message = self.limited(chat, post).await?;
+                    return Ok(sent(chat, message.id));
+                };
                 let id = MessageId(
                     card_message
                         .parse()
@@ -321,9 +331,9 @@ impl Outlet for TelegramOutlet {
 fn classify(error: RequestError) -> DeliveryError {
     let reason = redact_token(&error.to_string());
     match error {
-        RequestError::RetryAfter(wait) => DeliveryError::Retry {
-            after: Some(wait.duration()),
-            reason,
+        // Telegram's "not now": not a failure, the row comes back then.
+        RequestError::RetryAfter(wait) => DeliveryError::Later {
+            after: wait.duration(),
         },
         RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
             DeliveryError::Retry {
@@ -493,11 +503,11 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_and_network_errors_are_retried() {
+    fn retry_after_comes_back_later_and_refusals_are_final() {
         let retry = classify(RequestError::RetryAfter(
             teloxide::types::Seconds::from_seconds(7),
         ));
-        assert!(matches!(retry, DeliveryError::Retry { after: Some(d), .. } if d.as_secs() == 7));
+        assert!(matches!(retry, DeliveryError::Later { after } if after.as_secs() == 7));
         let blocked = classify(RequestError::Api(ApiError::BotBlocked));
         assert!(matches!(blocked, DeliveryError::Permanent { .. }));
     }

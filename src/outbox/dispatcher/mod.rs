@@ -1,15 +1,26 @@
 //! Delivers the outbox through the platform adapters.
 //!
-//! Each round claims due rows under a lease (one per conversation: a row waits
-//! while an earlier row of its conversation is pending), turns each envelope into
-//! the platform's action, delivers the rows of different conversations at the same
-//! time, then acknowledges them. A failure waits an exponential, jittered delay (or
-//! the platform's `retry_after`, if longer); after `max_attempts`, or at once when
-//! the platform refuses for good, the row becomes a dead letter, logged and audited.
+//! Two lanes run side by side, each a loop that claims due rows under a lease
+//! (one per conversation: a row waits while an earlier row of its conversation is
+//! pending) as soon as it has room, and delivers each in a task of its own: the
+//! answers to interactions, which must reach the platform within seconds, and the
+//! conversations (a user's private chat, a ticket's thread), up to
+//! `outbox.concurrency` at once. No round waits for its slowest delivery: a
+//! conversation whose platform hangs holds its own slot, never the others'.
+//!
+//! A failure waits an exponential, jittered delay (or the platform's `retry_after`,
+//! if longer); after `max_attempts`, or at once when the platform refuses for good,
+//! the row becomes a dead letter, logged and audited. A platform's "not now" (its
+//! sending limits, a 429 with `retry_after`) is not a failure: the row comes back
+//! exactly then, its attempts unchanged. An idle lane sleeps until the next row is
+//! due, or until the engine commits something.
 //!
 //! Delivery is at least once: an instance that dies after the platform accepted a
-//! message and before acknowledging it lets its lease run out, and the row is sent
-//! again. Once acknowledged, a row is never sent again.
+//! message and before acknowledging it sends it again when it restarts (it takes
+//! back its own leases at once) or when another instance takes the lease over.
+//! Each attempt carries the row's key, which Discord turns into a nonce: there the
+//! second send returns the first message. Once acknowledged, a row is never sent
+//! again.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -19,8 +30,8 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use guichet_chat::{Delivered, DeliveryError, Outlet};
-use rand::Rng;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore, watch};
+use tokio::task::JoinSet;
 
 mod prepare;
 
@@ -34,14 +45,18 @@ use crate::i18n::Texts;
 use crate::mail::Mailer;
 use crate::metrics::{DeliveryOutcome, Metrics};
 use crate::store::audit::{Origin, Record};
-use crate::store::outbox::{Channel, Claimed};
+use crate::store::outbox::{Channel, Claimed, Lane};
 use crate::store::{self, Store, StoreError};
 
-/// How many rows one round claims at most.
+/// How many rows one round of [`Dispatcher::run_once`] claims at most.
 const BATCH: u32 = 64;
-/// How often an idle dispatcher looks for rows it was not woken for (written by
-/// another instance, or due after a backoff).
-const POLL: Duration = Duration::from_millis(500);
+/// How many answers to interactions go out at once.
+const ANSWERS_AT_ONCE: usize = 16;
+/// The longest an idle lane sleeps without looking for rows it was not woken for
+/// (written by another instance).
+const POLL: Duration = Duration::from_secs(1);
+/// What a lane waits, at least, after failing to read the database.
+const STORE_PAUSE: Duration = Duration::from_millis(500);
 
 /// What one round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +75,9 @@ pub struct Dispatcher {
 struct Inner {
     store: Store,
     outlets: BTreeMap<Platform, Arc<dyn Outlet>>,
+    /// Platforms this instance may send to only while it holds their lease (one
+    /// sender per Telegram bot keeps the bot's limits whatever the instances).
+    gates: BTreeMap<Platform, watch::Receiver<bool>>,
     /// The SMTP server, when e-mail is configured.
     mailer: Option<Arc<Mailer>>,
     /// The time, and the catalog the cards name teams and categories from.
@@ -70,8 +88,9 @@ struct Inner {
     config: OutboxConfig,
     /// Deliveries and failures by channel, for `/metrics`.
     metrics: Arc<Metrics>,
-    /// Names this instance's leases.
+    /// Names this instance's leases; the same after a restart.
     owner: String,
+    /// Rung by the engine when it commits rows.
     wake: Arc<Notify>,
 }
 
@@ -88,11 +107,12 @@ impl Dispatcher {
         metrics: Arc<Metrics>,
         wake: Arc<Notify>,
     ) -> Self {
-        let owner = format!("{}-{}", std::process::id(), rand::rng().random::<u32>());
+        let owner = config.instance_name();
         Dispatcher {
             inner: Arc::new(Inner {
                 store,
                 outlets: outlets.into_iter().map(|o| (o.platform(), o)).collect(),
+                gates: BTreeMap::new(),
                 mailer,
                 desk,
                 texts,
@@ -105,93 +125,151 @@ impl Dispatcher {
         }
     }
 
-    /// Delivers until `shutdown` resolves, waking when the engine commits.
+    /// Sends to `platform` only while `held` says this instance holds its lease.
+    /// Call before the dispatcher is cloned or run.
+    pub fn only_while(mut self, platform: Platform, held: watch::Receiver<bool>) -> Self {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.gates.insert(platform, held);
+        } else {
+            tracing::error!(%platform, "a gate added to a dispatcher already shared is ignored");
+        }
+        self
+    }
+
+    /// Delivers until `shutdown` resolves, then lets the deliveries in hand finish.
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
-        tokio::pin!(shutdown);
-        loop {
-            let busy = match self.run_once().await {
-                Ok(round) => round.claimed > 0,
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox round failed");
-                    false
+        let me = &self.inner;
+        match me.release_own_leases().await {
+            Ok(0) => {}
+            Ok(n) => {
+                tracing::info!(rows = n, instance = %me.owner, "outbox: took back the rows this instance was sending when it stopped")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox: could not take back this instance's rows; their leases will run out")
+            }
+        }
+        let (stop, stopped) = watch::channel(false);
+        // One bell per lane, rung for every commit: a lane busy claiming when the
+        // engine commits finds the bell rung when it next waits.
+        let bells = [Arc::new(Notify::new()), Arc::new(Notify::new())];
+        let ringer = {
+            let (wake, bells) = (me.wake.clone(), bells.clone());
+            async move {
+                loop {
+                    wake.notified().await;
+                    for bell in &bells {
+                        bell.notify_one();
+                    }
                 }
-            };
-            if busy {
-                continue;
             }
-            tokio::select! {
-                () = &mut shutdown => break,
-                () = self.inner.wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-            }
+        };
+        let lanes = futures_join(
+            self.lane(Lane::Answers, bells[0].clone(), stopped.clone()),
+            self.lane(Lane::Conversations, bells[1].clone(), stopped),
+        );
+        tokio::pin!(shutdown);
+        tokio::select! {
+            () = lanes => {}
+            () = async {
+                shutdown.as_mut().await;
+                let _ = stop.send(true);
+                std::future::pending::<()>().await
+            } => {}
+            () = ringer => {}
         }
         tracing::info!("outbox dispatcher stopped");
     }
 
-    /// One round: claim, deliver, acknowledge.
+    /// One lane: claims as many rows as it has free slots, delivers each in its own
+    /// task, and claims again as soon as one finishes, the engine commits, or the
+    /// next row is due.
+    async fn lane(&self, lane: Lane, bell: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
+        let me = &self.inner;
+        let slots = Arc::new(Semaphore::new(match lane {
+            Lane::Answers => ANSWERS_AT_ONCE,
+            Lane::Conversations => me.config.concurrency.max(1),
+        }));
+        let mut running: JoinSet<()> = JoinSet::new();
+        loop {
+            if *stopped.borrow() {
+                break;
+            }
+            let free = slots.available_permits();
+            let claimed = if free == 0 {
+                Ok(Vec::new())
+            } else {
+                me.claim(Some(lane), u32::try_from(free).unwrap_or(BATCH))
+                    .await
+            };
+            let pause = match claimed {
+                Ok(rows) => {
+                    let full = !rows.is_empty() && rows.len() == free;
+                    for row in rows {
+                        let Ok(slot) = slots.clone().try_acquire_owned() else {
+                            break;
+                        };
+                        let me = self.inner.clone();
+                        running.spawn(async move {
+                            me.deliver_counted(row).await;
+                            drop(slot);
+                        });
+                    }
+                    if full {
+                        // There may be more: claim again once a slot frees.
+                        None
+                    } else {
+                        Some(me.idle_for(lane).await)
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, ?lane, "outbox: cannot claim rows");
+                    Some(STORE_PAUSE)
+                }
+            };
+            let pause = pause.unwrap_or(Duration::MAX);
+            tokio::select! {
+                _ = stopped.changed() => {}
+                () = bell.notified() => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+                () = tokio::time::sleep(pause), if pause != Duration::MAX => {}
+            }
+        }
+        // Stopping: the deliveries in hand finish (the caller bounds the wait).
+        while running.join_next().await.is_some() {}
+    }
+
+    /// One round over both lanes: claim what is due, deliver it, acknowledge. The
+    /// tests' way to drive the outbox step by step.
     pub async fn run_once(&self) -> Result<Round, StoreError> {
         let me = &self.inner;
-        let mut channels: Vec<Channel> = me.outlets.keys().copied().map(Channel::Chat).collect();
-        if me.mailer.is_some() {
-            channels.push(Channel::Email);
-        }
-        if channels.is_empty() {
-            return Ok(Round::default());
-        }
-        let now = me.desk.now();
-        let lease = TimeDelta::from_std(me.config.lease.0).unwrap_or(TimeDelta::minutes(2));
-        let rows = {
-            let mut tx = me.store.begin().await?;
-            let rows = store::outbox::claim(&mut tx, &me.owner, &channels, now, now + lease, BATCH)
-                .await?;
-            tx.commit().await?;
-            rows
-        };
+        let rows = me.claim(None, BATCH).await?;
         let mut round = Round {
             claimed: rows.len(),
             ..Round::default()
         };
-        let mut tasks = tokio::task::JoinSet::new();
+        let mut tasks = JoinSet::new();
         for row in rows {
             let me = self.inner.clone();
-            tasks.spawn(async move {
-                let channel = row.channel;
-                (channel, me.deliver(row).await)
-            });
+            tasks.spawn(async move { me.deliver_counted(row).await });
         }
         while let Some(done) = tasks.join_next().await {
-            let (channel, outcome) = match done {
-                Ok((channel, Ok(outcome))) => (channel, outcome),
-                Ok((_, Err(e))) => {
-                    tracing::error!(error = %e, "could not record a delivery; its lease will expire and it will be retried");
-                    continue;
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "a delivery task failed");
-                    continue;
-                }
-            };
-            let counted = match outcome {
-                Outcome::Delivered => {
-                    round.delivered += 1;
-                    DeliveryOutcome::Delivered
-                }
-                Outcome::Retry => {
-                    round.retried += 1;
-                    DeliveryOutcome::Retried
-                }
-                Outcome::Dead => {
-                    round.dead += 1;
-                    DeliveryOutcome::Dead
-                }
-            };
-            me.metrics.delivery(channel.as_str(), counted);
+            match done {
+                Ok(Some(Outcome::Delivered)) => round.delivered += 1,
+                Ok(Some(Outcome::Retry)) => round.retried += 1,
+                Ok(Some(Outcome::Dead)) => round.dead += 1,
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "a delivery task failed"),
+            }
         }
         Ok(round)
     }
 }
 
-/// The key an outbox row's action carries at every attempt (a Discord nonce).
+/// Runs two futures to their end, side by side.
+async fn futures_join(a: impl Future<Output = ()>, b: impl Future<Output = ()>) {
+    tokio::join!(a, b);
+}
+
 fn delivery_key(row: i64) -> String {
     format!("g{row}")
 }
@@ -210,6 +288,96 @@ enum Outcome {
 }
 
 impl Inner {
+    /// The channels this instance delivers on now: its connected platforms whose
+    /// lease, if they need one, it holds; e-mail when a server is configured.
+    fn channels(&self) -> Vec<Channel> {
+        let mut channels: Vec<Channel> = self
+            .outlets
+            .keys()
+            .copied()
+            .filter(|p| self.gates.get(p).is_none_or(|held| *held.borrow()))
+            .map(Channel::Chat)
+            .collect();
+        if self.mailer.is_some() {
+            channels.push(Channel::Email);
+        }
+        channels
+    }
+
+    async fn claim(&self, lane: Option<Lane>, limit: u32) -> Result<Vec<Claimed>, StoreError> {
+        let channels = self.channels();
+        if channels.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = self.desk.now();
+        let lease = TimeDelta::from_std(self.config.lease.0).unwrap_or(TimeDelta::minutes(2));
+        let mut tx = self.store.begin().await?;
+        let rows = store::outbox::claim(
+            &mut tx,
+            &self.owner,
+            &channels,
+            lane,
+            now,
+            now + lease,
+            limit,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
+    /// How long a lane with nothing claimable may sleep: until its next row is due,
+    /// at most [`POLL`].
+    async fn idle_for(&self, lane: Lane) -> Duration {
+        let channels = self.channels();
+        let next = match self.store.pool().acquire().await {
+            Ok(mut conn) => store::outbox::next_due(&mut conn, &channels, lane).await,
+            Err(e) => Err(e.into()),
+        };
+        match next {
+            Ok(Some(due)) => (due - self.desk.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_millis(5), POLL),
+            Ok(None) => POLL,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox: cannot read when the next row is due");
+                POLL
+            }
+        }
+    }
+
+    async fn release_own_leases(&self) -> Result<u64, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let n = store::outbox::release_leases(&mut tx, &self.owner).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Delivers one row and counts the outcome for `/metrics`; `None` when the
+    /// outcome could not be recorded (the lease runs out and the row comes again).
+    async fn deliver_counted(&self, row: Claimed) -> Option<Outcome> {
+        let channel = row.channel;
+        let id = row.id;
+        match self.deliver(row).await {
+            Ok(outcome) => {
+                self.metrics.delivery(
+                    channel.as_str(),
+                    match outcome {
+                        Outcome::Delivered => DeliveryOutcome::Delivered,
+                        Outcome::Retry => DeliveryOutcome::Retried,
+                        Outcome::Dead => DeliveryOutcome::Dead,
+                    },
+                );
+                Some(outcome)
+            }
+            Err(e) => {
+                tracing::error!(id, error = %e, "could not record a delivery; its lease will expire and it will be retried");
+                None
+            }
+        }
+    }
+
     async fn deliver(&self, row: Claimed) -> Result<Outcome, StoreError> {
         let envelope: Envelope = match serde_json::from_str(&row.payload) {
             Ok(envelope) => envelope,
@@ -289,24 +457,44 @@ impl Inner {
         let mut tx = self.store.begin().await?;
         if let Some(delivered) = &delivered {
             match envelope {
-                Envelope::OpenThread { plan, .. } => match &delivered.thread {
-                    Some(thread) => {
-                        let card = delivered.message.as_ref().map(|m| m.message.as_str());
-                        if !store::conversations::thread_created(
-                            &mut tx,
-                            *plan,
-                            &thread.thread,
-                            card,
-                        )
-                        .await?
-                        {
-                            tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
+                Envelope::OpenThread { plan, .. } => {
+                    let card = delivered.message.as_ref().map(|m| m.message.as_str());
+                    match (&delivered.thread, card) {
+                        (Some(thread), _) => {
+                            if !store::conversations::thread_created(
+                                &mut tx,
+                                *plan,
+                                &thread.thread,
+                                card,
+                            )
+                            .await?
+                            {
+                                tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
+                            }
+                        }
+                        // The card owed to a thread opened earlier.
+                        (None, Some(card)) => {
+                            store::conversations::card_posted(&mut tx, *plan, card).await?;
+                        }
+                        (None, None) => {
+                            tracing::error!(plan, "the platform opened a thread but returned no id")
                         }
                     }
-                    None => {
-                        tracing::error!(plan, "the platform opened a thread but returned no id")
+                    if card.is_none() {
+                        // The thread is there, its card not yet: the row stays, and
+                        // posts the card at its next turn, before the thread's posts.
+                        let next = self.desk.now()
+                            + TimeDelta::from_std(self.config.first_retry.0)
+                                .unwrap_or(TimeDelta::seconds(2));
+                        store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
+                        tx.commit().await?;
+                        tracing::warn!(
+                            id = row.id,
+                            "a thread opened without its card; the card will follow"
+                        );
+                        return Ok(Outcome::Retry);
                     }
-                },
+                }
                 Envelope::Direct {
                     about: Some(ticket),
                     ..
@@ -340,8 +528,15 @@ impl Inner {
     }
 
     async fn failed(&self, row: &Claimed, error: DeliveryError) -> Result<Outcome, StoreError> {
+        // A ticket's thread and its card are owed until they exist: refused today
+        // (a missing permission, a wrong space), they are tried again, spaced by the
+        // longest backoff, and sooner when the ticket has news (`outbox::enqueue`).
+        let structure = serde_json::from_str::<Envelope>(&row.payload).is_ok_and(|e| e.is_owed());
         let after = match &error {
-            DeliveryError::Permanent { reason } => return self.give_up(row, reason).await,
+            DeliveryError::Permanent { reason } if !structure => {
+                return self.give_up(row, reason).await;
+            }
+            DeliveryError::Permanent { .. } => Some(self.config.max_retry.0),
             DeliveryError::Retry { after, .. } => *after,
             DeliveryError::Later { after } => {
                 let next =
@@ -353,7 +548,7 @@ impl Inner {
             }
         };
         let attempts = row.attempts + 1;
-        if attempts >= self.config.max_attempts {
+        if attempts >= self.config.max_attempts && !structure {
             return self.give_up(row, &error.to_string()).await;
         }
         let wait = backoff(&self.config, attempts, after);

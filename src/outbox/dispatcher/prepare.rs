@@ -75,17 +75,27 @@ impl Inner {
                 let Some(planned) = store::conversations::plan(conn, *plan).await? else {
                     return Ok(Ok(Prepared::Skip));
                 };
-                if planned.thread.is_some() {
+                let Some(drawn) = self.card(conn, *ticket).await? else {
                     return Ok(Ok(Prepared::Skip));
-                }
-                match self.card(conn, *ticket).await? {
-                    Some(drawn) => Ok(send(Outbound::OpenThread {
-                        space: planned.space,
-                        members: members(conn, drawn.assignee, platform).await?,
+                };
+                let members = members(conn, drawn.assignee, platform).await?;
+                match (planned.thread_ref(), planned.card_message) {
+                    // Opened, card and all.
+                    (Some(_), Some(_)) => Ok(Prepared::Skip),
+                    // Opened, but its card did not go: the card is owed still.
+                    (Some(thread), None) => Ok(send(Outbound::UpdateCard {
+                        thread,
+                        card_message: None,
+                        members,
                         title: drawn.title,
                         card: drawn.card,
                     })),
-                    None => Ok(Prepared::Skip),
+                    (None, _) => Ok(send(Outbound::OpenThread {
+                        space: planned.space,
+                        members,
+                        title: drawn.title,
+                        card: drawn.card,
+                    })),
                 }
             }
             Envelope::ThreadPost {
@@ -112,10 +122,12 @@ impl Inner {
                     Ok(created) => created,
                     Err(e) => return Ok(Err(e)),
                 };
+                // A thread without its card is still being opened: its opening row,
+                // earlier in the conversation, posts the card as it is then.
                 match (created.card_message, self.card(conn, *ticket).await?) {
                     (Some(card_message), Some(drawn)) => Ok(send(Outbound::UpdateCard {
                         thread: created.thread,
-                        card_message,
+                        card_message: Some(card_message),
                         members: members(conn, drawn.assignee, platform).await?,
                         title: drawn.title,
                         card: drawn.card,
@@ -210,8 +222,9 @@ impl Inner {
 }
 
 /// A thread the platform created, with its id. Rows of a ticket's conversation go
-/// in order, so by the time a post is due its thread's creation was delivered or
-/// abandoned: a thread still missing will never come.
+/// in order and the opening row is never abandoned, so by the time a post is due
+/// its thread exists; one still missing belongs to a ticket opened before that rule
+/// (its opening row a dead letter) and will never come.
 struct CreatedThread {
     thread: ThreadRef,
     card_message: Option<String>,
