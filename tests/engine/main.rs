@@ -7,6 +7,7 @@ mod support;
 mod decisions;
 mod delivery;
 mod intake;
+mod outbox;
 mod points;
 mod profiles;
 mod team;

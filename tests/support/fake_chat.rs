@@ -20,6 +20,14 @@ struct State {
     attempts: usize,
     /// The key of every attempt, failed ones included.
     keys: Vec<String>,
+    /// Users whose private chat answers only after this long (a platform hanging).
+    hangs: Vec<(String, std::time::Duration)>,
+    /// How many threads open next without their card (held by a sending limit).
+    cardless: usize,
+    /// How many threads were opened without their card.
+    cardless_opened: usize,
+    /// Thread openings refused next, with the platform's reason.
+    refused_threads: VecDeque<String>,
     next_id: u64,
 }
 
@@ -38,6 +46,50 @@ impl FakeChat {
     /// The next `n` deliveries fail with `error`.
     pub fn fail_next(&self, n: usize, error: DeliveryError) {
         self.state().failures.extend(std::iter::repeat_n(error, n));
+    }
+
+    /// Deliveries to `user`'s private chat take `how_long` before the platform answers.
+    pub fn hang_for(&self, user: &str, how_long: std::time::Duration) {
+        self.state().hangs.push((user.to_owned(), how_long));
+    }
+
+    /// The next `n` thread openings are refused for good (a missing permission).
+    pub fn refuse_threads(&self, n: usize, reason: &str) {
+        self.state()
+            .refused_threads
+            .extend(std::iter::repeat_n(reason.to_owned(), n));
+    }
+
+    /// The next `n` threads open without their card: the platform created the thread,
+    /// the card did not go.
+    pub fn open_without_card(&self, n: usize) {
+        self.state().cardless += n;
+    }
+
+    /// The card posted in each thread, in order (a first post, or a thread's card
+    /// posted later).
+    pub fn cards_posted(&self) -> usize {
+        let state = self.state();
+        let opened_with = state
+            .delivered
+            .iter()
+            .filter(|a| matches!(a, Outbound::OpenThread { .. }))
+            .count()
+            - state.cardless_opened;
+        let posted_later = state
+            .delivered
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a,
+                    Outbound::UpdateCard {
+                        card_message: None,
+                        ..
+                    }
+                )
+            })
+            .count();
+        opened_with + posted_later
     }
 
     /// Every action delivered so far, in order.
@@ -117,24 +169,61 @@ impl Outlet for FakeChat {
         key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
         Box::pin(async move {
+            let hang = match action {
+                Outbound::DirectMessage { to, .. }
+                | Outbound::Notify { to, .. }
+                | Outbound::RatingPrompt { to, .. } => self
+                    .state()
+                    .hangs
+                    .iter()
+                    .find(|(user, _)| *user == to.user)
+                    .map(|(_, how_long)| *how_long),
+                _ => None,
+            };
+            if let Some(how_long) = hang {
+                tokio::time::sleep(how_long).await;
+            }
             let mut state = self.state();
             state.attempts += 1;
             state.keys.push(key.to_owned());
             if let Some(error) = state.failures.pop_front() {
                 return Err(error);
             }
+            if matches!(action, Outbound::OpenThread { .. })
+                && let Some(reason) = state.refused_threads.pop_front()
+            {
+                return Err(DeliveryError::Permanent { reason });
+            }
             state.next_id += 1;
             let message = format!("msg-{}", state.next_id);
             let index = state.delivered.len();
             state.delivered.push(action.clone());
             Ok(match action {
-                Outbound::OpenThread { space, .. } => Delivered {
-                    thread: Some(ThreadRef {
-                        space: space.clone(),
-                        thread: format!("thread-{index}"),
-                    }),
+                Outbound::OpenThread { space, .. } => {
+                    let with_card = state.cardless == 0;
+                    if !with_card {
+                        state.cardless -= 1;
+                        state.cardless_opened += 1;
+                    }
+                    Delivered {
+                        thread: Some(ThreadRef {
+                            space: space.clone(),
+                            thread: format!("thread-{index}"),
+                        }),
+                        message: with_card.then(|| MessageRef {
+                            chat: format!("thread-{index}"),
+                            message,
+                        }),
+                    }
+                }
+                Outbound::UpdateCard {
+                    thread,
+                    card_message: None,
+                    ..
+                } => Delivered {
+                    thread: None,
                     message: Some(MessageRef {
-                        chat: format!("thread-{index}"),
+                        chat: thread.thread.clone(),
                         message,
                     }),
                 },
