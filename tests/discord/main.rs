@@ -5,6 +5,7 @@
 mod support;
 
 mod across;
+mod delivery;
 mod employee;
 mod team;
 

@@ -13,15 +13,18 @@ use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
     CreateMessage, CreateThread, EditMessage, EditThread, Http, HttpError, InteractionId,
-    MessageId, UserId,
+    MessageId, Nonce, UserId,
 };
 
-use crate::MESSAGE_MAX_CHARS;
+use crate::forwarder;
 use crate::render::{self, THREAD_NAME_MAX};
 use crate::shared::Shared;
+use crate::{MESSAGE_MAX_CHARS, no_pings};
 
 /// Discord's error code for an interaction that was already answered.
 const ALREADY_ACKNOWLEDGED: isize = 40060;
+/// Longest `nonce` Discord accepts on a message, in characters.
+const NONCE_MAX_CHARS: usize = 25;
 
 pub struct DiscordOutlet {
     http: Arc<Http>,
@@ -49,7 +52,6 @@ impl DiscordOutlet {
     }
 
     async fn act(&self, action: &Outbound, key: &str) -> Result<Delivered, DeliveryError> {
-        let _ = key;
         match action {
             Outbound::DirectMessage {
                 to,
@@ -58,11 +60,11 @@ impl DiscordOutlet {
                 files,
             } => {
                 let channel = self.dm_channel(to).await?;
-                self.send(channel, text, buttons, files).await
+                self.send(channel, key, text, buttons, files).await
             }
             Outbound::Notify { to, text } => {
                 let channel = self.dm_channel(to).await?;
-                self.send(channel, text, &[], &[]).await
+                self.send(channel, key, text, &[], &[]).await
             }
             Outbound::RatingPrompt { to, text, payloads } => {
                 let stars: Vec<Button> = payloads
@@ -75,7 +77,7 @@ impl DiscordOutlet {
                     })
                     .collect();
                 let channel = self.dm_channel(to).await?;
-                self.send(channel, text, &[stars], &[]).await
+                self.send(channel, key, text, &[stars], &[]).await
             }
             Outbound::OpenThread {
                 space,
@@ -100,7 +102,7 @@ impl DiscordOutlet {
                 // The thread exists now: failing the action would open another one on
                 // retry. What did not go is reported and left out.
                 let (embed, rows) = render::card(card);
-                let message = CreateMessage::new().embed(embed).components(rows);
+                let message = create(key, "card").embed(embed).components(rows);
                 let card = match thread.id.send_message(&self.http, message).await {
                     Ok(m) => Some(MessageRef {
                         chat: thread.id.to_string(),
@@ -129,7 +131,7 @@ impl DiscordOutlet {
                 files,
             } => {
                 let channel = id::<ChannelId>(&thread.thread)?;
-                self.send(channel, text, &[], files).await
+                self.send(channel, key, text, &[], files).await
             }
             Outbound::UpdateCard {
                 thread,
@@ -163,7 +165,10 @@ impl DiscordOutlet {
                     .edit_message(
                         &self.http,
                         message,
-                        EditMessage::new().embed(embed).components(rows),
+                        EditMessage::new()
+                            .embed(embed)
+                            .components(rows)
+                            .allowed_mentions(no_pings()),
                     )
                     .await
                     .map_err(classify)?;
@@ -185,7 +190,7 @@ impl DiscordOutlet {
                 buttons,
             } => {
                 let channel = id::<ChannelId>(channel)?;
-                self.send(channel, text, buttons, &[]).await
+                self.send(channel, key, text, buttons, &[]).await
             }
             Outbound::OpenForm { interaction, form } => {
                 let modal = CreateInteractionResponse::Modal(render::modal(form));
@@ -200,6 +205,7 @@ impl DiscordOutlet {
                 let message = CreateInteractionResponse::Message(
                     CreateInteractionResponseMessage::new()
                         .content(clip(text, MESSAGE_MAX_CHARS))
+                        .allowed_mentions(no_pings())
                         .ephemeral(*ephemeral),
                 );
                 self.respond(interaction, message, text, *ephemeral).await
@@ -227,6 +233,7 @@ impl DiscordOutlet {
         }
         CreateInteractionResponseFollowup::new()
             .content(clip(text, MESSAGE_MAX_CHARS))
+            .allowed_mentions(no_pings())
             .ephemeral(ephemeral)
             .execute(&self.http, (None, token))
             .await
@@ -253,10 +260,13 @@ impl DiscordOutlet {
     }
 
     /// Sends a text in pieces of at most 2000 characters, in order; the buttons and
-    /// the files go with the last piece. Returns the last message.
+    /// the files go with the last piece. Returns the last message. Each piece has
+    /// its nonce, so an action retried after some pieces went (or after an answer
+    /// that never came) adds no second copy of them.
     async fn send(
         &self,
         channel: ChannelId,
+        key: &str,
         text: &str,
         buttons: &[Vec<Button>],
         files: &[OutgoingFile],
@@ -276,7 +286,7 @@ impl DiscordOutlet {
         let last = pieces.len().saturating_sub(1);
         let mut sent = None;
         for (i, piece) in pieces.iter().enumerate() {
-            let mut message = CreateMessage::new().content(piece.clone());
+            let mut message = create(key, i).content(piece.clone());
             if i == last {
                 message = message
                     .components(render::buttons(buttons))
@@ -290,7 +300,7 @@ impl DiscordOutlet {
             );
         }
         if pieces.is_empty() {
-            let message = CreateMessage::new()
+            let message = create(key, 0)
                 .components(render::buttons(buttons))
                 .add_files(attachments);
             sent = Some(
@@ -423,6 +433,30 @@ impl Outlet for DiscordOutlet {
     }
 }
 
+/// A message to create, made idempotent: Discord returns the message it already
+/// created with this author and `nonce` in the past few minutes instead of a new one
+/// (`enforce_nonce`). `part` tells the messages of one action apart (`g1234.0`,
+/// `g1234.1`, `g1234.card`); the port keeps `key` short enough for both.
+fn create(key: &str, part: impl std::fmt::Display) -> CreateMessage {
+    CreateMessage::new()
+        .nonce(Nonce::String(nonce(key, part)))
+        .enforce_nonce(true)
+        .allowed_mentions(no_pings())
+}
+
+/// `{key}.{part}`, within Discord's 25 characters: a longer key than the port
+/// promises loses its start, the row's number being at its end.
+fn nonce(key: &str, part: impl std::fmt::Display) -> String {
+    let suffix = format!(".{part}");
+    let room = NONCE_MAX_CHARS.saturating_sub(suffix.chars().count());
+    let kept = key.chars().count().saturating_sub(room);
+    key.chars()
+        .skip(kept)
+        .chain(suffix.chars())
+        .take(NONCE_MAX_CHARS)
+        .collect()
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -457,13 +491,20 @@ fn error_code(e: &serenity::Error) -> Option<isize> {
 /// Whether trying again may help: rate limits, Discord's own failures and the
 /// network, yes; a request Discord refuses (unknown channel, DMs closed), no.
 ///
-/// serenity 0.12 keeps a 429's status but not its `retry_after`: with its own rate
-/// limiter (no proxy) it waits that long itself and a 429 never gets here; behind a
-/// proxy, the outbox's backoff spaces the retries.
+/// A 429 is not a failure: with serenity's own rate limiter (no `api_url`) serenity
+/// waits out the `retry_after` itself and a 429 never gets here; behind `api_url`
+/// the forwarder hands its `retry_after` on (serenity would drop it) and the row
+/// comes back after that long (`Later`), without counting as an attempt. A 429
+/// whose wait is unknown is retried with the outbox's backoff.
 fn classify(e: serenity::Error) -> DeliveryError {
     match &e {
         serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
             let status = r.status_code.as_u16();
+            if status == 429
+                && let Some(after) = forwarder::retry_after(&r.error)
+            {
+                return DeliveryError::Later { after };
+            }
             // Not the address: interaction and webhook addresses carry a token.
             let reason = format!(
                 "Discord answered {status} to a {}: {} (code {})",
@@ -479,5 +520,22 @@ fn classify(e: serenity::Error) -> DeliveryError {
             retry(format!("Discord unreachable: {e}"))
         }
         _ => permanent(format!("Discord: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nonce;
+
+    #[test]
+    fn nonces_fit_discords_25_characters_and_keep_the_row() {
+        assert_eq!(nonce("g1234", 0), "g1234.0");
+        assert_eq!(
+            nonce("g12345678901234567890", "card"),
+            "12345678901234567890.card"
+        );
+        let long = nonce("abcdefghijklmnopqrstuvwxyz", 12);
+        assert_eq!(long.len(), 25);
+        assert!(long.ends_with("z.12"));
     }
 }

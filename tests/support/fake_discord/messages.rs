@@ -219,6 +219,85 @@ impl Fake {
         all
     }
 
+    /// `POST /channels/{id}/messages`, with Discord's nonce rule. Discord's words
+    /// (Create Message, `enforce_nonce`): "If true and nonce is present, it will be
+    /// checked for uniqueness in the past few minutes. If another message was created
+    /// by the same author with the same nonce, that message will be returned and no
+    /// new message will be created." (changelog of 12 February 2024: "deduped for the
+    /// same sender within a few minutes"). So the fake keys it by author and nonce,
+    /// not by channel (the docs name no channel; whether Discord also scopes it to
+    /// the channel is not verified), for [`NONCE_WINDOW`], and only when
+    /// `enforce_nonce` is true; the message is returned as it stands now.
+    pub(super) fn create_message(
+        &mut self,
+        channel_id: &str,
+        body: &Value,
+        uploads: &[Upload],
+    ) -> Result<Value, Reply> {
+        check_message_body(body, !uploads.is_empty(), false)?;
+        let nonce = match &body["nonce"] {
+            Value::String(nonce) => Some(nonce.clone()),
+            Value::Number(nonce) => Some(nonce.to_string()),
+            _ => None,
+        };
+        if nonce
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > MAX_NONCE)
+        {
+            return Err(Reply::invalid_form(
+                "nonce",
+                "BASE_TYPE_MAX_LENGTH",
+                "Must be 25 or fewer in length.",
+            ));
+        }
+        let key = nonce
+            .filter(|_| body["enforce_nonce"] == true)
+            .map(|nonce| (BOT_ID.to_owned(), nonce));
+        if let Some(key) = &key
+            && let Some((at, channel, message)) = self.nonces.get(key)
+            && at.elapsed() < NONCE_WINDOW
+            && let Some(first) = self.message_in(channel, message).cloned()
+        {
+            return Ok(self.fresh_links(&first));
+        }
+        let message = self.new_bot_message(channel_id, body, uploads, json!({}));
+        if let (Some(key), Some(id)) = (key, message["id"].as_str()) {
+            self.nonces
+                .insert(key, (Instant::now(), channel_id.to_owned(), id.to_owned()));
+        }
+        Ok(message)
+    }
+
+    /// Whether Discord would mark a message as mentioning everyone: its text says
+    /// `@everyone` or `@here` and its `allowed_mentions` let "everyone" be parsed
+    /// (no `allowed_mentions` at all parses every kind).
+    pub(super) fn mentions_everyone(content: &str, allowed_mentions: &Value) -> bool {
+        let said = content.contains("@everyone") || content.contains("@here");
+        said && Self::parses(allowed_mentions, "everyone")
+    }
+
+    fn parses(allowed_mentions: &Value, kind: &str) -> bool {
+        match allowed_mentions.get("parse").and_then(Value::as_array) {
+            Some(parse) => parse.iter().any(|p| p == kind),
+            None => allowed_mentions.is_null(),
+        }
+    }
+
+    /// The users a bot's message pings: those its text names with `<@id>`, kept
+    /// when `allowed_mentions` parses users or lists them.
+    fn allowed_user_mentions(&self, content: &str, allowed_mentions: &Value) -> Vec<Value> {
+        let listed = |user: &Value| {
+            allowed_mentions["users"]
+                .as_array()
+                .is_some_and(|users| users.iter().any(|id| *id == user["id"]))
+        };
+        let all = Self::parses(allowed_mentions, "users");
+        self.mentions_in(content)
+            .into_iter()
+            .filter(|user| all || listed(user))
+            .collect()
+    }
+
     /// A message the bot creates (REST, interaction response or follow-up).
     pub(super) fn bot_message(
         &mut self,
@@ -243,6 +322,7 @@ impl Fake {
         let id = self.snowflake();
         let timestamp = self.now();
         let content = body["content"].as_str().unwrap_or_default().to_owned();
+        let allowed_mentions = body.get("allowed_mentions").cloned().unwrap_or(Value::Null);
         let attachments = self.resolve_attachments(channel_id, body, uploads, &[]);
         let mut message = json!({
             "id": id,
@@ -252,8 +332,8 @@ impl Fake {
             "timestamp": timestamp,
             "edited_timestamp": null,
             "tts": body["tts"].as_bool().unwrap_or(false),
-            "mention_everyone": false,
-            "mentions": self.mentions_in(&content),
+            "mention_everyone": Self::mentions_everyone(&content, &allowed_mentions),
+            "mentions": self.allowed_user_mentions(&content, &allowed_mentions),
             "mention_roles": [],
             "attachments": attachments,
             "embeds": rich_embeds(&body["embeds"]),
@@ -281,6 +361,7 @@ impl Fake {
                 message[key.as_str()] = value.clone();
             }
         }
+        self.allowed_mentions.insert(id, allowed_mentions);
         self.store_message(channel_id, message.clone());
         if self.echo_own_messages && message["flags"].as_u64().unwrap_or(0) & EPHEMERAL == 0 {
             // Built while answering a request: a panic here would only reach the bot
@@ -323,11 +404,17 @@ impl Fake {
             None
         };
         let edited = self.now();
+        let allowed_mentions = body.get("allowed_mentions").cloned().unwrap_or(Value::Null);
+        self.allowed_mentions
+            .insert(message_id.to_owned(), allowed_mentions.clone());
         let Some(message) = self.message_in_mut(channel_id, message_id) else {
             return Err(Reply::not_found(10008, "Unknown Message"));
         };
         if let Some(content) = body.get("content") {
-            message["content"] = json!(content.as_str().unwrap_or_default());
+            let content = content.as_str().unwrap_or_default();
+            message["content"] = json!(content);
+            message["mention_everyone"] =
+                json!(Self::mentions_everyone(content, &allowed_mentions));
         }
         if let Some(embeds) = body.get("embeds") {
             message["embeds"] = json!(rich_embeds(embeds));

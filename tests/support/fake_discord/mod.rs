@@ -1,9 +1,12 @@
 //! A local Discord for end-to-end tests that run the real serenity client: the REST
 //! API under `/api/v10`, a CDN for attachments, and a gateway websocket on a port of
-//! its own. It answers with objects shaped like Discord's, records every request,
-//! fails on demand (429 with `retry_after`, 500), and checks what it receives the way
-//! Discord does where a bug would otherwise only show in production (2000 characters,
-//! empty messages, double acknowledgements, command names and locales).
+//! its own. It answers with objects shaped like Discord's, records every request
+//! (with when it came), fails on demand (429 with `retry_after`, 500; for message
+//! creates also "stored, then the connection cut"), and checks what it receives the
+//! way Discord does where a bug would otherwise only show in production (2000
+//! characters, empty messages, double acknowledgements, command names and locales).
+//! Like Discord it returns the first message for a create repeating an enforced
+//! `nonce`, and sets `mention_everyone` only when `allowed_mentions` lets it.
 //!
 //! Point serenity at it with
 //! `HttpBuilder::new(token).proxy(fake.api_url()).ratelimiter_disabled(true)
@@ -78,6 +81,9 @@ const POLL: Duration = Duration::from_millis(20);
 /// Discord's limits, checked on what the bot sends.
 const MAX_CONTENT: usize = 2000;
 const MAX_CUSTOM_ID: usize = 100;
+const MAX_NONCE: usize = 25;
+/// How long an enforced nonce is remembered. Discord says "a few minutes".
+const NONCE_WINDOW: Duration = Duration::from_secs(3 * 60);
 /// 10 MiB: the upload limit of a guild without boosts, announced in interactions.
 const ATTACHMENT_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
 /// Requests bigger than this are refused before they reach a route.
@@ -125,9 +131,22 @@ pub enum Failure {
     Broken,
 }
 
+/// How the fake answers the bot's next message creates in one channel
+/// ([`FakeDiscord::fail_message_creates`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum MessageFault {
+    /// 429 with Discord's body and headers, the message not created.
+    TooMany { retry_after_secs: f64 },
+    /// The message is created (and stored, its nonce remembered), then the connection
+    /// is cut before any answer: the bot cannot know it went.
+    StoredThenCut,
+}
+
 /// One request the bot made.
 #[derive(Debug, Clone)]
 pub struct Call {
+    /// When the request arrived.
+    pub at: Instant,
     /// `GET`, `POST`, …
     pub method: String,
     /// After `/api/v10` (`/channels/1/messages`); CDN requests keep their whole path
@@ -141,8 +160,12 @@ pub struct Call {
     pub files: Vec<(String, Vec<u8>)>,
     /// The status it was answered with.
     pub status: u16,
-    /// Set when the answer was a failure queued by [`FakeDiscord::fail_next`].
+    /// Set when the answer was a failure queued by [`FakeDiscord::fail_next`], or a
+    /// 429 queued by [`FakeDiscord::fail_message_creates`].
     pub injected: Option<Failure>,
+    /// The request was carried out but its connection cut instead of an answer
+    /// ([`MessageFault::StoredThenCut`]); `status` is what it would have answered.
+    pub cut: bool,
 }
 
 impl Call {
@@ -240,6 +263,34 @@ impl FakeDiscord {
     /// The next REST request is answered with `failure` (queue: call again for more).
     pub fn fail_next(&self, failure: Failure) {
         self.shared.lock().failures.push_back(failure);
+    }
+
+    /// The bot's next `times` message creates (`POST /channels/{id}/messages`) in
+    /// `channel_id` meet `fault`; other requests are answered as usual. Queued after
+    /// any faults already waiting for that channel.
+    pub fn fail_message_creates(&self, channel_id: &str, times: usize, fault: MessageFault) {
+        let mut fake = self.shared.lock();
+        for _ in 0..times {
+            fake.message_faults
+                .push_back((channel_id.to_owned(), fault));
+        }
+    }
+
+    /// The `allowed_mentions` the bot sent when it created (or last edited) a
+    /// message; `Null` when it sent none (Discord then parses every mention).
+    pub fn allowed_mentions_of(&self, message_id: &str) -> Value {
+        self.shared
+            .lock()
+            .allowed_mentions
+            .get(message_id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// The bot's message creates in a channel (`POST /channels/{id}/messages`), in
+    /// order, failed and cut ones included.
+    pub fn message_creates(&self, channel_id: &str) -> Vec<Call> {
+        self.calls_to("POST", &format!("/channels/{channel_id}/messages"))
     }
 
     /// When on, every message the bot creates comes back to it as MESSAGE_CREATE, as on

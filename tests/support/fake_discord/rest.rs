@@ -53,7 +53,7 @@ impl Fake {
                 None => Reply::not_found(10007, "Unknown Member"),
             },
             ("POST", ["channels", channel, "messages"]) => {
-                match self.bot_message(channel, body, uploads, json!({})) {
+                match self.create_message(channel, body, uploads) {
                     Ok(message) => Reply::ok(message),
                     Err(reply) => reply,
                 }
@@ -164,6 +164,7 @@ impl Fake {
 
 /// Every HTTP request: the API under `/api/v10`, the CDN under `/cdn`.
 pub(super) async fn rest(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let at = Instant::now();
     let method = request.method().as_str().to_owned();
     let full_path = request.uri().path().to_owned();
     let query = request
@@ -178,8 +179,19 @@ pub(super) async fn rest(State(shared): State<Arc<Shared>>, request: Request) ->
         Err(why) => (json!({ "unreadable": why }), Vec::new(), Some(why)),
     };
     let api_path = full_path.strip_prefix("/api/v10").map(str::to_owned);
-    let reply = {
+    let (reply, cut) = {
         let mut fake = shared.lock();
+        let fault = match &api_path {
+            Some(path) if unreadable.is_none() => fake.message_fault(&method, path),
+            _ => None,
+        };
+        // A 429 queued for message creates goes before `fail_next`'s failures.
+        let too_many = match fault {
+            Some(MessageFault::TooMany { retry_after_secs }) => {
+                Some(Failure::TooMany { retry_after_secs })
+            }
+            _ => None,
+        };
         let (path, reply, injected) = match &api_path {
             _ if unreadable.is_some() => (
                 api_path.clone().unwrap_or_else(|| full_path.clone()),
@@ -192,9 +204,12 @@ pub(super) async fn rest(State(shared): State<Arc<Shared>>, request: Request) ->
             ),
             Some(path) => {
                 let exempt = method == "GET" && (path == "/gateway" || path == "/gateway/bot");
-                match fake.failures.front().copied().filter(|_| !exempt) {
+                let queued = || fake.failures.front().copied().filter(|_| !exempt);
+                match too_many.or_else(queued) {
                     Some(failure) => {
-                        fake.failures.pop_front();
+                        if too_many.is_none() {
+                            fake.failures.pop_front();
+                        }
                         (path.clone(), Reply::failure(failure), Some(failure))
                     }
                     None => {
@@ -210,7 +225,9 @@ pub(super) async fn rest(State(shared): State<Arc<Shared>>, request: Request) ->
                 None,
             ),
         };
+        let cut = fault == Some(MessageFault::StoredThenCut);
         fake.calls.push(Call {
+            at,
             method,
             path,
             query,
@@ -221,12 +238,36 @@ pub(super) async fn rest(State(shared): State<Arc<Shared>>, request: Request) ->
                 .collect(),
             status: reply.status.as_u16(),
             injected,
+            cut,
         });
-        reply
+        (reply, cut)
     };
     // A route may have queued a dispatch (echoed messages).
     shared.wake.notify_waiters();
+    if cut {
+        // The message is stored; the client must get no answer at all, not even an
+        // error status. Unwinding ends the task serving this connection, which
+        // closes the socket under the request (`resume_unwind` skips the panic
+        // hook: nothing is printed, and the server keeps accepting).
+        std::panic::resume_unwind(Box::new("fake Discord: connection cut on purpose"));
+    }
     reply.into_response()
+}
+
+impl Fake {
+    /// The fault waiting for this request, taken from the queue: only a message
+    /// create in a channel with one queued.
+    pub(super) fn message_fault(&mut self, method: &str, path: &str) -> Option<MessageFault> {
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let ["channels", channel, "messages"] = segments.as_slice() else {
+            return None;
+        };
+        if method != "POST" {
+            return None;
+        }
+        let index = self.message_faults.iter().position(|(c, _)| c == channel)?;
+        self.message_faults.remove(index).map(|(_, fault)| fault)
+    }
 }
 
 /// The JSON body, or for `multipart/form-data` the parsed `payload_json` and the files.

@@ -30,6 +30,12 @@ pub(super) struct Fake {
     pub(super) links: u64,
     pub(super) calls: Vec<Call>,
     pub(super) failures: VecDeque<Failure>,
+    /// Faults for the next message creates, by channel, in order.
+    pub(super) message_faults: VecDeque<(String, MessageFault)>,
+    /// Enforced nonces: (author, nonce) → when, and the message they made.
+    pub(super) nonces: HashMap<(String, String), (Instant, String, String)>,
+    /// Message id → the `allowed_mentions` of its create or last edit.
+    pub(super) allowed_mentions: HashMap<String, Value>,
     pub(super) users: HashMap<String, FakeUser>,
     /// User id → DM channel id.
     pub(super) dm_channels: HashMap<String, String>,
@@ -106,6 +112,9 @@ impl Fake {
             links: 0,
             calls: Vec::new(),
             failures: VecDeque::new(),
+            message_faults: VecDeque::new(),
+            nonces: HashMap::new(),
+            allowed_mentions: HashMap::new(),
             users: HashMap::new(),
             dm_channels: HashMap::new(),
             channels: HashMap::new(),

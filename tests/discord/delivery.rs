@@ -1,0 +1,225 @@
+//! Delivery you can trust on Discord: relayed text pings nobody, a message Discord
+//! stored but never confirmed is not posted twice, and a 429 is waited out as long
+//! as Discord asked, without counting as a failed attempt.
+
+use super::*;
+use guichet::clock::{Clock, ManualClock};
+use serde_json::json;
+use support::fake_discord::{Call, MessageFault};
+
+/// Moves the helpdesk's clock with real time, so that the outbox's waits (which
+/// read that clock) last as long as Discord asked. Stops when dropped.
+struct RealTime(tokio::task::JoinHandle<()>);
+
+impl RealTime {
+    fn start(clock: Arc<ManualClock>) -> RealTime {
+        let base = clock.now();
+        let started = std::time::Instant::now();
+        RealTime(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                let elapsed = chrono::TimeDelta::from_std(started.elapsed()).unwrap();
+                clock.set(base + elapsed);
+            }
+        }))
+    }
+}
+
+impl Drop for RealTime {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The employee's messages relayed to the thread, with `part` in their text.
+fn copies(live: &Live, thread: &str, part: &str) -> Vec<Value> {
+    live.fake
+        .messages_in(thread)
+        .into_iter()
+        .filter(|m| m["content"].as_str().is_some_and(|t| t.contains(part)))
+        .collect()
+}
+
+/// The bot's creates in the thread whose text has `part`, in order.
+fn creates_with(live: &Live, thread: &str, part: &str) -> Vec<Call> {
+    live.fake
+        .message_creates(thread)
+        .into_iter()
+        .filter(|c| c.body["content"].as_str().is_some_and(|t| t.contains(part)))
+        .collect()
+}
+
+/// The outbox row whose payload has `part`, once it is no longer pending:
+/// (attempts, status). Panics after 20 s.
+async fn delivered(live: &Live, part: &str) -> (i64, String) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let mut conn = live.c.d.store.pool().acquire().await.unwrap();
+        let row: (i64, String) =
+            sqlx::query_as("SELECT attempts, status FROM outbox WHERE payload LIKE $1")
+                .bind(format!("%{part}%"))
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        if row.1 != "pending" {
+            return row;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the row with {part:?} is still pending: {row:?}"
+        );
+        drop(conn);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A ticket opened by Amel, its thread ready with the card and her first message:
+/// what follows is a later message of hers, relayed by one `PostInThread`.
+async fn opened(live: &Live) -> String {
+    live.fake.dm(&live.amel, SCREEN, Vec::new());
+    let thread = live.thread().await;
+    live.card(&thread).await;
+    live.fake
+        .wait_until("the opening message in the thread", |f| {
+            texts(&f.messages_in(&thread))
+                .into_iter()
+                .find(|t| t.contains("l'écran reste noir"))
+        })
+        .await;
+    live.dm_with(&live.amel, FIRST).await;
+    thread
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_employees_everyone_reaches_the_thread_without_pinging_anyone() {
+    let live = Live::start().await;
+    let thread = opened(&live).await;
+
+    live.fake.dm(&live.amel, "@everyone aidez-moi", Vec::new());
+    let relayed = live
+        .fake
+        .wait_until("the relayed @everyone", |f| {
+            f.messages_in(&thread).into_iter().find(|m| {
+                m["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("@everyone aidez-moi"))
+            })
+        })
+        .await;
+
+    let id = relayed["id"].as_str().unwrap();
+    let allowed = live.fake.allowed_mentions_of(id);
+    assert_eq!(allowed["parse"], json!([]), "{allowed:#}");
+    assert_eq!(allowed["roles"], json!([]), "{allowed:#}");
+    assert_eq!(allowed["users"], json!([]), "{allowed:#}");
+    assert_eq!(relayed["mention_everyone"], false, "{relayed:#}");
+    // Every other message the bot wrote carried the same rule.
+    for create in live.fake.calls().iter().filter(|c| {
+        c.method == "POST" && c.path.starts_with("/channels/") && c.path.ends_with("/messages")
+    }) {
+        assert_eq!(
+            create.body["allowed_mentions"]["parse"],
+            json!([]),
+            "{} {}",
+            create.path,
+            create.body
+        );
+    }
+    live.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_post_stored_by_discord_but_never_confirmed_is_not_posted_twice() {
+    let live = Live::start().await;
+    let _time = RealTime::start(live.c.d.clock.clone());
+    let thread = opened(&live).await;
+
+    live.fake
+        .fail_message_creates(&thread, 1, MessageFault::StoredThenCut);
+    live.fake
+        .dm(&live.amel, "Toujours noir après redémarrage", Vec::new());
+    let creates = live
+        .fake
+        .wait_until("the post sent again after the cut", |_| {
+            let creates = creates_with(&live, &thread, "Toujours noir");
+            (creates.len() >= 2).then_some(creates)
+        })
+        .await;
+
+    assert!(creates[0].cut, "the first create was cut: {:?}", creates[0]);
+    assert!(
+        !creates[1].cut && creates[1].status == 200,
+        "{:?}",
+        creates[1]
+    );
+    let nonce = &creates[0].body["nonce"];
+    assert!(
+        nonce
+            .as_str()
+            .is_some_and(|n| !n.is_empty() && n.len() <= 25),
+        "{nonce}"
+    );
+    assert_eq!(
+        &creates[1].body["nonce"], nonce,
+        "the same nonce both times"
+    );
+    for create in &creates {
+        assert_eq!(create.body["enforce_nonce"], true, "{}", create.body);
+    }
+    let (attempts, status) = delivered(&live, "Toujours noir").await;
+    assert_eq!(status, "delivered");
+    assert_eq!(attempts, 1, "the cut counted as one failed attempt");
+    assert_eq!(
+        copies(&live, &thread, "Toujours noir").len(),
+        1,
+        "one copy in the thread:\n{}",
+        live.fake.report()
+    );
+    assert_eq!(
+        creates_with(&live, &thread, "Toujours noir").len(),
+        2,
+        "no third create"
+    );
+    live.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_on_a_thread_post_is_waited_out_as_asked_and_costs_no_attempt() {
+    let live = Live::start().await;
+    let _time = RealTime::start(live.c.d.clock.clone());
+    let thread = opened(&live).await;
+
+    live.fake.fail_message_creates(
+        &thread,
+        1,
+        MessageFault::TooMany {
+            retry_after_secs: 6.0,
+        },
+    );
+    live.fake
+        .dm(&live.amel, "Le voyant clignote en orange", Vec::new());
+    let creates = live
+        .fake
+        .wait_until("the post after the 429", |_| {
+            let creates = creates_with(&live, &thread, "voyant clignote");
+            (creates.len() >= 2).then_some(creates)
+        })
+        .await;
+
+    assert_eq!(creates[0].status, 429);
+    assert_eq!(creates[1].status, 200);
+    let waited = creates[1].at - creates[0].at;
+    assert!(
+        waited >= Duration::from_secs(6) && waited < Duration::from_secs(7),
+        "the next attempt came {waited:?} after the 429 (asked: 6 s)"
+    );
+    assert_eq!(copies(&live, &thread, "voyant clignote").len(), 1);
+
+    let (attempts, status) = delivered(&live, "voyant clignote").await;
+    assert_eq!(status, "delivered");
+    assert_eq!(
+        attempts, 0,
+        "a 429 with its retry_after is not a failed attempt"
+    );
+    live.stop().await;
+}
