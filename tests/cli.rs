@@ -511,3 +511,154 @@ fn an_unreachable_bot_api_is_retried_and_the_token_never_shows() {
     assert!(!failure.contains("SECRET-TOKEN"), "{failure}");
     assert!(seen.iter().all(|l| !l.contains("SECRET-TOKEN")), "{seen:?}");
 }
+
+/// `guichet serve` receiving from the fake Bot API, its log written to `log`.
+fn serve_telegram(
+    db: &TestDb,
+    api: &support::fake_telegram::FakeTelegram,
+    log: &std::path::Path,
+) -> Running {
+    let log = std::fs::File::create(log).unwrap();
+    Running(
+        guichet(db)
+            .arg("serve")
+            .env("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN")
+            .env("GUICHET__TELEGRAM__API_URL", api.url().as_str())
+            // The engine says at debug level when it meets an event again.
+            .env("RUST_LOG", "info,guichet::engine=debug")
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// The story of the lost batch: killed with SIGKILL in the middle of a thousand
+/// messages, the server loses none of them once started again, and stores none
+/// twice (what it handled but had not confirmed comes again and is recognised).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_receiving_loses_no_telegram_message() {
+    use support::fake_telegram::FakeTelegram;
+    sqlx::any::install_default_drivers();
+    let db = TestDb::sqlite();
+    let logs = tempfile::tempdir().unwrap();
+    let api = FakeTelegram::start().await;
+    // 20 employees write 50 messages each, interleaved as they would arrive; each
+    // first message opens a request whose category is guessed, the others join it.
+    let mut keys = Vec::new();
+    for message in 1..=50 {
+        for chat in 5001..=5020 {
+            let text = if message == 1 {
+                format!("Remboursement de mon déplacement à Paris (employé {chat})")
+            } else {
+                format!("Précision {message} (employé {chat})")
+            };
+            api.push_update(serde_json::json!({ "message": {
+                "message_id": message, "date": 1_739_520_000,
+                "chat": { "id": chat, "type": "private", "first_name": "Employé" },
+                "from": { "id": chat, "is_bot": false, "first_name": "Employé", "last_name": chat.to_string(), "language_code": "fr" },
+                "text": text
+            }}));
+            keys.push(format!("m{chat}:{message}"));
+        }
+    }
+    assert_eq!(keys.len(), 1000);
+
+    let mut first = serve_telegram(&db, &api, &logs.path().join("first.log"));
+    // Lazy: the database file and its tables are serve's to create; none stored
+    // until then.
+    let pool = sqlx::AnyPool::connect_lazy(db.url()).unwrap();
+    let count_stored = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM inbound_events WHERE platform = 'telegram'")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // Killed once a good part is confirmed and the batch in hand is partly stored.
+    loop {
+        let confirmed = 1000 - api.unconfirmed();
+        if confirmed >= 300
+            && api.in_flight() > 0
+            && count_stored().await > i64::try_from(confirmed).unwrap() + 10
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve never got going: {confirmed} confirmed"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let killed = Command::new("kill")
+        .args(["-9", &first.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    first.0.wait().unwrap();
+    let in_flight = api.in_flight();
+    let confirmed_at_kill = 1000 - api.unconfirmed();
+    let stored_at_kill = count_stored().await;
+    assert!(
+        confirmed_at_kill < 1000 && in_flight > 0,
+        "the kill came too late to tell anything"
+    );
+
+    let mut second = serve_telegram(&db, &api, &logs.path().join("second.log"));
+    while api.unconfirmed() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} updates never confirmed after the restart",
+            api.unconfirmed()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stopped = Command::new("kill")
+        .args(["-TERM", &second.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    second.0.wait().unwrap();
+    let log = std::fs::read_to_string(logs.path().join("second.log")).unwrap();
+    let absorbed = log.matches("event seen before").count();
+
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'telegram'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
+    let lost: Vec<&String> = keys.iter().filter(|k| !stored.contains(*k)).collect();
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    println!(
+        "kill -9 with {in_flight} updates in hand ({confirmed_at_kill} confirmed, \
+         {stored_at_kill} stored); after the restart {} came again, {absorbed} of them \
+         already stored and absorbed; {} lost; {} messages stored, {} twice",
+        api.redelivered(),
+        lost.len(),
+        bodies.len(),
+        bodies.len() - distinct.len(),
+    );
+    assert!(
+        lost.is_empty(),
+        "{} lost, the first: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+    assert_eq!(bodies.len(), 1000, "every message stored once");
+    assert_eq!(distinct.len(), 1000, "no message stored twice");
+    assert_eq!(tickets, 20, "one request per employee");
+    assert_eq!(
+        i64::try_from(absorbed).unwrap(),
+        stored_at_kill - i64::try_from(confirmed_at_kill).unwrap(),
+        "what was stored but not confirmed came again and was recognised"
+    );
+}

@@ -1,9 +1,24 @@
 //! A local Telegram Bot API server: answers what the adapter calls as the real one
 //! documents it, records every request, and fails on demand (429 with
 //! `retry_after`, 500). Listens on 127.0.0.1 and stops when dropped.
+//!
+//! `getUpdates` follows https://core.telegram.org/bots/api#getupdates:
+//! - "An update is considered confirmed as soon as getUpdates is called with an
+//!   offset higher than its update_id": such updates are forgotten for good;
+//! - without `offset`, "updates starting with the earliest unconfirmed update are
+//!   returned"; `limit` is 1–100, "Defaults to 100";
+//! - `timeout` is the long-polling wait in seconds, "Defaults to 0, i.e. usual
+//!   short polling".
+//!
+//! Only one `getUpdates` may run per bot: when a second one comes, the earlier is
+//! answered 409 `Conflict: terminated by other getUpdates request; make sure that
+//! only one bot instance is running` (the text teloxide knows as
+//! `ApiError::TerminatedByOtherGetUpdates`; that the earlier request is the one
+//! ended is what the wording says, the documentation does not).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -30,28 +45,59 @@ pub enum Failure {
     Broken,
 }
 
+/// One `getUpdates` as it arrived.
+#[derive(Debug, Clone, Copy)]
+pub struct Poll {
+    /// The `offset` asked (`None`: from the earliest unconfirmed update).
+    pub offset: Option<i64>,
+    pub at: Instant,
+}
+
 #[derive(Default)]
 struct Fake {
     calls: Vec<Call>,
     failures: VecDeque<Failure>,
     next_id: i64,
-    /// Updates to hand out by `getUpdates`, with their ids.
+    /// Updates not confirmed yet, with their ids, oldest first.
     updates: Vec<(i64, Value)>,
     next_update: i64,
+    /// How many times each update was handed out.
+    deliveries: HashMap<i64, u32>,
+    polls: Vec<Poll>,
+    /// The latest `getUpdates` of each bot (by token): an earlier one still waiting
+    /// is ended with 409.
+    latest_poll: HashMap<String, u64>,
+    conflicts: usize,
+}
+
+/// The state, and a signal for long polls waiting on it.
+struct Shared {
+    fake: Mutex<Fake>,
+    /// Rung when an update is queued or a `getUpdates` arrives.
+    changed: tokio::sync::Notify,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Fake> {
+        self.fake.lock().unwrap()
+    }
 }
 
 pub struct FakeTelegram {
     port: u16,
-    state: Arc<Mutex<Fake>>,
+    state: Arc<Shared>,
     _stop: oneshot::Sender<()>,
 }
 
 impl FakeTelegram {
     pub async fn start() -> FakeTelegram {
-        let state = Arc::new(Mutex::new(Fake {
-            next_id: 100,
-            ..Fake::default()
-        }));
+        let state = Arc::new(Shared {
+            fake: Mutex::new(Fake {
+                next_id: 100,
+                ..Fake::default()
+            }),
+            changed: tokio::sync::Notify::new(),
+        });
         let app = Router::new()
             .route("/{bot}/{method}", axum::routing::post(method))
             .route("/file/{bot}/{*path}", axum::routing::get(file))
@@ -82,22 +128,58 @@ impl FakeTelegram {
     pub fn fail_next(&self, n: usize, failure: Failure) {
         self.state
             .lock()
-            .unwrap()
             .failures
             .extend(std::iter::repeat_n(failure, n));
     }
 
     /// Queues an update for `getUpdates` (the `update_id` is added).
     pub fn push_update(&self, update: Value) {
-        let mut fake = self.state.lock().unwrap();
-        fake.next_update += 1;
-        let id = fake.next_update;
-        fake.updates.push((id, update));
+        {
+            let mut fake = self.state.lock();
+            fake.next_update += 1;
+            let id = fake.next_update;
+            fake.updates.push((id, update));
+        }
+        self.state.changed.notify_waiters();
+    }
+
+    /// Updates Telegram would still hand out: not confirmed by a later offset.
+    pub fn unconfirmed(&self) -> usize {
+        self.state.lock().updates.len()
+    }
+
+    /// Updates handed out at least once and not confirmed yet: in the bot's hands.
+    pub fn in_flight(&self) -> usize {
+        let fake = self.state.lock();
+        fake.updates
+            .iter()
+            .filter(|(id, _)| fake.deliveries.contains_key(id))
+            .count()
+    }
+
+    /// Updates handed out more than once (after a crash, or a failed batch).
+    pub fn redelivered(&self) -> usize {
+        self.state
+            .lock()
+            .deliveries
+            .values()
+            .filter(|n| **n > 1)
+            .count()
+    }
+
+    /// Every `getUpdates`, in order.
+    pub fn polls(&self) -> Vec<Poll> {
+        self.state.lock().polls.clone()
+    }
+
+    /// How many `getUpdates` were ended by a later one (409).
+    pub fn conflicts(&self) -> usize {
+        self.state.lock().conflicts
     }
 
     /// Every successful call, in order.
     pub fn calls(&self) -> Vec<Call> {
-        self.state.lock().unwrap().calls.clone()
+        self.state.lock().calls.clone()
     }
 
     /// The successful calls of one method (any case: `sendMessage`).
@@ -112,7 +194,7 @@ impl FakeTelegram {
 }
 
 async fn method(
-    State(state): State<Arc<Mutex<Fake>>>,
+    State(state): State<Arc<Shared>>,
     Path((bot, method)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
@@ -121,9 +203,9 @@ async fn method(
     let body: Value = serde_json::from_slice(&body)
         .unwrap_or_else(|_| json!({ "multipart": String::from_utf8_lossy(&body) }));
     if method == "getupdates" {
-        return updates(&state, &body).await;
+        return updates(&state, &bot, &body).await;
     }
-    let mut fake = state.lock().unwrap();
+    let mut fake = state.lock();
     if let Some(failure) = fake.failures.pop_front() {
         return match failure {
             Failure::TooMany(secs) => (
@@ -188,31 +270,76 @@ async fn file(Path((_bot, path)): Path<(String, String)>) -> Vec<u8> {
     format!("bytes of {path}").into_bytes()
 }
 
-/// `getUpdates`: the queued updates from `offset` on, or, after a short wait, none.
-async fn updates(state: &Mutex<Fake>, body: &Value) -> Response {
-    let offset = body["offset"].as_i64().unwrap_or(0);
-    let due: Vec<String> = {
-        let fake = state.lock().unwrap();
-        fake.updates
-            .iter()
-            .filter(|(id, _)| *id >= offset)
-            .map(|(id, update)| {
-                // Telegram writes `update_id` first, and teloxide reads it so.
-                let inner = update.to_string();
-                format!("{{\"update_id\":{id},{}", &inner[1..])
-            })
-            .collect()
+/// `getUpdates`: confirms what lies below `offset`, then answers with up to `limit`
+/// updates from there, waiting up to `timeout` seconds for one to come; 409 when a
+/// later `getUpdates` of the same bot arrives meanwhile.
+async fn updates(state: &Shared, bot: &str, body: &Value) -> Response {
+    let offset = body["offset"].as_i64();
+    let limit = body["limit"]
+        .as_u64()
+        .map_or(100, |l| usize::try_from(l.clamp(1, 100)).unwrap());
+    let deadline = Instant::now() + Duration::from_secs(body["timeout"].as_u64().unwrap_or(0));
+    let me = {
+        let mut fake = state.lock();
+        fake.polls.push(Poll {
+            offset,
+            at: Instant::now(),
+        });
+        if let Some(offset) = offset.filter(|o| *o > 0) {
+            fake.updates.retain(|(id, _)| *id >= offset);
+        }
+        let latest = fake.latest_poll.entry(bot.to_owned()).or_default();
+        *latest += 1;
+        *latest
     };
-    if due.is_empty() {
-        // Long polling: hold the empty answer a little instead of spinning.
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // An earlier poll of this bot, still waiting, is ended now.
+    state.changed.notify_waiters();
+    loop {
+        let changed = state.changed.notified();
+        tokio::pin!(changed);
+        changed.as_mut().enable();
+        {
+            let mut fake = state.lock();
+            if fake.latest_poll.get(bot) != Some(&me) {
+                fake.conflicts += 1;
+                return (
+                    StatusCode::CONFLICT,
+                    axum::Json(json!({
+                        "ok": false, "error_code": 409,
+                        "description": "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                    })),
+                )
+                    .into_response();
+            }
+            let due: Vec<(i64, String)> = fake
+                .updates
+                .iter()
+                .filter(|(id, _)| offset.is_none_or(|o| o <= 0 || *id >= o))
+                .take(limit)
+                .map(|(id, update)| {
+                    // Telegram writes `update_id` first, and teloxide reads it so.
+                    let inner = update.to_string();
+                    (*id, format!("{{\"update_id\":{id},{}", &inner[1..]))
+                })
+                .collect();
+            if !due.is_empty() || Instant::now() >= deadline {
+                for (id, _) in &due {
+                    *fake.deliveries.entry(*id).or_default() += 1;
+                }
+                let due: Vec<String> = due.into_iter().map(|(_, u)| u).collect();
+                let body = format!("{{\"ok\":true,\"result\":[{}]}}", due.join(","));
+                return (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    body,
+                )
+                    .into_response();
+            }
+        }
+        tokio::select! {
+            () = changed => {}
+            () = tokio::time::sleep_until(deadline.into()) => {}
+        }
     }
-    let body = format!("{{\"ok\":true,\"result\":[{}]}}", due.join(","));
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
 }
 
 /// A message as the Bot API returns it for what was sent.

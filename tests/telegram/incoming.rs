@@ -1,4 +1,4 @@
-//! What guichet receives: long polling through teloxide's dispatcher, button
+//! What guichet receives: long polling, button
 //! presses, the webhook.
 
 use super::*;

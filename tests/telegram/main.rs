@@ -1,12 +1,13 @@
-//! The Telegram adapter's outgoing side: the real teloxide client against a local
-//! Bot API server, fed by the engine and the outbox on SQLite and PostgreSQL.
-//! (The incoming side, long polling and webhooks, comes with the rest of the adapter.)
+//! The Telegram adapter: the real teloxide client against a local Bot API server,
+//! fed by the engine and the outbox on SQLite and PostgreSQL; long polling that
+//! confirms only what the helpdesk stored; the webhook.
 
 #[path = "../support/mod.rs"]
 mod support;
 
 mod incoming;
 mod outgoing;
+mod polling;
 
 use std::sync::Arc;
 

@@ -1,18 +1,8 @@
-//! Telegram updates as the chat port's events, received by teloxide's dispatcher
-//! (long polling) and handed to the helpdesk.
+//! Telegram updates as the chat port's events (received by long polling, see
+//! `polling`, or by the webhook).
 
-use std::future::Future;
-use std::sync::Arc;
-use std::time::Duration;
-
-use guichet_chat::{
-    Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction, Place, Platform,
-    ThreadRef,
-};
-use teloxide::dispatching::{Dispatcher, UpdateFilterExt};
-use teloxide::dptree;
+use guichet_chat::{Author, Event, Inbound, IncomingFile, Interaction, Place, Platform, ThreadRef};
 use teloxide::types::{AllowedUpdate, Message, Update, UpdateKind, User, UserId};
-use teloxide::update_listeners::Polling;
 
 /// The updates the helpdesk reads: messages and button presses (reactions are
 /// asked for too, the port carries them).
@@ -21,131 +11,6 @@ pub const ALLOWED_UPDATES: [AllowedUpdate; 3] = [
     AllowedUpdate::CallbackQuery,
     AllowedUpdate::MessageReaction,
 ];
-
-/// How long a shutting-down dispatcher may take to finish the update in hand.
-const STOP_GRACE: Duration = Duration::from_secs(10);
-
-/// Receives updates by long polling until `shutdown` resolves, handing each to
-/// `sink`. The engine stores an update before this returns, so an update is lost
-/// only if the engine refuses it for good (then it is logged). `connected` is up
-/// while polling runs.
-pub async fn run_polling(
-    bot: teloxide::Bot,
-    sink: Arc<dyn InboundSink>,
-    connected: Connected,
-    shutdown: impl Future<Output = ()>,
-) {
-    tokio::pin!(shutdown);
-    // Telegram may be unreachable at start-up: keep trying (a blip must not leave
-    // the service deaf), until asked to stop.
-    let mut wait = Duration::from_secs(1);
-    while let Some(failure) = poll(bot.clone(), sink.clone(), &connected, shutdown.as_mut()).await {
-        connected.set(false);
-        let error = crate::text::redact_token(&failure);
-        tracing::error!(%error, retry_in_s = wait.as_secs(), "Telegram: not receiving; trying again");
-        tokio::select! {
-            () = tokio::time::sleep(wait) => {}
-            () = shutdown.as_mut() => break,
-        }
-        wait = (wait * 2).min(Duration::from_secs(60));
-    }
-    connected.set(false);
-    tracing::info!("Telegram: stopped receiving");
-}
-
-/// Runs teloxide's dispatcher until `shutdown` (then returns `None`) or until it
-/// fails or stops by itself (then returns why).
-async fn poll(
-    bot: teloxide::Bot,
-    sink: Arc<dyn InboundSink>,
-    connected: &Connected,
-    mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
-) -> Option<String> {
-    use teloxide::prelude::Requester;
-    let me = tokio::select! {
-        me = bot.get_me() => match me {
-            Ok(me) => me.user.id,
-            Err(e) => return Some(format!("cannot read the bot's own account: {e}")),
-        },
-        () = shutdown.as_mut() => return None,
-    };
-    let handler = dptree::entry()
-        .branch(Update::filter_message().endpoint(handle))
-        .branch(Update::filter_callback_query().endpoint(handle));
-    let mut dispatcher = Dispatcher::builder(bot.clone(), handler)
-        .dependencies(dptree::deps![sink, me])
-        .default_handler(|_| async {})
-        .build();
-    let token = dispatcher.shutdown_token();
-    // A webhook left from an earlier run would make every poll fail with 409.
-    let listener = Polling::builder(bot)
-        .delete_webhook()
-        .await
-        // Short enough for a prompt stop, long enough not to hammer the Bot API.
-        .timeout(Duration::from_secs(10))
-        .allowed_updates(ALLOWED_UPDATES.to_vec())
-        .build();
-    let error_handler =
-        teloxide::error_handlers::LoggingErrorHandler::with_custom_text("Telegram polling");
-    connected.set(true);
-    let mut running = tokio::spawn(async move {
-        dispatcher
-            .try_dispatch_with_listener(listener, error_handler)
-            .await
-    });
-    tokio::select! {
-        outcome = &mut running => return Some(match outcome {
-            Ok(Ok(())) => "the dispatcher stopped".to_owned(),
-            Ok(Err(e)) => format!("the dispatcher could not start: {e}"),
-            Err(e) => format!("the dispatcher failed: {e}"),
-        }),
-        () = shutdown.as_mut() => {}
-    }
-    // Asked, not awaited: awaiting teloxide's shutdown of a dispatcher that already
-    // stopped never returns. Then the update in hand gets a moment to finish.
-    if token.shutdown().is_err() {
-        running.abort();
-    }
-    if tokio::time::timeout(STOP_GRACE, running).await.is_err() {
-        tracing::warn!("Telegram: the dispatcher did not stop in time");
-    }
-    None
-}
-
-/// Hands one update to the helpdesk, retrying while it says the failure is passing.
-async fn handle(
-    update: Update,
-    me: UserId,
-    sink: Arc<dyn InboundSink>,
-    bot: teloxide::Bot,
-) -> Result<(), std::convert::Infallible> {
-    let Some(event) = to_inbound(&update, me) else {
-        // A button the helpdesk cannot place still gets its answer: no spinning.
-        if let UpdateKind::CallbackQuery(query) = &update.kind {
-            use teloxide::prelude::Requester;
-            let _ = bot.answer_callback_query(query.id.clone()).await;
-        }
-        return Ok(());
-    };
-    // Telegram considers a polled update delivered once fetched: keep trying (the
-    // database may be failing over) rather than lose it. Updates of one chat wait
-    // behind it, in order.
-    let mut wait = Duration::from_millis(200);
-    loop {
-        match sink.handle(event.clone()).await {
-            Ok(()) => return Ok(()),
-            Err(e) if e.retryable => {
-                tracing::warn!(update = update.id.0, error = %e, "Telegram: update not taken yet; retrying");
-                tokio::time::sleep(wait).await;
-                wait = (wait * 2).min(Duration::from_secs(30));
-            }
-            Err(e) => {
-                tracing::error!(update = update.id.0, error = %e, "Telegram: update refused");
-                return Ok(());
-            }
-        }
-    }
-}
 
 /// What an update means for the helpdesk, or `None` when nothing (the bot's own
 /// messages, service messages, messages outside topics).

@@ -7,11 +7,13 @@ pub mod commands;
 mod inbound;
 pub mod limits;
 mod outlet;
+mod polling;
 mod text;
 pub mod webhook;
 
-pub use inbound::{ALLOWED_UPDATES, run_polling, to_inbound};
+pub use inbound::{ALLOWED_UPDATES, to_inbound};
 pub use outlet::TelegramOutlet;
+pub use polling::run_polling;
 pub use text::{redact_token, split};
 
 use teloxide::Bot;
