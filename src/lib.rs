@@ -13,6 +13,7 @@ pub mod desk;
 pub mod domain;
 pub mod engine;
 pub mod i18n;
+pub mod lease;
 pub mod mail;
 pub mod metrics;
 pub mod outbox;

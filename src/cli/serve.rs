@@ -20,12 +20,16 @@ use crate::domain::{Catalog, Language};
 use crate::engine::Engine;
 use crate::engine::menus::Argument;
 use crate::i18n::Texts;
+use crate::lease;
 use crate::mail::{self, Mailer};
 use crate::metrics::Metrics;
 use crate::outbox::dispatcher::Dispatcher;
 use crate::scheduler::Scheduler;
 use crate::store::redact_url;
 use crate::web::{self, WebState};
+
+/// The lease of the instance that polls Telegram and sends to it (`crate::lease`).
+const TELEGRAM_LEASE: &str = "telegram";
 
 /// How long the parts get to finish what they are doing once asked to stop.
 const GRACE: Duration = Duration::from_secs(15);
@@ -57,8 +61,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
     let mut adapters = Vec::new();
     let mut bots: Vec<(Platform, Connected)> = Vec::new();
+    // Whether this instance is the one that polls Telegram and sends to it.
+    let mut telegram_lease = None;
     match std::env::var("TELEGRAM_BOT_TOKEN") {
         Ok(token) if !token.trim().is_empty() => {
+            let held = lease::keep(
+                store.clone(),
+                TELEGRAM_LEASE,
+                config.outbox.instance_name(),
+                until_stopped(stopped.clone()),
+            );
+            telegram_lease = Some(held.clone());
             let bot = guichet_telegram::bot(token.trim(), config.telegram.api_url.clone());
             outlets.push(Arc::new(TelegramOutlet::new(bot.clone())));
             if let Err(e) = commands::register(&bot, &telegram_menus(&texts)).await {
@@ -94,13 +107,36 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                     handle
                 }
                 _ => {
-                    info!("Telegram: connected, receiving by long polling");
-                    tokio::spawn(guichet_telegram::run_polling(
-                        bot,
-                        sink.clone(),
-                        connected,
-                        stop_receiving,
-                    ))
+                    info!(
+                        "Telegram: receiving by long polling while this instance holds the bot's lease"
+                    );
+                    let (sink, stopped) = (sink.clone(), stopped.clone());
+                    tokio::spawn(async move {
+                        let mut held = held;
+                        loop {
+                            // Standing by is ready: this instance takes over when the poller dies.
+                            connected.set(true);
+                            tokio::select! {
+                                () = lease::taken(&mut held) => {}
+                                () = until_stopped(stopped.clone()) => return,
+                            }
+                            info!("Telegram: this instance polls the bot now");
+                            let stop = until_stopped(stopped.clone());
+                            let lost = lease::lost(held.clone());
+                            guichet_telegram::run_polling(
+                                bot.clone(),
+                                sink.clone(),
+                                connected.clone(),
+                                async move {
+                                    tokio::select! {
+                                        () = stop => {}
+                                        () = lost => {}
+                                    }
+                                },
+                            )
+                            .await;
+                        }
+                    })
                 }
             };
             adapters.push(receiving);
@@ -151,7 +187,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Some(_) => info!(host = %config.mail.host, "e-mail: overdue tickets are e-mailed"),
         None => info!("e-mail is off: set mail.host to e-mail overdue tickets"),
     }
-    let dispatcher = Dispatcher::new(
+    let mut dispatcher = Dispatcher::new(
         store.clone(),
         outlets,
         mailer,
@@ -162,6 +198,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         metrics.clone(),
         wake,
     );
+    if let Some(held) = telegram_lease {
+        dispatcher = dispatcher.only_while(Platform::Telegram, held);
+    }
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
     let scheduler = Scheduler::new(store.clone(), engine.clone(), config.scheduler.clone());
     let scheduler = tokio::spawn(scheduler.run(until_stopped(stopped.clone())));

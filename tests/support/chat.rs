@@ -94,6 +94,13 @@ impl ChatDesk {
 
     /// A dispatcher delivering through the given adapters.
     pub fn dispatcher_with(&self, outlets: Vec<Arc<dyn Outlet>>) -> Dispatcher {
+        self.instance(&self.d.config.outbox.instance, outlets)
+    }
+
+    /// The dispatcher of another instance, named `name`, sharing the database.
+    pub fn instance(&self, name: &str, outlets: Vec<Arc<dyn Outlet>>) -> Dispatcher {
+        let mut config = self.d.config.outbox.clone();
+        config.instance = name.to_owned();
         Dispatcher::new(
             self.d.store.clone(),
             outlets,
@@ -101,7 +108,7 @@ impl ChatDesk {
             self.d.desk.clone(),
             self.texts.clone(),
             self.d.config.company.default_language,
-            self.d.config.outbox.clone(),
+            config,
             self.metrics.clone(),
             self.wake.clone(),
         )

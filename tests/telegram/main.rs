@@ -6,6 +6,7 @@
 mod support;
 
 mod incoming;
+mod instances;
 mod outgoing;
 mod polling;
 
