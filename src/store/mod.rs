@@ -29,7 +29,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 /// A transaction; every multi-step change runs in one. It reads as a connection
 /// (`&mut tx` where a `&mut Conn` is expected) and ends with `commit` or `rollback`
@@ -40,11 +40,17 @@ pub struct Tx {
     /// order, instead of polling SQLite's lock with sleeps (which made tail latency
     /// jump by whole milliseconds under load).
     _writer: Option<OwnedSemaphorePermit>,
+    /// Rung after a commit on SQLite, so the log is checkpointed after writes.
+    written: Option<Arc<Notify>>,
 }
 
 impl Tx {
     pub async fn commit(self) -> Result<()> {
-        Ok(self.inner.commit().await?)
+        self.inner.commit().await?;
+        if let Some(written) = self.written {
+            written.notify_one();
+        }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<()> {
@@ -172,6 +178,8 @@ pub struct Store {
     backend: Backend,
     /// The SQLite writer queue (see [`Tx`]); unused on PostgreSQL.
     writer: Arc<Semaphore>,
+    /// Rung by each SQLite commit for the checkpoints (see [`checkpoints`]).
+    written: Arc<Notify>,
 }
 
 impl Store {
@@ -205,13 +213,15 @@ impl Store {
             .connect(&url)
             .await
             .map_err(StoreError::Connect)?;
+        let written = Arc::new(Notify::new());
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoints(pool.clone()));
+            tokio::spawn(checkpoints(pool.clone(), written.clone()));
         }
         Ok(Store {
             pool,
             backend,
             writer: Arc::new(Semaphore::new(1)),
+            written,
         })
     }
 
@@ -259,11 +269,13 @@ impl Store {
                 Tx {
                     inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
                     _writer: permit,
+                    written: Some(self.written.clone()),
                 }
             }
             Backend::Postgres => Tx {
                 inner: self.pool.begin().await?,
                 _writer: None,
+                written: None,
             },
         })
     }
@@ -281,19 +293,21 @@ impl Store {
     }
 }
 
-/// Copies the SQLite write-ahead log into the database ten times a second, off the
-/// request path, until the pool closes. A passive checkpoint never waits for
-/// writers or readers, so it never slows a transaction down.
-async fn checkpoints(pool: AnyPool) {
-    let mut tick = tokio::time::interval(Duration::from_millis(100));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+/// Copies the SQLite write-ahead log into the database after writes, at most ten
+/// times a second, off the request path, until the pool closes. An idle service
+/// does no checkpoint at all. A passive checkpoint never waits for writers or
+/// readers, so it never slows a transaction down.
+async fn checkpoints(pool: AnyPool, written: Arc<Notify>) {
     loop {
-        tick.tick().await;
+        written.notified().await;
+        // Writes come in bursts: one checkpoint for the burst.
+        tokio::time::sleep(Duration::from_millis(100)).await;
         if pool.is_closed() {
             return;
         }
         if let Err(e) = pool.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
             tracing::warn!(error = %e, "SQLite checkpoint failed; will try again");
+            written.notify_one();
         }
     }
 }
