@@ -23,6 +23,9 @@ use guichet::store::{self, Store};
 use guichet_chat::{Author, Event, Inbound, ThreadRef};
 use tokio::sync::Notify;
 
+mod support;
+use support::fresh_pg_database;
+
 const IT_SPACE: &str = "it-staff";
 const AGENT: &str = "1001";
 
@@ -435,23 +438,4 @@ fn print_row(backend: &str, scenario: &str, m: &Measured, baseline: Option<&Meas
         b99,
         ratio
     );
-}
-
-async fn fresh_pg_database(admin: &str, role: &str) -> String {
-    use sqlx::Executor;
-    sqlx::any::install_default_drivers();
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
-        .await
-        .expect("the cluster");
-    let name = format!("guichet_bench_{role}_{}", std::process::id());
-    conn.execute(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .await
-    .unwrap();
-    conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .await
-        .unwrap();
-    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
-    format!("{base}/{name}")
 }

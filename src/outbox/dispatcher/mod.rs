@@ -28,7 +28,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use guichet_chat::{Delivered, DeliveryError, Outlet};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
@@ -190,12 +190,17 @@ impl Dispatcher {
             Lane::Conversations => me.config.concurrency.max(1),
         }));
         let mut running: JoinSet<()> = JoinSet::new();
+        // Whether the lane woke from its idle sleep rather than for news.
+        let mut timer = false;
         loop {
             if *stopped.borrow() {
                 break;
             }
             let free = slots.available_permits();
-            let claimed = if free == 0 {
+            // A claim takes the write lock: after a quiet sleep, look first (a read)
+            // whether anything is due, so that an idle service writes nothing.
+            let quiet = timer && !me.due_now(lane).await;
+            let claimed = if free == 0 || quiet {
                 Ok(Vec::new())
             } else {
                 me.claim(Some(lane), u32::try_from(free).unwrap_or(BATCH))
@@ -227,11 +232,12 @@ impl Dispatcher {
                 }
             };
             let pause = pause.unwrap_or(Duration::MAX);
+            timer = false;
             tokio::select! {
                 _ = stopped.changed() => {}
                 () = bell.notified() => {}
                 Some(_) = running.join_next(), if !running.is_empty() => {}
-                () = tokio::time::sleep(pause), if pause != Duration::MAX => {}
+                () = tokio::time::sleep(pause), if pause != Duration::MAX => timer = true,
             }
         }
         // Stopping: the deliveries in hand finish (the caller bounds the wait).
@@ -326,15 +332,27 @@ impl Inner {
         Ok(rows)
     }
 
+    /// When the next row of `lane` may be claimed (`None`: nothing pending).
+    async fn next_due(&self, lane: Lane) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let channels = self.channels();
+        let mut conn = self.store.pool().acquire().await?;
+        store::outbox::next_due(&mut conn, &channels, lane).await
+    }
+
+    /// Whether a row of `lane` is claimable now (a read, no lock); `true` when the
+    /// database cannot say, so that the claim tells.
+    async fn due_now(&self, lane: Lane) -> bool {
+        match self.next_due(lane).await {
+            Ok(Some(due)) => due <= self.desk.now(),
+            Ok(None) => false,
+            Err(_) => true,
+        }
+    }
+
     /// How long a lane with nothing claimable may sleep: until its next row is due,
     /// at most [`POLL`].
     async fn idle_for(&self, lane: Lane) -> Duration {
-        let channels = self.channels();
-        let next = match self.store.pool().acquire().await {
-            Ok(mut conn) => store::outbox::next_due(&mut conn, &channels, lane).await,
-            Err(e) => Err(e.into()),
-        };
-        match next {
+        match self.next_due(lane).await {
             Ok(Some(due)) => (due - self.desk.now())
                 .to_std()
                 .unwrap_or(Duration::ZERO)
