@@ -91,6 +91,29 @@ impl FakeDiscord {
         self.shared.wake.notify_waiters();
     }
 
+    /// The process on the other end died: the dispatches still queued for it are
+    /// dropped, as Discord never sends a new session what an old one missed (the
+    /// messages stay in their channels' history). Returns how many.
+    pub fn drop_pending(&self) -> usize {
+        let mut fake = self.shared.lock();
+        let dropped = fake.pending.len();
+        fake.pending.clear();
+        fake.current = None;
+        dropped
+    }
+
+    /// How many dispatches of type `t` were written on gateway connections, all
+    /// sessions together (whether the client read them or not).
+    pub fn dispatched(&self, t: &str) -> usize {
+        let marker = format!("\"t\":{}", json!(t));
+        let fake = self.shared.lock();
+        fake.sessions
+            .values()
+            .flat_map(|s| &s.sent)
+            .filter(|(_, text)| text.contains(&marker))
+            .count()
+    }
+
     /// `user` runs the slash command `name` in `channel_id` (`None`: in their DM with
     /// the bot). `options` are Discord's option objects
     /// (`{"name": "subject", "type": 3, "value": "…"}`). Returns the interaction's id.
