@@ -662,3 +662,164 @@ async fn a_server_killed_while_receiving_loses_no_telegram_message() {
         "what was stored but not confirmed came again and was recognised"
     );
 }
+
+fn serve_discord(
+    db: &TestDb,
+    fake: &support::fake_discord::FakeDiscord,
+    log: &std::path::Path,
+) -> Running {
+    let log = std::fs::File::create(log).unwrap();
+    Running(
+        guichet(db)
+            .arg("serve")
+            .env("DISCORD_BOT_TOKEN", "TEST.TOKEN.discord")
+            .env("GUICHET__DISCORD__API_URL", fake.api_url())
+            // The engine says at debug level when it meets an event again.
+            .env("RUST_LOG", "info,guichet::engine=debug")
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap(),
+    )
+}
+
+/// The same story on Discord, whose gateway never sends anything again: killed with
+/// SIGKILL while a burst of private messages is being handled, and more written
+/// while it is down, the server reads the missed ones from the chats' history once
+/// started again. None is lost, none stored twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_while_receiving_loses_no_discord_message() {
+    use support::fake_discord::FakeDiscord;
+    sqlx::any::install_default_drivers();
+    let db = TestDb::sqlite();
+    let logs = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start().await;
+    let employees: Vec<_> = (1..=20)
+        .map(|n| fake.user(&format!("employe{n}"), "fr"))
+        .collect();
+    // 20 employees write 50 messages each, interleaved as they would arrive; each
+    // first message opens a request whose category is guessed, the others join it.
+    let text = |message: usize, employee: usize| {
+        if message == 1 {
+            format!("Remboursement de mon déplacement à Paris (employé {employee})")
+        } else {
+            format!("Précision {message} (employé {employee})")
+        }
+    };
+    const LIVE: usize = 30; // messages per employee sent while the server runs
+    let mut keys = Vec::new();
+    for message in 1..=LIVE {
+        for (n, employee) in employees.iter().enumerate() {
+            let id = fake.dm(employee, &text(message, n + 1), Vec::new());
+            keys.push(format!("m{id}"));
+        }
+    }
+
+    let mut first = serve_discord(&db, &fake, &logs.path().join("first.log"));
+    let pool = sqlx::AnyPool::connect_lazy(db.url()).unwrap();
+    let count_stored = async || -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM inbound_events WHERE platform = 'discord'")
+            .fetch_one(&pool)
+            .await
+            .unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    // Killed once a good part is stored and more has been sent than stored.
+    loop {
+        let stored = count_stored().await;
+        let sent = i64::try_from(fake.dispatched("MESSAGE_CREATE")).unwrap();
+        if stored >= 300 && sent > stored + 10 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve never got going: {stored} stored, {sent} sent\n{}",
+            fake.report()
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let killed = Command::new("kill")
+        .args(["-9", &first.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    first.0.wait().unwrap();
+    let stored_at_kill = usize::try_from(count_stored().await).unwrap();
+    let never_sent = fake.drop_pending();
+    let sent = fake.dispatched("MESSAGE_CREATE");
+    let in_flight = sent - stored_at_kill;
+    assert!(
+        stored_at_kill < sent,
+        "the kill came too late to tell anything"
+    );
+    // Down: the rest is written, kept by Discord, dispatched to nobody.
+    for message in LIVE + 1..=50 {
+        for (n, employee) in employees.iter().enumerate() {
+            let id = fake.dm_unseen(employee, &text(message, n + 1));
+            keys.push(format!("m{id}"));
+        }
+    }
+    assert_eq!(keys.len(), 1000);
+
+    let mut second = serve_discord(&db, &fake, &logs.path().join("second.log"));
+    loop {
+        let stored = count_stored().await;
+        if stored >= 1000 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{stored} of 1000 messages stored after the restart"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stopped = Command::new("kill")
+        .args(["-TERM", &second.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    second.0.wait().unwrap();
+    let log = std::fs::read_to_string(logs.path().join("second.log")).unwrap();
+    let absorbed = log.matches("event seen before").count();
+    assert!(
+        log.contains("caught up with what was written"),
+        "the catch-up is logged:\n{log}"
+    );
+
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'discord'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
+    let lost: Vec<&String> = keys.iter().filter(|k| !stored.contains(*k)).collect();
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    println!(
+        "kill -9 with {in_flight} messages in flight ({sent} dispatched, {stored_at_kill} \
+         stored, {never_sent} still queued and never sent); {} written while down; after \
+         the restart {} caught up from the history, {absorbed} read again and absorbed; \
+         {} lost; {} messages stored, {} twice",
+        1000 - LIVE * 20,
+        1000 - stored_at_kill,
+        lost.len(),
+        bodies.len(),
+        bodies.len() - distinct.len(),
+    );
+    assert!(
+        lost.is_empty(),
+        "{} lost, the first: {:?}",
+        lost.len(),
+        &lost[..lost.len().min(10)]
+    );
+    assert_eq!(bodies.len(), 1000, "every message stored once");
+    assert_eq!(distinct.len(), 1000, "no message stored twice");
+    assert_eq!(tickets, 20, "one request per employee");
+}

@@ -432,6 +432,38 @@ impl InboundSink for Engine {
                 })
         })
     }
+
+    /// The chats active within `store::catch_up::WINDOW` (no longer than
+    /// `retention.inbound_events`, beyond which events are no longer recognised),
+    /// each with the message to read after; see `store::catch_up`.
+    fn resume_points(
+        &self,
+        platform: Platform,
+    ) -> BoxFuture<'_, Result<Vec<guichet_chat::ResumePoint>, HandleError>> {
+        Box::pin(async move {
+            let me = &self.inner;
+            let window = store::catch_up::WINDOW.min(me.config.retention.inbound_events.0);
+            let read = async {
+                let mut conn = me.store.pool().acquire().await?;
+                store::catch_up::resume_points(&mut conn, platform, me.desk.now(), window).await
+            };
+            let points = read.await.map_err(|e: StoreError| {
+                tracing::warn!(%platform, error = %error_chain(&e), "where to catch up from could not be read");
+                HandleError {
+                    retryable: true,
+                    reason: e.to_string(),
+                }
+            })?;
+            Ok(points
+                .into_iter()
+                .map(|p| guichet_chat::ResumePoint {
+                    channel: p.chat,
+                    space: p.space,
+                    after: p.after.to_string(),
+                })
+                .collect())
+        })
+    }
 }
 
 impl Engine {

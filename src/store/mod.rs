@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod catalog;
+pub mod catch_up;
 pub mod conversations;
 pub mod failed_events;
 pub mod jobs;

@@ -5,6 +5,7 @@
 mod support;
 
 mod across;
+mod catch_up;
 mod delivery;
 mod employee;
 mod team;
@@ -17,7 +18,7 @@ use guichet_chat::{InboundSink, Outlet, Platform};
 use serde_json::Value;
 use support::TestDb;
 use support::chat::ChatDesk;
-use support::fake_discord::{FakeDiscord, FakeUser, GUILD_ID};
+use support::fake_discord::{Call, FakeDiscord, FakeUser, GUILD_ID};
 use tokio::sync::watch;
 
 /// Monday 14 February 2025, as the seeds' example tickets.

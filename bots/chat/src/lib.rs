@@ -179,6 +179,33 @@ pub trait InboundSink: Send + Sync {
     /// Handles one event durably: when this returns `Ok`, the event is stored and
     /// everything it causes is queued. Handing the same event twice changes nothing.
     fn handle(&self, event: Inbound) -> BoxFuture<'_, Result<(), HandleError>>;
+
+    /// Where an adapter whose platform cannot redeliver (Discord's gateway) reads
+    /// again after a new session: the chats with recent activity and, in each, the
+    /// message to read after. Reading from there and handing every message over
+    /// again is safe, since [`Self::handle`] absorbs what it already has. Empty by
+    /// default: a helpdesk that keeps no such record asks for no catch-up.
+    fn resume_points(
+        &self,
+        platform: Platform,
+    ) -> BoxFuture<'_, Result<Vec<ResumePoint>, HandleError>> {
+        let _ = platform;
+        Box::pin(async { Ok(Vec::new()) })
+    }
+}
+
+/// A chat to read again after a new session, and from where.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ResumePoint {
+    /// The chat: a private chat's id, or a thread's.
+    pub channel: String,
+    /// The staff space the thread is in; `None` for a private chat.
+    pub space: Option<String>,
+    /// A message id of the chat's platform: read the messages after it. It is at
+    /// most the last one the helpdesk took there (earlier when an earlier message
+    /// may still have been on its way), and never older than what the helpdesk
+    /// still remembers having handled (what is older would be handled twice).
+    pub after: String,
 }
 
 #[cfg(test)]

@@ -5,14 +5,18 @@
 //! serenity runs each gateway event in its own task: two messages of one chat sent
 //! within the same instant may reach the helpdesk in either order (the helpdesk
 //! handles one user's events one at a time).
+//!
+//! Each READY (a new session) starts a catch-up in the background (`catch_up`):
+//! what was written while the gateway was away is read from the channels' history
+//! and handed over the same way.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use guichet_chat::{
     Author, Connected, Event, Inbound, InboundSink, IncomingFile, Interaction as Answerable, Place,
-    Platform, ThreadRef,
+    Platform, ResumePoint, ThreadRef,
 };
 use serenity::all::{
     ActionRowComponent, ChannelId, ChannelType, ClientBuilder, CommandDataOptionValue,
@@ -51,7 +55,11 @@ pub async fn connect(
 ) -> serenity::Result<Connection> {
     let shared = Arc::new(Shared::default());
     let connected = Connected::default();
+    // Asked before the gateway connects, so that no message of the new session can
+    // be committed first and hide what was missed before it.
+    let first_points = crate::catch_up::ask(&*sink).await;
     let handler = Handler {
+        first_points: Mutex::new(first_points),
         sink,
         connected: connected.clone(),
         shared: shared.clone(),
@@ -85,6 +93,9 @@ pub async fn connect(
 
 struct Handler {
     sink: Arc<dyn InboundSink>,
+    /// Where to catch up from at the first READY, asked before connecting; later
+    /// READYs ask again.
+    first_points: Mutex<Option<Vec<ResumePoint>>>,
     connected: Connected,
     shared: Arc<Shared>,
     guild: Option<GuildId>,
@@ -93,9 +104,25 @@ struct Handler {
 
 #[async_trait]
 impl EventHandler for Handler {
+    /// A new session. serenity 0.12.5 calls this for READY only, which Discord sends
+    /// after an IDENTIFY; a RESUME ends with RESUMED (`FullEvent::Resume`, see
+    /// `client/dispatch.rs`), after Discord replayed the missed events. So this is
+    /// exactly when events may have been lost, and the catch-up starts here.
     async fn ready(&self, ctx: Context, ready: Ready) {
         tracing::info!(bot = %ready.user.name, "Discord: connected");
         self.connected.set(true);
+        let points = self
+            .first_points
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        // Reading the history takes a request per chat: off the gateway's task.
+        tokio::spawn(crate::catch_up::run(
+            ctx.http.clone(),
+            self.sink.clone(),
+            self.shared.clone(),
+            points,
+        ));
         if let Some(guild) = self.guild
             && let Err(e) = commands::register(&ctx.http, guild, &self.commands).await
         {
@@ -111,43 +138,19 @@ impl EventHandler for Handler {
         if message.author.bot {
             return;
         }
-        let author = author(&message.author, None);
-        let files = files(&message);
-        let event = match message.guild_id {
-            None => Event::DirectMessage {
-                chat: message.channel_id.to_string(),
-                message_id: message.id.to_string(),
-                text: message.content.clone(),
-                files,
-                reply_to: message
-                    .message_reference
-                    .as_ref()
-                    .and_then(|r| r.message_id)
-                    .map(|id| id.to_string()),
-            },
+        let chat = match message.guild_id {
+            None => Chat::Direct,
             Some(_) => {
                 // Only threads concern the helpdesk; the rest of the server does not.
                 let Some(parent) = self.parent(&ctx.http, message.channel_id).await else {
                     return;
                 };
-                Event::ThreadMessage {
-                    thread: ThreadRef {
-                        space: parent.to_string(),
-                        thread: message.channel_id.to_string(),
-                    },
-                    message_id: message.id.to_string(),
-                    text: message.content.clone(),
-                    files,
-                }
+                Chat::Thread { parent }
             }
         };
-        let inbound = Inbound {
-            platform: Platform::Discord,
-            event_id: format!("m{}", message.id),
-            author,
-            event,
-        };
-        hand_over(&*self.sink, inbound).await;
+        if let Some(inbound) = inbound_of(&message, chat) {
+            hand_over(&*self.sink, inbound).await;
+        }
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
@@ -351,6 +354,53 @@ impl Handler {
     }
 }
 
+/// Where a message was written, as the helpdesk sees it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Chat {
+    /// The private chat between its author and the bot.
+    Direct,
+    /// A thread under the staff channel `parent`.
+    Thread { parent: ChannelId },
+}
+
+/// A message as the helpdesk takes it, live or read again after a new session (the
+/// same event id, so that it is handled once); `None` for a bot's message, the
+/// bot's own included.
+pub(crate) fn inbound_of(message: &Message, chat: Chat) -> Option<Inbound> {
+    if message.author.bot {
+        return None;
+    }
+    let files = files(message);
+    let event = match chat {
+        Chat::Direct => Event::DirectMessage {
+            chat: message.channel_id.to_string(),
+            message_id: message.id.to_string(),
+            text: message.content.clone(),
+            files,
+            reply_to: message
+                .message_reference
+                .as_ref()
+                .and_then(|r| r.message_id)
+                .map(|id| id.to_string()),
+        },
+        Chat::Thread { parent } => Event::ThreadMessage {
+            thread: ThreadRef {
+                space: parent.to_string(),
+                thread: message.channel_id.to_string(),
+            },
+            message_id: message.id.to_string(),
+            text: message.content.clone(),
+            files,
+        },
+    };
+    Some(Inbound {
+        platform: Platform::Discord,
+        event_id: format!("m{}", message.id),
+        author: author(&message.author, None),
+        event,
+    })
+}
+
 fn is_thread(kind: ChannelType) -> bool {
     matches!(kind, ChannelType::PublicThread | ChannelType::PrivateThread)
 }
@@ -385,7 +435,7 @@ fn files(message: &Message) -> Vec<IncomingFile> {
 /// Hands an event to the helpdesk. The gateway does not send an event twice: keep
 /// trying while the helpdesk cannot take it (the database failing over) rather
 /// than lose it.
-async fn hand_over(sink: &dyn InboundSink, event: Inbound) {
+pub(crate) async fn hand_over(sink: &dyn InboundSink, event: Inbound) {
     let mut wait = Duration::from_millis(200);
     loop {
         match sink.handle(event.clone()).await {

@@ -4,6 +4,7 @@
 //! private thread under it, a card is an embed with buttons and a select menu, a
 //! form is a modal.
 
+mod catch_up;
 pub mod commands;
 mod forwarder;
 mod inbound;

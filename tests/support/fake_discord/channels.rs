@@ -4,7 +4,16 @@
 use super::*;
 
 impl Fake {
-    /// `GET /channels/{id}/messages`: newest first, honouring `limit`, `before`, `after`.
+    /// `GET /channels/{id}/messages` (Discord, "Get Channel Messages"): `around`,
+    /// `before` and `after` are mutually exclusive ("only one may be passed at a
+    /// time"), `limit` is 1 to 100 and 50 when absent. Without any of the three the
+    /// newest messages come; with `before` the ones just before it; with `after` the
+    /// ones just after it (the oldest after it, not the newest). Whatever the query,
+    /// the array is sorted by id, newest first (discord-api-types: "An array of
+    /// message objects, sorted by their ID in descending order"; discord.py reverses
+    /// pages read with `after` for that reason; Discord's own page does not state the
+    /// order). Refusals are 400 Invalid Form Body, as Discord answers a bad query;
+    /// the exact words of those are not verified. `around` is not modelled (400).
     pub(super) fn list_messages(&mut self, channel_id: &str, query: &str) -> Reply {
         let param = |name: &str| {
             query
@@ -13,30 +22,77 @@ impl Fake {
                 .find(|(key, _)| *key == name)
                 .map(|(_, value)| value.to_owned())
         };
-        let limit = param("limit")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(50usize)
-            .min(100);
-        let before = param("before").and_then(|b| b.parse::<u64>().ok());
-        let after = param("after").and_then(|a| a.parse::<u64>().ok());
-        let messages: Vec<Value> = self
-            .messages
-            .get(channel_id)
-            .cloned()
-            .unwrap_or_default()
+        let limit = match param("limit").map(|l| l.parse::<usize>()) {
+            None => 50,
+            Some(Ok(limit)) if (1..=100).contains(&limit) => limit,
+            Some(_) => {
+                return Reply::invalid_form(
+                    "limit",
+                    "NUMBER_TYPE_MAX",
+                    "int value should be between 1 and 100.",
+                );
+            }
+        };
+        let given: Vec<&str> = ["around", "before", "after"]
             .into_iter()
-            .rev()
-            .filter(|m| {
-                let id = m["id"]
-                    .as_str()
-                    .and_then(|id| id.parse::<u64>().ok())
-                    .unwrap_or(0);
-                before.is_none_or(|b| id < b) && after.is_none_or(|a| id > a)
-            })
-            .take(limit)
+            .filter(|name| param(name).is_some())
             .collect();
-        let messages: Vec<Value> = messages.iter().map(|m| self.fresh_links(m)).collect();
-        Reply::ok(json!(messages))
+        if given.len() > 1 {
+            return Reply::invalid_form(
+                given[1],
+                "PAGINATION_EXCLUSIVE",
+                "around, before and after are mutually exclusive.",
+            );
+        }
+        if given == ["around"] {
+            return Reply::invalid_form("around", "NOT_MODELLED", "the fake has no around.");
+        }
+        let snowflake = |name: &str| param(name).map(|v| v.parse::<u64>());
+        let (before, after) = match (snowflake("before"), snowflake("after")) {
+            (Some(Err(_)), _) => {
+                return Reply::invalid_form(
+                    "before",
+                    "NUMBER_TYPE_COERCE",
+                    "Value is not snowflake.",
+                );
+            }
+            (_, Some(Err(_))) => {
+                return Reply::invalid_form(
+                    "after",
+                    "NUMBER_TYPE_COERCE",
+                    "Value is not snowflake.",
+                );
+            }
+            (before, after) => (before.and_then(Result::ok), after.and_then(Result::ok)),
+        };
+        let id_of = |m: &Value| {
+            m["id"]
+                .as_str()
+                .and_then(|id| id.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        // Stored oldest first.
+        let stored = self.messages.get(channel_id).cloned().unwrap_or_default();
+        let mut page: Vec<Value> = match after {
+            Some(after) => stored
+                .into_iter()
+                .filter(|m| id_of(m) > after)
+                .take(limit)
+                .collect(),
+            None => {
+                let mut newest: Vec<Value> = stored
+                    .into_iter()
+                    .rev()
+                    .filter(|m| before.is_none_or(|b| id_of(m) < b))
+                    .take(limit)
+                    .collect();
+                newest.reverse();
+                newest
+            }
+        };
+        page.sort_by_key(|m| std::cmp::Reverse(id_of(m)));
+        let page: Vec<Value> = page.iter().map(|m| self.fresh_links(m)).collect();
+        Reply::ok(json!(page))
     }
 
     pub(super) fn delete_message(&mut self, channel_id: &str, message_id: &str) -> Reply {

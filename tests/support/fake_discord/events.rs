@@ -58,6 +58,62 @@ impl FakeDiscord {
         id
     }
 
+    /// `user` writes to the bot in DM while the bot is away: the message is stored
+    /// (the channel's history shows it) but no MESSAGE_CREATE is sent, now or later,
+    /// as Discord does for a session that was not there to receive it. Returns the
+    /// message's id.
+    pub fn dm_unseen(&self, user: &FakeUser, content: &str) -> String {
+        let mut fake = self.shared.lock();
+        let channel = fake.dm_channel_for(user);
+        fake.stored_user_message(user, &channel, content, Vec::new())
+    }
+
+    /// `user` writes in a guild channel or thread while the bot is away: stored, not
+    /// dispatched (see [`Self::dm_unseen`]). Returns the message's id.
+    pub fn channel_message_unseen(
+        &self,
+        user: &FakeUser,
+        channel_id: &str,
+        content: &str,
+    ) -> String {
+        let mut fake = self.shared.lock();
+        fake.remember(user);
+        fake.stored_user_message(user, channel_id, content, Vec::new())
+    }
+
+    /// Ends the current session so that the client must IDENTIFY again (a new
+    /// session, READY, no replay): the connection is closed with 4009 "Session timed
+    /// out", on which serenity forgets its session (`Shard::handle_gateway_closed`
+    /// in serenity 0.12.5) and reconnects with a new IDENTIFY. Events pushed until
+    /// the next READY wait for it.
+    pub fn end_session(&self) {
+        self.shared.lock().end_sessions += 1;
+        self.shared.wake.notify_waiters();
+    }
+
+    /// The process on the other end died: the dispatches still queued for it are
+    /// dropped, as Discord never sends a new session what an old one missed (the
+    /// messages stay in their channels' history). Returns how many.
+    pub fn drop_pending(&self) -> usize {
+        let mut fake = self.shared.lock();
+        let dropped = fake.pending.len();
+        fake.pending.clear();
+        fake.current = None;
+        dropped
+    }
+
+    /// How many dispatches of type `t` were written on gateway connections, all
+    /// sessions together (whether the client read them or not).
+    pub fn dispatched(&self, t: &str) -> usize {
+        let marker = format!("\"t\":{}", json!(t));
+        let fake = self.shared.lock();
+        fake.sessions
+            .values()
+            .flat_map(|s| &s.sent)
+            .filter(|(_, text)| text.contains(&marker))
+            .count()
+    }
+
     /// `user` runs the slash command `name` in `channel_id` (`None`: in their DM with
     /// the bot). `options` are Discord's option objects
     /// (`{"name": "subject", "type": 3, "value": "…"}`). Returns the interaction's id.

@@ -1,6 +1,9 @@
 //! The gateway websocket: HELLO, IDENTIFY → READY, RESUME, heartbeats, and the
 //! dispatch queue filtered by intents.
 
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
 use super::*;
 
 impl Fake {
@@ -105,6 +108,14 @@ pub(super) async fn gateway_connection(
         let wake = shared.wake.notified();
         tokio::pin!(wake);
         wake.as_mut().enable();
+        if session.is_some() && !closing && end_session(&shared, me) {
+            let frame = CloseFrame {
+                code: CloseCode::from(4009),
+                reason: "Session timed out".into(),
+            };
+            let _ = ws.send(WsMessage::Close(Some(frame))).await;
+            closing = true;
+        }
         if let (Some(id), false) = (&session, closing)
             && deliver(&mut ws, &shared, me, id).await.is_err()
         {
@@ -136,6 +147,18 @@ pub(super) async fn gateway_connection(
     if fake.current == Some(me) {
         fake.current = None;
     }
+}
+
+/// Whether this connection must end its session now ([`FakeDiscord::end_session`]):
+/// it is then no longer the one that delivers.
+fn end_session(shared: &Shared, me: u64) -> bool {
+    let mut fake = shared.lock();
+    if fake.current != Some(me) || fake.end_sessions == 0 {
+        return false;
+    }
+    fake.end_sessions -= 1;
+    fake.current = None;
+    true
 }
 
 /// Sends what is queued, if this is the current connection: dispatches the client's

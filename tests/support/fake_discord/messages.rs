@@ -26,6 +26,24 @@ impl Fake {
         content: &str,
         attachments: Vec<Value>,
     ) -> String {
+        let id = self.stored_user_message(user, channel_id, content, attachments);
+        let message = self
+            .message_in(channel_id, &id)
+            .cloned()
+            .expect("the message just stored");
+        let event = self.gateway_message(channel_id, &message);
+        self.queue_checked("MESSAGE_CREATE", event);
+        id
+    }
+
+    /// A user's message, stored only (what the channel's history shows).
+    pub(super) fn stored_user_message(
+        &mut self,
+        user: &FakeUser,
+        channel_id: &str,
+        content: &str,
+        attachments: Vec<Value>,
+    ) -> String {
         let id = self.snowflake();
         let timestamp = self.now();
         let message = json!({
@@ -46,9 +64,7 @@ impl Fake {
             "type": 0,
             "flags": 0,
         });
-        self.store_message(channel_id, message.clone());
-        let event = self.gateway_message(channel_id, &message);
-        self.queue_checked("MESSAGE_CREATE", event);
+        self.store_message(channel_id, message);
         id
     }
 

@@ -60,6 +60,8 @@ pub(super) struct Fake {
     pub(super) current: Option<u64>,
     /// RECONNECT requests not yet sent.
     pub(super) reconnects: usize,
+    /// Sessions to end (close 4009) not yet carried out.
+    pub(super) end_sessions: usize,
     pub(super) dropped: Vec<String>,
 }
 
@@ -131,6 +133,7 @@ impl Fake {
             connections: 0,
             current: None,
             reconnects: 0,
+            end_sessions: 0,
             dropped: Vec::new(),
         }
     }
