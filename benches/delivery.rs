@@ -113,7 +113,10 @@ struct Platform20ms {
 }
 
 fn conversation_of(text: &str) -> usize {
-    text.split('-').next().and_then(|c| c.parse().ok()).unwrap_or(0)
+    text.split('-')
+        .next()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
 }
 
 impl Outlet for Platform20ms {

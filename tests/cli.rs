@@ -518,10 +518,21 @@ fn serve_telegram(
     api: &support::fake_telegram::FakeTelegram,
     log: &std::path::Path,
 ) -> Running {
+    serve_telegram_as(db, api, log, "the-one")
+}
+
+/// `guichet serve` as the instance named `instance`.
+fn serve_telegram_as(
+    db: &TestDb,
+    api: &support::fake_telegram::FakeTelegram,
+    log: &std::path::Path,
+    instance: &str,
+) -> Running {
     let log = std::fs::File::create(log).unwrap();
     Running(
         guichet(db)
             .arg("serve")
+            .env("GUICHET__OUTBOX__INSTANCE", instance)
             .env("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN")
             .env("GUICHET__TELEGRAM__API_URL", api.url().as_str())
             // The engine says at debug level when it meets an event again.
@@ -822,4 +833,119 @@ async fn a_server_killed_while_receiving_loses_no_discord_message() {
     assert_eq!(bodies.len(), 1000, "every message stored once");
     assert_eq!(distinct.len(), 1000, "no message stored twice");
     assert_eq!(tickets, 20, "one request per employee");
+}
+
+/// A private message from employee `chat` to the bot, as `getUpdates` gives it.
+fn private_message(chat: i64, message: i64, text: &str) -> serde_json::Value {
+    serde_json::json!({ "message": {
+        "message_id": message, "date": 1_739_520_000,
+        "chat": { "id": chat, "type": "private", "first_name": "Employé" },
+        "from": { "id": chat, "is_bot": false, "first_name": "Employé", "language_code": "fr" },
+        "text": text
+    }})
+}
+
+/// Two instances share one bot on PostgreSQL: one polls, the other stands by without
+/// a 409 loop, and takes over within seconds of the poller's SIGKILL; no update is
+/// lost or handled twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_poll_one_bot_in_turn() {
+    use support::fake_telegram::FakeTelegram;
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    // The schema first, so the two instances do not race to create it.
+    ok(&db, &["migrate"]);
+    let logs = tempfile::tempdir().unwrap();
+    let api = FakeTelegram::start().await;
+    let mut keys = Vec::new();
+    let mut push = |from: i64, to: i64| {
+        for message in from..to {
+            let chat = 6001 + message % 10;
+            let text = if message < 10 {
+                format!("Remboursement de mon déplacement (employé {chat})")
+            } else {
+                format!("Précision {message} (employé {chat})")
+            };
+            api.push_update(private_message(chat, message, &text));
+            keys.push(format!("m{chat}:{message}"));
+        }
+    };
+    push(0, 100);
+    let a = serve_telegram_as(&db, &api, &logs.path().join("a.log"), "instance-a");
+    let b = serve_telegram_as(&db, &api, &logs.path().join("b.log"), "instance-b");
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while api.unconfirmed() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first hundred never confirmed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let polls_before = api.polls().len();
+    // Watch the pair for three seconds: one long poll at a time, no conflict.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(api.conflicts(), 0, "one poller, no 409");
+    assert!(
+        api.polls().len() - polls_before < 10,
+        "long polls, not a loop"
+    );
+    let polling = |log: &str| {
+        std::fs::read_to_string(logs.path().join(log))
+            .unwrap()
+            .contains("this instance polls the bot now")
+    };
+    let (mut poller, survivor) = match (polling("a.log"), polling("b.log")) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        other => panic!("exactly one instance polls: {other:?}"),
+    };
+    let killed = Command::new("kill")
+        .args(["-9", &poller.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    poller.0.wait().unwrap();
+    let killed_at = std::time::Instant::now();
+    push(100, 200);
+    while api.unconfirmed() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the survivor never took over"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let taken_over = api
+        .polls()
+        .iter()
+        .filter(|p| p.at > killed_at)
+        .map(|p| p.at - killed_at)
+        .min()
+        .unwrap();
+    drop(survivor);
+    let pool = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'telegram'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
+    let lost = keys.iter().filter(|k| !stored.contains(*k)).count();
+    let bodies: Vec<String> =
+        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+    println!(
+        "the survivor polled {:.1} s after the poller's kill -9; {lost} lost; {} stored, {} twice; {} conflicts",
+        taken_over.as_secs_f64(),
+        bodies.len(),
+        bodies.len() - distinct.len(),
+        api.conflicts()
+    );
+    assert!(taken_over < Duration::from_secs(10), "{taken_over:?}");
+    assert_eq!(lost, 0);
+    assert_eq!(bodies.len(), 200, "every message stored");
+    assert_eq!(distinct.len(), 200, "none twice");
 }

@@ -17,6 +17,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     thirty_threads_opened_without_their_card_all_get_it_before_their_posts,
     a_restarted_instance_takes_back_what_it_was_sending_at_once,
     an_event_that_fails_for_good_is_set_aside_and_the_chat_goes_on,
+    one_event_from_two_gateway_sessions_is_handled_once,
 );
 
 /// A dispatcher running as `guichet serve` runs it, until the returned sender says stop.
@@ -301,4 +302,32 @@ async fn an_event_that_fails_for_good_is_set_aside_and_the_chat_goes_on(c: ChatD
         "{:?}",
         c.discord.posts_in(&thread)
     );
+}
+
+/// Two instances with one Discord token each hold a gateway session, and Discord
+/// dispatches every event to both: the helpdesk handles it once.
+async fn one_event_from_two_gateway_sessions_is_handled_once(c: ChatDesk) {
+    sami(&c).await;
+    let event = c.inbound(
+        Discord,
+        "4001",
+        "Amel Ben Salem",
+        Event::DirectMessage {
+            chat: "dm-4001".into(),
+            message_id: "m-1".into(),
+            text: SCREEN.into(),
+            files: Vec::new(),
+            reply_to: None,
+        },
+    );
+    let (first, second) = tokio::join!(
+        InboundSink::handle(&c.engine, event.clone()),
+        InboundSink::handle(&c.engine, event),
+    );
+    first.unwrap();
+    second.unwrap();
+    c.deliver().await;
+    assert_eq!(ticket_count(&c).await, 1);
+    assert_eq!(c.discord.threads().len(), 1);
+    assert_eq!(c.discord.texts_to("4001").len(), 1, "one confirmation");
 }
