@@ -108,7 +108,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                 }
                 _ => {
                     info!(
-                        "Telegram: receiving by long polling while this instance holds the bot's lease"
+                        "Telegram: connected, receiving by long polling while this instance holds the bot's lease"
                     );
                     let (sink, stopped) = (sink.clone(), stopped.clone());
                     tokio::spawn(async move {

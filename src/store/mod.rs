@@ -422,6 +422,18 @@ mod tests {
     }
 
     #[test]
+    fn passing_failures_are_retried_defects_are_not() {
+        assert!(StoreError::Query(sqlx::Error::PoolTimedOut).is_retryable());
+        assert!(StoreError::Connect(sqlx::Error::PoolClosed).is_retryable());
+        let corrupt = StoreError::Corrupt {
+            column: "tickets.status",
+            value: "lost".into(),
+        };
+        assert!(!corrupt.is_retryable());
+        assert!(!StoreError::Query(sqlx::Error::RowNotFound).is_retryable());
+    }
+
+    #[test]
     fn passwords_never_reach_a_message() {
         let shown = redact_url("postgres://guichet:hunter2@db.internal:5432/guichet");
         assert_eq!(shown, "postgres://guichet:***@db.internal:5432/guichet");

@@ -163,10 +163,12 @@ impl Dispatcher {
                 }
             }
         };
-        let lanes = futures_join(
-            self.lane(Lane::Answers, bells[0].clone(), stopped.clone()),
-            self.lane(Lane::Conversations, bells[1].clone(), stopped),
-        );
+        let lanes = async {
+            tokio::join!(
+                self.lane(Lane::Answers, bells[0].clone(), stopped.clone()),
+                self.lane(Lane::Conversations, bells[1].clone(), stopped),
+            );
+        };
         tokio::pin!(shutdown);
         tokio::select! {
             () = lanes => {}
@@ -269,11 +271,6 @@ impl Dispatcher {
         }
         Ok(round)
     }
-}
-
-/// Runs two futures to their end, side by side.
-async fn futures_join(a: impl Future<Output = ()>, b: impl Future<Output = ()>) {
-    tokio::join!(a, b);
 }
 
 fn delivery_key(row: i64) -> String {
