@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod burst;
 mod incoming;
 mod instances;
 mod outgoing;
