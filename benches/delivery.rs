@@ -172,28 +172,7 @@ async fn prepare(url: &str) -> (Store, Desk, Config) {
 
 async fn run(url: &str, faults: Faults, rate: usize, seconds: usize) -> Figures {
     let (store, desk, config) = prepare(url).await;
-    let platform = Arc::new(Platform20ms {
-        faults,
-        rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(14)),
-        answered: Mutex::default(),
-        touched: Mutex::default(),
-    });
-    let wake = Arc::new(Notify::new());
-    let dispatcher = Dispatcher::new(
-        store.clone(),
-        vec![platform.clone()],
-        None,
-        desk.clone(),
-        Arc::new(Texts::load().unwrap()),
-        config.company.default_language,
-        config.outbox.clone(),
-        Arc::default(),
-        wake.clone(),
-    );
-    let (stop, mut stopped) = watch::channel(false);
-    let running = tokio::spawn(dispatcher.run(async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    }));
+    let (platform, wake, stop, running) = start(&store, &desk, &config, faults);
     // Rows written at a steady pace, each in its own transaction as the engine does.
     let total = rate * seconds;
     let mut written: HashMap<String, Instant> = HashMap::with_capacity(total);
@@ -207,11 +186,7 @@ async fn run(url: &str, faults: Faults, rate: usize, seconds: usize) -> Figures 
             text: text.clone(),
             buttons: Vec::new(),
         };
-        let mut tx = store.begin().await.unwrap();
-        guichet::outbox::enqueue(&mut tx, Platform::Telegram, &envelope, desk.now())
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        write(&store, &desk, &envelope).await;
         wake.notify_one();
         written.insert(text, Instant::now());
     }
@@ -255,6 +230,52 @@ async fn run(url: &str, faults: Faults, rate: usize, seconds: usize) -> Figures 
     }
 }
 
+/// Writes one row in its own transaction, as the engine does.
+async fn write(store: &Store, desk: &Desk, envelope: &Envelope) {
+    let mut tx = store.begin().await.unwrap();
+    guichet::outbox::enqueue(&mut tx, Platform::Telegram, envelope, desk.now())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The platform and a dispatcher delivering to it, running until `stop` says so.
+fn start(
+    store: &Store,
+    desk: &Desk,
+    config: &Config,
+    faults: Faults,
+) -> (
+    Arc<Platform20ms>,
+    Arc<Notify>,
+    watch::Sender<bool>,
+    tokio::task::JoinHandle<()>,
+) {
+    let platform = Arc::new(Platform20ms {
+        faults,
+        rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(14)),
+        answered: Mutex::default(),
+        touched: Mutex::default(),
+    });
+    let wake = Arc::new(Notify::new());
+    let dispatcher = Dispatcher::new(
+        store.clone(),
+        vec![platform.clone()],
+        None,
+        desk.clone(),
+        Arc::new(Texts::load().unwrap()),
+        config.company.default_language,
+        config.outbox.clone(),
+        Arc::default(),
+        wake.clone(),
+    );
+    let (stop, mut stopped) = watch::channel(false);
+    let running = tokio::spawn(dispatcher.run(async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    }));
+    (platform, wake, stop, running)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -280,28 +301,7 @@ fn cpu_time() -> Duration {
 async fn cpu(dir: &tempfile::TempDir) {
     let url = format!("sqlite://{}", dir.path().join("cpu.db").display());
     let (store, desk, config) = prepare(&url).await;
-    let platform = Arc::new(Platform20ms {
-        faults: Faults::None,
-        rng: Mutex::new(rand::rngs::StdRng::seed_from_u64(14)),
-        answered: Mutex::default(),
-        touched: Mutex::default(),
-    });
-    let wake = Arc::new(Notify::new());
-    let dispatcher = Dispatcher::new(
-        store.clone(),
-        vec![platform.clone()],
-        None,
-        desk.clone(),
-        Arc::new(Texts::load().unwrap()),
-        config.company.default_language,
-        config.outbox.clone(),
-        Arc::default(),
-        wake.clone(),
-    );
-    let (stop, mut stopped) = watch::channel(false);
-    let running = tokio::spawn(dispatcher.run(async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    }));
+    let (_platform, wake, stop, running) = start(&store, &desk, &config, Faults::None);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = cpu_time();
     tokio::time::sleep(Duration::from_secs(30)).await;
@@ -314,11 +314,7 @@ async fn cpu(dir: &tempfile::TempDir) {
             text: format!("{}-{n}", n % CONVERSATIONS),
             buttons: Vec::new(),
         };
-        let mut tx = store.begin().await.unwrap();
-        guichet::outbox::enqueue(&mut tx, Platform::Telegram, &envelope, desk.now())
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        write(&store, &desk, &envelope).await;
         wake.notify_one();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

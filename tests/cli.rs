@@ -632,41 +632,14 @@ async fn a_server_killed_while_receiving_loses_no_telegram_message() {
     let log = std::fs::read_to_string(logs.path().join("second.log")).unwrap();
     let absorbed = log.matches("event seen before").count();
 
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'telegram'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
-    let lost: Vec<&String> = keys.iter().filter(|k| !stored.contains(*k)).collect();
-    let bodies: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
-    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let tally = Tally::of(&pool, "telegram", &keys).await;
     println!(
         "kill -9 with {in_flight} updates in hand ({confirmed_at_kill} confirmed, \
          {stored_at_kill} stored); after the restart {} came again, {absorbed} of them \
-         already stored and absorbed; {} lost; {} messages stored, {} twice",
+         already stored and absorbed; {tally}",
         api.redelivered(),
-        lost.len(),
-        bodies.len(),
-        bodies.len() - distinct.len(),
     );
-    assert!(
-        lost.is_empty(),
-        "{} lost, the first: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
-    assert_eq!(bodies.len(), 1000, "every message stored once");
-    assert_eq!(distinct.len(), 1000, "no message stored twice");
-    assert_eq!(tickets, 20, "one request per employee");
+    tally.assert_whole(1000, 20);
     assert_eq!(
         i64::try_from(absorbed).unwrap(),
         stored_at_kill - i64::try_from(confirmed_at_kill).unwrap(),
@@ -796,43 +769,16 @@ async fn a_server_killed_while_receiving_loses_no_discord_message() {
         "the catch-up is logged:\n{log}"
     );
 
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'discord'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
-    let lost: Vec<&String> = keys.iter().filter(|k| !stored.contains(*k)).collect();
-    let bodies: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
-    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let tally = Tally::of(&pool, "discord", &keys).await;
     println!(
         "kill -9 with {in_flight} messages in flight ({sent} dispatched, {stored_at_kill} \
          stored, {never_sent} still queued and never sent); {} written while down; after \
          the restart {} caught up from the history, {absorbed} read again and absorbed; \
-         {} lost; {} messages stored, {} twice",
+         {tally}",
         1000 - LIVE * 20,
         1000 - stored_at_kill,
-        lost.len(),
-        bodies.len(),
-        bodies.len() - distinct.len(),
     );
-    assert!(
-        lost.is_empty(),
-        "{} lost, the first: {:?}",
-        lost.len(),
-        &lost[..lost.len().min(10)]
-    );
-    assert_eq!(bodies.len(), 1000, "every message stored once");
-    assert_eq!(distinct.len(), 1000, "no message stored twice");
-    assert_eq!(tickets, 20, "one request per employee");
+    tally.assert_whole(1000, 20);
 }
 
 /// A private message from employee `chat` to the bot, as `getUpdates` gives it.
@@ -924,28 +870,81 @@ async fn two_instances_poll_one_bot_in_turn() {
         .unwrap();
     drop(survivor);
     let pool = sqlx::AnyPool::connect(db.url()).await.unwrap();
-    let stored: Vec<String> =
-        sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = 'telegram'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let stored: std::collections::HashSet<String> = stored.into_iter().collect();
-    let lost = keys.iter().filter(|k| !stored.contains(*k)).count();
-    let bodies: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+    let tally = Tally::of(&pool, "telegram", &keys).await;
     println!(
-        "the survivor polled {:.1} s after the poller's kill -9; {lost} lost; {} stored, {} twice; {} conflicts",
+        "the survivor polled {:.1} s after the poller's kill -9; {tally}; {} conflicts",
         taken_over.as_secs_f64(),
-        bodies.len(),
-        bodies.len() - distinct.len(),
         api.conflicts()
     );
     assert!(taken_over < Duration::from_secs(10), "{taken_over:?}");
-    assert_eq!(lost, 0);
-    assert_eq!(bodies.len(), 200, "every message stored");
-    assert_eq!(distinct.len(), 200, "none twice");
+    tally.assert_whole(200, 10);
+}
+
+/// What the kill -9 stories count once the dust settled: the events never stored,
+/// the employees' messages stored (and how many twice), the tickets.
+struct Tally {
+    lost: Vec<String>,
+    messages: usize,
+    twice: usize,
+    tickets: i64,
+}
+
+impl Tally {
+    /// Of the events `keys` sent on `platform`, and the messages whose text says
+    /// "(employé …)".
+    async fn of(pool: &sqlx::AnyPool, platform: &str, keys: &[String]) -> Tally {
+        let stored: std::collections::HashSet<String> =
+            sqlx::query_scalar("SELECT event_id FROM inbound_events WHERE platform = $1")
+                .bind(platform)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .collect();
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM ticket_messages WHERE body LIKE '%(employé %'")
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let distinct: std::collections::HashSet<&String> = bodies.iter().collect();
+        Tally {
+            lost: keys
+                .iter()
+                .filter(|k| !stored.contains(*k))
+                .cloned()
+                .collect(),
+            messages: bodies.len(),
+            twice: bodies.len() - distinct.len(),
+            tickets: sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        }
+    }
+
+    /// Nothing lost, `messages` stored once each, one ticket per employee.
+    fn assert_whole(&self, messages: usize, employees: i64) {
+        assert!(
+            self.lost.is_empty(),
+            "{} lost, the first: {:?}",
+            self.lost.len(),
+            &self.lost[..self.lost.len().min(10)]
+        );
+        assert_eq!(self.messages, messages, "every message stored");
+        assert_eq!(self.twice, 0, "no message stored twice");
+        assert_eq!(self.tickets, employees, "one request per employee");
+    }
+}
+
+impl std::fmt::Display for Tally {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} lost; {} messages stored, {} twice; {} tickets",
+            self.lost.len(),
+            self.messages,
+            self.twice,
+            self.tickets
+        )
+    }
 }
