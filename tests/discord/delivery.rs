@@ -1,6 +1,7 @@
 //! Delivery you can trust on Discord: relayed text pings nobody, a message Discord
-//! stored but never confirmed is not posted twice, and a 429 is waited out as long
-//! as Discord asked, without counting as a failed attempt.
+//! stored but never confirmed is not posted twice, a 429 is waited out as long as
+//! Discord asked, without counting as a failed attempt, and a thread refused for a
+//! missing right opens once it is restored, its messages in order.
 
 use super::*;
 use guichet::clock::{Clock, ManualClock};
@@ -221,5 +222,66 @@ async fn a_429_on_a_thread_post_is_waited_out_as_asked_and_costs_no_attempt() {
         attempts, 0,
         "a 429 with its retry_after is not a failed attempt"
     );
+    live.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thread_refused_for_a_missing_right_opens_once_restored_with_its_messages_in_order() {
+    let live = Live::start().await;
+    let _time = RealTime::start(live.c.d.clock.clone());
+    // The bot lacks "Create Private Threads" in IT's channel.
+    live.fake.allow_private_threads(&live.it, false);
+    live.fake.dm(&live.amel, SCREEN, Vec::new());
+    live.dm_with(&live.amel, FIRST).await;
+    let refused = live
+        .fake
+        .wait_until("a refused thread creation", |f| {
+            f.calls()
+                .into_iter()
+                .find(|c| c.method == "POST" && c.path.ends_with("/threads"))
+        })
+        .await;
+    assert_eq!(refused.path, format!("/channels/{}/threads", live.it));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(live.fake.threads_of(&live.it).is_empty());
+    // An administrator gives the right back; Amel writes twice more.
+    live.fake.allow_private_threads(&live.it, true);
+    // (One after the other: serenity may take two messages of one instant in
+    // either order.)
+    let stored = live.stored_messages().await;
+    live.fake
+        .dm(&live.amel, "Toujours rien à l'écran.", Vec::new());
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while live.stored_messages().await == stored {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the message is never stored"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    live.fake
+        .dm(&live.amel, "Et le voyant clignote.", Vec::new());
+    let thread = live.thread().await;
+    live.card(&thread).await;
+    let relayed = live
+        .fake
+        .wait_until("both later messages in the thread", |f| {
+            let texts = texts(&f.messages_in(&thread));
+            let later: Vec<String> = texts
+                .into_iter()
+                .filter(|t| t.contains("Toujours rien") || t.contains("voyant clignote"))
+                .collect();
+            (later.len() == 2).then_some(later)
+        })
+        .await;
+    assert!(relayed[0].contains("Toujours rien"), "{relayed:?}");
+    assert!(relayed[1].contains("voyant clignote"), "{relayed:?}");
+    // The card came first, and nothing was abandoned.
+    let first = &live.fake.messages_in(&thread)[0];
+    assert!(
+        first["embeds"].as_array().is_some_and(|e| !e.is_empty()),
+        "{first:#}"
+    );
+    assert_eq!(live.c.backlog().await.dead, 0);
     live.stop().await;
 }

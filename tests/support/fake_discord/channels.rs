@@ -147,6 +147,11 @@ impl Fake {
             }
             None => (self.snowflake(), body["type"].as_u64().unwrap_or(12)),
         };
+        // Creating a private thread needs *Create Private Threads* in the parent:
+        // without it Discord answers 403 with code 50013.
+        if kind == 12 && self.no_private_threads.contains(parent_id) {
+            return Reply::error(StatusCode::FORBIDDEN, 50013, "Missing Permissions");
+        }
         let created = self.now();
         let thread = json!({
             "id": id,

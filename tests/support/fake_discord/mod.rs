@@ -331,6 +331,17 @@ impl FakeDiscord {
         self.shared.lock().channels.get(id).cloned()
     }
 
+    /// Takes *Create Private Threads* in `channel` from the bot (`false`), or gives
+    /// it back (`true`).
+    pub fn allow_private_threads(&self, channel: &str, allowed: bool) {
+        let mut fake = self.shared.lock();
+        if allowed {
+            fake.no_private_threads.remove(channel);
+        } else {
+            fake.no_private_threads.insert(channel.to_owned());
+        }
+    }
+
     /// The threads created under `parent_id`, oldest first.
     pub fn threads_of(&self, parent_id: &str) -> Vec<Value> {
         let fake = self.shared.lock();

@@ -41,6 +41,8 @@ pub(super) struct Fake {
     pub(super) dm_channels: HashMap<String, String>,
     pub(super) channels: HashMap<String, Value>,
     pub(super) thread_members: HashMap<String, Vec<String>>,
+    /// Channels where the bot lacks *Create Private Threads*.
+    pub(super) no_private_threads: std::collections::HashSet<String>,
     /// Channel id → messages, oldest first.
     pub(super) messages: BTreeMap<String, Vec<Value>>,
     pub(super) files: HashMap<String, StoredFile>,
@@ -121,6 +123,7 @@ impl Fake {
             dm_channels: HashMap::new(),
             channels: HashMap::new(),
             thread_members: HashMap::new(),
+            no_private_threads: Default::default(),
             messages: BTreeMap::new(),
             files: HashMap::new(),
             interactions: HashMap::new(),
