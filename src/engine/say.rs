@@ -15,6 +15,8 @@ pub(crate) struct ThreadPlan {
     pub ticket: TicketId,
     pub platform: Platform,
     pub plan: i64,
+    /// Whether the platform has created the thread yet.
+    pub opened: bool,
 }
 
 /// Someone to write to privately: their language, and the platform to reach them
@@ -175,6 +177,7 @@ impl Engine {
             ticket: ticket.id,
             platform,
             plan,
+            opened: false,
         }))
     }
 
@@ -190,6 +193,7 @@ impl Engine {
                 ticket,
                 platform: t.platform,
                 plan: t.plan,
+                opened: t.thread.is_some(),
             }))
     }
 
@@ -200,7 +204,13 @@ impl Engine {
         at: &ThreadPlan,
         envelope: Envelope,
     ) -> Result<()> {
-        outbox::enqueue(conn, at.platform, &envelope, self.desk().now()).await?;
+        let now = self.desk().now();
+        outbox::enqueue(conn, at.platform, &envelope, now).await?;
+        if !at.opened {
+            // News of a ticket whose thread could not be opened yet: try again now
+            // (the cause may be fixed) rather than at the end of a long backoff.
+            outbox::hasten_opening(conn, at.ticket, now).await?;
+        }
         Ok(())
     }
 

@@ -123,7 +123,7 @@ impl Envelope {
             Envelope::OpenThread { ticket, .. }
             | Envelope::ThreadPost { ticket, .. }
             | Envelope::UpdateCard { ticket, .. }
-            | Envelope::SetThreadOpen { ticket, .. } => format!("thread:{ticket}"),
+            | Envelope::SetThreadOpen { ticket, .. } => thread_conversation(*ticket),
             Envelope::InteractionReply { interaction, .. }
             | Envelope::OpenForm { interaction, .. } => {
                 format!("interaction:{platform}:{}", interaction.id)
@@ -162,6 +162,21 @@ pub async fn enqueue(
     write(conn, Channel::Chat(platform), envelope, at).await
 }
 
+/// Brings forward the retry of the ticket's thread opening, if it waits: the
+/// ticket has news, and what refused the thread may have been fixed since.
+pub async fn hasten_opening(
+    conn: &mut Conn,
+    ticket: TicketId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    store::outbox::hasten_owed(conn, &thread_conversation(ticket.0), at).await
+}
+
+/// A ticket's thread is one conversation, whatever its platform or team.
+fn thread_conversation(ticket: i64) -> String {
+    format!("thread:{ticket}")
+}
+
 /// Writes an e-mail to send.
 pub async fn enqueue_mail(
     conn: &mut Conn,
@@ -194,14 +209,6 @@ async fn write(
         },
     )
     .await?;
-    // News of a ticket whose thread could not be opened yet: try again now (the
-    // cause may be fixed), rather than at the end of a long backoff.
-    if matches!(
-        envelope,
-        Envelope::ThreadPost { .. } | Envelope::UpdateCard { .. } | Envelope::SetThreadOpen { .. }
-    ) {
-        store::outbox::hasten_owed(conn, &conversation, at).await?;
-    }
     Ok(())
 }
 

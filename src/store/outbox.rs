@@ -91,10 +91,14 @@ pub async fn enqueue(conn: &mut Conn, row: &NewRow<'_>) -> Result<i64> {
     .try_get("id")?)
 }
 
-/// Brings the retry of a conversation's waiting thread opening forward to `at`.
+/// Brings the retry of a conversation's waiting thread opening forward to `at`. A
+/// waiting opening is the conversation's first pending row (it holds the others
+/// back): only that row is looked at, through the pending rows' index.
 pub async fn hasten_owed(conn: &mut Conn, conversation: &str, at: DateTime<Utc>) -> Result<()> {
     sqlx::query(
-        "UPDATE outbox SET next_attempt_at = $1 WHERE conversation = $2 AND status = 'pending' \
+        "UPDATE outbox SET next_attempt_at = $1 WHERE id = (\
+           SELECT id FROM outbox WHERE conversation = $2 AND status = 'pending' \
+           ORDER BY id LIMIT 1) \
          AND kind = 'open_thread' AND attempts > 0 AND next_attempt_at > $1",
     )
     .bind(millis(at))
