@@ -233,6 +233,40 @@ mod tests {
     }
 
     #[test]
+    fn only_answers_to_interactions_take_the_answers_lane() {
+        use crate::store::outbox::Lane;
+        let interaction = Interaction {
+            id: "1".into(),
+            token: "t".into(),
+        };
+        let answers = [
+            Envelope::InteractionReply {
+                interaction: interaction.clone(),
+                text: "ok".into(),
+                ephemeral: true,
+            },
+            Envelope::OpenForm {
+                interaction,
+                form: Form {
+                    payload: "p".into(),
+                    title: "t".into(),
+                    fields: Vec::new(),
+                    fallback: "f".into(),
+                },
+            },
+        ];
+        let kinds: Vec<&str> = answers.iter().map(Envelope::kind).collect();
+        assert_eq!(kinds, Lane::ANSWER_KINDS);
+        let post = Envelope::ThreadPost {
+            ticket: 1,
+            plan: 1,
+            text: "x".into(),
+            files: vec![],
+        };
+        assert!(!Lane::ANSWER_KINDS.contains(&post.kind()));
+    }
+
+    #[test]
     fn each_user_has_one_conversation_per_platform() {
         let dm = Envelope::Direct {
             user: 3,
