@@ -12,7 +12,6 @@
 use std::future::Future;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
 use tokio::sync::watch;
 
 use crate::store::{self, Store};
@@ -23,6 +22,8 @@ pub const TERM: Duration = Duration::from_secs(6);
 pub const RENEW: Duration = Duration::from_secs(2);
 
 /// Keeps trying to hold `name` for `owner` until `shutdown`, then gives it up.
+/// `owner` must name this process alone (two processes under one name would both
+/// hold it).
 /// Returns whether this instance holds it, as it changes.
 pub fn keep(
     store: Store,
@@ -67,10 +68,8 @@ pub fn keep(
 }
 
 async fn take(store: &Store, name: &str, owner: &str) -> Result<bool, store::StoreError> {
-    let now = Utc::now();
-    let until = now + TimeDelta::from_std(TERM).unwrap_or(TimeDelta::seconds(6));
     let mut tx = store.begin().await?;
-    let held = store::leases::take(&mut tx, name, owner, now, until).await?;
+    let held = store::leases::take(&mut tx, name, owner, TERM).await?;
     tx.commit().await?;
     Ok(held)
 }

@@ -68,7 +68,8 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
             let held = lease::keep(
                 store.clone(),
                 TELEGRAM_LEASE,
-                config.outbox.instance_name(),
+                // This process alone: two instances given one name must not both poll.
+                format!("{}/{}", config.outbox.instance_name(), std::process::id()),
                 until_stopped(stopped.clone()),
             );
             telegram_lease = Some(held.clone());
@@ -117,8 +118,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
                             // Standing by is ready: this instance takes over when the poller dies.
                             connected.set(true);
                             tokio::select! {
-                                () = lease::taken(&mut held) => {}
+                                biased;
                                 () = until_stopped(stopped.clone()) => return,
+                                () = lease::taken(&mut held) => {}
                             }
                             info!("Telegram: this instance polls the bot now");
                             let stop = until_stopped(stopped.clone());

@@ -295,9 +295,9 @@ impl Store {
 }
 
 /// Copies the SQLite write-ahead log into the database after writes, at most ten
-/// times a second, off the request path, until the pool closes. An idle service
-/// does no checkpoint at all. A passive checkpoint never waits for writers or
-/// readers, so it never slows a transaction down.
+/// times a second, off the request path; it ends at the first write after the pool
+/// closed, or with the runtime. Without writes, no checkpoint. A passive checkpoint
+/// never waits for writers or readers, so it never slows a transaction down.
 async fn checkpoints(pool: AnyPool, written: Arc<Notify>) {
     loop {
         written.notified().await;

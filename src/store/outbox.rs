@@ -48,9 +48,8 @@ pub enum Lane {
 }
 
 impl Lane {
-    pub const ALL: [Lane; 2] = [Lane::Answers, Lane::Conversations];
-
-    /// The `kind`s of the answers' lane, as the claim's SQL names them too.
+    /// The `kind`s of the answers' lane (`answer_kinds_sql!` lists the same for the
+    /// claims' SQL; a test keeps them in step).
     pub const ANSWER_KINDS: [&'static str; 2] = ["interaction_reply", "open_form"];
 
     fn flag(lane: Option<Lane>) -> i64 {

@@ -101,22 +101,14 @@ impl DiscordOutlet {
                 self.remember_name(thread.id, name);
                 // The thread exists now: failing the action would open another one on
                 // retry. What did not go is reported and left out.
-                let (embed, rows) = render::card(card);
-                let message = create(key, "card").embed(embed).components(rows);
-                let card = match thread.id.send_message(&self.http, message).await {
-                    Ok(m) => Some(MessageRef {
-                        chat: thread.id.to_string(),
-                        message: m.id.to_string(),
-                    }),
-                    Err(e) => {
-                        let error = classify(e);
+                let card = match self.post_card(thread.id, key, card).await {
+                    Ok(posted) => Some(posted),
+                    Err(error) => {
                         tracing::warn!(%error, thread = %thread.id, "Discord: thread opened without its card");
                         None
                     }
                 };
-                if let Err(error) = self.add_members(thread.id, members).await {
-                    tracing::warn!(%error, thread = %thread.id, "Discord: could not add the assignee to the thread");
-                }
+                self.add_members_or_say(thread.id, members).await;
                 Ok(Delivered {
                     thread: Some(ThreadRef {
                         space: space.clone(),
@@ -141,25 +133,17 @@ impl DiscordOutlet {
                 members,
             } => {
                 let channel = id::<ChannelId>(&thread.thread)?;
-                let (embed, rows) = render::card(card);
                 let Some(card_message) = card_message else {
-                    // The thread's card never went: post it now.
-                    let posted = channel
-                        .send_message(
-                            &self.http,
-                            CreateMessage::new().embed(embed).components(rows),
-                        )
-                        .await
-                        .map_err(classify)?;
-                    self.add_members(channel, members).await?;
+                    // The thread's card never went: post it now, with the key (and
+                    // so the nonce) of the first try.
+                    let posted = self.post_card(channel, key, card).await?;
+                    self.add_members_or_say(channel, members).await;
                     return Ok(Delivered {
                         thread: None,
-                        message: Some(MessageRef {
-                            chat: channel.to_string(),
-                            message: posted.id.to_string(),
-                        }),
+                        message: Some(posted),
                     });
                 };
+                let (embed, rows) = render::card(card);
                 let message = id::<MessageId>(card_message)?;
                 channel
                     .edit_message(
@@ -390,6 +374,33 @@ impl DiscordOutlet {
 
     fn remember_name(&self, thread: ChannelId, name: String) {
         lock(&self.names).insert(thread, name);
+    }
+
+    /// Posts a thread's card, with the nonce `{key}.card`.
+    async fn post_card(
+        &self,
+        thread: ChannelId,
+        key: &str,
+        card: &guichet_chat::Card,
+    ) -> Result<MessageRef, DeliveryError> {
+        let (embed, rows) = render::card(card);
+        let message = create(key, "card").embed(embed).components(rows);
+        let posted = thread
+            .send_message(&self.http, message)
+            .await
+            .map_err(classify)?;
+        Ok(MessageRef {
+            chat: thread.to_string(),
+            message: posted.id.to_string(),
+        })
+    }
+
+    /// Adds the members to a thread that exists now; a failure is said, not
+    /// returned (retrying the action would create its thread or card again).
+    async fn add_members_or_say(&self, thread: ChannelId, members: &[String]) {
+        if let Err(error) = self.add_members(thread, members).await {
+            tracing::warn!(%error, %thread, "Discord: could not add the assignee to the thread");
+        }
     }
 
     async fn add_members(

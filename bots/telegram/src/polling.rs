@@ -45,6 +45,8 @@ const CONFLICT_LOG_EVERY: Duration = Duration::from_secs(60);
 /// Waits between attempts at an update the helpdesk could not take yet.
 const FIRST_RETRY: Duration = Duration::from_millis(200);
 const LONGEST_RETRY: Duration = Duration::from_secs(30);
+/// How many times an update's handling may panic before it is passed over.
+const PANICS_BEFORE_PASSING_OVER: u32 = 3;
 
 /// Receives updates by long polling until `shutdown` resolves, handing each to
 /// `sink` and confirming it to Telegram only once `sink` has stored it (see the
@@ -62,6 +64,7 @@ pub async fn run_polling(
         sink,
         connected: connected.clone(),
         stopping,
+        panics: Default::default(),
     };
     let polling = poller.run();
     tokio::pin!(polling);
@@ -83,6 +86,8 @@ struct Poller {
     connected: Connected,
     /// Turns true when asked to stop: no new poll, no new update started.
     stopping: watch::Receiver<bool>,
+    /// Updates whose handling panicked, and how many times.
+    panics: std::collections::HashMap<u32, u32>,
 }
 
 /// Why a poll failed, and what to do about it.
@@ -268,11 +273,28 @@ impl Poller {
                 done.insert(id);
             }
         }
+        let mut panicked = false;
         while let Some(ended) = workers.join_next().await {
             if let Err(e) = ended
                 && e.is_panic()
             {
+                panicked = true;
                 tracing::error!(error = %e, "Telegram: handling an update failed unexpectedly; it comes again");
+            }
+        }
+        // The first update not done is the one whose handling panicked: after a few
+        // tries it is passed over, or it would hold every later update back.
+        if panicked && let Some(first) = ids.iter().find(|id| !done.contains(*id)) {
+            let tries = self.panics.entry(*first).or_default();
+            *tries += 1;
+            if *tries >= PANICS_BEFORE_PASSING_OVER {
+                tracing::error!(
+                    update = first,
+                    tries = *tries,
+                    "Telegram: handling this update fails every time; it is passed over"
+                );
+                done.insert(*first);
+                self.panics.remove(first);
             }
         }
         let next_offset = ids

@@ -24,7 +24,6 @@
 
 use std::collections::BTreeMap;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,6 +54,9 @@ const ANSWERS_AT_ONCE: usize = 16;
 /// The longest an idle lane sleeps without looking for rows it was not woken for
 /// (written by another instance).
 const POLL: Duration = Duration::from_secs(1);
+/// The shortest sleep of a lane: a row due but not claimed (another instance is
+/// claiming it) is not asked for again at once.
+const NUDGE: Duration = Duration::from_millis(50);
 /// What a lane waits, at least, after failing to read the database.
 const STORE_PAUSE: Duration = Duration::from_millis(500);
 
@@ -199,16 +201,27 @@ impl Dispatcher {
                 break;
             }
             let free = slots.available_permits();
-            // A claim takes the write lock: after a quiet sleep, look first (a read)
-            // whether anything is due, so that an idle service writes nothing.
-            let quiet = timer && !me.due_now(lane).await;
-            let claimed = if free == 0 || quiet {
+            // No free slot: only a finished delivery (or news, or a stop) matters.
+            // After a quiet sleep, a claim (a write) is made only if a read says
+            // something is due, so that an idle service writes nothing.
+            // `Some(next due)` when nothing is due now.
+            let quiet = if free > 0 && timer {
+                match me.next_due(lane).await {
+                    Ok(due) if due.is_none_or(|due| due > me.desk.now()) => Some(due),
+                    // Due now, or the database cannot tell: the claim will.
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            let claimed = if free == 0 || quiet.is_some() {
                 Ok(Vec::new())
             } else {
                 me.claim(Some(lane), u32::try_from(free).unwrap_or(BATCH))
                     .await
             };
             let pause = match claimed {
+                Ok(_) if free == 0 => None,
                 Ok(rows) => {
                     let full = !rows.is_empty() && rows.len() == free;
                     for row in rows {
@@ -224,6 +237,8 @@ impl Dispatcher {
                     if full {
                         // There may be more: claim again once a slot frees.
                         None
+                    } else if let Some(due) = quiet {
+                        Some(me.wait_for(due))
                     } else {
                         Some(me.idle_for(lane).await)
                     }
@@ -290,6 +305,15 @@ enum Outcome {
     Dead,
 }
 
+/// How one attempt at a row ended.
+enum Attempt {
+    /// Sent, or nothing to send any more; what the platform created, if anything.
+    Sent(Option<Delivered>),
+    Failed(DeliveryError),
+    /// A row that can never be sent.
+    Abandoned(&'static str),
+}
+
 impl Inner {
     /// The channels this instance delivers on now: its connected platforms whose
     /// lease, if they need one, it holds; e-mail when a server is configured.
@@ -336,29 +360,26 @@ impl Inner {
         store::outbox::next_due(&mut conn, &channels, lane).await
     }
 
-    /// Whether a row of `lane` is claimable now (a read, no lock); `true` when the
-    /// database cannot say, so that the claim tells.
-    async fn due_now(&self, lane: Lane) -> bool {
-        match self.next_due(lane).await {
-            Ok(Some(due)) => due <= self.desk.now(),
-            Ok(None) => false,
-            Err(_) => true,
-        }
-    }
-
     /// How long a lane with nothing claimable may sleep: until its next row is due,
     /// at most [`POLL`].
     async fn idle_for(&self, lane: Lane) -> Duration {
         match self.next_due(lane).await {
-            Ok(Some(due)) => (due - self.desk.now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-                .clamp(Duration::from_millis(5), POLL),
-            Ok(None) => POLL,
+            Ok(due) => self.wait_for(due),
             Err(e) => {
                 tracing::warn!(error = %e, "outbox: cannot read when the next row is due");
                 POLL
             }
+        }
+    }
+
+    /// The sleep until `due` (`None`: nothing pending), between [`NUDGE`] and [`POLL`].
+    fn wait_for(&self, due: Option<DateTime<Utc>>) -> Duration {
+        match due {
+            Some(due) => (due - self.desk.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(NUDGE, POLL),
+            None => POLL,
         }
     }
 
@@ -402,7 +423,31 @@ impl Inner {
                     .await;
             }
         };
-        let sending = match (row.channel, &envelope) {
+        // A delivery, its preparation included (files fetched from the other
+        // platform), must end well within the lease, or another claim would send
+        // the row again while this one still waits.
+        let limit = self.config.lease.0 / 2;
+        let attempt = match tokio::time::timeout(limit, self.attempt(&row, &envelope)).await {
+            Ok(attempt) => attempt?,
+            Err(_) => Attempt::Failed(DeliveryError::Retry {
+                after: None,
+                reason: format!(
+                    "no answer from {} within {} s",
+                    row.channel,
+                    limit.as_secs()
+                ),
+            }),
+        };
+        match attempt {
+            Attempt::Sent(delivered) => self.acknowledge(&row, &envelope, delivered).await,
+            Attempt::Failed(error) => self.failed(&row, envelope.is_owed(), error).await,
+            Attempt::Abandoned(reason) => self.give_up(&row, reason).await,
+        }
+    }
+
+    /// Prepares the row's action and carries it out.
+    async fn attempt(&self, row: &Claimed, envelope: &Envelope) -> Result<Attempt, StoreError> {
+        let platform = match (row.channel, envelope) {
             (
                 Channel::Email,
                 Envelope::Mail {
@@ -410,56 +455,35 @@ impl Inner {
                 },
             ) => {
                 let Some(mailer) = &self.mailer else {
-                    return self.failed(&row, not_connected(row.channel)).await;
+                    return Ok(Attempt::Failed(not_connected(row.channel)));
                 };
-                Box::pin(async move { mailer.send(to, subject, body).await.map(|()| None) })
-                    as Pin<Box<dyn Future<Output = _> + Send + '_>>
+                return Ok(match mailer.send(to, subject, body).await {
+                    Ok(()) => Attempt::Sent(None),
+                    Err(e) => Attempt::Failed(e),
+                });
             }
             (Channel::Email, _) | (_, Envelope::Mail { .. }) => {
-                return self
-                    .give_up(&row, "an e-mail row that is not an e-mail")
-                    .await;
+                return Ok(Attempt::Abandoned("an e-mail row that is not an e-mail"));
             }
-            (Channel::Chat(platform), _) => {
-                // Claims only take rows of connected platforms.
-                let Some(outlet) = self.outlets.get(&platform) else {
-                    return self.failed(&row, not_connected(row.channel)).await;
-                };
-                let prepared = {
-                    let mut conn = self.store.pool().acquire().await?;
-                    self.prepare(&mut conn, platform, &row, &envelope).await?
-                };
-                let action = match prepared {
-                    Ok(Prepared::Send(action)) => action,
-                    Ok(Prepared::Skip) => return self.acknowledge(&row, &envelope, None).await,
-                    Err(e) => return self.failed(&row, e).await,
-                };
-                let key = delivery_key(row.id);
-                Box::pin(async move { outlet.deliver(&action, &key).await.map(Some) })
-            }
+            (Channel::Chat(platform), _) => platform,
         };
-        // A delivery must end well within the lease, or another instance would send
-        // the row again while this one still waits for the platform.
-        let limit = self.config.lease.0 / 2;
-        match tokio::time::timeout(limit, sending).await {
-            Ok(Ok(delivered)) => self.acknowledge(&row, &envelope, delivered).await,
-            Ok(Err(e)) => self.failed(&row, e).await,
-            Err(_) => {
-                let reason = format!(
-                    "no answer from {} within {} s",
-                    row.channel,
-                    limit.as_secs()
-                );
-                self.failed(
-                    &row,
-                    DeliveryError::Retry {
-                        after: None,
-                        reason,
-                    },
-                )
-                .await
-            }
-        }
+        // Claims only take rows of connected platforms.
+        let Some(outlet) = self.outlets.get(&platform) else {
+            return Ok(Attempt::Failed(not_connected(row.channel)));
+        };
+        let prepared = {
+            let mut conn = self.store.pool().acquire().await?;
+            self.prepare(&mut conn, platform, row, envelope).await?
+        };
+        let action = match prepared {
+            Ok(Prepared::Send(action)) => action,
+            Ok(Prepared::Skip) => return Ok(Attempt::Sent(None)),
+            Err(e) => return Ok(Attempt::Failed(e)),
+        };
+        Ok(match outlet.deliver(&action, &delivery_key(row.id)).await {
+            Ok(delivered) => Attempt::Sent(Some(delivered)),
+            Err(e) => Attempt::Failed(e),
+        })
     }
 
     /// Records what the platform created and marks the row delivered, in one transaction.
@@ -542,13 +566,18 @@ impl Inner {
         Ok(Outcome::Delivered)
     }
 
-    async fn failed(&self, row: &Claimed, error: DeliveryError) -> Result<Outcome, StoreError> {
-        // A ticket's thread and its card are owed until they exist: refused today
-        // (a missing permission, a wrong space), they are tried again, spaced by the
-        // longest backoff, and sooner when the ticket has news (`outbox::enqueue`).
-        let structure = serde_json::from_str::<Envelope>(&row.payload).is_ok_and(|e| e.is_owed());
+    /// A failed attempt. A ticket's thread and its card (`owed`) are owed until they
+    /// exist: refused today (a missing permission, a wrong space), they are tried
+    /// again, spaced by the longest backoff, and sooner when the ticket has news
+    /// (`outbox::hasten_opening`).
+    async fn failed(
+        &self,
+        row: &Claimed,
+        owed: bool,
+        error: DeliveryError,
+    ) -> Result<Outcome, StoreError> {
         let after = match &error {
-            DeliveryError::Permanent { reason } if !structure => {
+            DeliveryError::Permanent { reason } if !owed => {
                 return self.give_up(row, reason).await;
             }
             DeliveryError::Permanent { .. } => Some(self.config.max_retry.0),
@@ -563,7 +592,7 @@ impl Inner {
             }
         };
         let attempts = row.attempts + 1;
-        if attempts >= self.config.max_attempts && !structure {
+        if attempts >= self.config.max_attempts && !owed {
             return self.give_up(row, &error.to_string()).await;
         }
         let wait = backoff(&self.config, attempts, after);
