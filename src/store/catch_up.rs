@@ -70,7 +70,10 @@ pub async fn resume_points(
     let since = millis(now) - i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
     let mut points = Vec::new();
     let rows = sqlx::query(
-        "SELECT i.dm_chat AS chat, \
+        // With more recent chats than MAX_CHATS, those whose last message is the
+        // newest come first (Discord's ids grow with time).
+        "SELECT chat, last_seen FROM (\
+         SELECT i.dm_chat AS chat, \
                 (SELECT MAX(CAST(l.message AS BIGINT)) FROM dm_links l \
                    JOIN ticket_messages m ON m.ticket_id = l.ticket_id \
                     AND m.platform = l.platform AND m.platform_message_id = l.message \
@@ -81,8 +84,8 @@ pub async fn resume_points(
                 OR EXISTS (SELECT 1 FROM tickets t \
                             WHERE t.requester_id = i.user_id AND t.updated_at >= $2) \
                 OR EXISTS (SELECT 1 FROM dialogues d \
-                            WHERE d.user_id = i.user_id AND d.updated_at >= $2)) \
-         LIMIT $3",
+                            WHERE d.user_id = i.user_id AND d.updated_at >= $2))\
+         ) AS recent ORDER BY COALESCE(last_seen, 0) DESC LIMIT $3",
     )
     .bind(platform.as_str())
     .bind(since)
