@@ -7,7 +7,49 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_rate_limited_group_gets_everything_in_order,
     a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits,
     a_photo_and_a_document_go_both_ways,
+    a_card_refresh_that_changes_nothing_costs_no_request,
 );
+
+/// Telegram refuses an edit that changes nothing ("message is not modified",
+/// TOPIC_NOT_MODIFIED), and the refusal still counts against the group's twenty
+/// messages a minute.
+async fn a_card_refresh_that_changes_nothing_costs_no_request(c: ChatDesk) {
+    use guichet::clock::Clock;
+    let (api, dispatcher) = with_telegram(&c).await;
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", TRIP).await;
+    ChatDesk::drain(&dispatcher).await;
+    assert_eq!(api.calls_to("createForumTopic").len(), 1);
+    let before = api.calls().len();
+    // Three refreshes of a card whose ticket did not change.
+    let mut tx = c.d.store.begin().await.unwrap();
+    let reference: guichet::domain::TicketReference = "TCK-20250214-001".parse().unwrap();
+    let ticket = guichet::store::tickets::by_reference(&mut tx, &reference)
+        .await
+        .unwrap()
+        .unwrap();
+    let plan = guichet::store::conversations::thread_of(&mut tx, ticket.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .plan;
+    for _ in 0..3 {
+        let refresh = guichet::outbox::Envelope::UpdateCard {
+            ticket: ticket.id.0,
+            plan,
+        };
+        guichet::outbox::enqueue(&mut tx, Platform::Telegram, &refresh, c.d.clock.now())
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    ChatDesk::drain(&dispatcher).await;
+    let after: Vec<String> = api.calls()[before..]
+        .iter()
+        .map(|call| call.method.clone())
+        .collect();
+    assert!(after.is_empty(), "{after:?}");
+    assert_eq!(c.backlog().await.pending, 0);
+}
 
 async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDesk) {
     let (api, dispatcher) = with_telegram(&c).await;
@@ -102,7 +144,8 @@ async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDe
             .unwrap()
             .ends_with("Pouvez-vous m'envoyer les billets ?")
     );
-    // The card follows the status: edited in place, the topic renamed.
+    // The card follows the status: edited in place. The topic keeps its name, so it
+    // is not renamed (Telegram refuses a rename to the same name, and counts it).
     let edits = api.calls_to("editMessageText");
     assert!(
         edits.last().unwrap()["text"]
@@ -110,7 +153,7 @@ async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDe
             .unwrap()
             .contains("En cours de traitement")
     );
-    assert_eq!(api.calls_to("editForumTopic").len(), 1);
+    assert_eq!(api.calls_to("editForumTopic").len(), 0);
 }
 
 async fn a_rate_limited_group_gets_everything_in_order(c: ChatDesk) {

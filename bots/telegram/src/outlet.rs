@@ -1,5 +1,8 @@
 //! The chat port's actions, carried out through the Bot API.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use guichet_chat::{
     BoxFuture, Button, Card, Delivered, DeliveryError, FileContent, MessageRef, Outbound,
     OutgoingFile, Outlet, Platform, Recipient, ThreadRef, Tone,
@@ -24,6 +27,18 @@ pub struct TelegramOutlet {
     bot: teloxide::Bot,
     /// Every request that posts into a chat waits for its turn here.
     limiter: Limiter,
+    /// What this process last wrote in each card and topic name. Telegram refuses
+    /// an edit that changes nothing, and the refusal still costs a request from the
+    /// group's budget of twenty a minute: an unchanged card or name is not sent.
+    written: Arc<Mutex<Written>>,
+}
+
+#[derive(Default)]
+struct Written {
+    /// (chat, card message) → the card's text and keyboard, as last sent.
+    cards: HashMap<(i64, i32), String>,
+    /// (chat, topic) → the topic's name, as last set.
+    names: HashMap<(i64, i32), String>,
 }
 
 impl TelegramOutlet {
@@ -36,6 +51,7 @@ impl TelegramOutlet {
         TelegramOutlet {
             bot,
             limiter: Limiter::new(limits),
+            written: Arc::default(),
         }
     }
 
@@ -101,18 +117,14 @@ impl TelegramOutlet {
                 let chat = chat_id(space)?;
                 let name = clip(title, TOPIC_NAME_MAX_CHARS);
                 let topic = self
-                    .limited(chat, self.bot.create_forum_topic(chat, name))
+                    .limited(chat, self.bot.create_forum_topic(chat, name.clone()))
                     .await
                     .map_err(DeliveryError::from)?;
                 let thread = topic.thread_id;
-                let card = self
-                    .bot
-                    .send_message(chat, card_text(card))
-                    .message_thread_id(thread)
-                    .reply_markup(card_keyboard(card));
+                self.remember(|w| &mut w.names, (chat.0, thread.0.0), name);
                 // The topic exists now: failing the whole action would open another
                 // one on retry. A card that did not go is reported and left out.
-                let message = match self.limited(chat, card).await {
+                let message = match self.post_card(chat, thread, card).await {
                     Ok(message) => Some(MessageRef {
                         chat: space.clone(),
                         message: message.id.0.to_string(),
@@ -150,12 +162,7 @@ impl TelegramOutlet {
                 let (chat, topic) = topic(thread)?;
                 let Some(card_message) = card_message else {
                     // The topic's card never went: post it now.
-                    let post = self
-                        .bot
-                        .send_message(chat, card_text(card))
-                        .message_thread_id(topic)
-                        .reply_markup(card_keyboard(card));
-                    let message = self.limited(chat, post).await?;
+                    let message = self.post_card(chat, topic, card).await?;
                     return Ok(sent(chat, message.id));
                 };
                 let id = MessageId(
@@ -163,19 +170,24 @@ impl TelegramOutlet {
                         .parse()
                         .map_err(|_| invalid("card message id", card_message))?,
                 );
-                let edit = self
-                    .bot
-                    .edit_message_text(chat, id, card_text(card))
-                    .reply_markup(card_keyboard(card));
-                let edited = self.limited(chat, edit).await;
-                unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
-                use teloxide::payloads::EditForumTopicSetters;
-                let rename = self
-                    .bot
-                    .edit_forum_topic(chat, topic)
-                    .name(clip(title, TOPIC_NAME_MAX_CHARS));
-                let renamed = self.limited(chat, rename).await;
-                unchanged_is_fine(renamed.map(drop)).map_err(DeliveryError::from)?;
+                let (text, keyboard, drawn) = draw(card);
+                if self.changed(|w| &mut w.cards, (chat.0, id.0), &drawn) {
+                    let edit = self
+                        .bot
+                        .edit_message_text(chat, id, text)
+                        .reply_markup(keyboard);
+                    let edited = self.limited(chat, edit).await;
+                    unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
+                    self.remember(|w| &mut w.cards, (chat.0, id.0), drawn);
+                }
+                let name = clip(title, TOPIC_NAME_MAX_CHARS);
+                if self.changed(|w| &mut w.names, (chat.0, topic.0.0), &name) {
+                    use teloxide::payloads::EditForumTopicSetters;
+                    let rename = self.bot.edit_forum_topic(chat, topic).name(name.clone());
+                    let renamed = self.limited(chat, rename).await;
+                    unchanged_is_fine(renamed.map(drop)).map_err(DeliveryError::from)?;
+                    self.remember(|w| &mut w.names, (chat.0, topic.0.0), name);
+                }
                 Ok(Delivered::default())
             }
             Outbound::SetThreadOpen { thread, open } => {
@@ -207,6 +219,47 @@ impl TelegramOutlet {
                 interaction, text, ..
             } => self.answer_callback(interaction, text).await,
         }
+    }
+
+    /// Posts a topic's card, and remembers what it shows.
+    async fn post_card(
+        &self,
+        chat: ChatId,
+        topic: ThreadId,
+        card: &Card,
+    ) -> Result<teloxide::types::Message, Sending> {
+        let (text, keyboard, drawn) = draw(card);
+        let post = self
+            .bot
+            .send_message(chat, text)
+            .message_thread_id(topic)
+            .reply_markup(keyboard);
+        let message = self.limited(chat, post).await?;
+        self.remember(|w| &mut w.cards, (chat.0, message.id.0), drawn);
+        Ok(message)
+    }
+
+    /// Whether `value` differs from what this process last wrote at `key`.
+    fn changed(
+        &self,
+        table: impl Fn(&mut Written) -> &mut HashMap<(i64, i32), String>,
+        key: (i64, i32),
+        value: &str,
+    ) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        table(&mut written)
+            .get(&key)
+            .is_none_or(|last| last != value)
+    }
+
+    fn remember(
+        &self,
+        table: impl Fn(&mut Written) -> &mut HashMap<(i64, i32), String>,
+        key: (i64, i32),
+        value: String,
+    ) {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        table(&mut written).insert(key, value);
     }
 
     async fn answer_callback(
@@ -434,6 +487,16 @@ fn keyboard(rows: &[Vec<Button>]) -> InlineKeyboardMarkup {
             .map(|b| InlineKeyboardButton::callback(b.label.clone(), b.payload.clone()))
             .collect::<Vec<_>>()
     }))
+}
+
+/// A card's text and keyboard, and both as one string to compare with what was sent.
+fn draw(card: &Card) -> (String, InlineKeyboardMarkup, String) {
+    let (text, keyboard) = (card_text(card), card_keyboard(card));
+    let drawn = format!(
+        "{text}\u{0}{}",
+        serde_json::to_string(&keyboard).unwrap_or_default()
+    );
+    (text, keyboard, drawn)
 }
 
 /// The card's buttons, then its pick-one list as one more row.
