@@ -1,7 +1,6 @@
 //! Delivery: crashes, failing platforms, dead letters, files across platforms.
 
 use super::*;
-use guichet::store::outbox::Channel;
 
 on_both_backends!(crate::support::chat::ChatDesk:
     a_crash_between_commit_and_delivery_delivers_once_after_restart,
@@ -34,21 +33,7 @@ async fn a_crash_between_commit_and_delivery_delivers_once_after_restart(c: Chat
     sami(&c).await;
     c.dm(Telegram, IHEB, "Iheb Issaoui", SCREEN).await;
     // An instance claims everything, then dies before delivering.
-    let mut tx = c.d.store.begin().await.unwrap();
-    let now = c.d.clock.now();
-    let claimed = store::outbox::claim(
-        &mut tx,
-        "crashed",
-        &[Channel::Chat(Discord), Channel::Chat(Telegram)],
-        None,
-        now,
-        now + TimeDelta::minutes(2),
-        64,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    assert!(!claimed.is_empty());
+    claim_everything_and_die(&c, "crashed").await;
 
     // The restarted service waits for the dead instance's lease, then delivers.
     c.deliver().await;

@@ -81,6 +81,29 @@ fn answered(
     })
 }
 
+/// An instance named `owner` claims every due row for two minutes, then dies
+/// before delivering any.
+async fn claim_everything_and_die(c: &ChatDesk, owner: &str) {
+    let mut tx = c.d.store.begin().await.unwrap();
+    let now = c.d.clock.now();
+    let claimed = store::outbox::claim(
+        &mut tx,
+        owner,
+        &[
+            store::outbox::Channel::Chat(Discord),
+            store::outbox::Channel::Chat(Telegram),
+        ],
+        None,
+        now,
+        now + TimeDelta::minutes(2),
+        64,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert!(!claimed.is_empty());
+}
+
 /// Iheb opens the specification's screen ticket; everything is delivered.
 async fn open_screen_ticket(c: &ChatDesk) -> guichet_chat::ThreadRef {
     c.dm(Telegram, IHEB, "Iheb Issaoui", SCREEN).await;

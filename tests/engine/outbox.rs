@@ -59,8 +59,19 @@ async fn an_interaction_is_answered_while_another_conversation_hangs(c: ChatDesk
     let (stop, running) = run_dispatcher(&c);
     c.in_thread(Discord, SAMI, "Sami", &thread, "Je regarde votre écran.")
         .await;
+    within(Duration::from_secs(4), async || {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM outbox WHERE kind = 'direct' AND status = 'pending' \
+             AND lease_owner IS NOT NULL",
+        )
+        .fetch_one(c.d.store.pool())
+        .await
+        .unwrap()
+            > 0
+    })
+    .await
+    .expect("the relay to Iheb is in flight");
     // Meanwhile Akrem, on the same platform, presses a button and asks for help.
-    tokio::time::sleep(Duration::from_millis(100)).await;
     let pressed = c.press(Telegram, AKREM, dm_place(AKREM), "nonsense").await;
     let answered_in = within(Duration::from_secs(4), async || {
         answered(&c.telegram, &pressed).is_some()
@@ -219,22 +230,7 @@ async fn a_restarted_instance_takes_back_what_it_was_sending_at_once(c: ChatDesk
     sami(&c).await;
     c.dm(Telegram, IHEB, "Iheb Issaoui", SCREEN).await;
     // This instance claims everything, then is killed before delivering.
-    let me = c.d.config.outbox.instance_name();
-    let mut tx = c.d.store.begin().await.unwrap();
-    let now = c.d.clock.now();
-    let claimed = store::outbox::claim(
-        &mut tx,
-        &me,
-        &[Channel::Chat(Discord), Channel::Chat(Telegram)],
-        None,
-        now,
-        now + TimeDelta::minutes(2),
-        64,
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    assert!(!claimed.is_empty());
+    claim_everything_and_die(&c, &c.d.config.outbox.instance_name()).await;
     // Restarted under the same name, it delivers without waiting for the lease.
     let (stop, running) = run_dispatcher(&c);
     within(Duration::from_secs(5), async || {
