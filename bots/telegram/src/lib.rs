@@ -3,6 +3,7 @@
 //! with topics, a ticket's thread is a forum topic, cards are messages with an
 //! inline keyboard.
 
+mod card;
 pub mod commands;
 mod inbound;
 pub mod limits;

@@ -1,0 +1,162 @@
+//! What the end of an attempt writes: a delivery acknowledged with what the
+//! platform created, a failure scheduled for its next try, a dead letter.
+
+use chrono::TimeDelta;
+use guichet_chat::{Delivered, DeliveryError};
+
+use super::{Envelope, Inner, Outcome};
+use crate::domain::{AuditAction, TicketId};
+use crate::outbox::backoff::backoff;
+use crate::store::audit::{Origin, Record};
+use crate::store::outbox::{Channel, Claimed};
+use crate::store::{self, StoreError};
+
+impl Inner {
+    /// Records what the platform created and marks the row delivered, in one transaction.
+    pub(super) async fn acknowledge(
+        &self,
+        row: &Claimed,
+        envelope: &Envelope,
+        delivered: Option<Delivered>,
+    ) -> Result<Outcome, StoreError> {
+        let mut tx = self.store.begin().await?;
+        if let Some(delivered) = &delivered {
+            match envelope {
+                Envelope::OpenThread { plan, .. } => {
+                    let card = delivered.message.as_ref().map(|m| m.message.as_str());
+                    match (&delivered.thread, card) {
+                        (Some(thread), _) => {
+                            if !store::conversations::thread_created(
+                                &mut tx,
+                                *plan,
+                                &thread.thread,
+                                card,
+                            )
+                            .await?
+                            {
+                                tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
+                            }
+                        }
+                        // The card owed to a thread opened earlier.
+                        (None, Some(card)) => {
+                            store::conversations::card_posted(&mut tx, *plan, card).await?;
+                        }
+                        (None, None) => {
+                            tracing::error!(plan, "the platform opened a thread but returned no id")
+                        }
+                    }
+                    if card.is_none() {
+                        // The thread is there, its card not yet: the row stays, and
+                        // posts the card at its next turn, before the thread's posts.
+                        let next = self.desk.now()
+                            + TimeDelta::from_std(self.config.first_retry.0)
+                                .unwrap_or(TimeDelta::seconds(2));
+                        store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
+                        tx.commit().await?;
+                        tracing::warn!(
+                            id = row.id,
+                            "a thread opened without its card; the card will follow"
+                        );
+                        return Ok(Outcome::Retry);
+                    }
+                }
+                Envelope::Direct {
+                    about: Some(ticket),
+                    ..
+                }
+                | Envelope::RatingPrompt { ticket, .. } => {
+                    if let (Some(message), Channel::Chat(platform)) =
+                        (&delivered.message, row.channel)
+                    {
+                        store::conversations::link_dm(
+                            &mut tx,
+                            platform,
+                            &message.chat,
+                            &message.message,
+                            TicketId(*ticket),
+                        )
+                        .await?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let ours = store::outbox::delivered(&mut tx, row.id, &self.owner, self.desk.now()).await?;
+        tx.commit().await?;
+        if !ours {
+            tracing::warn!(
+                id = row.id,
+                "delivered a row whose lease had passed to another instance"
+            );
+        }
+        Ok(Outcome::Delivered)
+    }
+
+    /// A failed attempt. A ticket's thread and its card (`owed`) are owed until they
+    /// exist: refused today (a missing permission, a wrong space), they are tried
+    /// again, spaced by the longest backoff, and sooner when the ticket has news
+    /// (`outbox::hasten_opening`).
+    pub(super) async fn failed(
+        &self,
+        row: &Claimed,
+        owed: bool,
+        error: DeliveryError,
+    ) -> Result<Outcome, StoreError> {
+        let after = match &error {
+            DeliveryError::Permanent { reason } if !owed => {
+                return self.give_up(row, reason).await;
+            }
+            DeliveryError::Permanent { .. } => Some(self.config.max_retry.0),
+            DeliveryError::Retry { after, .. } => *after,
+            DeliveryError::Later { after } => {
+                let next =
+                    self.desk.now() + TimeDelta::from_std(*after).unwrap_or(TimeDelta::minutes(1));
+                let mut tx = self.store.begin().await?;
+                store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
+                tx.commit().await?;
+                return Ok(Outcome::Retry);
+            }
+        };
+        let attempts = row.attempts + 1;
+        if attempts >= self.config.max_attempts && !owed {
+            return self.give_up(row, &error.to_string()).await;
+        }
+        let wait = backoff(&self.config, attempts, after);
+        let next = self.desk.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
+        tracing::warn!(id = row.id, channel = %row.channel, attempts, wait_ms = wait.as_millis() as u64, %error, "delivery failed; will retry");
+        // Every write goes through the store's transactions (SQLite's writer queue).
+        let mut tx = self.store.begin().await?;
+        store::outbox::failed(
+            &mut tx,
+            row.id,
+            &self.owner,
+            &error.to_string(),
+            next,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Retry)
+    }
+
+    /// Sets a row aside for good, with a line in the log and in the audit trail.
+    pub(super) async fn give_up(&self, row: &Claimed, reason: &str) -> Result<Outcome, StoreError> {
+        tracing::error!(id = row.id, channel = %row.channel, kind = %row.kind, reason, "delivery abandoned: dead letter");
+        let mut tx = self.store.begin().await?;
+        store::outbox::failed(&mut tx, row.id, &self.owner, reason, self.desk.now(), true).await?;
+        let what = format!("{} {} #{}", row.channel, row.kind, row.id);
+        let record = Record {
+            ticket: row.ticket,
+            actor: None,
+            subject_user: None,
+            action: AuditAction::DeliveryAbandoned,
+            old_value: Some(&what),
+            new_value: Some(reason),
+            origin: Origin::System,
+            at: self.desk.now(),
+        };
+        store::audit::append(&mut tx, &record).await?;
+        tx.commit().await?;
+        Ok(Outcome::Dead)
+    }
+}
