@@ -102,12 +102,7 @@ async fn a_server_killed_while_receiving_loses_no_telegram_message() {
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    let killed = Command::new("kill")
-        .args(["-9", &first.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    first.0.wait().unwrap();
+    first.signal("-9");
     let in_flight = api.in_flight();
     let confirmed_at_kill = 1000 - api.unconfirmed();
     let stored_at_kill = count_stored().await;
@@ -125,12 +120,7 @@ async fn a_server_killed_while_receiving_loses_no_telegram_message() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let stopped = Command::new("kill")
-        .args(["-TERM", &second.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    second.0.wait().unwrap();
+    second.signal("-TERM");
     let log = std::fs::read_to_string(logs.path().join("second.log")).unwrap();
     let absorbed = log.matches("event seen before").count();
 
@@ -229,12 +219,7 @@ async fn a_server_killed_while_receiving_loses_no_discord_message() {
         );
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-    let killed = Command::new("kill")
-        .args(["-9", &first.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    first.0.wait().unwrap();
+    first.signal("-9");
     let stored_at_kill = usize::try_from(count_stored().await).unwrap();
     let never_sent = fake.drop_pending();
     let sent = fake.dispatched("MESSAGE_CREATE");
@@ -264,12 +249,7 @@ async fn a_server_killed_while_receiving_loses_no_discord_message() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let stopped = Command::new("kill")
-        .args(["-TERM", &second.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(stopped.success());
-    second.0.wait().unwrap();
+    second.signal("-TERM");
     let log = std::fs::read_to_string(logs.path().join("second.log")).unwrap();
     let absorbed = log.matches("event seen before").count();
     assert!(
@@ -354,12 +334,7 @@ async fn two_instances_poll_one_bot_in_turn() {
         (false, true) => (b, a),
         other => panic!("exactly one instance polls: {other:?}"),
     };
-    let killed = Command::new("kill")
-        .args(["-9", &poller.0.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    poller.0.wait().unwrap();
+    poller.signal("-9");
     let killed_at = std::time::Instant::now();
     push(100, 200);
     while api.unconfirmed() > 0 {

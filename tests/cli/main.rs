@@ -246,6 +246,18 @@ fn a_broken_configuration_stops_start_up_naming_file_and_key() {
 /// A server the test started: killed if the test fails before stopping it.
 struct Running(std::process::Child);
 
+impl Running {
+    /// Sends `signal` (`-9`, `-TERM`) and waits for the process to end.
+    fn signal(&mut self, signal: &str) {
+        let sent = Command::new("kill")
+            .args([signal, &self.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        self.0.wait().unwrap();
+    }
+}
+
 impl Drop for Running {
     fn drop(&mut self) {
         let _ = self.0.kill();
