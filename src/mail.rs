@@ -72,7 +72,7 @@ impl Mailer {
     /// Sends one plain-text e-mail. A refusal of the address or the message is
     /// final; anything else (server down, busy, timeout) is tried again later.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), DeliveryError> {
-        let permanent = |reason: String| DeliveryError::Permanent { reason };
+        let permanent = DeliveryError::refused;
         let to = parse_mailbox(to).ok_or_else(|| permanent(format!("{to:?} is not an address")))?;
         let message = Message::builder()
             .from(self.from.clone())

@@ -93,6 +93,7 @@ async fn a_refused_delivery_becomes_an_audited_dead_letter(c: ChatDesk) {
         1,
         DeliveryError::Permanent {
             reason: "Forbidden: bot was blocked by the user".into(),
+            refusal: guichet_chat::Refusal::Unreachable,
         },
     );
     c.in_thread(Discord, SAMI, "Sami", &thread, "Êtes-vous là ?")

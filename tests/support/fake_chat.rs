@@ -192,7 +192,7 @@ impl Outlet for FakeChat {
             if matches!(action, Outbound::OpenThread { .. })
                 && let Some(reason) = state.refused_threads.pop_front()
             {
-                return Err(DeliveryError::Permanent { reason });
+                return Err(DeliveryError::refused(reason));
             }
             state.next_id += 1;
             let message = format!("msg-{}", state.next_id);

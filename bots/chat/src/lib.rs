@@ -101,8 +101,9 @@ pub enum DeliveryError {
         after: Option<Duration>,
         reason: String,
     },
-    /// The platform refused for good (unknown chat, bot blocked, bad request).
-    Permanent { reason: String },
+    /// The platform refused for good (unknown chat, bot blocked, bad request);
+    /// `refusal` says what it means for the people concerned.
+    Permanent { reason: String, refusal: Refusal },
     /// Not a failure: the platform's sending limits (ours, or its 429 with
     /// `retry_after`) ask to come back after `after`. Not counted as an attempt.
     Later { after: Duration },
@@ -121,7 +122,7 @@ impl fmt::Display for DeliveryError {
                 after: None,
                 reason,
             } => write!(f, "{reason} (retryable)"),
-            DeliveryError::Permanent { reason } => write!(f, "{reason}"),
+            DeliveryError::Permanent { reason, .. } => write!(f, "{reason}"),
             DeliveryError::Later { after } => {
                 write!(f, "held by the sending limits for {} ms", after.as_millis())
             }
@@ -130,6 +131,87 @@ impl fmt::Display for DeliveryError {
 }
 
 impl std::error::Error for DeliveryError {}
+
+impl DeliveryError {
+    /// A refusal for good that means nothing more precise ([`Refusal::Other`]).
+    pub fn refused(reason: impl Into<String>) -> Self {
+        DeliveryError::Permanent {
+            reason: reason.into(),
+            refusal: Refusal::Other,
+        }
+    }
+
+    /// What a refusal for good means, if this is one.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self {
+            DeliveryError::Permanent { refusal, .. } => Some(*refusal),
+            _ => None,
+        }
+    }
+}
+
+/// What a platform's refusal means, as far as the adapter can tell from the
+/// platform's documented error codes: the helpdesk tells people accordingly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The person cannot be written to privately: they never opened a private chat
+    /// with the bot or blocked it (Telegram 403), or they accept no private message
+    /// from the server's members (Discord 50007).
+    Unreachable,
+    /// The bot lacks a right where it wrote (Discord 50001 / 50013, Telegram "not
+    /// enough rights").
+    MissingRight,
+    /// The chat, channel or thread does not exist, or the bot is not in it.
+    NotFound,
+    /// Anything else the platform refused.
+    Other,
+}
+
+/// A right the bot needs in a team's staff space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Right {
+    // Discord's permissions, by the names its client shows.
+    ViewChannel,
+    SendMessages,
+    SendMessagesInThreads,
+    CreatePrivateThreads,
+    ManageThreads,
+    EmbedLinks,
+    AttachFiles,
+    ReadMessageHistory,
+    // Telegram's administrator rights.
+    /// `can_manage_topics`: create, rename, close and reopen topics.
+    ManageTopics,
+    /// The bot may post in the group (a member restricted from sending cannot).
+    PostMessages,
+}
+
+/// What is wrong with a team's staff space, as the platform lets a bot see it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "problem", content = "detail", rename_all = "snake_case")]
+pub enum SpaceProblem {
+    /// No such chat or channel, or the bot is not in it.
+    NotFound,
+    /// A Discord channel of another server than the configured one.
+    OtherServer,
+    /// Not a place where threads can be opened: a Telegram group that is not a
+    /// supergroup with topics, a Discord channel that is not a text channel.
+    NoThreads,
+    /// Telegram: the bot is a plain member, not an administrator.
+    NotAdministrator,
+    /// The bot lacks this right there.
+    Missing(Right),
+}
+
+/// What is wrong with the bot's setup on its platform as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "problem", content = "detail", rename_all = "snake_case")]
+pub enum SetupProblem {
+    /// These slash commands are not registered where people use them.
+    CommandsMissing(Vec<String>),
+}
 
 /// What an adapter implements to carry out actions on its platform.
 pub trait Outlet: Send + Sync {
@@ -148,13 +230,29 @@ pub trait Outlet: Send + Sync {
         key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>>;
 
+    /// What is wrong with a team's staff space (`space`: a channel id, a
+    /// supergroup's chat id): empty when the bot can do there everything the
+    /// helpdesk asks of it. An `Err` means the platform could not be asked.
+    fn inspect_space<'a>(
+        &'a self,
+        space: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
+        let _ = space;
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// What is wrong with the bot's setup on the platform as a whole.
+    fn inspect_setup(&self) -> BoxFuture<'_, Result<Vec<SetupProblem>, DeliveryError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
+
     /// Downloads a file this platform holds, to hand it to another platform.
     fn fetch_file<'a>(
         &'a self,
         reference: &'a str,
     ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
         let reason = format!("{} cannot fetch file {reference}", self.platform());
-        Box::pin(async move { Err(DeliveryError::Permanent { reason }) })
+        Box::pin(async move { Err(DeliveryError::refused(reason)) })
     }
 }
 

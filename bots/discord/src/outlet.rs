@@ -489,7 +489,7 @@ fn retry(reason: String) -> DeliveryError {
 }
 
 fn permanent(reason: String) -> DeliveryError {
-    DeliveryError::Permanent { reason }
+    DeliveryError::refused(reason)
 }
 
 fn error_code(e: &serenity::Error) -> Option<isize> {

@@ -399,15 +399,13 @@ fn classify(error: RequestError) -> DeliveryError {
         RequestError::Api(ApiError::Unknown(text))
             if text.starts_with("Bad Request") || text.starts_with("Forbidden") =>
         {
-            DeliveryError::Permanent { reason }
+            DeliveryError::refused(reason)
         }
         RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
             after: None,
             reason,
         },
-        RequestError::Api(_) | RequestError::MigrateToChatId(_) => {
-            DeliveryError::Permanent { reason }
-        }
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => DeliveryError::refused(reason),
     }
 }
 
@@ -445,9 +443,7 @@ impl From<Sending> for DeliveryError {
 
 /// An id the helpdesk handed over that Telegram cannot mean: no retry will help.
 fn invalid(what: &str, value: &str) -> DeliveryError {
-    DeliveryError::Permanent {
-        reason: format!("invalid Telegram {what}: {value:?}"),
-    }
+    DeliveryError::refused(format!("invalid Telegram {what}: {value:?}"))
 }
 
 fn chat_id(text: &str) -> Result<ChatId, DeliveryError> {

@@ -167,9 +167,7 @@ impl Inner {
                 buttons: buttons.clone(),
             })),
             // The dispatcher sends e-mails itself.
-            Envelope::Mail { .. } => Err(DeliveryError::Permanent {
-                reason: "an e-mail on a chat platform".into(),
-            }),
+            Envelope::Mail { .. } => Err(DeliveryError::refused("an e-mail on a chat platform")),
         })
     }
 
@@ -240,9 +238,9 @@ async fn created_thread(
             thread,
             card_message: planned.and_then(|p| p.card_message),
         }),
-        None => Err(DeliveryError::Permanent {
-            reason: "the ticket's thread was never created".into(),
-        }),
+        None => Err(DeliveryError::refused(
+            "the ticket's thread was never created",
+        )),
     })
 }
 
@@ -272,9 +270,9 @@ async fn recipient(
     Ok(
         match store::users::identity_on(conn, user, platform).await? {
             Some((id, chat)) => Ok(Recipient { user: id, chat }),
-            None => Err(DeliveryError::Permanent {
-                reason: format!("user {user} has no {platform} account"),
-            }),
+            None => Err(DeliveryError::refused(format!(
+                "user {user} has no {platform} account"
+            ))),
         },
     )
 }

@@ -103,7 +103,7 @@ impl Inner {
         error: DeliveryError,
     ) -> Result<Outcome, StoreError> {
         let after = match &error {
-            DeliveryError::Permanent { reason } if !owed => {
+            DeliveryError::Permanent { reason, .. } if !owed => {
                 return self.give_up(row, reason).await;
             }
             DeliveryError::Permanent { .. } => Some(self.config.max_retry.0),
