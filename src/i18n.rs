@@ -9,8 +9,9 @@ use unic_langid::langid;
 
 use crate::domain::Language;
 
-/// One catalog per language, in three files: the chat (`guichet.ftl`), the web
-/// API (`web.ftl`) and the dashboard (`dashboard.ftl`).
+/// One catalog per language, in four files: the chat (`guichet.ftl`), the web
+/// API (`web.ftl`), the dashboard (`dashboard.ftl`) and the setup doctor and
+/// delivery troubles (`setup.ftl`).
 macro_rules! catalog {
     ($language:literal) => {
         concat!(
@@ -19,6 +20,8 @@ macro_rules! catalog {
             include_str!(concat!("../config/locales/", $language, "/web.ftl")),
             "\n",
             include_str!(concat!("../config/locales/", $language, "/dashboard.ftl")),
+            "\n",
+            include_str!(concat!("../config/locales/", $language, "/setup.ftl")),
         )
     };
 }
@@ -140,7 +143,11 @@ mod tests {
         let known: BTreeSet<_> = Texts::keys(Language::Fr).into_iter().collect();
         let prefixes: BTreeSet<_> = known.iter().filter_map(|k| k.split('-').next()).collect();
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = vec![root.join("engine"), root.join("outbox")];
+        let mut files = vec![
+            root.join("engine"),
+            root.join("outbox"),
+            root.join("doctor"),
+        ];
         let mut used = BTreeSet::new();
         while let Some(path) = files.pop() {
             if path.is_dir() {

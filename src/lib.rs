@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod desk;
+pub mod doctor;
 pub mod domain;
 pub mod engine;
 pub mod i18n;

@@ -69,6 +69,15 @@ impl Mailer {
         }))
     }
 
+    /// Whether the server accepts a connection (and the login, when configured).
+    pub async fn check(&self) -> Result<(), String> {
+        match self.transport.test_connection().await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("the server did not answer NOOP".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// Sends one plain-text e-mail. A refusal of the address or the message is
     /// final; anything else (server down, busy, timeout) is tried again later.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), DeliveryError> {

@@ -8,6 +8,12 @@
 -- private messages). NULL: not known yet.
 ALTER TABLE identities ADD COLUMN reachable BIGINT;
 ALTER TABLE identities ADD COLUMN reachable_at BIGINT;
+-- On Telegram a private chat's id is the user's id: whoever has a private chat
+-- linked to a ticket has written to the bot privately.
+UPDATE identities SET reachable = 1
+ WHERE platform = 'telegram'
+   AND EXISTS (SELECT 1 FROM dm_links d
+                WHERE d.platform = 'telegram' AND d.chat = identities.external_id);
 
 -- The last finding of each setup check. `subject` names what was checked
 -- ("space:telegram:-100123", "smtp", "migrations"…); `problem` is the typed

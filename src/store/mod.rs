@@ -18,6 +18,8 @@ pub mod messages;
 pub mod outbox;
 pub mod points;
 pub mod ratings;
+pub mod reach;
+pub mod setup_checks;
 pub mod stats;
 pub mod tickets;
 pub mod users;

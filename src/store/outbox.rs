@@ -107,6 +107,28 @@ pub async fn hasten_owed(conn: &mut Conn, conversation: &str, at: DateTime<Utc>)
     Ok(())
 }
 
+/// Every thread owed to a staff space, tried again now (the space was just fixed).
+/// Returns how many.
+pub async fn hasten_owed_in(
+    conn: &mut Conn,
+    platform: Platform,
+    space: &str,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    Ok(sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 \
+         WHERE kind = 'open_thread' AND status = 'pending' AND next_attempt_at > $1 \
+           AND conversation IN (SELECT 'thread:' || t.ticket_id FROM ticket_threads t \
+                                 WHERE t.platform = $2 AND t.space = $3 AND t.thread IS NULL)",
+    )
+    .bind(millis(at))
+    .bind(platform.as_str())
+    .bind(space)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected())
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct Claimed {

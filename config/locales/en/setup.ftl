@@ -1,0 +1,68 @@
+## The setup doctor (`guichet doctor`, the dashboard's banner, /readyz): what was
+## checked, what is wrong, the fix.
+
+setup-title = Setup check
+setup-summary-ok = All is well ({ $count } checks).
+setup-summary-failed = { $failed ->
+    [one] 1 problem
+   *[other] { $failed } problems
+} in { $count } checks.
+setup-banner-title = { $count ->
+    [one] A setup problem keeps guichet from working normally
+   *[other] { $count } setup problems keep guichet from working normally
+}
+setup-banner-more = … and { $count } more: run "guichet doctor".
+setup-check-database = Database
+setup-check-migrations = Database migrations
+setup-check-mail = Mail server { $host }
+setup-check-bot = { $platform } bot
+setup-check-space = Space of the "{ $team }" team ({ $platform } { $space })
+setup-check-staff = Private messages to { $name } ({ $platform })
+setup-check-contact = { $name }, escalation contact of the "{ $team }" team
+setup-unreachable = Unreachable: { $error }
+setup-fix-database = Check database.url and that the database server is running.
+setup-fix-mail = Check mail.host, mail.port, mail.security and the password (GUICHET_SMTP_PASSWORD).
+setup-fix-platform = Check the { $platform } bot's token and the network path to its platform.
+setup-migrations-pending = { $count ->
+    [one] 1 migration is not applied.
+   *[other] { $count } migrations are not applied.
+}
+setup-fix-migrations = Run "guichet migrate".
+setup-platform-off = { $platform } is not connected: this team's threads cannot open.
+setup-fix-platform-off = Give the bot's token in the { $variable } variable, or change the team's space.
+setup-space-not-found-telegram = The bot cannot find the group { $space }, or is not a member of it.
+setup-fix-space-not-found-telegram = Add the bot to the group and check the id in teams.{ $team }.staff_space (a supergroup's id starts with -100).
+setup-space-not-found-discord = The bot cannot find the channel { $space }, or cannot see it.
+setup-fix-space-not-found-discord = Check the id in teams.{ $team }.staff_space, invite the bot to the server and give it "View Channel".
+setup-space-other-server = The channel { $space } is on another server than discord.guild_id.
+setup-fix-space-other-server = Choose a channel of the configured server, or correct discord.guild_id.
+setup-space-no-topics = The group { $space } is not a supergroup with topics enabled.
+setup-fix-space-no-topics = In Telegram, open the group's settings and turn "Topics" on.
+setup-space-not-text = The channel { $space } is not a text channel: threads cannot open there.
+setup-fix-space-not-text = Choose a text channel for teams.{ $team }.staff_space.
+setup-space-not-admin = The bot is a plain member of the group { $space }.
+setup-fix-space-not-admin = Make the bot an administrator of the group with the "Manage Topics" right.
+setup-space-missing-right = The bot lacks the "{ $right }" right in { $space }.
+setup-fix-right-telegram = In the administrators of the group { $space }, give the bot the "{ $right }" right.
+setup-fix-right-discord = Give the bot the "{ $right }" permission on the channel { $space } (the channel's or its role's permissions).
+setup-right-view-channel = View Channel
+setup-right-send-messages = Send Messages
+setup-right-send-in-threads = Send Messages in Threads
+setup-right-create-private-threads = Create Private Threads
+setup-right-manage-threads = Manage Threads
+setup-right-embed-links = Embed Links
+setup-right-attach-files = Attach Files
+setup-right-read-history = Read Message History
+setup-right-manage-topics = Manage Topics
+setup-right-post-messages = Send Messages
+setup-commands-missing = Commands not registered on the server: { $commands }.
+setup-fix-commands = Set discord.guild_id and restart guichet: it registers the commands at start-up (the bot must have been invited with the applications.commands scope).
+setup-never-started = { $name } never opened a private chat with the bot: the bot cannot write to them.
+setup-fix-never-started = Ask { $name } to open a private chat with the bot and send /start.
+setup-refuses-private = The platform refused a private message to { $name }.
+setup-fix-refuses-private-telegram = Ask { $name } to unblock the bot and send it /start.
+setup-fix-refuses-private-discord = Ask { $name } to allow direct messages from the server's members (the server's Privacy Settings).
+setup-blind-employee = { $name } is an employee: they cannot see the "{ $team }" tickets they would be alerted about.
+setup-blind-not-hr = { $name } does not have the hr role: they cannot see the confidential tickets of "{ $team }".
+setup-blind-not-member = { $name } is not in the "{ $team }" team: they cannot see its tickets.
+setup-fix-blind = Remove { $name } from the escalation contacts of "{ $team }", or give them the role that lets them see these tickets.

@@ -1,0 +1,68 @@
+## The setup doctor (`guichet doctor`, the dashboard's banner, /readyz): what was
+## checked, what is wrong, the fix.
+
+setup-title = Vérification de l'installation
+setup-summary-ok = Tout est en ordre ({ $count } vérifications).
+setup-summary-failed = { $failed ->
+    [one] 1 problème
+   *[other] { $failed } problèmes
+} sur { $count } vérifications.
+setup-banner-title = { $count ->
+    [one] Un problème d'installation empêche guichet de travailler normalement
+   *[other] { $count } problèmes d'installation empêchent guichet de travailler normalement
+}
+setup-banner-more = … et { $count } autres : lancez « guichet doctor ».
+setup-check-database = Base de données
+setup-check-migrations = Migrations de la base de données
+setup-check-mail = Serveur de courrier { $host }
+setup-check-bot = Bot { $platform }
+setup-check-space = Espace de l'équipe « { $team } » ({ $platform } { $space })
+setup-check-staff = Messages privés à { $name } ({ $platform })
+setup-check-contact = { $name }, contact d'escalade de l'équipe « { $team } »
+setup-unreachable = Injoignable : { $error }
+setup-fix-database = Vérifiez database.url et que le serveur de base de données tourne.
+setup-fix-mail = Vérifiez mail.host, mail.port, mail.security et le mot de passe (GUICHET_SMTP_PASSWORD).
+setup-fix-platform = Vérifiez le jeton du bot { $platform } et l'accès réseau à sa plateforme.
+setup-migrations-pending = { $count ->
+    [one] 1 migration n'est pas appliquée.
+   *[other] { $count } migrations ne sont pas appliquées.
+}
+setup-fix-migrations = Lancez « guichet migrate ».
+setup-platform-off = { $platform } n'est pas connecté : les fils de cette équipe ne peuvent pas s'ouvrir.
+setup-fix-platform-off = Donnez le jeton du bot dans la variable { $variable }, ou changez l'espace de l'équipe.
+setup-space-not-found-telegram = Le bot ne trouve pas le groupe { $space }, ou n'en est pas membre.
+setup-fix-space-not-found-telegram = Ajoutez le bot au groupe et vérifiez l'identifiant dans teams.{ $team }.staff_space (celui d'un supergroupe commence par -100).
+setup-space-not-found-discord = Le bot ne trouve pas le salon { $space }, ou ne peut pas le voir.
+setup-fix-space-not-found-discord = Vérifiez l'identifiant dans teams.{ $team }.staff_space, invitez le bot sur le serveur et donnez-lui « Voir le salon ».
+setup-space-other-server = Le salon { $space } est sur un autre serveur que discord.guild_id.
+setup-fix-space-other-server = Choisissez un salon du serveur configuré, ou corrigez discord.guild_id.
+setup-space-no-topics = Le groupe { $space } n'est pas un supergroupe avec les sujets (topics) activés.
+setup-fix-space-no-topics = Dans Telegram, ouvrez les paramètres du groupe et activez « Sujets ».
+setup-space-not-text = Le salon { $space } n'est pas un salon textuel : on ne peut pas y ouvrir de fils.
+setup-fix-space-not-text = Choisissez un salon textuel pour teams.{ $team }.staff_space.
+setup-space-not-admin = Le bot n'est qu'un simple membre du groupe { $space }.
+setup-fix-space-not-admin = Nommez le bot administrateur du groupe avec le droit « Gérer les sujets ».
+setup-space-missing-right = Le bot n'a pas le droit « { $right } » dans { $space }.
+setup-fix-right-telegram = Dans les administrateurs du groupe { $space }, donnez au bot le droit « { $right } ».
+setup-fix-right-discord = Donnez au bot le droit « { $right } » sur le salon { $space } (permissions du salon ou de son rôle).
+setup-right-view-channel = Voir le salon
+setup-right-send-messages = Envoyer des messages
+setup-right-send-in-threads = Envoyer des messages dans les fils
+setup-right-create-private-threads = Créer des fils privés
+setup-right-manage-threads = Gérer les fils
+setup-right-embed-links = Intégrer des liens
+setup-right-attach-files = Joindre des fichiers
+setup-right-read-history = Voir les anciens messages
+setup-right-manage-topics = Gérer les sujets
+setup-right-post-messages = Envoyer des messages
+setup-commands-missing = Commandes non enregistrées sur le serveur : { $commands }.
+setup-fix-commands = Renseignez discord.guild_id et redémarrez guichet : il enregistre les commandes au démarrage (le bot doit avoir été invité avec la portée applications.commands).
+setup-never-started = { $name } n'a jamais ouvert de conversation privée avec le bot : le bot ne peut pas lui écrire.
+setup-fix-never-started = Demandez à { $name } d'ouvrir une conversation privée avec le bot et d'envoyer /start.
+setup-refuses-private = La plateforme a refusé un message privé à { $name }.
+setup-fix-refuses-private-telegram = Demandez à { $name } de débloquer le bot et de lui envoyer /start.
+setup-fix-refuses-private-discord = Demandez à { $name } d'autoriser les messages privés des membres du serveur (Paramètres de confidentialité du serveur).
+setup-blind-employee = { $name } est un employé : il ne voit pas les tickets de « { $team } » dont il serait prévenu.
+setup-blind-not-hr = { $name } n'a pas le rôle hr : il ne voit pas les tickets confidentiels de « { $team } ».
+setup-blind-not-member = { $name } ne fait pas partie de l'équipe « { $team } » : il ne voit pas ses tickets.
+setup-fix-blind = Retirez { $name } des contacts d'escalade de « { $team } », ou donnez-lui le rôle qui lui permet de voir ces tickets.

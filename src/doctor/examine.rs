@@ -1,0 +1,193 @@
+//! Running the checks.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use guichet_chat::{DeliveryError, Outlet};
+
+use super::{Check, Finding, Trouble};
+use crate::config::Config;
+use crate::domain::{Catalog, Platform};
+use crate::mail::Mailer;
+use crate::store::{self, Store};
+
+/// How long one question to a platform or the mail server may take.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// What the checks need: the database, the configuration, and the platforms and
+/// mail server as this process reaches them.
+#[derive(Clone)]
+pub struct Examiner {
+    store: Store,
+    config: Arc<Config>,
+    catalog: Arc<Catalog>,
+    outlets: Vec<Arc<dyn Outlet>>,
+    mailer: Option<Arc<Mailer>>,
+}
+
+impl Examiner {
+    pub fn new(
+        store: Store,
+        config: Arc<Config>,
+        catalog: Arc<Catalog>,
+        outlets: Vec<Arc<dyn Outlet>>,
+        mailer: Option<Arc<Mailer>>,
+    ) -> Self {
+        Examiner {
+            store,
+            config,
+            catalog,
+            outlets,
+            mailer,
+        }
+    }
+
+    fn outlet(&self, platform: Platform) -> Option<&Arc<dyn Outlet>> {
+        self.outlets.iter().find(|o| o.platform() == platform)
+    }
+
+    /// Every check, in the order they are printed: the database first (nothing
+    /// else can be checked without it), then the mail server, each platform's bot,
+    /// the teams' spaces, the staff's private chats.
+    pub async fn examine(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let database = sqlx::query("SELECT 1").execute(self.store.pool()).await;
+        if let Err(e) = database {
+            findings.push(Finding {
+                check: Check::Database,
+                troubles: vec![Trouble::Unreachable {
+                    error: e.to_string(),
+                }],
+            });
+            return findings;
+        }
+        findings.push(Finding::passed(Check::Database));
+        findings.push(self.migrations().await);
+        if let Some(mailer) = &self.mailer {
+            findings.push(self.mail(mailer).await);
+        }
+        for outlet in &self.outlets {
+            findings.push(bot(outlet.as_ref()).await);
+        }
+        let mut platforms = Vec::new();
+        for team in self.catalog.teams().filter(|t| t.active) {
+            let Some((platform, space)) = &team.staff_space else {
+                continue;
+            };
+            if !platforms.contains(platform) {
+                platforms.push(*platform);
+            }
+            let check = Check::Space {
+                platform: *platform,
+                team: team.slug.clone(),
+                space: space.clone(),
+            };
+            let troubles = match self.outlet(*platform) {
+                None => vec![Trouble::PlatformOff],
+                Some(outlet) => match ask(outlet.inspect_space(space)).await {
+                    Ok(problems) => problems
+                        .into_iter()
+                        .map(|problem| Trouble::Space { problem })
+                        .collect(),
+                    Err(error) => vec![Trouble::Unreachable { error }],
+                },
+            };
+            findings.push(Finding { check, troubles });
+        }
+        for platform in platforms {
+            if self.outlet(platform).is_some() {
+                findings.extend(self.staff(platform).await);
+            }
+        }
+        findings
+    }
+
+    async fn migrations(&self) -> Finding {
+        let troubles = match self.store.pending_migrations().await {
+            Ok(0) => Vec::new(),
+            Ok(count) => vec![Trouble::MigrationsPending { count }],
+            Err(e) => vec![Trouble::Unreachable {
+                error: e.to_string(),
+            }],
+        };
+        Finding {
+            check: Check::Migrations,
+            troubles,
+        }
+    }
+
+    async fn mail(&self, mailer: &Mailer) -> Finding {
+        let check = Check::Mail {
+            host: self.config.mail.host.trim().to_owned(),
+        };
+        let troubles = match tokio::time::timeout(PATIENCE, mailer.check()).await {
+            Ok(Ok(())) => Vec::new(),
+            Ok(Err(error)) => vec![Trouble::Unreachable { error }],
+            Err(_) => vec![Trouble::Unreachable {
+                error: format!("no answer in {} s", PATIENCE.as_secs()),
+            }],
+        };
+        Finding { check, troubles }
+    }
+
+    /// Staff members can be written to privately. Telegram lets a bot write only to
+    /// who opened a private chat with it: not known yet is a problem there.
+    async fn staff(&self, platform: Platform) -> Vec<Finding> {
+        let mut conn = match self.store.pool().acquire().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!(error = %e, "doctor: cannot read the staff");
+                return Vec::new();
+            }
+        };
+        let staff = match store::reach::staff_on(&mut *conn, platform).await {
+            Ok(staff) => staff,
+            Err(e) => {
+                tracing::warn!(error = %e, "doctor: cannot read the staff");
+                return Vec::new();
+            }
+        };
+        staff
+            .into_iter()
+            .map(|member| {
+                let trouble = match (member.reachable, platform) {
+                    (Some(false), _) => Some(Trouble::RefusesPrivate),
+                    (None, Platform::Telegram) => Some(Trouble::NeverStarted),
+                    _ => None,
+                };
+                Finding {
+                    check: Check::Staff {
+                        platform,
+                        user: member.user.0,
+                        name: member.name,
+                    },
+                    troubles: trouble.into_iter().collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+async fn bot(outlet: &dyn Outlet) -> Finding {
+    let check = Check::Bot {
+        platform: outlet.platform(),
+    };
+    let troubles = match ask(outlet.inspect_setup()).await {
+        Ok(problems) => problems
+            .into_iter()
+            .map(|problem| Trouble::Setup { problem })
+            .collect(),
+        Err(error) => vec![Trouble::Unreachable { error }],
+    };
+    Finding { check, troubles }
+}
+
+/// A platform's answer, or why there is none.
+async fn ask<T>(
+    question: impl std::future::Future<Output = Result<T, DeliveryError>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(PATIENCE, question).await {
+        Ok(answer) => answer.map_err(|e| e.to_string()),
+        Err(_) => Err(format!("no answer in {} s", PATIENCE.as_secs())),
+    }
+}

@@ -1,0 +1,132 @@
+//! The setup doctor: checks, for everything the helpdesk depends on, what can be
+//! checked from here (the database, the mail server, every team's staff space and
+//! every staff member's private chat as the platforms let a bot see them), and says
+//! what is wrong with the fix to apply.
+//!
+//! `guichet doctor` prints the findings once; `serve` examines at start-up and every
+//! `doctor.interval` ([`watch`]), records each finding in `setup_checks` (logged
+//! once per change), which the dashboard's banner and `/readyz` read on every
+//! instance, and which the engine consults before telling an employee that their
+//! team was told.
+
+mod examine;
+mod report;
+pub mod watch;
+
+use guichet_chat::{SetupProblem, SpaceProblem};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Platform;
+
+pub use examine::Examiner;
+pub use report::{Said, line, troubles, what};
+
+/// What one check looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "check", rename_all = "snake_case")]
+pub enum Check {
+    /// The database answers.
+    Database,
+    /// Every migration of this build is applied.
+    Migrations,
+    /// The mail server (`mail.host`) accepts a connection.
+    Mail { host: String },
+    /// A team's staff space, where its tickets' threads open.
+    Space {
+        platform: Platform,
+        team: String,
+        space: String,
+    },
+    /// The bot's setup on a platform as a whole (Discord's commands).
+    Bot { platform: Platform },
+    /// A staff member can be written to privately on the platform of their team.
+    Staff {
+        platform: Platform,
+        user: i64,
+        name: String,
+    },
+    /// An escalation contact of a team may see that team's tickets.
+    Contact {
+        team: String,
+        user: i64,
+        name: String,
+    },
+}
+
+impl Check {
+    /// The subject this check's finding is recorded under (`setup_checks.subject`).
+    pub fn subject(&self) -> String {
+        match self {
+            Check::Database => "database".into(),
+            Check::Migrations => "migrations".into(),
+            Check::Mail { .. } => "mail".into(),
+            Check::Space {
+                platform, space, ..
+            } => space_subject(*platform, space),
+            Check::Bot { platform } => format!("bot:{platform}"),
+            Check::Staff { platform, user, .. } => format!("staff:{platform}:{user}"),
+            Check::Contact { team, user, .. } => format!("contact:{team}:{user}"),
+        }
+    }
+}
+
+/// The subject a staff space's finding is recorded under.
+pub fn space_subject(platform: Platform, space: &str) -> String {
+    format!("space:{platform}:{space}")
+}
+
+/// What a check found wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "trouble", rename_all = "snake_case")]
+pub enum Trouble {
+    /// The thing could not be reached or asked: the error as it came.
+    Unreachable { error: String },
+    /// This many migrations are not applied.
+    MigrationsPending { count: usize },
+    /// The space is on a platform this process does not connect to (no token).
+    PlatformOff,
+    /// What the platform shows of a staff space.
+    Space { problem: SpaceProblem },
+    /// What the platform shows of the bot's setup.
+    Setup { problem: SetupProblem },
+    /// Telegram: the person never opened a private chat with the bot, so the bot
+    /// may not write to them.
+    NeverStarted,
+    /// The platform refused a private message because of the person (blocked the
+    /// bot, closed their private messages).
+    RefusesPrivate,
+    /// An escalation contact who may not see the team's tickets.
+    CannotSee { reason: Blindness },
+}
+
+/// Why an escalation contact may not see a team's tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Blindness {
+    /// An employee: sees only their own tickets.
+    Employee,
+    /// Not `hr`, for a confidential team.
+    NotHr,
+    /// Not staff of the team.
+    NotMember,
+}
+
+/// One check and what it found: no trouble means it passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub check: Check,
+    pub troubles: Vec<Trouble>,
+}
+
+impl Finding {
+    pub fn passed(check: Check) -> Self {
+        Finding {
+            check,
+            troubles: Vec::new(),
+        }
+    }
+
+    pub fn ok(&self) -> bool {
+        self.troubles.is_empty()
+    }
+}

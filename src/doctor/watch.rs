@@ -1,0 +1,82 @@
+//! `serve`'s side of the doctor: examine at start-up and every `doctor.interval`,
+//! record every finding, log each once per change, and hasten the threads owed to
+//! a space that was just fixed.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{Check, Examiner, Finding, line};
+use crate::domain::Language;
+use crate::i18n::Texts;
+use crate::store::setup_checks::Change;
+use crate::store::{self, Store, StoreError};
+
+/// Records what the examination found, logging what changed. Returns the
+/// findings.
+pub async fn record(
+    store: &Store,
+    texts: &Texts,
+    findings: &[Finding],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut tx = store.begin().await?;
+    let mut subjects = Vec::new();
+    for finding in findings {
+        let subject = finding.check.subject();
+        let problem = if finding.ok() {
+            None
+        } else {
+            Some(
+                serde_json::to_string(finding)
+                    .map_err(|e| StoreError::Unexpected(e.to_string()))?,
+            )
+        };
+        let change =
+            store::setup_checks::record(&mut tx, &subject, problem.as_deref(), now).await?;
+        if change == Change::Changed {
+            // The log reads English.
+            let said = line(texts, Language::En, finding);
+            if finding.ok() {
+                tracing::info!(%subject, "setup: fixed: {said}");
+                if let Check::Space {
+                    platform, space, ..
+                } = &finding.check
+                {
+                    let hastened =
+                        store::outbox::hasten_owed_in(&mut tx, *platform, space, now).await?;
+                    if hastened > 0 {
+                        tracing::info!(%subject, hastened, "setup: the threads owed to this space are tried again now");
+                    }
+                }
+            } else {
+                tracing::error!(%subject, "setup: {said}");
+            }
+        }
+        subjects.push(subject);
+    }
+    store::setup_checks::keep_only(&mut tx, &subjects).await?;
+    tx.commit().await
+}
+
+/// Examines now and every `every` until `stop`.
+pub async fn run(
+    examiner: Examiner,
+    store: Store,
+    texts: std::sync::Arc<Texts>,
+    clock: crate::clock::SharedClock,
+    every: Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        let findings = examiner.examine().await;
+        if let Err(e) = record(&store, &texts, &findings, clock.now()).await {
+            tracing::warn!(error = %e, "setup: the findings could not be recorded");
+        }
+        tokio::select! {
+            () = &mut stop => return,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
+}
