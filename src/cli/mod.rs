@@ -1,6 +1,7 @@
 //! The command line: `guichet serve`, `migrate`, and the operator's tools for
 //! people, teams and tickets. Errors reach `main` as one line.
 
+mod doctor;
 pub mod serve;
 mod table;
 mod team;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Manage the web API's tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Check the setup: the database, the mail server, every team's staff space and
+    /// every staff member's private chat; one line per check with the fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 impl Command {
@@ -75,9 +79,11 @@ pub struct Ctx {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let path = config::path_from(cli.config);
     let config = Config::load(&path)?;
-    if let Command::Serve = cli.command {
-        return serve::run(config).await;
-    }
+    let command = match cli.command {
+        Command::Serve => return serve::run(config).await,
+        Command::Doctor(args) => return doctor::run(config, args).await,
+        command => command,
+    };
     let store = app::prepare_store(&config)
         .await
         .context("cannot prepare the database")?;
@@ -88,8 +94,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         store,
         desk,
     };
-    let result = match cli.command {
-        Command::Serve => unreachable!("handled above"),
+    let result = match command {
+        Command::Serve | Command::Doctor(_) => unreachable!("handled above"),
         Command::Migrate => {
             println!("The database is up to date; teams and categories are loaded.");
             Ok(())

@@ -43,7 +43,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let wake = Arc::new(Notify::new());
     let config = Arc::new(config);
     let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(clock, &config, catalog);
+    let desk = Desk::new(clock.clone(), &config, catalog.clone());
     let engine = Engine::new(
         store.clone(),
         desk.clone(),
@@ -189,6 +189,21 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Some(_) => info!(host = %config.mail.host, "e-mail: overdue tickets are e-mailed"),
         None => info!("e-mail is off: set mail.host to e-mail overdue tickets"),
     }
+    let examiner = crate::doctor::Examiner::new(
+        store.clone(),
+        config.clone(),
+        catalog,
+        outlets.clone(),
+        mailer.clone(),
+    );
+    let doctor = tokio::spawn(crate::doctor::watch::run(
+        examiner,
+        store.clone(),
+        texts.clone(),
+        clock,
+        config.doctor.every.0,
+        until_stopped(stopped.clone()),
+    ));
     let mut dispatcher = Dispatcher::new(
         store.clone(),
         outlets,
@@ -246,6 +261,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         }
         let _ = dispatcher.await;
         let _ = scheduler.await;
+        let _ = doctor.await;
         if let Some(web) = web {
             let _ = web.await;
         }

@@ -51,6 +51,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     pub web: WebConfig,
     pub points: PointsConfig,
+    #[serde(default)]
+    pub doctor: DoctorConfig,
     /// Support teams by slug (`it`, `finance`, `hr`).
     pub teams: BTreeMap<String, TeamConfig>,
     /// Ticket categories by slug (`hardware`, `finance_travel`…).
@@ -184,6 +186,22 @@ pub enum TelegramMode {
     Polling,
     /// Telegram posts updates to `webhook_url`.
     Webhook,
+}
+
+/// The setup checks `serve` runs (`guichet doctor`'s, see `crate::doctor`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoctorConfig {
+    /// How often: at start-up, then every this long.
+    pub every: HumanDuration,
+}
+
+impl Default for DoctorConfig {
+    fn default() -> Self {
+        DoctorConfig {
+            every: HumanDuration(std::time::Duration::from_secs(5 * 60)),
+        }
+    }
 }
 
 /// Delivery of outbound messages.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -19,9 +19,20 @@ pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers, every migration is applied and every chat
-/// platform this process was started for is connected.
-pub async fn readyz(State(state): State<WebState>) -> Response {
+/// What `/readyz?part=…` asks about.
+#[derive(Debug, serde::Deserialize)]
+pub struct ReadyQuery {
+    part: Option<String>,
+}
+
+/// Readiness, part by part. The status code answers for the part asked: without
+/// `part`, the web endpoint (the database answers and every migration is applied),
+/// so that a load balancer never takes the dashboard away because a chat platform
+/// is down or a team's space is misconfigured: that is where operators read it.
+/// `?part=discord` / `?part=telegram`: that adapter's connection (for a supervisor
+/// that restarts a stuck instance); `?part=setup`: no setup check failing. The body
+/// always details every part; it names problems by subject and kind, without names.
+pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> Response {
     let database = sqlx::query("SELECT 1")
         .execute(state.store().pool())
         .await
@@ -36,22 +47,81 @@ pub async fn readyz(State(state): State<WebState>) -> Response {
         "migrations".into(),
         json!(if migrations { "ok" } else { "pending" }),
     );
-    let mut ready = database && migrations;
+    let web = database && migrations;
+    let mut parts = vec![("web".to_owned(), web)];
     for (platform, connected) in &state.inner.bots {
         let up = connected.get();
-        ready &= up;
+        parts.push((platform.as_str().to_owned(), up));
         checks.insert(
             platform.as_str().into(),
             json!(if up { "connected" } else { "disconnected" }),
         );
     }
+    let problems = if database {
+        setup_problems(&state).await
+    } else {
+        Vec::new()
+    };
+    parts.push(("setup".to_owned(), database && problems.is_empty()));
+    checks.insert(
+        "setup".into(),
+        json!(if problems.is_empty() { "ok" } else { "problems" }),
+    );
+    let asked = query.part.as_deref().unwrap_or("web");
+    let Some(ready) = parts.iter().find(|(name, _)| name == asked).map(|(_, up)| *up) else {
+        let known: Vec<_> = parts.iter().map(|(name, _)| name.as_str()).collect();
+        let body = json!({ "status": "unknown_part", "parts": known });
+        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+    };
     let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({ "status": if ready { "ready" } else { "not_ready" }, "checks": checks });
+    let body = json!({
+        "status": if ready { "ready" } else { "not_ready" },
+        "part": asked,
+        "checks": checks,
+        "problems": problems,
+    });
     (status, Json(body)).into_response()
+}
+
+/// The setup checks failing now (any instance's), by subject and kinds of trouble.
+async fn setup_problems(state: &WebState) -> Vec<Value> {
+    let failing = match state.store().pool().acquire().await {
+        Ok(mut conn) => store::setup_checks::failing(&mut conn).await,
+        Err(e) => Err(e.into()),
+    };
+    match failing {
+        Ok(failing) => failing
+            .into_iter()
+            .map(|f| {
+                let kinds: Vec<Value> = serde_json::from_str::<crate::doctor::Finding>(&f.problem)
+                    .map(|finding| {
+                        finding
+                            .troubles
+                            .iter()
+                            .map(|t| serde_json::to_value(t).unwrap_or(Value::Null))
+                            .map(|t| match t {
+                                // Errors may carry internals: the kind is enough here.
+                                Value::Object(mut o) => {
+                                    o.remove("error");
+                                    Value::Object(o)
+                                }
+                                other => other,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({ "subject": f.subject, "since": f.since.to_rfc3339(), "troubles": kinds })
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "readyz: cannot read the setup checks");
+            Vec::new()
+        }
+    }
 }
 
 /// For administrators (Prometheus sends an API token as a bearer).

@@ -66,10 +66,14 @@ pub fn spec() -> Value {
                 "responses": { "200": ok("Alive.", json!({ "type": "object" })) }
             }},
             "/readyz": { "get": {
-                "summary": "Database reachable, migrations applied, chat platforms connected.", "security": [],
+                "summary": "Readiness of one part: by default the web endpoint (database reachable, migrations applied); the chat platforms and the setup checks are detailed in the body and answered for with `part`.", "security": [],
+                "parameters": [{ "name": "part", "in": "query", "required": false,
+                    "description": "web (default), discord, telegram (the adapter is connected) or setup (no setup check failing).",
+                    "schema": string }],
                 "responses": {
                     "200": ok("Ready.", json!({ "$ref": "#/components/schemas/Readiness" })),
-                    "503": ok("Not ready; `checks` says what fails.", json!({ "$ref": "#/components/schemas/Readiness" }))
+                    "400": ok("No such part; `parts` lists them.", json!({ "type": "object" })),
+                    "503": ok("Not ready; `checks` and `problems` say what fails.", json!({ "$ref": "#/components/schemas/Readiness" }))
                 }
             }},
             "/metrics": { "get": {
@@ -193,7 +197,7 @@ pub fn spec() -> Value {
             "schemas": {
                 "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
                     "code": string, "message": string } } } },
-                "Readiness": { "type": "object", "properties": { "status": string, "checks": { "type": "object" } } },
+                "Readiness": { "type": "object", "properties": { "status": string, "part": string, "checks": { "type": "object" }, "problems": { "type": "array", "items": { "type": "object", "properties": { "subject": string, "since": string, "troubles": { "type": "array", "items": { "type": "object" } } } } } } },
                 "Person": { "type": ["object", "null"], "properties": { "id": integer, "name": string } },
                 "User": { "type": "object", "properties": {
                     "id": integer, "name": string, "email": { "type": ["string", "null"] },

@@ -1,0 +1,90 @@
+//! `guichet doctor`: checks the setup once and prints one line per check, with the
+//! fix for what is wrong. Exits non-zero when something is.
+
+use std::sync::Arc;
+
+use guichet_chat::Outlet;
+
+use crate::app;
+use crate::config::Config;
+use crate::doctor::{self, Check, Examiner, Finding, Trouble};
+use crate::domain::Language;
+use crate::i18n::{Texts, arg};
+use crate::mail::{self, Mailer};
+
+#[derive(Debug, clap::Args)]
+pub struct DoctorArgs {
+    /// The language of the report: fr or en [default: company.default_language]
+    #[arg(long, value_name = "LANGUAGE")]
+    pub lang: Option<Language>,
+}
+
+pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
+    let texts = Texts::load().map_err(anyhow::Error::msg)?;
+    let language = args.lang.unwrap_or(config.company.default_language);
+    println!("{}", texts.t(language, "setup-title", &[]));
+    let findings = match app::prepare_store(&config).await {
+        Ok(store) => {
+            let findings = examine(&config, &store).await?;
+            let now = chrono::Utc::now();
+            if let Err(e) = doctor::watch::record(&store, &texts, &findings, now).await {
+                tracing::warn!(error = %e, "the findings could not be recorded");
+            }
+            store.close().await;
+            findings
+        }
+        Err(e) => vec![Finding {
+            check: Check::Database,
+            troubles: vec![Trouble::Unreachable {
+                error: format!("{:#}", anyhow::Error::from(e)),
+            }],
+        }],
+    };
+    for finding in &findings {
+        println!("{}", doctor::line(&texts, language, finding));
+    }
+    let count = findings.len() as i64;
+    let failed = findings.iter().filter(|f| !f.ok()).count() as i64;
+    if failed == 0 {
+        println!(
+            "{}",
+            texts.t(language, "setup-summary-ok", &[arg("count", count)])
+        );
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{}",
+        texts.t(
+            language,
+            "setup-summary-failed",
+            &[arg("failed", failed), arg("count", count)],
+        )
+    )
+}
+
+async fn examine(config: &Config, store: &crate::store::Store) -> anyhow::Result<Vec<Finding>> {
+    let catalog = Arc::new(app::load_catalog(store).await?);
+    let config = Arc::new(config.clone());
+    let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
+        .map_err(anyhow::Error::msg)?
+        .map(Arc::new);
+    let examiner = Examiner::new(store.clone(), config.clone(), catalog, outlets(&config), mailer);
+    Ok(examiner.examine().await)
+}
+
+/// The platforms whose token is set, reached without receiving anything.
+fn outlets(config: &Config) -> Vec<Arc<dyn Outlet>> {
+    let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
+    if let Some(token) = token("TELEGRAM_BOT_TOKEN") {
+        let bot = guichet_telegram::bot(&token, config.telegram.api_url.clone());
+        outlets.push(Arc::new(guichet_telegram::TelegramOutlet::new(bot)));
+    }
+    outlets
+}
+
+fn token(variable: &str) -> Option<String> {
+    std::env::var(variable)
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
