@@ -68,7 +68,13 @@ async fn examine(config: &Config, store: &crate::store::Store) -> anyhow::Result
     let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
-    let examiner = Examiner::new(store.clone(), config.clone(), catalog, outlets(&config), mailer);
+    let examiner = Examiner::new(
+        store.clone(),
+        config.clone(),
+        catalog,
+        outlets(&config),
+        mailer,
+    );
     Ok(examiner.examine().await)
 }
 

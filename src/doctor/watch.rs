@@ -59,6 +59,40 @@ pub async fn record(
     tx.commit().await
 }
 
+/// A problem as recorded, and since when.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub finding: Finding,
+    pub since: DateTime<Utc>,
+}
+
+/// The problems recorded now by any instance, oldest first. A failure to read
+/// them is logged and shows as none: the pages that show them must still show.
+pub async fn recorded(store: &Store) -> Vec<Recorded> {
+    let failing = match store.pool().acquire().await {
+        Ok(mut conn) => store::setup_checks::failing(&mut conn).await,
+        Err(e) => Err(e.into()),
+    };
+    match failing {
+        Ok(failing) => failing
+            .into_iter()
+            .filter_map(|f| {
+                let finding = serde_json::from_str(&f.problem)
+                    .inspect_err(|e| tracing::warn!(subject = %f.subject, error = %e, "setup: a recorded finding does not parse"))
+                    .ok()?;
+                Some(Recorded {
+                    finding,
+                    since: f.since,
+                })
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "setup: cannot read the recorded findings");
+            Vec::new()
+        }
+    }
+}
+
 /// Examines now and every `every` until `stop`.
 pub async fn run(
     examiner: Examiner,

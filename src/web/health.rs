@@ -65,10 +65,18 @@ pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> 
     parts.push(("setup".to_owned(), database && problems.is_empty()));
     checks.insert(
         "setup".into(),
-        json!(if problems.is_empty() { "ok" } else { "problems" }),
+        json!(if problems.is_empty() {
+            "ok"
+        } else {
+            "problems"
+        }),
     );
     let asked = query.part.as_deref().unwrap_or("web");
-    let Some(ready) = parts.iter().find(|(name, _)| name == asked).map(|(_, up)| *up) else {
+    let Some(ready) = parts
+        .iter()
+        .find(|(name, _)| name == asked)
+        .map(|(_, up)| *up)
+    else {
         let known: Vec<_> = parts.iter().map(|(name, _)| name.as_str()).collect();
         let body = json!({ "status": "unknown_part", "parts": known });
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
@@ -89,39 +97,30 @@ pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> 
 
 /// The setup checks failing now (any instance's), by subject and kinds of trouble.
 async fn setup_problems(state: &WebState) -> Vec<Value> {
-    let failing = match state.store().pool().acquire().await {
-        Ok(mut conn) => store::setup_checks::failing(&mut conn).await,
-        Err(e) => Err(e.into()),
-    };
-    match failing {
-        Ok(failing) => failing
-            .into_iter()
-            .map(|f| {
-                let kinds: Vec<Value> = serde_json::from_str::<crate::doctor::Finding>(&f.problem)
-                    .map(|finding| {
-                        finding
-                            .troubles
-                            .iter()
-                            .map(|t| serde_json::to_value(t).unwrap_or(Value::Null))
-                            .map(|t| match t {
-                                // Errors may carry internals: the kind is enough here.
-                                Value::Object(mut o) => {
-                                    o.remove("error");
-                                    Value::Object(o)
-                                }
-                                other => other,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                json!({ "subject": f.subject, "since": f.since.to_rfc3339(), "troubles": kinds })
+    crate::doctor::watch::recorded(state.store())
+        .await
+        .into_iter()
+        .map(|recorded| {
+            let troubles: Vec<Value> = recorded
+                .finding
+                .troubles
+                .iter()
+                .map(|t| match serde_json::to_value(t) {
+                    // Errors may carry internals: the kind is enough here.
+                    Ok(Value::Object(mut o)) => {
+                        o.remove("error");
+                        Value::Object(o)
+                    }
+                    _ => Value::Null,
+                })
+                .collect();
+            json!({
+                "subject": recorded.finding.check.subject(),
+                "since": recorded.since.to_rfc3339(),
+                "troubles": troubles,
             })
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "readyz: cannot read the setup checks");
-            Vec::new()
-        }
-    }
+        })
+        .collect()
 }
 
 /// For administrators (Prometheus sends an API token as a bearer).

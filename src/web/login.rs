@@ -211,6 +211,11 @@ pub async fn dashboard(
         Via::Session { csrf, .. } => csrf.as_str(),
         Via::Token => "",
     };
+    let setup: Vec<_> = crate::doctor::watch::recorded(state.store())
+        .await
+        .into_iter()
+        .map(|r| r.finding)
+        .collect();
     let html = render_dashboard(&DashboardPage {
         texts: state.texts(),
         language: language.get(),
@@ -219,6 +224,7 @@ pub async fn dashboard(
         user_name: &caller.user.display_name,
         csrf,
         days,
+        setup: &setup,
     });
     Ok(Html(html).into_response())
 }

@@ -193,5 +193,6 @@ pub fn render(texts: &Texts, language: Language, stats: &Stats) -> String {
         user_name: "Camille O'Brien <admin>",
         csrf: "tok\"en",
         days: 30,
+        setup: &[],
     })
 }

@@ -4,6 +4,7 @@
 //! functions only write the documents. The documents load nothing from elsewhere
 //! and run no script: one inline stylesheet, inline SVG charts.
 
+mod banner;
 pub mod charts;
 mod figures;
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct DashboardPage<'a> {
     pub csrf: &'a str,
     /// The period in days the page shows (7, 30, 90, 365 offered as links `?days=N`).
     pub days: u32,
+    /// The setup checks failing now: a banner lists them.
+    pub setup: &'a [crate::doctor::Finding],
 }
 
 impl DashboardPage<'_> {
@@ -53,6 +55,7 @@ impl DashboardPage<'_> {
 pub fn render_dashboard(page: &DashboardPage<'_>) -> String {
     let mut body = header(page);
     body.push_str("<main>\n");
+    body.push_str(&super::banner::banner(page));
     body.push_str(&heading(page));
     body.push_str(&kpis::section(page));
     body.push_str(&figures::charts(page));

@@ -142,6 +142,14 @@ h1 { font-size: 26px; line-height: 1.2; margin: 0; letter-spacing: -0.02em; }
 .signin .brand { color: var(--ink); margin-bottom: 20px; }
 .signin h1 { font-size: 22px; }
 .intro { margin: 6px 0 22px; color: var(--muted); }
+.setup-banner {
+  margin: 0 0 20px; padding: 14px 18px; border-radius: 10px;
+  background: #fff7ed; border: 1px solid #fdba74; color: #7c2d12;
+}
+.setup-banner h2 { font-size: 16px; margin: 0 0 8px; }
+.setup-banner ul { margin: 0; padding-left: 18px; }
+.setup-banner li { margin: 6px 0; overflow-wrap: anywhere; }
+.setup-banner .fix { color: #9a3412; }
 .alert {
   margin: 0 0 18px; padding: 10px 14px; border-radius: 8px; font-size: 14px;
   background: #fef2f2; border: 1px solid #fecaca; color: var(--danger);
