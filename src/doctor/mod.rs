@@ -85,6 +85,9 @@ pub enum Trouble {
     MigrationsPending { count: usize },
     /// The space is on a platform this process does not connect to (no token).
     PlatformOff,
+    /// The platform refused to open a ticket's thread there (recorded by the
+    /// dispatcher as it happens, until the next examination says exactly why).
+    Refused { error: String },
     /// What the platform shows of a staff space.
     Space { problem: SpaceProblem },
     /// What the platform shows of the bot's setup.

@@ -117,6 +117,10 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
                 )],
             ),
         ),
+        Trouble::Refused { error } => (
+            t("setup-thread-refused", &[arg("error", error.clone())]),
+            t("setup-fix-thread-refused", &[]),
+        ),
         Trouble::Space { problem } => {
             space_trouble(texts, language, platform, &team, &space, problem)
         }

@@ -386,7 +386,9 @@ pub(super) async fn create_ticket(
         .await?;
     }
 
-    if let Some(thread) = engine.open_thread(conn, ticket).await? {
+    let opening = engine.open_thread(conn, ticket).await?;
+    let held = opening.as_ref().is_some_and(|(_, held)| held.0);
+    if let Some((thread, _)) = opening {
         let staff = engine.staff_language();
         let mut opening = engine.t(
             staff,
@@ -421,7 +423,11 @@ pub(super) async fn create_ticket(
     };
     let text = engine.t(
         language,
-        "ticket-created",
+        if held {
+            "ticket-created-held"
+        } else {
+            "ticket-created"
+        },
         &[
             arg("reference", ticket.reference.to_string()),
             arg(
@@ -525,7 +531,7 @@ pub(super) async fn relay(
         ],
     );
     engine
-        .post_in_thread(conn, ticket.id, text, posted.files)
+        .relay_to_thread(conn, ticket.id, who.user.id, text, posted.files)
         .await?;
     if posted.ticket.status != ticket.status {
         engine.refresh_card(conn, ticket.id).await?;

@@ -322,11 +322,19 @@ impl Engine {
                 (user, None)
             }
         };
-        // Where to write to them privately, learnt from their own messages.
-        if let Event::DirectMessage { chat, .. } = &event.event
-            && known_chat.as_deref() != Some(chat.as_str())
-        {
-            store::users::set_dm_chat(conn, &identity, chat).await?;
+        // Where to write to them privately, learnt from their own messages; and
+        // that the platform lets the bot write to them there.
+        if let Event::DirectMessage { chat, .. } = &event.event {
+            if known_chat.as_deref() != Some(chat.as_str()) {
+                store::users::set_dm_chat(conn, &identity, chat).await?;
+            }
+            store::reach::wrote_privately(
+                conn,
+                event.platform,
+                &identity.external_id,
+                me.desk.now(),
+            )
+            .await?;
         }
         let actor = me.desk.actor_of(conn, &user).await.map_err(only_store)?;
         Ok(Who {

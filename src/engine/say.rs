@@ -4,6 +4,7 @@
 use guichet_chat::{Button, Event, Interaction, Place};
 
 use super::{Engine, Refusal, Result, Who};
+use crate::doctor;
 use crate::domain::{Language, Platform, Ticket, TicketId, UserId};
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
@@ -18,6 +19,10 @@ pub(crate) struct ThreadPlan {
     /// Whether the platform has created the thread yet.
     pub opened: bool,
 }
+
+/// Whether a thread just planned is held back by a setup problem of its space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Held(pub bool);
 
 /// Someone to write to privately: their language, and the platform to reach them
 /// on (`None`: no chat account, e.g. created from the command line).
@@ -152,12 +157,14 @@ impl Engine {
     }
 
     /// Plans a new thread for the ticket in its team's staff space, if the team has
-    /// one. Returns where it will be: its platform and plan.
+    /// one. Returns where it will be: its platform and plan, and whether the space
+    /// is known to refuse threads now (the last setup check failed): then the
+    /// caller tells the requester so, and the thread's refusal tells nobody again.
     pub(crate) async fn open_thread(
         &self,
         conn: &mut Conn,
         ticket: &Ticket,
-    ) -> Result<Option<ThreadPlan>> {
+    ) -> Result<Option<(ThreadPlan, Held)>> {
         let Some(team) = self.desk().catalog().team(ticket.team) else {
             return Ok(None);
         };
@@ -166,19 +173,23 @@ impl Engine {
             return Ok(None);
         };
         let now = self.desk().now();
+        let held =
+            store::setup_checks::is_failing(conn, &doctor::space_subject(platform, &space)).await?;
         let plan =
             store::conversations::plan_thread(conn, ticket.id, platform, &space, now).await?;
         let open = Envelope::OpenThread {
             ticket: ticket.id.0,
             plan,
+            told: held,
         };
         outbox::enqueue(conn, platform, &open, now).await?;
-        Ok(Some(ThreadPlan {
+        let thread = ThreadPlan {
             ticket: ticket.id,
             platform,
             plan,
             opened: false,
-        }))
+        };
+        Ok(Some((thread, Held(held))))
     }
 
     /// The ticket's current thread, if it has one.
@@ -235,11 +246,39 @@ impl Engine {
         text: String,
         files: Vec<i64>,
     ) -> Result<()> {
+        self.relay_on(conn, at, None, text, files).await
+    }
+
+    /// Relays `from`'s message to the ticket's thread: if it cannot be posted, they
+    /// are told.
+    pub(crate) async fn relay_to_thread(
+        &self,
+        conn: &mut Conn,
+        ticket: TicketId,
+        from: UserId,
+        text: String,
+        files: Vec<i64>,
+    ) -> Result<()> {
+        let Some(at) = self.thread_plan(conn, ticket).await? else {
+            return Ok(());
+        };
+        self.relay_on(conn, &at, Some(from), text, files).await
+    }
+
+    async fn relay_on(
+        &self,
+        conn: &mut Conn,
+        at: &ThreadPlan,
+        from: Option<UserId>,
+        text: String,
+        files: Vec<i64>,
+    ) -> Result<()> {
         let envelope = Envelope::ThreadPost {
             ticket: at.ticket.0,
             plan: at.plan,
             text,
             files,
+            from: from.map(|u| u.0),
         };
         self.to_thread(conn, at, envelope).await
     }

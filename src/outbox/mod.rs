@@ -45,6 +45,10 @@ pub enum Envelope {
     OpenThread {
         ticket: i64,
         plan: i64,
+        /// The requester was told at once that the team could not be told yet (its
+        /// space was known to fail): a refusal tells them nothing more.
+        #[serde(default)]
+        told: bool,
     },
     /// A post in a thread of the ticket: the one current when it was written, even
     /// if the ticket moved to another team since.
@@ -54,6 +58,9 @@ pub enum Envelope {
         text: String,
         #[serde(default)]
         files: Vec<i64>,
+        /// Whose message this relays: told privately if it cannot be posted.
+        #[serde(default)]
+        from: Option<i64>,
     },
     /// Redraws the card from the ticket as it is at delivery.
     UpdateCard {
@@ -223,6 +230,7 @@ mod tests {
             plan: 9,
             text: "💬 Iheb : l'écran clignote".into(),
             files: vec![3],
+            from: Some(4),
         };
         let json = serde_json::to_string(&envelope).unwrap();
         assert_eq!(serde_json::from_str::<Envelope>(&json).unwrap(), envelope);
@@ -262,6 +270,7 @@ mod tests {
             plan: 1,
             text: "x".into(),
             files: vec![],
+            from: None,
         };
         assert!(!Lane::ANSWER_KINDS.contains(&post.kind()));
     }

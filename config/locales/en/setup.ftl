@@ -66,3 +66,18 @@ setup-blind-employee = { $name } is an employee: they cannot see the "{ $team }"
 setup-blind-not-hr = { $name } does not have the hr role: they cannot see the confidential tickets of "{ $team }".
 setup-blind-not-member = { $name } is not in the "{ $team }" team: they cannot see its tickets.
 setup-fix-blind = Remove { $name } from the escalation contacts of "{ $team }", or give them the role that lets them see these tickets.
+setup-thread-refused = The platform refused to open a ticket's thread there: { $error }
+setup-fix-thread-refused = Run "guichet doctor" to learn which setting to correct; the waiting threads then open by themselves.
+
+## What people are told when something could not be delivered.
+
+delivery-quote = "{ $text }"
+delivery-undelivered-unreachable-telegram = ⚠️ This message could not be delivered to { $name }: they never opened a private chat with the bot, or blocked it. Ask them to send /start to the bot; an administrator can then send it again (guichet outbox retry { $id }).
+delivery-undelivered-unreachable-discord = ⚠️ This message could not be delivered to { $name }: they accept no direct messages from the bot (the server's Privacy Settings). Once they do, an administrator can send it again (guichet outbox retry { $id }).
+delivery-undelivered-other = ⚠️ This message could not be delivered to { $name }: { $platform } refused it or did not answer ({ $reason }). An administrator can send it again (guichet outbox retry { $id }).
+delivery-thread-undelivered = ⚠️ Your message could not reach the team for ticket { $reference } ({ $reason }). The administrators can send it again; you may also write it here again.
+delivery-team-not-told = ⚠️ Your request { $reference } is recorded, but the { $team } team could not be told yet. The administrators are warned; you have nothing to do again.
+ticket-created-held =
+    ✅ Your request { $reference } is recorded.
+    Category: { $category } · Priority: { $priority }
+    ⚠️ The { $team } team could not be told yet: the administrators are warned. Write to me here to add to your request: I pass it on.

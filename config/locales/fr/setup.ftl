@@ -66,3 +66,18 @@ setup-blind-employee = { $name } est un employé : il ne voit pas les tickets de
 setup-blind-not-hr = { $name } n'a pas le rôle hr : il ne voit pas les tickets confidentiels de « { $team } ».
 setup-blind-not-member = { $name } ne fait pas partie de l'équipe « { $team } » : il ne voit pas ses tickets.
 setup-fix-blind = Retirez { $name } des contacts d'escalade de « { $team } », ou donnez-lui le rôle qui lui permet de voir ces tickets.
+setup-thread-refused = La plateforme a refusé d'y ouvrir le fil d'un ticket : { $error }
+setup-fix-thread-refused = Lancez « guichet doctor » pour savoir quel réglage corriger ; les fils en attente s'ouvriront ensuite d'eux-mêmes.
+
+## What people are told when something could not be delivered.
+
+delivery-quote = « { $text } »
+delivery-undelivered-unreachable-telegram = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'a jamais ouvert de conversation privée avec le bot, ou l'a bloqué. Qu'il écrive /start au bot ; un administrateur pourra ensuite le renvoyer (guichet outbox retry { $id }).
+delivery-undelivered-unreachable-discord = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'accepte pas les messages privés du bot (paramètres de confidentialité du serveur). Une fois ceux-ci ouverts, un administrateur pourra le renvoyer (guichet outbox retry { $id }).
+delivery-undelivered-other = ⚠️ Ce message n'a pas pu être remis à { $name } : { $platform } l'a refusé ou n'a pas répondu ({ $reason }). Un administrateur peut le renvoyer (guichet outbox retry { $id }).
+delivery-thread-undelivered = ⚠️ Votre message n'a pas pu être transmis à l'équipe pour le ticket { $reference } ({ $reason }). Les administrateurs peuvent le renvoyer ; vous pouvez aussi le réécrire ici.
+delivery-team-not-told = ⚠️ Votre demande { $reference } est bien enregistrée, mais l'équipe { $team } n'a pas encore pu en être prévenue. Les administrateurs sont avertis ; vous n'avez rien à refaire.
+ticket-created-held =
+    ✅ Votre demande { $reference } est enregistrée.
+    Catégorie : { $category } · Priorité : { $priority }
+    ⚠️ L'équipe { $team } n'a pas encore pu en être prévenue : les administrateurs sont avertis. Écrivez-moi ici pour compléter votre demande : je transmets.

@@ -32,6 +32,7 @@ use guichet_chat::{Delivered, DeliveryError, Outlet};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 
+mod notices;
 mod prepare;
 mod settle;
 
@@ -418,7 +419,7 @@ impl Inner {
             Ok(envelope) => envelope,
             Err(e) => {
                 return self
-                    .give_up(&row, &format!("unreadable payload: {e}"))
+                    .give_up(&row, None, None, &format!("unreadable payload: {e}"))
                     .await;
             }
         };
@@ -439,8 +440,8 @@ impl Inner {
         };
         match attempt {
             Attempt::Sent(delivered) => self.acknowledge(&row, &envelope, delivered).await,
-            Attempt::Failed(error) => self.failed(&row, envelope.is_owed(), error).await,
-            Attempt::Abandoned(reason) => self.give_up(&row, reason).await,
+            Attempt::Failed(error) => self.failed(&row, &envelope, error).await,
+            Attempt::Abandoned(reason) => self.give_up(&row, Some(&envelope), None, reason).await,
         }
     }
 

@@ -71,7 +71,7 @@ impl Inner {
                     Err(e) => Err(e),
                 }
             }
-            Envelope::OpenThread { ticket, plan } => {
+            Envelope::OpenThread { ticket, plan, .. } => {
                 let Some(planned) = store::conversations::plan(conn, *plan).await? else {
                     return Ok(Ok(Prepared::Skip));
                 };

@@ -2,10 +2,10 @@
 //! platform created, a failure scheduled for its next try, a dead letter.
 
 use chrono::TimeDelta;
-use guichet_chat::{Delivered, DeliveryError};
+use guichet_chat::{Delivered, DeliveryError, Refusal};
 
 use super::{Envelope, Inner, Outcome};
-use crate::domain::{AuditAction, TicketId};
+use crate::domain::{AuditAction, TicketId, UserId};
 use crate::outbox::backoff::backoff;
 use crate::store::audit::{Origin, Record};
 use crate::store::outbox::{Channel, Claimed};
@@ -62,12 +62,21 @@ impl Inner {
                 }
                 Envelope::Direct {
                     about: Some(ticket),
+                    user,
                     ..
                 }
-                | Envelope::RatingPrompt { ticket, .. } => {
+                | Envelope::RatingPrompt { ticket, user, .. } => {
                     if let (Some(message), Channel::Chat(platform)) =
                         (&delivered.message, row.channel)
                     {
+                        store::reach::learn(
+                            &mut tx,
+                            UserId(*user),
+                            platform,
+                            true,
+                            self.desk.now(),
+                        )
+                        .await?;
                         store::conversations::link_dm(
                             &mut tx,
                             platform,
@@ -99,12 +108,15 @@ impl Inner {
     pub(super) async fn failed(
         &self,
         row: &Claimed,
-        owed: bool,
+        envelope: &Envelope,
         error: DeliveryError,
     ) -> Result<Outcome, StoreError> {
+        let owed = envelope.is_owed();
         let after = match &error {
-            DeliveryError::Permanent { reason, .. } if !owed => {
-                return self.give_up(row, reason).await;
+            DeliveryError::Permanent { reason, refusal } if !owed => {
+                return self
+                    .give_up(row, Some(envelope), Some(*refusal), reason)
+                    .await;
             }
             DeliveryError::Permanent { .. } => Some(self.config.max_retry.0),
             DeliveryError::Retry { after, .. } => *after,
@@ -119,7 +131,9 @@ impl Inner {
         };
         let attempts = row.attempts + 1;
         if attempts >= self.config.max_attempts && !owed {
-            return self.give_up(row, &error.to_string()).await;
+            return self
+                .give_up(row, Some(envelope), error.refusal(), &error.to_string())
+                .await;
         }
         let wait = backoff(&self.config, attempts, after);
         let next = self.desk.now() + TimeDelta::from_std(wait).unwrap_or(TimeDelta::minutes(10));
@@ -135,12 +149,22 @@ impl Inner {
             false,
         )
         .await?;
+        if owed && row.attempts == 0 && matches!(error, DeliveryError::Permanent { .. }) {
+            self.thread_refused(&mut tx, row, envelope, &error).await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Retry)
     }
 
-    /// Sets a row aside for good, with a line in the log and in the audit trail.
-    pub(super) async fn give_up(&self, row: &Claimed, reason: &str) -> Result<Outcome, StoreError> {
+    /// Sets a row aside for good, with a line in the log and in the audit trail;
+    /// whoever should know is told (`notices`).
+    pub(super) async fn give_up(
+        &self,
+        row: &Claimed,
+        envelope: Option<&Envelope>,
+        refusal: Option<Refusal>,
+        reason: &str,
+    ) -> Result<Outcome, StoreError> {
         tracing::error!(id = row.id, channel = %row.channel, kind = %row.kind, reason, "delivery abandoned: dead letter");
         let mut tx = self.store.begin().await?;
         store::outbox::failed(&mut tx, row.id, &self.owner, reason, self.desk.now(), true).await?;
@@ -156,6 +180,10 @@ impl Inner {
             at: self.desk.now(),
         };
         store::audit::append(&mut tx, &record).await?;
+        if let Some(envelope) = envelope {
+            self.tell_undelivered(&mut tx, row, envelope, refusal, reason)
+                .await?;
+        }
         tx.commit().await?;
         Ok(Outcome::Dead)
     }

@@ -1,0 +1,273 @@
+//! What people are told when a delivery fails for good: the ticket's thread when a
+//! private message could not reach someone, the author when their message could
+//! not reach the thread, the requester when their team's thread cannot open. All
+//! written in the transaction that records the failure.
+
+use guichet_chat::{DeliveryError, Refusal};
+
+use super::Inner;
+use crate::doctor::{self, Check, Finding, Trouble};
+use crate::domain::{Language, Platform, TicketId, UserId};
+use crate::i18n::arg;
+use crate::outbox::{self, Envelope};
+use crate::store::outbox::{Channel, Claimed};
+use crate::store::setup_checks::Change;
+use crate::store::{self, Conn, StoreError};
+use crate::text::shorten;
+
+/// How much of an undelivered message the notice quotes.
+const QUOTED: usize = 160;
+
+impl Inner {
+    /// A row set aside: whoever should know is told, once (a notice that fails in
+    /// turn tells nobody).
+    pub(super) async fn tell_undelivered(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        envelope: &Envelope,
+        refusal: Option<Refusal>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let Channel::Chat(platform) = row.channel else {
+            return Ok(());
+        };
+        match envelope {
+            Envelope::Direct {
+                user,
+                text,
+                about: Some(ticket),
+                ..
+            } => {
+                self.tell_thread(
+                    conn,
+                    row,
+                    platform,
+                    UserId(*user),
+                    TicketId(*ticket),
+                    text,
+                    refusal,
+                    reason,
+                )
+                .await
+            }
+            Envelope::RatingPrompt { user, ticket, text } => {
+                self.tell_thread(
+                    conn,
+                    row,
+                    platform,
+                    UserId(*user),
+                    TicketId(*ticket),
+                    text,
+                    refusal,
+                    reason,
+                )
+                .await
+            }
+            Envelope::ThreadPost {
+                ticket,
+                text,
+                from: Some(author),
+                ..
+            } => {
+                self.tell_author(conn, UserId(*author), TicketId(*ticket), text, reason)
+                    .await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A private message about a ticket did not reach `user`: the ticket's thread
+    /// says so, with what to do.
+    #[allow(clippy::too_many_arguments)]
+    async fn tell_thread(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        platform: Platform,
+        user: UserId,
+        ticket: TicketId,
+        text: &str,
+        refusal: Option<Refusal>,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.desk.now();
+        if refusal == Some(Refusal::Unreachable)
+            && store::reach::learn(conn, user, platform, false, now).await?
+        {
+            tracing::warn!(%user, %platform, "this person cannot be written to privately");
+        }
+        let Some(thread) = store::conversations::thread_of(conn, ticket).await? else {
+            return Ok(());
+        };
+        let name = store::users::get(conn, user)
+            .await?
+            .map(|u| u.display_name)
+            .unwrap_or_default();
+        let language = self.staff_language;
+        let args = [
+            arg("name", name),
+            arg("id", row.id),
+            arg("platform", platform_name(platform)),
+            arg("reason", reason.to_owned()),
+        ];
+        let key = match (refusal, platform) {
+            (Some(Refusal::Unreachable), Platform::Telegram) => {
+                "delivery-undelivered-unreachable-telegram"
+            }
+            (Some(Refusal::Unreachable), Platform::Discord) => {
+                "delivery-undelivered-unreachable-discord"
+            }
+            _ => "delivery-undelivered-other",
+        };
+        let mut notice = self.texts.t(language, key, &args);
+        notice.push('\n');
+        notice.push_str(&self.quote(language, text));
+        let post = Envelope::ThreadPost {
+            ticket: ticket.0,
+            plan: thread.plan,
+            text: notice,
+            files: Vec::new(),
+            from: None,
+        };
+        outbox::enqueue(conn, thread.platform, &post, now).await
+    }
+
+    /// `author`'s message did not reach the ticket's thread: they are told
+    /// privately, in their language.
+    async fn tell_author(
+        &self,
+        conn: &mut Conn,
+        author: UserId,
+        ticket: TicketId,
+        text: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let Some(ticket) = store::tickets::get(conn, ticket).await? else {
+            return Ok(());
+        };
+        let Some((language, platform)) = self.reach(conn, author, ticket.origin).await? else {
+            return Ok(());
+        };
+        let mut notice = self.texts.t(
+            language,
+            "delivery-thread-undelivered",
+            &[
+                arg("reference", ticket.reference.to_string()),
+                arg("reason", reason.to_owned()),
+            ],
+        );
+        notice.push('\n');
+        notice.push_str(&self.quote(language, text));
+        // About no ticket: a failure of this notice tells nobody again.
+        let dm = Envelope::Direct {
+            user: author.0,
+            text: notice,
+            buttons: Vec::new(),
+            files: Vec::new(),
+            about: None,
+            notify: true,
+        };
+        outbox::enqueue(conn, platform, &dm, self.desk.now()).await
+    }
+
+    /// A ticket's thread was refused (a missing right, a wrong space): the space's
+    /// setup check records it at once (the dashboard and `/readyz` show it before
+    /// the next examination says exactly why), and the requester, unless told
+    /// already, learns that their request is kept but the team not told yet.
+    pub(super) async fn thread_refused(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        envelope: &Envelope,
+        error: &DeliveryError,
+    ) -> Result<(), StoreError> {
+        let Envelope::OpenThread { ticket, plan, told } = envelope else {
+            return Ok(());
+        };
+        let (Some(thread), Some(ticket)) = (
+            store::conversations::plan(conn, *plan).await?,
+            store::tickets::get(conn, TicketId(*ticket)).await?,
+        ) else {
+            return Ok(());
+        };
+        let team = self.desk.catalog().team(ticket.team);
+        let finding = Finding {
+            check: Check::Space {
+                platform: thread.platform,
+                team: team.map(|t| t.slug.clone()).unwrap_or_default(),
+                space: thread.space.clone(),
+            },
+            troubles: vec![Trouble::Refused {
+                error: error.to_string(),
+            }],
+        };
+        let now = self.desk.now();
+        let problem =
+            serde_json::to_string(&finding).map_err(|e| StoreError::Unexpected(e.to_string()))?;
+        let subject = doctor::space_subject(thread.platform, &thread.space);
+        if store::setup_checks::record(conn, &subject, Some(&problem), now).await?
+            == Change::Changed
+        {
+            tracing::error!(%subject, id = row.id, %error, "setup: the platform refused to open a ticket's thread");
+        }
+        if *told {
+            return Ok(());
+        }
+        let Some((language, platform)) = self.reach(conn, ticket.requester, ticket.origin).await?
+        else {
+            return Ok(());
+        };
+        let notice = self.texts.t(
+            language,
+            "delivery-team-not-told",
+            &[
+                arg("reference", ticket.reference.to_string()),
+                arg(
+                    "team",
+                    team.map(|t| t.name.get(language).to_owned())
+                        .unwrap_or_default(),
+                ),
+            ],
+        );
+        let dm = Envelope::Direct {
+            user: ticket.requester.0,
+            text: notice,
+            buttons: Vec::new(),
+            files: Vec::new(),
+            about: Some(ticket.id.0),
+            notify: false,
+        };
+        outbox::enqueue(conn, platform, &dm, now).await
+    }
+
+    /// A person's language and the platform to write to them on (`prefer` when
+    /// they have an account there).
+    async fn reach(
+        &self,
+        conn: &mut Conn,
+        user: UserId,
+        prefer: Option<Platform>,
+    ) -> Result<Option<(Language, Platform)>, StoreError> {
+        let (language, platforms) = store::users::reachability(conn, user).await?;
+        let platform = prefer
+            .filter(|p| platforms.contains(p))
+            .or_else(|| platforms.first().copied());
+        Ok(platform.map(|p| (language.unwrap_or(self.staff_language), p)))
+    }
+
+    fn quote(&self, language: Language, text: &str) -> String {
+        self.texts.t(
+            language,
+            "delivery-quote",
+            &[arg("text", shorten(text.trim(), QUOTED).replace('\n', " "))],
+        )
+    }
+}
+
+fn platform_name(platform: Platform) -> &'static str {
+    match platform {
+        Platform::Discord => "Discord",
+        Platform::Telegram => "Telegram",
+    }
+}
