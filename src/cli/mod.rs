@@ -1,6 +1,7 @@
 //! The command line: `guichet serve`, `migrate`, and the operator's tools for
 //! people, teams and tickets. Errors reach `main` as one line.
 
+mod outbox;
 pub mod serve;
 mod table;
 mod team;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Manage the web API's tokens.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// See and retry what was not delivered, and the events that failed for good.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
 }
 
 impl Command {
@@ -98,6 +102,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Team(command) => team::run(&ctx, command).await,
         Command::Ticket(command) => ticket::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
+        Command::Outbox(command) => outbox::run(&ctx, command).await,
     };
     ctx.store.close().await;
     result
