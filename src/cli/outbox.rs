@@ -93,7 +93,7 @@ pub async fn run(ctx: &Ctx, command: OutboxCommand) -> anyhow::Result<()> {
 async fn list_dead(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
     let mut conn = ctx.store.pool().acquire().await?;
     let tz = ctx.config.company.time_zone;
-    let dead = store::outbox::dead_letters(&mut conn, limit.clamp(1, 1000)).await?;
+    let dead = store::dead_letters::list(&mut conn, limit.clamp(1, 1000)).await?;
     let mut references = References::default();
     let mut out = table::new(&[
         "ID",

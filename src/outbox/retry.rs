@@ -9,8 +9,8 @@ use guichet_chat::Inbound;
 use crate::domain::{AuditAction, UserId};
 use crate::engine::{Engine, Handled};
 use crate::store::audit::{Origin, Record};
+use crate::store::dead_letters::{DeadLetter, RowStatus};
 use crate::store::failed_events::FailedEvent;
-use crate::store::outbox::{DeadLetter, RowStatus};
 use crate::store::{self, Store, StoreError};
 
 /// Who asks, for the audit trail: an administrator on the web, the operator at
@@ -51,7 +51,7 @@ pub enum RetryError {
     Store(#[from] StoreError),
 }
 
-/// Sends dead letters back to their conversations (see `store::outbox::revive`):
+/// Sends dead letters back to their conversations (see `store::dead_letters::revive`):
 /// the dispatcher of any running instance delivers them within a second, each
 /// once. With ids, either every one is a dead letter and all are revived, or
 /// nothing changes. Returns what was revived.
@@ -64,15 +64,18 @@ pub async fn retry_dead(
     let mut tx = store.begin().await?;
     let mut revived = Vec::new();
     match which {
-        Which::All => revived = store::outbox::revive(&mut tx, None, now).await?,
+        Which::All => revived = store::dead_letters::revive(&mut tx, None, now).await?,
         Which::Ids(ids) => {
             for &id in ids {
-                match store::outbox::revive(&mut tx, Some(id), now).await?.pop() {
+                match store::dead_letters::revive(&mut tx, Some(id), now)
+                    .await?
+                    .pop()
+                {
                     Some(row) => revived.push(row),
                     None => {
                         // Not revived: say why, and change nothing (dropping `tx`
                         // rolls back the rows revived before this one).
-                        return Err(match store::outbox::status_of(&mut tx, id).await? {
+                        return Err(match store::dead_letters::status_of(&mut tx, id).await? {
                             None => RetryError::UnknownRow(id),
                             Some(status) => RetryError::NotDead { id, status },
                         });

@@ -13,8 +13,8 @@ use super::{bad_parameter, time, time_opt};
 use crate::engine::Handled;
 use crate::outbox::retry::{self, By, RetryError, Which};
 use crate::store::audit::Origin;
+use crate::store::dead_letters::DeadLetter;
 use crate::store::failed_events::FailedEvent;
-use crate::store::outbox::DeadLetter;
 use crate::store::{self, Conn};
 use crate::web::WebState;
 use crate::web::auth::Caller;
@@ -33,7 +33,7 @@ pub async fn dead_letters(
     let limit = limit_of(&params)?;
     let mut conn = state.store().pool().acquire().await?;
     let mut items = Vec::new();
-    for row in store::outbox::dead_letters(&mut conn, limit).await? {
+    for row in store::dead_letters::list(&mut conn, limit).await? {
         items.push(dead_json(&mut conn, &row).await?);
     }
     Ok(Json(json!({ "items": items })))
