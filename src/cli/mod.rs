@@ -2,6 +2,7 @@
 //! people, teams and tickets. Errors reach `main` as one line.
 
 mod doctor;
+mod outbox;
 pub mod serve;
 mod table;
 mod team;
@@ -57,6 +58,9 @@ pub enum Command {
     /// Check the setup: the database, the mail server, every team's staff space and
     /// every staff member's private chat; one line per check with the fix.
     Doctor(doctor::DoctorArgs),
+    /// See and retry what was not delivered, and the events that failed for good.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
 }
 
 impl Command {
@@ -104,6 +108,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Team(command) => team::run(&ctx, command).await,
         Command::Ticket(command) => ticket::run(&ctx, command).await,
         Command::Token(command) => token::run(&ctx, command).await,
+        Command::Outbox(command) => outbox::run(&ctx, command).await,
     };
     ctx.store.close().await;
     result

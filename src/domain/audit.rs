@@ -31,6 +31,10 @@ pub enum AuditAction {
     AgentSettingsChanged,
     /// A message the outbox could not deliver and set aside.
     DeliveryAbandoned,
+    /// An operator sent a dead letter back to the outbox, or replayed an inbound
+    /// event that had failed for good: old value what it was, new value why it
+    /// had failed.
+    DeliveryRetried,
     /// An SLA target reached an escalation level: old value the target, new the level.
     Escalated,
     /// The overdue e-mail was written for the outbox: new value the address.
@@ -68,6 +72,7 @@ impl AuditAction {
             TeamMemberRemoved => "team_member_removed",
             AgentSettingsChanged => "agent_settings_changed",
             DeliveryAbandoned => "delivery_abandoned",
+            DeliveryRetried => "delivery_retried",
             Escalated => "escalated",
             OverdueMailed => "overdue_mailed",
             OverdueNotMailed => "overdue_not_mailed",

@@ -128,6 +128,15 @@ struct Inner {
     wake: Arc<Notify>,
 }
 
+/// What became of an event the engine was handed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Taken now (done, or refused with an explanation to its author).
+    Now,
+    /// Its id was recorded before: it had been handled already.
+    SeenBefore,
+}
+
 /// Who acts in an event, and in which language to answer them.
 pub(crate) struct Who {
     pub user: User,
@@ -186,10 +195,21 @@ impl Engine {
 
     /// Handles one event durably; see the module documentation.
     pub async fn handle(&self, event: Inbound) -> Result<(), StoreError> {
+        self.handle_event(event).await.map(|_| ())
+    }
+
+    /// Hands an event kept in `failed_events` to the engine again. Its transaction
+    /// was rolled back, so its id was never recorded as seen: this is its first
+    /// handling. A failure is returned, not set aside again (it is kept already).
+    pub async fn replay(&self, event: Inbound) -> Result<Handled, StoreError> {
+        self.handle_event(event).await
+    }
+
+    async fn handle_event(&self, event: Inbound) -> Result<Handled, StoreError> {
         let me = &self.inner;
         let Some(mut tx) = self.begin_unseen(&event).await? else {
             tracing::debug!(platform = %event.platform, id = %event.event_id, "event seen before");
-            return Ok(());
+            return Ok(Handled::SeenBefore);
         };
         let who = self.who(&mut tx, &event).await?;
         if !who.is_new {
@@ -202,7 +222,7 @@ impl Engine {
                 tx.rollback().await?;
                 // The same event, redelivered meanwhile, may have been answered already.
                 let Some(mut tx) = self.begin_unseen(&event).await? else {
-                    return Ok(());
+                    return Ok(Handled::SeenBefore);
                 };
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
@@ -215,7 +235,7 @@ impl Engine {
             Err(EngineError::Store(e)) => return Err(e),
         }
         me.wake.notify_one();
-        Ok(())
+        Ok(Handled::Now)
     }
 
     /// Starts the event's transaction, recording the event; `None` when it was
@@ -382,6 +402,10 @@ impl Engine {
         &self.inner.desk
     }
 
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
     pub(crate) fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -500,7 +524,7 @@ impl Engine {
 }
 
 /// An error with its causes, for the log and the failed events' table.
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

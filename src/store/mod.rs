@@ -10,6 +10,7 @@ pub mod audit;
 pub mod catalog;
 pub mod catch_up;
 pub mod conversations;
+pub mod dead_letters;
 pub mod failed_events;
 pub mod jobs;
 pub mod leases;

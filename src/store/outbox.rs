@@ -22,7 +22,7 @@ impl Channel {
         }
     }
 
-    fn parse(text: &str) -> Option<Channel> {
+    pub(super) fn parse(text: &str) -> Option<Channel> {
         match text {
             "email" => Some(Channel::Email),
             other => other.parse().ok().map(Channel::Chat),

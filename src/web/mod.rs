@@ -131,7 +131,13 @@ pub fn router(state: WebState) -> Router {
         .route("/users/{id}", get(api::people::user))
         .route("/teams", get(api::people::teams))
         .route("/categories", get(api::people::categories))
-        .route("/stats", get(api::stats::stats));
+        .route("/stats", get(api::stats::stats))
+        .route("/outbox/dead-letters", get(api::outbox::dead_letters))
+        .route("/outbox/dead-letters/retry", post(api::outbox::retry_all))
+        .route("/outbox/{id}/retry", post(api::outbox::retry_one))
+        .route("/failed-events", get(api::outbox::failed_events))
+        .route("/failed-events/replay", post(api::outbox::replay_all))
+        .route("/failed-events/{id}/replay", post(api::outbox::replay_one));
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

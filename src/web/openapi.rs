@@ -187,7 +187,39 @@ pub fn spec() -> Value {
                     query("to", "Last day, YYYY-MM-DD (with `from`).", string.clone())
                 ],
                 "responses": with_errors(json!({ "200": ok("Figures.", json!({ "$ref": "#/components/schemas/Stats" })) }), &["400", "401", "403"])
-            }}
+            }},
+            "/api/v1/outbox/dead-letters": { "get": {
+                "summary": "Deliveries given up (dead letters), the latest to die first (administrators).",
+                "parameters": [ query("limit", "1 to 200; 50 by default.", integer.clone()) ],
+                "responses": with_errors(json!({ "200": ok("Dead letters.", json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/DeadLetter" } } } })) }), &["400", "401", "403"])
+            }},
+            "/api/v1/outbox/dead-letters/retry": { "post": {
+                "summary": "Sends every dead letter back to its conversation (administrators); audited as delivery_retried.",
+                "responses": with_errors(json!({ "200": ok("The ids sent back.", json!({ "type": "object", "properties": { "retried": { "type": "array", "items": integer } } })) }), &["401", "403"])
+            }},
+            "/api/v1/outbox/{id}/retry": {
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": integer } ],
+                "post": {
+                    "summary": "Sends one dead letter back to its conversation, in its place, to be delivered once (administrators); audited as delivery_retried.",
+                    "responses": with_errors(json!({ "200": ok("The row, now pending.", json!({ "$ref": "#/components/schemas/DeadLetter" })) }), &["400", "401", "403", "404", "409"])
+                }
+            },
+            "/api/v1/failed-events": { "get": {
+                "summary": "Inbound events that failed for good and were set aside, not replayed yet, the latest first (administrators).",
+                "parameters": [ query("limit", "1 to 200; 50 by default.", integer.clone()) ],
+                "responses": with_errors(json!({ "200": ok("Failed events.", json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/FailedEvent" } } } })) }), &["400", "401", "403"])
+            }},
+            "/api/v1/failed-events/replay": { "post": {
+                "summary": "Hands every failed event not replayed to the helpdesk again, oldest first (administrators).",
+                "responses": with_errors(json!({ "200": ok("Each event's outcome.", json!({ "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/Replay" } } } })) }), &["401", "403"])
+            }},
+            "/api/v1/failed-events/{id}/replay": {
+                "parameters": [ { "name": "id", "in": "path", "required": true, "schema": integer } ],
+                "post": {
+                    "summary": "Hands one failed event to the helpdesk again; marked replayed when taken (administrators). 409 when replayed already, or when it fails again (it stays set aside).",
+                    "responses": with_errors(json!({ "200": ok("Its outcome.", json!({ "$ref": "#/components/schemas/Replay" })) }), &["400", "401", "403", "404", "409"])
+                }
+            }
         },
         "components": {
             "securitySchemes": {
@@ -225,6 +257,23 @@ pub fn spec() -> Value {
                     "messages": { "type": "array", "items": { "type": "object" } },
                     "audit": { "type": ["array", "null"], "items": { "type": "object" } }
                 } } ] },
+                "DeadLetter": { "type": "object", "properties": {
+                    "id": integer, "channel": { "type": "string", "enum": ["discord", "telegram", "email"] },
+                    "kind": string, "conversation": string, "ticket": { "type": ["string", "null"] },
+                    "attempts": integer, "last_error": { "type": ["string", "null"] },
+                    "died_at": { "type": "string", "format": "date-time" },
+                    "status": { "type": "string", "enum": ["dead", "pending"] }
+                } },
+                "FailedEvent": { "type": "object", "properties": {
+                    "id": integer, "platform": string, "event_id": string,
+                    "event": { "type": ["object", "null"], "description": "The event as the adapter handed it." },
+                    "error": string, "failed_at": { "type": "string", "format": "date-time" },
+                    "replayed_at": { "type": ["string", "null"], "format": "date-time" }
+                } },
+                "Replay": { "type": "object", "properties": {
+                    "id": integer,
+                    "outcome": { "type": "string", "enum": ["replayed", "seen_before", "failed"], "description": "seen_before: it had been taken since it failed (marked replayed)." }
+                } },
                 "Stats": { "type": "object", "properties": {
                     "period": { "type": "object" }, "opened": integer, "resolved": integer,
                     "first_response": { "type": "object" }, "resolution": { "type": "object" },

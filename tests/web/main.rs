@@ -7,6 +7,7 @@ mod support;
 
 mod api;
 mod browser;
+mod outbox;
 mod security;
 
 use std::sync::Arc;

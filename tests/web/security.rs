@@ -27,6 +27,8 @@ async fn everything_but_health_needs_a_caller(w: WebDesk) {
         "/api/v1/teams",
         "/api/v1/categories",
         "/api/v1/stats",
+        "/api/v1/outbox/dead-letters",
+        "/api/v1/failed-events",
         "/metrics",
     ] {
         let (status, body) = w.call(Method::GET, path, None, None).await;

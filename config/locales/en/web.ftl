@@ -11,6 +11,9 @@ web-error-bad-limit = “limit” must be between 1 and { $max } (got { $value }
 web-error-bad-body = Invalid request body: { $detail }
 web-error-nothing-to-change = Nothing to change: give at least one of team, priority, assignee, status, decision.
 web-error-decision-text-alone = “decision_text” goes with “decision” (approve, ask_info or refuse).
+web-error-not-dead-letter = Outbox row { $id } is not a dead letter (it is “{ $status }”): only dead letters are retried.
+web-error-already-replayed = Failed event { $id } was replayed already.
+web-error-replay-failed = Failed event { $id } failed again and stays set aside; the server's log gives the cause.
 web-error-bad-period = Invalid period: give days=N, or from and to (YYYY-MM-DD, from before to), { $max } days at most.
 web-login-failed = Wrong e-mail address or password.
 web-login-throttled = Too many login attempts. Try again in { $minutes } minutes.

@@ -11,6 +11,9 @@ web-error-bad-limit = « limit » doit être compris entre 1 et { $max } (reçu 
 web-error-bad-body = Corps de requête invalide : { $detail }
 web-error-nothing-to-change = Rien à modifier : indiquez au moins un champ parmi team, priority, assignee, status, decision.
 web-error-decision-text-alone = « decision_text » va avec « decision » (approve, ask_info ou refuse).
+web-error-not-dead-letter = La ligne { $id } de la file d'envoi n'est pas une lettre morte (elle est « { $status } ») : seules les lettres mortes sont renvoyées.
+web-error-already-replayed = L'événement en échec { $id } a déjà été rejoué.
+web-error-replay-failed = L'événement en échec { $id } a de nouveau échoué ; il reste de côté. Le journal du serveur en donne la cause.
 web-error-bad-period = Période invalide : donnez days=N, ou from et to (AAAA-MM-JJ, from avant to), sur { $max } jours au plus.
 web-login-failed = Adresse e-mail ou mot de passe incorrect.
 web-login-throttled = Trop de tentatives de connexion. Réessayez dans { $minutes } minutes.

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Times are RFC 3339 in UTC; teams and categories
 //! are named by their slugs, people by id and name.
 
+pub mod outbox;
 pub mod people;
 pub mod stats;
 pub mod tickets;
