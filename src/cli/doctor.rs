@@ -68,10 +68,11 @@ async fn examine(config: &Config, store: &crate::store::Store) -> anyhow::Result
     let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
+    let desk = crate::desk::Desk::new(Arc::new(crate::clock::SystemClock), &config, catalog);
     let examiner = Examiner::new(
         store.clone(),
         config.clone(),
-        catalog,
+        desk,
         outlets(&config),
         mailer,
     );

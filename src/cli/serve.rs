@@ -43,7 +43,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let wake = Arc::new(Notify::new());
     let config = Arc::new(config);
     let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(clock.clone(), &config, catalog.clone());
+    let desk = Desk::new(clock.clone(), &config, catalog);
     let engine = Engine::new(
         store.clone(),
         desk.clone(),
@@ -192,7 +192,7 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let examiner = crate::doctor::Examiner::new(
         store.clone(),
         config.clone(),
-        catalog,
+        desk.clone(),
         outlets.clone(),
         mailer.clone(),
     );

@@ -7,7 +7,8 @@ use guichet_chat::{DeliveryError, Outlet};
 
 use super::{Check, Finding, Trouble};
 use crate::config::Config;
-use crate::domain::{Catalog, Platform};
+use crate::desk::Desk;
+use crate::domain::Platform;
 use crate::mail::Mailer;
 use crate::store::{self, Store};
 
@@ -20,7 +21,7 @@ const PATIENCE: Duration = Duration::from_secs(15);
 pub struct Examiner {
     store: Store,
     config: Arc<Config>,
-    catalog: Arc<Catalog>,
+    desk: Desk,
     outlets: Vec<Arc<dyn Outlet>>,
     mailer: Option<Arc<Mailer>>,
 }
@@ -29,14 +30,14 @@ impl Examiner {
     pub fn new(
         store: Store,
         config: Arc<Config>,
-        catalog: Arc<Catalog>,
+        desk: Desk,
         outlets: Vec<Arc<dyn Outlet>>,
         mailer: Option<Arc<Mailer>>,
     ) -> Self {
         Examiner {
             store,
             config,
-            catalog,
+            desk,
             outlets,
             mailer,
         }
@@ -70,7 +71,7 @@ impl Examiner {
             findings.push(bot(outlet.as_ref()).await);
         }
         let mut platforms = Vec::new();
-        for team in self.catalog.teams().filter(|t| t.active) {
+        for team in self.desk.catalog().teams().filter(|t| t.active) {
             let Some((platform, space)) = &team.staff_space else {
                 continue;
             };

@@ -11,6 +11,7 @@ mod outbox;
 mod points;
 mod profiles;
 mod team;
+mod troubles;
 mod workload;
 
 use chrono::TimeDelta;

@@ -5,7 +5,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use guichet_chat::{
-    BoxFuture, Delivered, DeliveryError, MessageRef, Outbound, Outlet, Platform, ThreadRef,
+    BoxFuture, Delivered, DeliveryError, MessageRef, Outbound, Outlet, Platform, Refusal,
+    SpaceProblem, ThreadRef,
 };
 
 pub struct FakeChat {
@@ -28,6 +29,8 @@ struct State {
     cardless_opened: usize,
     /// Thread openings refused next, with the platform's reason.
     refused_threads: VecDeque<String>,
+    /// Staff spaces set up wrong, and how: threads there are refused until fixed.
+    misconfigured: Vec<(String, Vec<SpaceProblem>)>,
     next_id: u64,
 }
 
@@ -58,6 +61,19 @@ impl FakeChat {
         self.state()
             .refused_threads
             .extend(std::iter::repeat_n(reason.to_owned(), n));
+    }
+
+    /// `space` is set up wrong (`problems`, as the platform lets a bot see them):
+    /// opening a thread there is refused, as the platform would, until [`Self::fix`].
+    pub fn misconfigure(&self, space: &str, problems: Vec<SpaceProblem>) {
+        self.fix(space);
+        self.state()
+            .misconfigured
+            .push((space.to_owned(), problems));
+    }
+
+    pub fn fix(&self, space: &str) {
+        self.state().misconfigured.retain(|(s, _)| s != space);
     }
 
     /// The next `n` threads open without their card: the platform created the thread,
@@ -194,6 +210,14 @@ impl Outlet for FakeChat {
             {
                 return Err(DeliveryError::refused(reason));
             }
+            if let Outbound::OpenThread { space, .. } = action
+                && state.misconfigured.iter().any(|(s, _)| s == space)
+            {
+                return Err(DeliveryError::Permanent {
+                    reason: "403 Missing Permissions".into(),
+                    refusal: Refusal::MissingRight,
+                });
+            }
             state.next_id += 1;
             let message = format!("msg-{}", state.next_id);
             let index = state.delivered.len();
@@ -239,6 +263,20 @@ impl Outlet for FakeChat {
                 _ => Delivered::default(),
             })
         })
+    }
+
+    fn inspect_space<'a>(
+        &'a self,
+        space: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
+        let problems = self
+            .state()
+            .misconfigured
+            .iter()
+            .find(|(s, _)| s == space)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default();
+        Box::pin(async move { Ok(problems) })
     }
 
     fn fetch_file<'a>(

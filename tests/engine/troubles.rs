@@ -1,0 +1,203 @@
+//! Failures people can see and fix: a staff space set up wrong, a person the bot
+//! cannot write to, a message that cannot reach the thread. Each is found by the
+//! setup doctor, said in the ticket's thread or to the person concerned, and
+//! converges once fixed.
+
+use std::sync::Arc;
+
+use guichet::doctor::{self, Check, Examiner, Finding, Trouble};
+use guichet::domain::Language;
+use guichet_chat::{Outlet, Refusal, Right, SpaceProblem};
+
+use super::*;
+
+on_both_backends!(crate::support::chat::ChatDesk:
+    a_space_set_up_wrong_is_found_told_and_converges_once_fixed,
+    an_answer_the_employee_cannot_receive_is_said_in_the_thread,
+    a_message_that_cannot_reach_the_thread_is_said_to_its_author,
+    an_agent_who_never_opened_a_private_chat_is_named_until_they_do,
+);
+
+fn examiner(c: &ChatDesk) -> Examiner {
+    let discord: Arc<dyn Outlet> = c.discord.clone();
+    let telegram: Arc<dyn Outlet> = c.telegram.clone();
+    Examiner::new(
+        c.d.store.clone(),
+        Arc::new(c.d.config.clone()),
+        c.d.desk.clone(),
+        vec![discord, telegram],
+        None,
+    )
+}
+
+/// Examines, records (as `serve` does), and returns the findings.
+async fn examine(c: &ChatDesk) -> Vec<Finding> {
+    let findings = examiner(c).examine().await;
+    doctor::watch::record(&c.d.store, &c.texts, &findings, c.d.clock.now())
+        .await
+        .unwrap();
+    findings
+}
+
+fn finding<'a>(findings: &'a [Finding], subject: &str) -> &'a Finding {
+    findings
+        .iter()
+        .find(|f| f.check.subject() == subject)
+        .unwrap_or_else(|| panic!("no check of {subject} in {findings:?}"))
+}
+
+async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk) {
+    sami(&c).await;
+    // The IT channel lets the bot do everything but create private threads.
+    c.discord.misconfigure(
+        IT_SPACE,
+        vec![SpaceProblem::Missing(Right::CreatePrivateThreads)],
+    );
+    c.dm(Telegram, IHEB, "Iheb Issaoui", SCREEN).await;
+    c.deliver().await;
+    c.deliver().await;
+    assert!(c.discord.threads().is_empty());
+    // Iheb learns the truth: his request is kept, the team not told yet.
+    let iheb = c.telegram.texts_to(IHEB);
+    assert!(
+        iheb.iter()
+            .any(|t| t.contains("bien enregistrée")
+                && t.contains("n'a pas encore pu en être prévenue")),
+        "{iheb:#?}"
+    );
+    // The refusal marked the space failing at once: the dashboard and /readyz show it.
+    let recorded = doctor::watch::recorded(&c.d.store).await;
+    let subject = format!("space:discord:{IT_SPACE}");
+    assert!(
+        recorded
+            .iter()
+            .any(|r| r.finding.check.subject() == subject),
+        "{recorded:?}"
+    );
+
+    // The next employee is told the truth from the start, and only once.
+    c.dm(Telegram, AKREM, "Akrem Jlassi", SCREEN).await;
+    c.deliver().await;
+    c.deliver().await;
+    let akrem = c.telegram.texts_to(AKREM);
+    let told: Vec<_> = akrem
+        .iter()
+        .filter(|t| t.contains("n'a pas encore pu en être prévenue"))
+        .collect();
+    assert_eq!(told.len(), 1, "{akrem:#?}");
+    assert!(told[0].starts_with("✅ Votre demande"), "{akrem:#?}");
+    assert!(
+        !akrem.iter().any(|t| t.contains("s'en occupe")),
+        "{akrem:#?}"
+    );
+
+    // The doctor says exactly what is wrong and how to fix it.
+    let findings = examine(&c).await;
+    let space = finding(&findings, &subject);
+    assert_eq!(
+        space.troubles,
+        vec![Trouble::Space {
+            problem: SpaceProblem::Missing(Right::CreatePrivateThreads)
+        }]
+    );
+    let said = doctor::line(&c.texts, Language::Fr, space);
+    assert!(said.starts_with("✗ Espace de l'équipe « it »"), "{said}");
+    assert!(said.contains("« Créer des fils privés »"), "{said}");
+    let said = doctor::line(&c.texts, Language::En, space);
+    assert!(
+        said.contains("Give the bot the \"Create Private Threads\" permission"),
+        "{said}"
+    );
+
+    // Fixed: the next examination says so, and both threads open without waiting
+    // for the end of their backoff.
+    c.discord.fix(IT_SPACE);
+    let findings = examine(&c).await;
+    assert!(finding(&findings, &subject).ok());
+    assert!(doctor::watch::recorded(&c.d.store).await.is_empty());
+    c.deliver().await;
+    assert_eq!(c.discord.threads().len(), 2);
+}
+
+async fn an_answer_the_employee_cannot_receive_is_said_in_the_thread(c: ChatDesk) {
+    sami(&c).await;
+    let thread = open_screen_ticket(&c).await;
+    // Iheb blocked the bot: Telegram refuses the answer for good.
+    c.telegram.fail_next(
+        1,
+        DeliveryError::Permanent {
+            reason: "Forbidden: bot was blocked by the user".into(),
+            refusal: Refusal::Unreachable,
+        },
+    );
+    c.in_thread(Discord, SAMI, "Sami", &thread, "Pouvez-vous redémarrer ?")
+        .await;
+    c.deliver().await;
+    c.deliver().await;
+    let posts = c.discord.posts_in(&thread);
+    let notice = posts.last().unwrap();
+    assert!(
+        notice.starts_with("⚠️ Ce message n'a pas pu être remis à Iheb Issaoui")
+            && notice.contains("/start")
+            && notice.contains("Pouvez-vous redémarrer ?"),
+        "{posts:#?}"
+    );
+    // What the platform showed is kept: Iheb is not reachable privately.
+    let reachable: Option<i64> =
+        sqlx::query_scalar("SELECT reachable FROM identities WHERE external_id = $1")
+            .bind(IHEB)
+            .fetch_one(c.d.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(reachable, Some(0));
+}
+
+async fn a_message_that_cannot_reach_the_thread_is_said_to_its_author(c: ChatDesk) {
+    sami(&c).await;
+    open_screen_ticket(&c).await;
+    c.discord.fail_next(
+        1,
+        DeliveryError::refused("400 Bad Request: Unknown Channel"),
+    );
+    c.dm(
+        Telegram,
+        IHEB,
+        "Iheb Issaoui",
+        "Il fait aussi un bruit étrange.",
+    )
+    .await;
+    c.deliver().await;
+    c.deliver().await;
+    let iheb = c.telegram.texts_to(IHEB);
+    let notice = iheb.last().unwrap();
+    assert!(
+        notice.starts_with("⚠️ Votre message n'a pas pu être transmis à l'équipe")
+            && notice.contains("TCK-")
+            && notice.contains("Il fait aussi un bruit étrange."),
+        "{iheb:#?}"
+    );
+}
+
+async fn an_agent_who_never_opened_a_private_chat_is_named_until_they_do(c: ChatDesk) {
+    // Finance works in a Telegram group: Leila, its agent, was added by an
+    // administrator and never wrote to the bot, which Telegram then forbids it to
+    // write to her.
+    let leila = c.d.agent("Leila Trabelsi", "finance", &[]).await;
+    c.d.link(&leila, &format!("telegram:{LEILA}")).await;
+    let findings = examine(&c).await;
+    let subject = format!("staff:telegram:{}", leila.user.0);
+    assert_eq!(
+        finding(&findings, &subject).troubles,
+        vec![Trouble::NeverStarted]
+    );
+    let said = doctor::line(&c.texts, Language::Fr, finding(&findings, &subject));
+    assert!(said.contains("Demandez à Leila Trabelsi"), "{said}");
+    assert!(matches!(
+        finding(&findings, &subject).check,
+        Check::Staff { .. }
+    ));
+    // She sends /start: the bot may write to her now.
+    c.dm(Telegram, LEILA, "Leila Trabelsi", "/start").await;
+    let findings = examine(&c).await;
+    assert!(finding(&findings, &subject).ok());
+}
