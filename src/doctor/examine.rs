@@ -141,7 +141,7 @@ impl Examiner {
                 return Vec::new();
             }
         };
-        let staff = match store::reach::staff_on(&mut *conn, platform).await {
+        let staff = match store::reach::staff_on(&mut conn, platform).await {
             Ok(staff) => staff,
             Err(e) => {
                 tracing::warn!(error = %e, "doctor: cannot read the staff");
