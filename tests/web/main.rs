@@ -9,6 +9,7 @@ mod api;
 mod browser;
 mod outbox;
 mod security;
+mod setup;
 
 use std::sync::Arc;
 
