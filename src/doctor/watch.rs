@@ -12,14 +12,15 @@ use crate::i18n::Texts;
 use crate::store::setup_checks::Change;
 use crate::store::{self, Store, StoreError};
 
-/// Records what the examination found, logging what changed. Returns the
-/// findings.
+/// Records what the examination found, logging each change once. Returns the
+/// subjects whose finding changed (what was logged).
 pub async fn record(
     store: &Store,
     texts: &Texts,
     findings: &[Finding],
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<Vec<String>, StoreError> {
+    let mut changed = Vec::new();
     let mut tx = store.begin().await?;
     let mut subjects = Vec::new();
     for finding in findings {
@@ -35,6 +36,7 @@ pub async fn record(
         let change =
             store::setup_checks::record(&mut tx, &subject, problem.as_deref(), now).await?;
         if change == Change::Changed {
+            changed.push(subject.clone());
             // The log reads English.
             let said = line(texts, Language::En, finding);
             if finding.ok() {
@@ -56,7 +58,8 @@ pub async fn record(
         subjects.push(subject);
     }
     store::setup_checks::keep_only(&mut tx, &subjects).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// A problem as recorded, and since when.

@@ -168,6 +168,15 @@ pub async fn metrics(State(state): State<WebState>, caller: Caller) -> ApiResult
     );
     let _ = writeln!(out, "guichet_outbox_dead {}", backlog.dead);
 
+    let problems = store::setup_checks::failing(&mut conn).await?.len();
+    family(
+        &mut out,
+        "guichet_setup_problems",
+        "gauge",
+        "Setup checks failing now (guichet doctor).",
+    );
+    let _ = writeln!(out, "guichet_setup_problems {problems}");
+
     let now = state.desk().now();
     let (due, oldest) = store::jobs::due(&mut conn, now).await?;
     family(

@@ -91,8 +91,14 @@ async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk
         "{akrem:#?}"
     );
 
-    // The doctor says exactly what is wrong and how to fix it.
+    // The doctor says exactly what is wrong and how to fix it; said once in the
+    // log, however often examined.
     let findings = examine(&c).await;
+    let again = examiner(&c).examine().await;
+    let logged = doctor::watch::record(&c.d.store, &c.texts, &again, c.d.clock.now())
+        .await
+        .unwrap();
+    assert!(logged.is_empty(), "{logged:?}");
     let space = finding(&findings, &subject);
     assert_eq!(
         space.troubles,

@@ -316,6 +316,7 @@ async fn readiness_and_metrics(w: WebDesk) {
         "guichet_tickets{status=\"open\",team=\"it\"} 1",
         "guichet_outbox_pending 0",
         "guichet_outbox_dead 0",
+        "guichet_setup_problems 0",
         "guichet_scheduler_due_jobs 0",
         "guichet_scheduler_lag_seconds 0",
         "guichet_deliveries_total{channel=\"discord\",outcome=\"delivered\"}",
