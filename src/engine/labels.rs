@@ -47,6 +47,11 @@ impl Engine {
         staff_status_label(&self.inner.texts, self.staff_language(), status)
     }
 
+    /// The team's wording of a status for one of them who reads `language`.
+    pub(crate) fn staff_status_label_in(&self, language: Language, status: Status) -> String {
+        staff_status_label(&self.inner.texts, language, status)
+    }
+
     pub(crate) fn priority_label(&self, language: Language, priority: Priority) -> String {
         priority_label(&self.inner.texts, language, priority)
     }

@@ -441,7 +441,8 @@ async fn overdue_mail(
             arg("requester", requester),
             arg("priority", engine.priority_label(language, t.priority)),
             arg("team", team),
-            arg("status", engine.status_label(language, t.status)),
+            // The team's wording ("waiting for the requester"), not the requester's.
+            arg("status", engine.staff_status_label_in(language, t.status)),
             arg("created", engine.local_time(language, created)),
             arg("messages", messages),
         ],
