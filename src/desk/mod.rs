@@ -8,6 +8,7 @@ mod decisions;
 mod people;
 mod points;
 mod profile;
+mod queue;
 mod tickets;
 mod workload;
 

@@ -127,6 +127,8 @@ impl Desk {
                 origin,
             )
             .await?;
+            // A staff role makes them a candidate for their teams' queues.
+            self.offer_queues_of(conn, user).await?;
         }
         self.find_user(conn, &UserRef::Id(user)).await
     }
@@ -188,7 +190,9 @@ impl Desk {
             Some(&shown),
             origin,
         )
-        .await
+        .await?;
+        self.offer_queue(conn, team.id).await?;
+        Ok(())
     }
 
     /// Returns whether they were a member.
@@ -241,10 +245,13 @@ impl Desk {
             Some(&shown),
             origin,
         )
-        .await
+        .await?;
+        self.offer_queues_of(conn, user).await?;
+        Ok(())
     }
 
-    /// Sets capacity and availability; `None` keeps the current value.
+    /// Sets capacity and availability; `None` keeps the current value. Back from
+    /// away, or with more room, the agent's teams offer their queues again.
     pub async fn set_agent_settings(
         &self,
         conn: &mut Conn,
@@ -275,6 +282,9 @@ impl Desk {
             origin,
         )
         .await?;
+        if available && (!current.available || capacity > current.capacity) {
+            self.offer_queues_of(conn, user).await?;
+        }
         self.find_user(conn, &UserRef::Id(user)).await
     }
 

@@ -28,20 +28,30 @@ impl Engine {
     }
 
     /// Carries out step `step` (from 0) of `rule` for `ticket`, locked by the caller.
+    /// `late`: when the step was due, if it comes well after (an outage); an
+    /// escalation level then says so.
     pub(crate) async fn scheduled(
         &self,
         conn: &mut Conn,
         rule: Rule,
         step: u32,
         ticket: Ticket,
+        late: Option<DateTime<Utc>>,
     ) -> Result<()> {
         match rule {
             Rule::Unanswered => unanswered(self, conn, &ticket).await,
-            Rule::Unassigned => unassigned(self, conn, ticket).await,
-            Rule::FirstResponse => {
-                escalate(self, conn, ticket, SlaTarget::FirstResponse, step + 1).await
+            Rule::Unassigned => {
+                let remind = self.desk().policy().reminds(rule, step);
+                unassigned(self, conn, ticket, remind).await.map(|_| ())
             }
-            Rule::Resolution => escalate(self, conn, ticket, SlaTarget::Resolution, step + 1).await,
+            Rule::FirstResponse => {
+                let level = Level::new(step, late);
+                escalate(self, conn, ticket, SlaTarget::FirstResponse, level).await
+            }
+            Rule::Resolution => {
+                let level = Level::new(step, late);
+                escalate(self, conn, ticket, SlaTarget::Resolution, level).await
+            }
             Rule::Overdue => overdue(self, conn, &ticket).await,
             Rule::RatingReminder => rating_reminder(self, conn, &ticket).await,
             Rule::CloseResolved => {
@@ -68,6 +78,14 @@ impl Engine {
         }
     }
 
+    /// The team's queue was offered again (someone became available, or joined,
+    /// or has more room): the ticket is given to whoever the assignment rule
+    /// picks now, announced as any automatic assignment; nobody fits, nothing is
+    /// said. Returns whether it was assigned.
+    pub(crate) async fn offered(&self, conn: &mut Conn, ticket: Ticket) -> Result<bool> {
+        unassigned(self, conn, ticket, false).await
+    }
+
     /// `3 j 4 h`, `45 min`: how long something has lasted, for people.
     pub(crate) fn age(&self, language: Language, since: DateTime<Utc>) -> String {
         let age = (self.desk().now() - since).max(TimeDelta::zero());
@@ -91,6 +109,17 @@ impl Engine {
         match language {
             Language::Fr => local.format("%d/%m/%Y %H:%M").to_string(),
             Language::En => local.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+
+    /// `text`, followed by when it should have been said when it comes late.
+    fn late_note(&self, language: Language, text: String, late: Option<DateTime<Utc>>) -> String {
+        match late {
+            Some(due) => {
+                let at = self.local_time(language, due);
+                format!("{text}\n{}", self.t(language, "escalation-late", &[arg("at", at)]))
+            }
+            None => text,
         }
     }
 
@@ -144,33 +173,55 @@ async fn unanswered(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> 
 }
 
 /// Nobody took the ticket: automatic assignment is tried again (someone may be
-/// back, or have room now); if nobody fits, the team is reminded in the thread.
-async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket) -> Result<()> {
+/// back, or have room now); if nobody fits, the team is reminded in the thread
+/// when `remind`. Returns whether it was assigned.
+async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: bool) -> Result<bool> {
     let desk = engine.desk();
     if let Some(assignee) = desk.auto_assign(conn, &mut t, Origin::Scheduler).await? {
         let name = engine.display_name(conn, assignee).await?;
         let line = engine.staff_line("thread-auto-assigned", &[arg("name", name)]);
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
         engine.refresh_card(conn, t.id).await?;
-        return notify_assignee(engine, conn, &t, assignee).await;
+        notify_assignee(engine, conn, &t, assignee).await?;
+        return Ok(true);
     }
-    let since = t.times.created.unwrap_or(desk.now());
-    let line = engine.staff_line(
-        "reminder-unassigned-thread",
-        &[arg("age", engine.age(engine.staff_language(), since))],
-    );
-    engine.post_in_thread(conn, t.id, line, Vec::new()).await
+    if remind {
+        let since = t.times.created.unwrap_or(desk.now());
+        let line = engine.staff_line(
+            "reminder-unassigned-thread",
+            &[arg("age", engine.age(engine.staff_language(), since))],
+        );
+        engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
+    }
+    Ok(false)
+}
+
+/// An escalation level (1 to 3) to announce, and when it was due if it comes late.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    number: u32,
+    late: Option<DateTime<Utc>>,
+}
+
+impl Level {
+    fn new(step: u32, late: Option<DateTime<Utc>>) -> Level {
+        Level {
+            number: step + 1,
+            late,
+        }
+    }
 }
 
 /// An SLA target reached `level`: 1 tells the assignee it is about to be missed, 2
 /// the team's escalation contacts that it is missed, 3 the admins. Recorded in the
-/// audit trail; from level 2 the card shows the breach.
+/// audit trail; from level 2 the card shows the breach. A level announced late
+/// (after an outage) says when it was reached.
 async fn escalate(
     engine: &Engine,
     conn: &mut Conn,
     mut t: Ticket,
     target: SlaTarget,
-    level: u32,
+    Level { number: level, late }: Level,
 ) -> Result<()> {
     let desk = engine.desk();
     desk.escalate(conn, &mut t, target, level, Origin::Scheduler)
@@ -199,7 +250,7 @@ async fn escalate(
         }
         engine
             .alert(conn, &t, user, |language| {
-                engine.t(
+                let text = engine.t(
                     language,
                     &format!("escalation-{}", level.min(3)),
                     &[
@@ -208,7 +259,8 @@ async fn escalate(
                         arg("target", engine.t(language, target_key, &[])),
                         arg("due", engine.local_time(language, due)),
                     ],
-                )
+                );
+                engine.late_note(language, text, late)
             })
             .await?;
         told.push(engine.display_name(conn, user).await?);
@@ -230,8 +282,9 @@ async fn escalate(
             arg("names", names),
         ],
     );
+    let line = engine.late_note(staff, line, late);
     engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
-    if level == 2 {
+    if level >= 2 {
         engine.refresh_card(conn, t.id).await?;
     }
     Ok(())

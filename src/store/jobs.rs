@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Conn, Result, flag, millis, time, time_opt};
-use crate::domain::TicketId;
+use crate::domain::{TeamId, TicketId};
 
 /// Where a rule stands for a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,31 @@ pub async fn put(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// Makes the `unassigned` rows of `team`'s queue (its open tickets nobody has) due
+/// at `now`, claims dropped: the next tick gives each ticket to whoever fits now.
+/// Called in the transaction of a change that may let someone take tickets; reads
+/// the team's queue through `tickets_team_status` and each row through
+/// `jobs_ticket_kind`, never the other teams' tickets. Returns the rows offered.
+pub async fn offer_queue(
+    conn: &mut Conn,
+    team: TeamId,
+    unassigned: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let done = sqlx::query(
+        "UPDATE jobs SET due_at = $1, claim = NULL, updated_at = $1 \
+         WHERE kind = $2 AND live = 1 AND (due_at IS NULL OR due_at > $1) \
+         AND ticket_id IN (SELECT id FROM tickets WHERE team_id = $3 \
+           AND status = 'open' AND assignee_id IS NULL)",
+    )
+    .bind(millis(now))
+    .bind(unassigned)
+    .bind(team.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Makes sure a housekeeping task exists, first due at `due`.

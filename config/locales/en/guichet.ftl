@@ -265,6 +265,7 @@ escalation-1-thread = ⚠️ The { $target } target is close (due { $due }). Tol
 escalation-2-thread = 🚨 { $target } target missed (due { $due }). Escalated to: { $names }.
 escalation-3-thread = 🚨 { $target } target missed by far (due { $due }). Admins told: { $names }.
 escalation-nobody = nobody (no contact could be reached)
+escalation-late = ⏱️ Late notice: this level was reached on { $at }.
 overdue-thread-mailed = 📨 Open for { $age } without resolution: reminder e-mailed to { $to }.
 overdue-thread-not-mailed = 📨 Open for { $age } without resolution, but no e-mail could be sent (see the audit trail).
 ticket-overdue = 📨 Your ticket { $reference } has been open for { $age }: we e-mailed the person in charge about it.

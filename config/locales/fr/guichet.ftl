@@ -265,6 +265,7 @@ escalation-1-thread = ⚠️ Objectif de { $target } bientôt atteint (échéanc
 escalation-2-thread = 🚨 Objectif de { $target } dépassé (échéance { $due }). Escalade à : { $names }.
 escalation-3-thread = 🚨 Objectif de { $target } largement dépassé (échéance { $due }). Administrateurs prévenus : { $names }.
 escalation-nobody = personne (aucun contact joignable)
+escalation-late = ⏱️ Annonce en retard : ce palier était atteint le { $at }.
 overdue-thread-mailed = 📨 Ouvert depuis { $age } sans résolution : e-mail de relance envoyé à { $to }.
 overdue-thread-not-mailed = 📨 Ouvert depuis { $age } sans résolution, mais aucun e-mail n'a pu partir (voir le journal d'audit).
 ticket-overdue = 📨 Votre ticket { $reference } est ouvert depuis { $age } : nous l'avons signalé par e-mail à la personne responsable.
