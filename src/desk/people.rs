@@ -164,6 +164,9 @@ impl Desk {
         .await
     }
 
+    /// Adds `user` to `team`, or makes a member a lead (or no longer one). A lead
+    /// must be able to see the team's tickets (the permission matrix): they are
+    /// its escalation contacts and redistribute its work.
     pub async fn add_member(
         &self,
         conn: &mut Conn,
@@ -174,7 +177,18 @@ impl Desk {
         origin: Origin,
     ) -> Result<()> {
         admin_only(by)?;
-        self.find_user(conn, &UserRef::Id(user)).await?;
+        let found = self.find_user(conn, &UserRef::Id(user)).await?;
+        if lead {
+            let mut teams = store::users::teams_of(conn, user).await?;
+            teams.push(team.id);
+            if let Some(reason) = super::blind_reason(&found, &teams, team) {
+                return Err(DeskError::BlindLead {
+                    name: found.display_name,
+                    team: team.slug.clone(),
+                    reason,
+                });
+            }
+        }
         let shown = if lead {
             format!("{} (lead)", team.slug)
         } else {

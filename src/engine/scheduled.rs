@@ -117,7 +117,10 @@ impl Engine {
         match late {
             Some(due) => {
                 let at = self.local_time(language, due);
-                format!("{text}\n{}", self.t(language, "escalation-late", &[arg("at", at)]))
+                format!(
+                    "{text}\n{}",
+                    self.t(language, "escalation-late", &[arg("at", at)])
+                )
             }
             None => text,
         }
@@ -221,7 +224,10 @@ async fn escalate(
     conn: &mut Conn,
     mut t: Ticket,
     target: SlaTarget,
-    Level { number: level, late }: Level,
+    Level {
+        number: level,
+        late,
+    }: Level,
 ) -> Result<()> {
     let desk = engine.desk();
     desk.escalate(conn, &mut t, target, level, Origin::Scheduler)

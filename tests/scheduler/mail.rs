@@ -223,7 +223,10 @@ async fn the_overdue_mail_speaks_to_the_agent_as_staff_and_has_a_message_id(db: 
     assert!(!to_john.body.contains("Waiting for your answer"));
     let ids: Vec<&str> = mails
         .iter()
-        .map(|m| m.header("Message-ID").expect("every e-mail has a Message-ID"))
+        .map(|m| {
+            m.header("Message-ID")
+                .expect("every e-mail has a Message-ID")
+        })
         .collect();
     for id in &ids {
         assert!(

@@ -69,9 +69,16 @@ async fn more_room_or_a_new_expertise_offers_the_queue_again(db: Db) {
     assert_eq!(second.assignee, None);
     // Software: nobody in IT is expert in it.
     let third = s
-        .asks("2004", "Nadia Jaziri", "Excel plante à l'ouverture du fichier")
+        .asks(
+            "2004",
+            "Nadia Jaziri",
+            "Excel plante à l'ouverture du fichier",
+        )
         .await;
-    assert_eq!(s.c.d.desk.catalog().category(third.category).unwrap().slug, "software");
+    assert_eq!(
+        s.c.d.desk.catalog().category(third.category).unwrap().slug,
+        "software"
+    );
     assert_eq!(third.assignee, None);
     s.after(TimeDelta::minutes(1)).await;
     assert_eq!(s.reload(&second).await.assignee, None, "no room yet");
@@ -158,7 +165,11 @@ async fn every_escalation_level_owed_after_an_outage_is_told_once_and_late(db: D
 
     let late_fr = "Annonce en retard : ce palier était atteint le";
     assert_eq!(
-        s.told(Discord, SAMI, "l'objectif de première réponse arrive à échéance"),
+        s.told(
+            Discord,
+            SAMI,
+            "l'objectif de première réponse arrive à échéance"
+        ),
         1,
         "level 1: the assignee"
     );

@@ -306,7 +306,13 @@ async fn reachable(d: &TestDesk, identity: &str, value: Option<i64>) {
 async fn link(d: &TestDesk, who: &guichet::permissions::Actor, identity: &str) {
     let mut tx = d.store.begin().await.unwrap();
     d.desk
-        .link_identity(&mut tx, None, who.user, &identity.parse().unwrap(), Origin::Cli)
+        .link_identity(
+            &mut tx,
+            None,
+            who.user,
+            &identity.parse().unwrap(),
+            Origin::Cli,
+        )
         .await
         .unwrap();
     tx.commit().await.unwrap();
