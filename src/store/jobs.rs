@@ -94,28 +94,45 @@ pub async fn put(
     Ok(())
 }
 
+macro_rules! offer_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET due_at = $1, claim = NULL, updated_at = $1 WHERE id IN (\
+               SELECT j.id FROM tickets t JOIN jobs j ON j.ticket_id = t.id AND j.kind = $2 \
+               WHERE t.team_id = $3 AND t.status = 'open' AND t.assignee_id IS NULL \
+               AND j.live = 1 AND (j.due_at IS NULL OR j.due_at > $1)",
+            $lock,
+            ")"
+        )
+    };
+}
+
 /// Makes the `unassigned` rows of `team`'s queue (its open tickets nobody has) due
 /// at `now`, claims dropped: the next tick gives each ticket to whoever fits now.
 /// Called in the transaction of a change that may let someone take tickets; reads
 /// the team's queue through `tickets_team_status` and each row through
-/// `jobs_ticket_kind`, never the other teams' tickets. Returns the rows offered.
+/// `jobs_ticket_kind`, never the other teams' tickets. On PostgreSQL a row being
+/// carried out right now is skipped, not waited for: that step may be about to
+/// assign the person this very change concerns, whose row the change holds, and
+/// waiting would deadlock; the rule's next attempt offers that ticket again.
+/// Returns the rows offered.
 pub async fn offer_queue(
     conn: &mut Conn,
     team: TeamId,
     unassigned: &str,
     now: DateTime<Utc>,
 ) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE jobs SET due_at = $1, claim = NULL, updated_at = $1 \
-         WHERE kind = $2 AND live = 1 AND (due_at IS NULL OR due_at > $1) \
-         AND ticket_id IN (SELECT id FROM tickets WHERE team_id = $3 \
-           AND status = 'open' AND assignee_id IS NULL)",
-    )
-    .bind(millis(now))
-    .bind(unassigned)
-    .bind(team.0)
-    .execute(&mut *conn)
-    .await?;
+    let query = if conn.backend_name() == "PostgreSQL" {
+        sqlx::query(offer_sql!(" FOR UPDATE OF j SKIP LOCKED"))
+    } else {
+        sqlx::query(offer_sql!(""))
+    };
+    let done = query
+        .bind(millis(now))
+        .bind(unassigned)
+        .bind(team.0)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected())
 }
 
