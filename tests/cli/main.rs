@@ -5,6 +5,7 @@
 mod support;
 
 mod crashes;
+mod queue;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
