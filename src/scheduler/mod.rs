@@ -254,7 +254,7 @@ impl Scheduler {
         next.due = policy.due(rule, &ticket, next.anchor, next.step);
         jobs::advance(&mut tx, row.id, &next, now).await?;
         let scheduled = me.engine.scheduled(&mut tx, rule, step, ticket, late).await;
-        engine_step(scheduled.map(|()| true), rule)?;
+        engine_step(scheduled, rule)?;
         tx.commit().await?;
         Ok(true)
     }

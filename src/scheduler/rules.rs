@@ -99,10 +99,12 @@ pub struct Policy {
     follow_up: FollowUpConfig,
 }
 
-/// A configured duration, bounded to a century so that date arithmetic stays sane.
+/// The longest wait the rules count, so that date arithmetic stays sane.
+const CENTURY: TimeDelta = TimeDelta::days(36_525);
+
+/// A configured duration, bounded to a century.
 fn delta(d: HumanDuration) -> TimeDelta {
-    let century = TimeDelta::days(36_525);
-    TimeDelta::from_std(d.0).map_or(century, |d| d.min(century))
+    TimeDelta::from_std(d.0).map_or(CENTURY, |d| d.min(CENTURY))
 }
 
 fn percent(d: TimeDelta, percent: u32) -> TimeDelta {
@@ -188,7 +190,11 @@ impl Policy {
     ) -> Option<DateTime<Utc>> {
         let r = &self.reminders;
         let every = |first: HumanDuration, every: HumanDuration| {
-            let wait = delta(first) + delta(every) * i32::try_from(step).unwrap_or(i32::MAX);
+            // The unassigned attempts have no last step: bounded like any duration.
+            let wait = delta(every)
+                .checked_mul(i32::try_from(step).unwrap_or(i32::MAX))
+                .and_then(|repeats| delta(first).checked_add(&repeats))
+                .map_or(CENTURY, |wait| wait.min(CENTURY));
             self.calendar.add(anchor, wait)
         };
         let repeated = |first: HumanDuration, repeat: HumanDuration, max: u32| {
