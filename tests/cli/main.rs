@@ -5,7 +5,7 @@
 mod support;
 
 mod crashes;
-mod queue;
+mod teams;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
@@ -158,50 +158,6 @@ async fn tickets_read_as_tables() {
         "{shown}"
     );
     assert!(shown.contains("P2 Normal"), "{shown}");
-}
-
-#[test]
-fn a_lead_who_could_not_see_the_teams_tickets_is_refused_with_the_fix() {
-    let db = TestDb::sqlite();
-    ok(&db, &["migrate"]);
-    ok(
-        &db,
-        &[
-            "user",
-            "add",
-            "--name",
-            "Iheb Issaoui",
-            "--identity",
-            "telegram:42",
-        ],
-    );
-    ok(
-        &db,
-        &["user", "add", "--name", "Sami Ben Ali", "--role", "agent"],
-    );
-    let employee = fails(&db, &["team", "add-member", "it", "telegram:42", "--lead"]);
-    assert_eq!(
-        employee,
-        "error: Iheb Issaoui cannot lead team it, whose tickets they may not see: \
-         an employee sees only their own tickets: give them a staff role \
-         (guichet user set-role <user> agent, or hr for a confidential team) \
-         or choose another contact"
-    );
-    let agent = fails(&db, &["team", "add-member", "hr", "2", "--lead"]);
-    assert!(
-        agent.contains("Sami Ben Ali cannot lead team hr")
-            && agent.contains("guichet user set-role <user> hr"),
-        "{agent}"
-    );
-    let team = ok(&db, &["team", "show", "hr"]);
-    assert!(
-        !team.contains("Sami Ben Ali"),
-        "nothing was written: {team}"
-    );
-    // The fix applied: the role first, then the lead.
-    ok(&db, &["user", "set-role", "2", "hr"]);
-    let led = ok(&db, &["team", "add-member", "hr", "2", "--lead"]);
-    assert_eq!(led.trim(), "Sami Ben Ali is in team hr as a lead.");
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! The operator brings an agent back from away at the command line while `serve`
-//! runs elsewhere: the ticket that waited in the queue is assigned at the
-//! scheduler's next tick, and the thread says so.
+//! Teams at the command line: a lead who could not see the team's tickets is
+//! refused with the fix; an agent brought back from away while `serve` runs
+//! elsewhere gets the ticket that waited in the queue at the scheduler's next
+//! tick, and the thread says so.
 
 use chrono::Utc;
 use guichet::scheduler::Scheduler;
@@ -9,6 +10,50 @@ use guichet_chat::Platform;
 use support::chat::ChatDesk;
 
 use super::*;
+
+#[test]
+fn a_lead_who_could_not_see_the_teams_tickets_is_refused_with_the_fix() {
+    let db = TestDb::sqlite();
+    ok(&db, &["migrate"]);
+    ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "--name",
+            "Iheb Issaoui",
+            "--identity",
+            "telegram:42",
+        ],
+    );
+    ok(
+        &db,
+        &["user", "add", "--name", "Sami Ben Ali", "--role", "agent"],
+    );
+    let employee = fails(&db, &["team", "add-member", "it", "telegram:42", "--lead"]);
+    assert_eq!(
+        employee,
+        "error: Iheb Issaoui cannot lead team it, whose tickets they may not see: \
+         an employee sees only their own tickets: give them a staff role \
+         (guichet user set-role <user> agent, or hr for a confidential team) \
+         or choose another contact"
+    );
+    let agent = fails(&db, &["team", "add-member", "hr", "2", "--lead"]);
+    assert!(
+        agent.contains("Sami Ben Ali cannot lead team hr")
+            && agent.contains("guichet user set-role <user> hr"),
+        "{agent}"
+    );
+    let team = ok(&db, &["team", "show", "hr"]);
+    assert!(
+        !team.contains("Sami Ben Ali"),
+        "nothing was written: {team}"
+    );
+    // The fix applied: the role first, then the lead.
+    ok(&db, &["user", "set-role", "2", "hr"]);
+    let led = ok(&db, &["team", "add-member", "hr", "2", "--lead"]);
+    assert_eq!(led.trim(), "Sami Ben Ali is in team hr as a lead.");
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_made_available_at_the_command_line_gets_the_waiting_ticket() {
