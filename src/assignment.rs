@@ -5,8 +5,10 @@
 //! their capacity; on a tie, whoever received a ticket least recently (a rotation);
 //! then the lowest id, so the choice is deterministic. An agent with tickets past
 //! their resolution target is passed over while someone without fits: the late
-//! work is finished before more arrives. Nobody fits: the ticket stays unassigned
-//! in the team's queue.
+//! work is finished before more arrives. An agent no platform lets the bot write to
+//! privately (every account refused a private message) comes after everyone else:
+//! they would not hear of the ticket. Nobody fits: the ticket stays unassigned in
+//! the team's queue.
 
 use chrono::{DateTime, Utc};
 
@@ -25,6 +27,10 @@ pub struct Candidate {
     pub overdue_tickets: u32,
     pub capacity: u32,
     pub last_assigned_at: Option<DateTime<Utc>>,
+    /// Every platform account of theirs refused a private message from the bot
+    /// (`identities.reachable = 0`): told of nothing in private until they write
+    /// to it (`/start`).
+    pub unreachable: bool,
 }
 
 impl Candidate {
@@ -41,6 +47,7 @@ pub fn choose(candidates: &[Candidate]) -> Option<UserId> {
         // `None` (never assigned) sorts before any time: newcomers get their turn first.
         .min_by_key(|c| {
             (
+                c.unreachable,
                 c.overdue_tickets > 0,
                 c.open_tickets,
                 c.last_assigned_at,
@@ -68,6 +75,7 @@ mod tests {
             overdue_tickets: 0,
             capacity: 5,
             last_assigned_at: at(8),
+            unreachable: false,
         }
     }
 
@@ -140,6 +148,30 @@ mod tests {
             ..agent(3, 1)
         };
         assert_eq!(choose(&[recent, earlier, newcomer]), Some(UserId(3)));
+    }
+
+    #[test]
+    fn an_agent_the_bot_cannot_write_to_comes_after_everyone_else() {
+        let silent = Candidate {
+            unreachable: true,
+            ..agent(1, 0)
+        };
+        let late = Candidate {
+            overdue_tickets: 2,
+            ..agent(2, 4)
+        };
+        assert_eq!(
+            choose(&[silent.clone(), late.clone()]),
+            Some(UserId(2)),
+            "even loaded and late, a reachable agent goes first"
+        );
+        // Alone, they still get it: the thread shows it, and the queue is not better.
+        assert_eq!(choose(std::slice::from_ref(&silent)), Some(UserId(1)));
+        let away = Candidate {
+            available: false,
+            ..agent(3, 0)
+        };
+        assert_eq!(choose(&[silent, away]), Some(UserId(1)));
     }
 
     #[test]

@@ -78,7 +78,9 @@ impl Mailer {
         }
     }
 
-    /// Sends one plain-text e-mail. A refusal of the address or the message is
+    /// Sends one plain-text e-mail, with a Message-ID of its own (`<random@host>`,
+    /// made by lettre) so that mail clients can thread and deduplicate it. A
+    /// refusal of the address or the message is
     /// final; anything else (server down, busy, timeout) is tried again later.
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), DeliveryError> {
         let permanent = DeliveryError::refused;
@@ -87,6 +89,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(subject)
+            .message_id(None)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())
             .map_err(|e| permanent(format!("cannot build the e-mail: {e}")))?;

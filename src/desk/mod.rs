@@ -4,10 +4,12 @@
 //! enforced once whatever the door.
 
 mod assign;
+mod contacts;
 mod decisions;
 mod people;
 mod points;
 mod profile;
+mod queue;
 mod tickets;
 mod workload;
 
@@ -16,6 +18,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use contacts::{
+    BlindContact, BlindReason, ContactSource, blind_escalation_contacts, blind_reason,
+};
 pub use decisions::DecisionError;
 pub use people::UserRef;
 pub use profile::LINK_CODE_LIFETIME;
@@ -54,6 +59,14 @@ pub enum DeskError {
     AlreadyAssigned(UserId),
     #[error("user {0} does not work the tickets of this team")]
     NotTeamStaff(UserId),
+    /// A lead is an escalation contact and redistributes the team's tickets: one
+    /// who may not see them is refused.
+    #[error("{name} cannot lead team {team}, whose tickets they may not see: {reason}")]
+    BlindLead {
+        name: String,
+        team: String,
+        reason: BlindReason,
+    },
     #[error("only a resolved or closed ticket can be rated")]
     NotResolved,
     #[error("only staff may do this")]

@@ -127,6 +127,8 @@ impl Desk {
                 origin,
             )
             .await?;
+            // A staff role makes them a candidate for their teams' queues.
+            self.offer_queues_of(conn, user).await?;
         }
         self.find_user(conn, &UserRef::Id(user)).await
     }
@@ -162,6 +164,9 @@ impl Desk {
         .await
     }
 
+    /// Adds `user` to `team`, or makes a member a lead (or no longer one). A lead
+    /// must be able to see the team's tickets (the permission matrix): they are
+    /// its escalation contacts and redistribute its work.
     pub async fn add_member(
         &self,
         conn: &mut Conn,
@@ -172,7 +177,18 @@ impl Desk {
         origin: Origin,
     ) -> Result<()> {
         admin_only(by)?;
-        self.find_user(conn, &UserRef::Id(user)).await?;
+        let found = self.find_user(conn, &UserRef::Id(user)).await?;
+        if lead {
+            let mut teams = store::users::teams_of(conn, user).await?;
+            teams.push(team.id);
+            if let Some(reason) = super::blind_reason(&found, &teams, team) {
+                return Err(DeskError::BlindLead {
+                    name: found.display_name,
+                    team: team.slug.clone(),
+                    reason,
+                });
+            }
+        }
         let shown = if lead {
             format!("{} (lead)", team.slug)
         } else {
@@ -188,7 +204,9 @@ impl Desk {
             Some(&shown),
             origin,
         )
-        .await
+        .await?;
+        self.offer_queue(conn, team.id).await?;
+        Ok(())
     }
 
     /// Returns whether they were a member.
@@ -241,10 +259,13 @@ impl Desk {
             Some(&shown),
             origin,
         )
-        .await
+        .await?;
+        self.offer_queues_of(conn, user).await?;
+        Ok(())
     }
 
-    /// Sets capacity and availability; `None` keeps the current value.
+    /// Sets capacity and availability; `None` keeps the current value. Back from
+    /// away, or with more room, the agent's teams offer their queues again.
     pub async fn set_agent_settings(
         &self,
         conn: &mut Conn,
@@ -275,6 +296,9 @@ impl Desk {
             origin,
         )
         .await?;
+        if available && (!current.available || capacity > current.capacity) {
+            self.offer_queues_of(conn, user).await?;
+        }
         self.find_user(conn, &UserRef::Id(user)).await
     }
 

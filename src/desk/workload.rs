@@ -17,7 +17,7 @@ pub struct Moved {
 impl Desk {
     /// A member of staff says whether they take new tickets. Away, automatic
     /// assignment passes them over; their open tickets stay theirs until a lead
-    /// redistributes them.
+    /// redistributes them. Back, their teams' queues are offered again.
     pub async fn set_own_availability(
         &self,
         conn: &mut Conn,
@@ -44,6 +44,9 @@ impl Desk {
             origin,
         )
         .await?;
+        if available {
+            self.offer_queues_of(conn, me.id).await?;
+        }
         self.find_user(conn, &UserRef::Id(me.id)).await
     }
 

@@ -1,7 +1,7 @@
 //! The words for the helpdesk's values and refusals, in the reader's language.
 
 use super::{Engine, Refusal};
-use crate::desk::{DecisionError, DeskError};
+use crate::desk::{BlindReason, DecisionError, DeskError};
 use crate::domain::{Language, ParseError, Priority, Status};
 use crate::i18n::Texts;
 use crate::permissions::Action;
@@ -47,6 +47,11 @@ impl Engine {
         staff_status_label(&self.inner.texts, self.staff_language(), status)
     }
 
+    /// The team's wording of a status for one of them who reads `language`.
+    pub(crate) fn staff_status_label_in(&self, language: Language, status: Status) -> String {
+        staff_status_label(&self.inner.texts, language, status)
+    }
+
     pub(crate) fn priority_label(&self, language: Language, priority: Priority) -> String {
         priority_label(&self.inner.texts, language, priority)
     }
@@ -72,6 +77,13 @@ pub fn refusal_of(error: &DeskError) -> Refusal {
             .with("to", to.as_str()),
         DeskError::AlreadyAssigned(_) => Refusal::new("error-already-assigned"),
         DeskError::NotTeamStaff(_) => Refusal::new("error-not-team-staff"),
+        DeskError::BlindLead { name, team, reason } => Refusal::new(match reason {
+            BlindReason::Employee => "error-lead-employee",
+            BlindReason::NotHr => "error-lead-not-hr",
+            BlindReason::NotMember | BlindReason::UnknownAddress => "error-lead-not-member",
+        })
+        .with("name", name.clone())
+        .with("team", team.clone()),
         DeskError::NotResolved => Refusal::new("error-not-resolved"),
         DeskError::StaffOnly => Refusal::new("error-staff-only"),
         DeskError::BadLinkCode => Refusal::new("error-link-code"),

@@ -18,6 +18,7 @@ mod intake;
 mod labels;
 mod leaderboard;
 pub mod menus;
+mod overdue;
 mod profile;
 mod say;
 mod scheduled;

@@ -6,21 +6,13 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::intake::notify_assignee;
-use super::{Engine, Result};
-use crate::domain::{
-    AuditAction, Email, Language, Role, SlaTarget, Status, Ticket, UserId, Visibility,
-};
+use super::{Engine, Result, overdue};
+use crate::domain::{Language, Role, SlaTarget, Status, Ticket, UserId};
 use crate::i18n::arg;
-use crate::outbox::{self, Envelope};
 use crate::permissions::Action;
 use crate::scheduler::Rule;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
-use crate::text::shorten;
-
-/// How many of the latest messages the overdue e-mail quotes, and how much of each.
-const MAIL_MESSAGES: usize = 5;
-const MAIL_MESSAGE_CHARS: usize = 600;
 
 impl Engine {
     pub(crate) fn wake_dispatcher(&self) {
@@ -28,21 +20,31 @@ impl Engine {
     }
 
     /// Carries out step `step` (from 0) of `rule` for `ticket`, locked by the caller.
+    /// `late`: when the step was due, if it comes well after (an outage); an
+    /// escalation level then says so.
     pub(crate) async fn scheduled(
         &self,
         conn: &mut Conn,
         rule: Rule,
         step: u32,
         ticket: Ticket,
+        late: Option<DateTime<Utc>>,
     ) -> Result<()> {
         match rule {
             Rule::Unanswered => unanswered(self, conn, &ticket).await,
-            Rule::Unassigned => unassigned(self, conn, ticket).await,
-            Rule::FirstResponse => {
-                escalate(self, conn, ticket, SlaTarget::FirstResponse, step + 1).await
+            Rule::Unassigned => {
+                let remind = self.desk().policy().reminds(rule, step);
+                unassigned(self, conn, ticket, remind).await.map(|_| ())
             }
-            Rule::Resolution => escalate(self, conn, ticket, SlaTarget::Resolution, step + 1).await,
-            Rule::Overdue => overdue(self, conn, &ticket).await,
+            Rule::FirstResponse => {
+                let level = Level::new(step, late);
+                escalate(self, conn, ticket, SlaTarget::FirstResponse, level).await
+            }
+            Rule::Resolution => {
+                let level = Level::new(step, late);
+                escalate(self, conn, ticket, SlaTarget::Resolution, level).await
+            }
+            Rule::Overdue => overdue::overdue(self, conn, &ticket).await,
             Rule::RatingReminder => rating_reminder(self, conn, &ticket).await,
             Rule::CloseResolved => {
                 close(
@@ -66,6 +68,14 @@ impl Engine {
                 .await
             }
         }
+    }
+
+    /// The team's queue was offered again (someone became available, or joined,
+    /// or has more room): the ticket is given to whoever the assignment rule
+    /// picks now, announced as any automatic assignment; nobody fits, nothing is
+    /// said. Returns whether it was assigned.
+    pub(crate) async fn offered(&self, conn: &mut Conn, ticket: Ticket) -> Result<bool> {
+        unassigned(self, conn, ticket, false).await
     }
 
     /// `3 j 4 h`, `45 min`: how long something has lasted, for people.
@@ -94,12 +104,26 @@ impl Engine {
         }
     }
 
+    /// `text`, followed by when it should have been said when it comes late.
+    fn late_note(&self, language: Language, text: String, late: Option<DateTime<Utc>>) -> String {
+        match late {
+            Some(due) => {
+                let at = self.local_time(language, due);
+                format!(
+                    "{text}\n{}",
+                    self.t(language, "escalation-late", &[arg("at", at)])
+                )
+            }
+            None => text,
+        }
+    }
+
     /// A line for the ticket's thread, in the staff's language.
-    fn staff_line(&self, key: &str, args: &[crate::i18n::Arg<'_>]) -> String {
+    pub(super) fn staff_line(&self, key: &str, args: &[crate::i18n::Arg<'_>]) -> String {
         self.t(self.staff_language(), key, args)
     }
 
-    async fn display_name(&self, conn: &mut Conn, user: UserId) -> Result<String> {
+    pub(super) async fn display_name(&self, conn: &mut Conn, user: UserId) -> Result<String> {
         Ok(store::users::get(conn, user)
             .await?
             .map(|u| u.display_name)
@@ -144,33 +168,58 @@ async fn unanswered(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> 
 }
 
 /// Nobody took the ticket: automatic assignment is tried again (someone may be
-/// back, or have room now); if nobody fits, the team is reminded in the thread.
-async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket) -> Result<()> {
+/// back, or have room now); if nobody fits, the team is reminded in the thread
+/// when `remind`. Returns whether it was assigned.
+async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: bool) -> Result<bool> {
     let desk = engine.desk();
     if let Some(assignee) = desk.auto_assign(conn, &mut t, Origin::Scheduler).await? {
         let name = engine.display_name(conn, assignee).await?;
         let line = engine.staff_line("thread-auto-assigned", &[arg("name", name)]);
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
         engine.refresh_card(conn, t.id).await?;
-        return notify_assignee(engine, conn, &t, assignee).await;
+        notify_assignee(engine, conn, &t, assignee).await?;
+        return Ok(true);
     }
-    let since = t.times.created.unwrap_or(desk.now());
-    let line = engine.staff_line(
-        "reminder-unassigned-thread",
-        &[arg("age", engine.age(engine.staff_language(), since))],
-    );
-    engine.post_in_thread(conn, t.id, line, Vec::new()).await
+    if remind {
+        let since = t.times.created.unwrap_or(desk.now());
+        let line = engine.staff_line(
+            "reminder-unassigned-thread",
+            &[arg("age", engine.age(engine.staff_language(), since))],
+        );
+        engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
+    }
+    Ok(false)
+}
+
+/// An escalation level (1 to 3) to announce, and when it was due if it comes late.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    number: u32,
+    late: Option<DateTime<Utc>>,
+}
+
+impl Level {
+    fn new(step: u32, late: Option<DateTime<Utc>>) -> Level {
+        Level {
+            number: step + 1,
+            late,
+        }
+    }
 }
 
 /// An SLA target reached `level`: 1 tells the assignee it is about to be missed, 2
 /// the team's escalation contacts that it is missed, 3 the admins. Recorded in the
-/// audit trail; from level 2 the card shows the breach.
+/// audit trail; from level 2 the card shows the breach. A level announced late
+/// (after an outage) says when it was reached.
 async fn escalate(
     engine: &Engine,
     conn: &mut Conn,
     mut t: Ticket,
     target: SlaTarget,
-    level: u32,
+    Level {
+        number: level,
+        late,
+    }: Level,
 ) -> Result<()> {
     let desk = engine.desk();
     desk.escalate(conn, &mut t, target, level, Origin::Scheduler)
@@ -199,7 +248,7 @@ async fn escalate(
         }
         engine
             .alert(conn, &t, user, |language| {
-                engine.t(
+                let text = engine.t(
                     language,
                     &format!("escalation-{}", level.min(3)),
                     &[
@@ -208,7 +257,8 @@ async fn escalate(
                         arg("target", engine.t(language, target_key, &[])),
                         arg("due", engine.local_time(language, due)),
                     ],
-                )
+                );
+                engine.late_note(language, text, late)
             })
             .await?;
         told.push(engine.display_name(conn, user).await?);
@@ -230,8 +280,9 @@ async fn escalate(
             arg("names", names),
         ],
     );
+    let line = engine.late_note(staff, line, late);
     engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
-    if level == 2 {
+    if level >= 2 {
         engine.refresh_card(conn, t.id).await?;
     }
     Ok(())
@@ -266,192 +317,6 @@ async fn escalation_contacts(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Re
     people.sort();
     people.dedup();
     Ok(people)
-}
-
-/// The ticket is still not resolved a threshold after its creation: an e-mail to
-/// the person in charge (the assignee, else the team's address), in their
-/// language, and a word to the requester. What prevents the e-mail is reported.
-async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> {
-    let desk = engine.desk();
-    let (mut in_charge, mut problems) = person_in_charge(engine, conn, t).await?;
-    if engine.config().mail.host.trim().is_empty() {
-        problems.push("e-mail is not configured (mail.host)".to_owned());
-        in_charge = None;
-    }
-    for problem in &problems {
-        tracing::warn!(ticket = %t.reference, problem, "overdue e-mail");
-        desk.audit(
-            conn,
-            t,
-            None,
-            AuditAction::OverdueNotMailed,
-            None,
-            Some(problem),
-            Origin::Scheduler,
-        )
-        .await?;
-    }
-    let created = t.times.created.unwrap_or(desk.now());
-    let staff = engine.staff_language();
-    let Some(to) = in_charge else {
-        let line = engine.staff_line(
-            "overdue-thread-not-mailed",
-            &[arg("age", engine.age(staff, created))],
-        );
-        return engine.post_in_thread(conn, t.id, line, Vec::new()).await;
-    };
-    let mail = overdue_mail(engine, conn, t, &to).await?;
-    outbox::enqueue_mail(conn, &mail, desk.now()).await?;
-    let address = to.address.to_string();
-    desk.audit(
-        conn,
-        t,
-        None,
-        AuditAction::OverdueMailed,
-        None,
-        Some(&address),
-        Origin::Scheduler,
-    )
-    .await?;
-    let line = engine.staff_line(
-        "overdue-thread-mailed",
-        &[arg("age", engine.age(staff, created)), arg("to", address)],
-    );
-    engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
-    let requester = engine.requester(conn, t).await?;
-    let text = engine.t(
-        requester.language,
-        "ticket-overdue",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("age", engine.age(requester.language, created)),
-        ],
-    );
-    engine
-        .send_to(conn, &requester, text, Vec::new(), Some(t.id), false)
-        .await
-}
-
-/// Who the overdue e-mail goes to.
-struct InCharge {
-    address: Email,
-    language: Language,
-    /// Whom the e-mail greets: the assignee, or the team.
-    name: String,
-}
-
-/// The assignee when they have an address, else the team's address (in the
-/// company's language); with what stood in the way, to report.
-async fn person_in_charge(
-    engine: &Engine,
-    conn: &mut Conn,
-    t: &Ticket,
-) -> Result<(Option<InCharge>, Vec<String>)> {
-    let mut problems = Vec::new();
-    if let Some(user) = t.assignee {
-        match store::users::get(conn, user).await? {
-            Some(user) => match user.email {
-                Some(address) => {
-                    let found = InCharge {
-                        address,
-                        language: user.language,
-                        name: user.display_name,
-                    };
-                    return Ok((Some(found), problems));
-                }
-                None => problems.push(format!(
-                    "the assignee {} (user {}) has no e-mail address",
-                    user.display_name, user.id
-                )),
-            },
-            None => problems.push(format!("the assignee (user {user}) is unknown")),
-        }
-    }
-    let staff = engine.staff_language();
-    let team = engine.desk().catalog().team(t.team);
-    let found = team.and_then(|team| {
-        Some(InCharge {
-            address: team.email.clone()?,
-            language: staff,
-            name: team.name.get(staff).to_owned(),
-        })
-    });
-    if found.is_none() {
-        let slug = team.map_or("?", |t| t.slug.as_str());
-        problems.push(format!("the team {slug} has no e-mail address"));
-    }
-    Ok((found, problems))
-}
-
-async fn overdue_mail(
-    engine: &Engine,
-    conn: &mut Conn,
-    t: &Ticket,
-    to: &InCharge,
-) -> Result<Envelope> {
-    let language = to.language;
-    let catalog = engine.desk().catalog();
-    let created = t.times.created.unwrap_or(engine.desk().now());
-    let messages = store::messages::for_ticket(conn, t.id, true).await?;
-    let mut quoted = Vec::new();
-    for m in messages.iter().rev().take(MAIL_MESSAGES).rev() {
-        let author = match m.author {
-            Some(user) => engine.display_name(conn, user).await?,
-            None => "guichet".to_owned(),
-        };
-        let note = if m.visibility == Visibility::Internal {
-            engine.t(language, "mail-internal-note", &[])
-        } else {
-            String::new()
-        };
-        quoted.push(format!(
-            "[{}] {author}{note} :\n{}",
-            engine.local_time(language, m.created_at),
-            shorten(m.body.trim(), MAIL_MESSAGE_CHARS)
-        ));
-    }
-    let messages = if quoted.is_empty() {
-        engine.t(language, "mail-no-messages", &[])
-    } else {
-        quoted.join("\n\n")
-    };
-    let requester = engine.display_name(conn, t.requester).await?;
-    let team = catalog
-        .team(t.team)
-        .map(|team| team.name.get(language).to_owned())
-        .unwrap_or_default();
-    let age = engine.age(language, created);
-    let subject = engine.t(
-        language,
-        "mail-overdue-subject",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("age", age.clone()),
-            arg("subject", t.subject.clone()),
-        ],
-    );
-    let body = engine.t(
-        language,
-        "mail-overdue-body",
-        &[
-            arg("name", to.name.clone()),
-            arg("reference", t.reference.to_string()),
-            arg("age", age),
-            arg("subject", t.subject.clone()),
-            arg("requester", requester),
-            arg("priority", engine.priority_label(language, t.priority)),
-            arg("team", team),
-            arg("status", engine.status_label(language, t.status)),
-            arg("created", engine.local_time(language, created)),
-            arg("messages", messages),
-        ],
-    );
-    Ok(Envelope::Mail {
-        to: to.address.to_string(),
-        subject,
-        body,
-        ticket: Some(t.id.0),
-    })
 }
 
 /// The stars asked once more, unless given meanwhile.

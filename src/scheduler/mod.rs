@@ -59,6 +59,19 @@ pub async fn plan(
     Ok(())
 }
 
+/// An engine step's outcome for the scheduler: a refusal there is a defect.
+fn engine_step<T>(outcome: Result<T, EngineError>, rule: Rule) -> Result<T, StoreError> {
+    match outcome {
+        Ok(value) => Ok(value),
+        Err(EngineError::Store(e)) => Err(e),
+        Err(EngineError::Refused(refusal)) => Err(StoreError::Unexpected(format!(
+            "the {} step was refused: {}",
+            rule.as_str(),
+            refusal.key
+        ))),
+    }
+}
+
 /// What one tick did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tick {
@@ -209,7 +222,9 @@ impl Scheduler {
         };
         let policy = me.engine.desk().policy();
         let Some(step) = policy.step_to_run(rule, &ticket, &row.state, now) else {
-            // Not due after all (the configuration changed): plan it again.
+            // Not due by the rule: the queue was offered again (a change of the
+            // team's people, `jobs::offer_queue`), or the configuration changed.
+            // Planned again, and an unassigned ticket is given a chance.
             let planned = policy
                 .plan(rule, &ticket, Some(&row.state), now)
                 .unwrap_or(JobState {
@@ -218,8 +233,10 @@ impl Scheduler {
                     ..row.state
                 });
             jobs::advance(&mut tx, row.id, &planned, now).await?;
+            let assigned = rule == Rule::Unassigned
+                && engine_step(me.engine.offered(&mut tx, ticket).await, rule)?;
             tx.commit().await?;
-            return Ok(false);
+            return Ok(assigned);
         };
         let mut next = JobState {
             step: step + 1,
@@ -229,21 +246,22 @@ impl Scheduler {
             // Closing counts from the warning.
             next.anchor = now;
         }
+        // A step carried out more than two ticks after it was due says so: the
+        // service was stopped, or busy, meanwhile.
+        let late = policy
+            .due(rule, &ticket, row.state.anchor, step)
+            .filter(|due| now - *due > self.grace());
         next.due = policy.due(rule, &ticket, next.anchor, next.step);
         jobs::advance(&mut tx, row.id, &next, now).await?;
-        match me.engine.scheduled(&mut tx, rule, step, ticket).await {
-            Ok(()) => {}
-            Err(EngineError::Store(e)) => return Err(e),
-            Err(EngineError::Refused(refusal)) => {
-                return Err(StoreError::Unexpected(format!(
-                    "the {} step was refused: {}",
-                    rule.as_str(),
-                    refusal.key
-                )));
-            }
-        }
+        let scheduled = me.engine.scheduled(&mut tx, rule, step, ticket, late).await;
+        engine_step(scheduled, rule)?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    /// How late a step may come and still be on time: two ticks.
+    fn grace(&self) -> TimeDelta {
+        TimeDelta::from_std(self.inner.config.tick.0).unwrap_or(TimeDelta::seconds(15)) * 2
     }
 
     async fn housekeeping(

@@ -21,7 +21,10 @@ use crate::store::jobs::JobState;
 pub enum Rule {
     /// The requester wrote after the team's last answer: remind whoever works it.
     Unanswered,
-    /// Nobody took the ticket: assign again, else remind the team.
+    /// Nobody took the ticket: assign again, else remind the team. The reminders
+    /// stop after `unassigned_max`; the assignment attempts go on at the same pace
+    /// (someone may have room later), and a change of the team's people offers
+    /// the queue at once (`store::jobs::offer_queue`).
     Unassigned,
     /// Escalation of the first-response target, levels 1 to 3.
     FirstResponse,
@@ -67,10 +70,11 @@ impl Rule {
     }
 
     /// Whether several steps due at once are done as one, the last: a reminder
-    /// after an outage is sent once, and the highest escalation level passed is
-    /// the one announced. The waiting rule warns before it closes, always.
+    /// after an outage is sent once. Escalation levels are not: each level owed
+    /// has its own audience and is told once, even late. The waiting rule warns
+    /// before it closes, always.
     fn catches_up(self) -> bool {
-        self != Rule::Waiting
+        !matches!(self, Rule::Waiting | Rule::FirstResponse | Rule::Resolution)
     }
 }
 
@@ -95,10 +99,12 @@ pub struct Policy {
     follow_up: FollowUpConfig,
 }
 
-/// A configured duration, bounded to a century so that date arithmetic stays sane.
+/// The longest wait the rules count, so that date arithmetic stays sane.
+const CENTURY: TimeDelta = TimeDelta::days(36_525);
+
+/// A configured duration, bounded to a century.
 fn delta(d: HumanDuration) -> TimeDelta {
-    let century = TimeDelta::days(36_525);
-    TimeDelta::from_std(d.0).map_or(century, |d| d.min(century))
+    TimeDelta::from_std(d.0).map_or(CENTURY, |d| d.min(CENTURY))
 }
 
 fn percent(d: TimeDelta, percent: u32) -> TimeDelta {
@@ -183,11 +189,16 @@ impl Policy {
         step: u32,
     ) -> Option<DateTime<Utc>> {
         let r = &self.reminders;
-        let repeated = |first: HumanDuration, every: HumanDuration, max: u32| {
-            (step < max).then(|| {
-                let wait = delta(first) + delta(every) * i32::try_from(step).unwrap_or(i32::MAX);
-                self.calendar.add(anchor, wait)
-            })
+        let every = |first: HumanDuration, every: HumanDuration| {
+            // The unassigned attempts have no last step: bounded like any duration.
+            let wait = delta(every)
+                .checked_mul(i32::try_from(step).unwrap_or(i32::MAX))
+                .and_then(|repeats| delta(first).checked_add(&repeats))
+                .map_or(CENTURY, |wait| wait.min(CENTURY));
+            self.calendar.add(anchor, wait)
+        };
+        let repeated = |first: HumanDuration, repeat: HumanDuration, max: u32| {
+            (step < max).then(|| every(first, repeat))
         };
         let levels = |target: HumanDuration| {
             let target = delta(target);
@@ -207,7 +218,8 @@ impl Policy {
                 r.unanswered_repeat,
                 r.unanswered_max,
             ),
-            Rule::Unassigned => repeated(r.unassigned, r.unassigned_repeat, r.unassigned_max),
+            // Never capped: past `unassigned_max` the steps assign without a word.
+            Rule::Unassigned => Some(every(r.unassigned, r.unassigned_repeat)),
             Rule::FirstResponse => levels(self.sla.target(t.priority).first_response),
             Rule::Resolution => levels(self.sla.target(t.priority).resolution),
             Rule::Overdue => {
@@ -254,6 +266,16 @@ impl Policy {
             live: true,
             due: self.due(rule, t, anchor, step),
         })
+    }
+
+    /// Whether step `step` of `rule` says something to the team, or only acts:
+    /// the unassigned reminders stop after `unassigned_max`, the attempts to
+    /// assign do not.
+    pub fn reminds(&self, rule: Rule, step: u32) -> bool {
+        match rule {
+            Rule::Unassigned => step < self.reminders.unassigned_max,
+            _ => true,
+        }
     }
 
     /// The step to carry out at `now` from where the rule stands: the next one, or
@@ -336,10 +358,18 @@ mod tests {
             Some(at(10, 30))
         );
         assert_eq!(policy.due(Rule::FirstResponse, &t, at(9, 0), 3), None);
-        // Two hours late at once: one announcement, of level 3.
+        // Two hours late at once: every level is owed, the first one first.
         assert_eq!(
             policy.step_to_run(Rule::FirstResponse, &t, &state, at(11, 0)),
-            Some(2)
+            Some(0)
+        );
+        let told = JobState {
+            step: 1,
+            ..state.clone()
+        };
+        assert_eq!(
+            policy.step_to_run(Rule::FirstResponse, &t, &told, at(11, 0)),
+            Some(1)
         );
         assert_eq!(
             policy.step_to_run(Rule::FirstResponse, &t, &state, at(9, 47)),
@@ -375,6 +405,31 @@ mod tests {
             .plan(Rule::Unanswered, &t, Some(&done), at(12, 0))
             .unwrap();
         assert_eq!((fresh.step, fresh.due), (0, Some(at(14, 0))));
+    }
+
+    #[test]
+    fn the_unassigned_reminders_stop_at_the_cap_but_the_attempts_go_on() {
+        let policy = Policy::new(&config());
+        let t = ticket(Priority::P2);
+        // 30 min, then every 2 h; three reminders.
+        let steps: Vec<_> = (0..5)
+            .map(|step| {
+                (
+                    policy.due(Rule::Unassigned, &t, at(9, 0), step),
+                    policy.reminds(Rule::Unassigned, step),
+                )
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (Some(at(9, 30)), true),
+                (Some(at(11, 30)), true),
+                (Some(at(13, 30)), true),
+                (Some(at(15, 30)), false),
+                (Some(at(17, 30)), false),
+            ]
+        );
     }
 
     #[test]

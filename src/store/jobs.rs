@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Conn, Result, flag, millis, time, time_opt};
-use crate::domain::TicketId;
+use crate::domain::{TeamId, TicketId};
 
 /// Where a rule stands for a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,6 +92,48 @@ pub async fn put(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+macro_rules! offer_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET due_at = $1, claim = NULL, updated_at = $1 WHERE id IN (\
+               SELECT j.id FROM tickets t JOIN jobs j ON j.ticket_id = t.id AND j.kind = $2 \
+               WHERE t.team_id = $3 AND t.status = 'open' AND t.assignee_id IS NULL \
+               AND j.live = 1 AND (j.due_at IS NULL OR j.due_at > $1)",
+            $lock,
+            ")"
+        )
+    };
+}
+
+/// Makes the `unassigned` rows of `team`'s queue (its open tickets nobody has) due
+/// at `now`, claims dropped: the next tick gives each ticket to whoever fits now.
+/// Called in the transaction of a change that may let someone take tickets; reads
+/// the team's queue through `tickets_team_status` and each row through
+/// `jobs_ticket_kind`, never the other teams' tickets. On PostgreSQL a row being
+/// carried out right now is skipped, not waited for: that step may be about to
+/// assign the person this very change concerns, whose row the change holds, and
+/// waiting would deadlock; the rule's next attempt offers that ticket again.
+/// Returns the rows offered.
+pub async fn offer_queue(
+    conn: &mut Conn,
+    team: TeamId,
+    unassigned: &str,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let query = if conn.backend_name() == "PostgreSQL" {
+        sqlx::query(offer_sql!(" FOR UPDATE OF j SKIP LOCKED"))
+    } else {
+        sqlx::query(offer_sql!(""))
+    };
+    let done = query
+        .bind(millis(now))
+        .bind(unassigned)
+        .bind(team.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// Makes sure a housekeeping task exists, first due at `due`.

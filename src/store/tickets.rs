@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Conn, Result, StoreError, millis, parsed, time, time_opt};
+use super::{Conn, Result, StoreError, flag, millis, parsed, time, time_opt};
 use crate::assignment::Candidate;
 use crate::domain::ticket::{SlaClock, TicketTimes};
 use crate::domain::{
@@ -317,8 +317,8 @@ pub struct TeamCandidate {
     pub candidate: Candidate,
 }
 
-/// The members of `team` with their load and whether they are experts in
-/// `category`. On PostgreSQL the team's row is locked first, so two tickets created
+/// The members of `team` with their load, whether they are experts in `category`
+/// and whether the bot can write to them privately (`identities.reachable`). On PostgreSQL the team's row is locked first, so two tickets created
 /// at once for the same team see each other's assignment.
 pub async fn assignment_candidates(
     conn: &mut Conn,
@@ -339,7 +339,10 @@ pub async fn assignment_candidates(
             AND t.status IN ('open', 'in_progress', 'waiting_on_user')) AS open_tickets, \
          (SELECT COUNT(*) FROM tickets t WHERE t.assignee_id = u.id \
             AND t.status IN ('open', 'in_progress', 'waiting_on_user') \
-            AND t.resolution_due_at < $3) AS overdue_tickets \
+            AND t.resolution_due_at < $3) AS overdue_tickets, \
+         CASE WHEN EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id) \
+            AND NOT EXISTS (SELECT 1 FROM identities i WHERE i.user_id = u.id \
+            AND (i.reachable IS NULL OR i.reachable <> 0)) THEN 1 ELSE 0 END AS unreachable \
          FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = $1 ORDER BY u.id",
     )
     .bind(team.0)
@@ -362,6 +365,7 @@ pub async fn assignment_candidates(
                 overdue_tickets: count("overdue_tickets")?,
                 capacity: count("capacity")?,
                 last_assigned_at: time_opt(row, "last_assigned_at")?,
+                unreachable: flag(row, "unreachable")?,
             },
         })
     })

@@ -6,6 +6,7 @@ mod support;
 
 mod crashes;
 mod outbox;
+mod teams;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};

@@ -10,6 +10,7 @@ use support::smtp::SmtpServer;
 crate::on_both_backends!(
     crate::Db: an_overdue_ticket_is_mailed_to_its_assignee_once_even_after_a_restart,
     each_threshold_mails_the_person_in_charge_in_their_language,
+    the_overdue_mail_speaks_to_the_agent_as_staff_and_has_a_message_id,
 );
 
 /// The helpdesk e-mailing through `smtp`, with the IT and finance teams' addresses.
@@ -185,6 +186,55 @@ async fn each_threshold_mails_the_person_in_charge_in_their_language(db: Db) {
     // message is in its Maildir: with nothing left to send, everything sent is there.
     assert_no_mail_pending(&s).await;
     assert_eq!(smtp.messages().len(), 4);
+}
+
+async fn the_overdue_mail_speaks_to_the_agent_as_staff_and_has_a_message_id(db: Db) {
+    let smtp = SmtpServer::start().await;
+    let s = mailing(db, &smtp, &["2d"]).await;
+    s.staff_in(
+        "John Smith",
+        "it",
+        false,
+        &["hardware"],
+        Some("john@example.com"),
+        Language::En,
+        "discord:1010",
+    )
+    .await;
+    let screen = s.iheb_asks(SCREEN).await;
+    let thread = s.thread_of(&screen);
+    s.c.in_thread(Discord, "1010", "John", &thread, "Which model is it?")
+        .await;
+    s.c.in_thread(Discord, "1010", "John", &thread, "/statut waiting_on_user")
+        .await;
+    assert_eq!(s.reload(&screen).await.status, Status::WaitingOnUser);
+    // Nobody in IT for the second one: it is mailed to the team's address.
+    s.asks("2003", "Amina Benali", "Le wifi ne marche plus au 2e étage")
+        .await;
+
+    s.after(TimeDelta::days(2)).await;
+    let mails = smtp.wait_for(2).await;
+    let to_john = mails.iter().find(|m| m.to == ["john@example.com"]).unwrap();
+    assert!(
+        to_john.body.contains("Status: Waiting for the requester"),
+        "the team's wording, not the requester's:\n{}",
+        to_john.body
+    );
+    assert!(!to_john.body.contains("Waiting for your answer"));
+    let ids: Vec<&str> = mails
+        .iter()
+        .map(|m| {
+            m.header("Message-ID")
+                .expect("every e-mail has a Message-ID")
+        })
+        .collect();
+    for id in &ids {
+        assert!(
+            id.starts_with('<') && id.ends_with('>') && id.contains('@'),
+            "{id:?}"
+        );
+    }
+    assert_ne!(ids[0], ids[1], "each e-mail its own");
 }
 
 /// Nothing is left in the outbox to e-mail.

@@ -8,6 +8,7 @@ mod support;
 mod claims;
 mod follow_up;
 mod mail;
+mod owed;
 mod reminders;
 
 use chrono::TimeDelta;

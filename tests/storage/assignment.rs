@@ -9,6 +9,7 @@ on_both_backends!(
     claiming_takes_the_ticket_and_starts_it,
     manual_assignment_stays_within_the_team,
     transfer_reroutes_to_the_other_teams_experts,
+    an_agent_the_bot_cannot_write_to_privately_is_chosen_last,
 );
 
 async fn the_least_loaded_expert_gets_the_new_ticket(d: TestDesk) {
@@ -282,4 +283,78 @@ async fn transfer_reroutes_to_the_other_teams_experts(d: TestDesk) {
         (Some("it"), Some("finance"))
     );
     tx.commit().await.unwrap();
+}
+
+/// What the dispatcher learns from the platforms, written as it writes it: 0 when a
+/// private message was refused because of the person, 1 when one reached them.
+async fn reachable(d: &TestDesk, identity: &str, value: Option<i64>) {
+    let (platform, id) = identity.split_once(':').unwrap();
+    let mut conn = d.store.pool().acquire().await.unwrap();
+    sqlx::query(
+        "UPDATE identities SET reachable = $1, reachable_at = $2 \
+         WHERE platform = $3 AND external_id = $4",
+    )
+    .bind(value)
+    .bind(d.clock.now().timestamp_millis())
+    .bind(platform)
+    .bind(id)
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+}
+
+async fn link(d: &TestDesk, who: &guichet::permissions::Actor, identity: &str) {
+    let mut tx = d.store.begin().await.unwrap();
+    d.desk
+        .link_identity(
+            &mut tx,
+            None,
+            who.user,
+            &identity.parse().unwrap(),
+            Origin::Cli,
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn an_agent_the_bot_cannot_write_to_privately_is_chosen_last(d: TestDesk) {
+    let employee = d.employee("Iheb Issaoui").await;
+    // Sana comes first by every other measure: lowest id, no ticket, never assigned.
+    let sana = d.agent("Sana", "it", &["hardware"]).await;
+    let omar = d.agent("Omar", "it", &["hardware", "network"]).await;
+    let web_only = d.agent("Web Only", "it", &["network"]).await;
+    link(&d, &sana, "telegram:3001").await;
+    link(&d, &sana, "discord:3001").await;
+    link(&d, &omar, "discord:3002").await;
+    let busy = d.open(&employee, "Wifi coupé", "network").await;
+    assert_eq!(busy.assignee, Some(omar.user));
+
+    // Neither of Sana's accounts accepts the bot's private messages.
+    reachable(&d, "telegram:3001", Some(0)).await;
+    reachable(&d, "discord:3001", Some(0)).await;
+    let screen = d.open(&employee, "Écran noir", "hardware").await;
+    assert_eq!(
+        screen.assignee,
+        Some(omar.user),
+        "Omar, with a ticket already, rather than Sana who would not hear of it"
+    );
+    // Someone with no chat account at all is not "unreachable": nothing was refused.
+    let wifi = d.open(&employee, "Wifi lent", "network").await;
+    assert_eq!(wifi.assignee, Some(web_only.user));
+
+    // One of her accounts reaches her again (she wrote to the bot): her turn.
+    reachable(&d, "discord:3001", Some(1)).await;
+    let keyboard = d.open(&employee, "Clavier cassé", "hardware").await;
+    assert_eq!(keyboard.assignee, Some(sana.user));
+    // Alone among the experts, an unreachable agent still gets the ticket.
+    reachable(&d, "discord:3001", Some(0)).await;
+    let mut tx = d.store.begin().await.unwrap();
+    d.desk
+        .set_agent_settings(&mut tx, None, omar.user, None, Some(false), Origin::Cli)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mouse = d.open(&employee, "Souris cassée", "hardware").await;
+    assert_eq!(mouse.assignee, Some(sana.user));
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod assignment;
+mod contacts;
 mod records;
 mod stats;
 mod tickets;
