@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use guichet_chat::{DeliveryError, Outlet};
 
-use super::{Check, Finding, Trouble};
+use super::{Blindness, Check, Finding, Trouble};
 use crate::config::Config;
-use crate::desk::Desk;
+use crate::desk::{self, BlindReason, Desk};
 use crate::domain::Platform;
 use crate::mail::Mailer;
 use crate::store::{self, Store};
@@ -100,7 +100,48 @@ impl Examiner {
                 findings.extend(self.staff(platform).await);
             }
         }
+        findings.extend(self.contacts().await);
         findings
+    }
+
+    /// Escalation contacts who could not see the tickets they would be alerted
+    /// about (`desk::blind_escalation_contacts`).
+    async fn contacts(&self) -> Vec<Finding> {
+        let blind = match self.store.pool().acquire().await {
+            Ok(mut conn) => {
+                desk::blind_escalation_contacts(&mut conn, self.desk.catalog(), &self.config.teams)
+                    .await
+            }
+            Err(e) => Err(e.into()),
+        };
+        let blind = match blind {
+            Ok(blind) => blind,
+            Err(e) => {
+                tracing::warn!(error = %e, "doctor: cannot read the escalation contacts");
+                return Vec::new();
+            }
+        };
+        if blind.is_empty() {
+            return vec![Finding::passed(Check::Contacts)];
+        }
+        blind
+            .into_iter()
+            .map(|contact| Finding {
+                check: Check::Contact {
+                    team: contact.team_slug,
+                    user: contact.user.map_or(0, |u| u.0),
+                    name: contact.name,
+                },
+                troubles: vec![Trouble::CannotSee {
+                    reason: match contact.reason {
+                        BlindReason::Employee => Blindness::Employee,
+                        BlindReason::NotMember => Blindness::NotMember,
+                        BlindReason::NotHr => Blindness::NotHr,
+                        BlindReason::UnknownAddress => Blindness::UnknownAddress,
+                    },
+                }],
+            })
+            .collect()
     }
 
     async fn migrations(&self) -> Finding {

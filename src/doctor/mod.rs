@@ -45,9 +45,13 @@ pub enum Check {
         user: i64,
         name: String,
     },
+    /// Every team's escalation contacts may see its tickets (the line printed
+    /// when none is blind; otherwise one [`Check::Contact`] each).
+    Contacts,
     /// An escalation contact of a team may see that team's tickets.
     Contact {
         team: String,
+        /// 0 for an address in `escalation.users` that is nobody's.
         user: i64,
         name: String,
     },
@@ -65,7 +69,11 @@ impl Check {
             } => space_subject(*platform, space),
             Check::Bot { platform } => format!("bot:{platform}"),
             Check::Staff { platform, user, .. } => format!("staff:{platform}:{user}"),
-            Check::Contact { team, user, .. } => format!("contact:{team}:{user}"),
+            Check::Contacts => "contacts".into(),
+            Check::Contact { team, user, name } => match user {
+                0 => format!("contact:{team}:{name}"),
+                user => format!("contact:{team}:{user}"),
+            },
         }
     }
 }
@@ -112,6 +120,8 @@ pub enum Blindness {
     NotHr,
     /// Not staff of the team.
     NotMember,
+    /// An address in `escalation.users` that is nobody's.
+    UnknownAddress,
 }
 
 /// One check and what it found: no trouble means it passed.

@@ -45,6 +45,7 @@ pub fn what(texts: &Texts, language: Language, check: &Check) -> String {
                 arg("platform", platform_name(*platform)),
             ],
         ),
+        Check::Contacts => texts.t(language, "setup-check-contacts", &[]),
         Check::Contact { team, name, .. } => texts.t(
             language,
             "setup-check-contact",
@@ -150,20 +151,19 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
                 ),
             },
         ),
-        Trouble::CannotSee { reason } => (
-            t(
-                match reason {
-                    Blindness::Employee => "setup-blind-employee",
-                    Blindness::NotHr => "setup-blind-not-hr",
-                    Blindness::NotMember => "setup-blind-not-member",
-                },
-                &[arg("name", name.clone()), arg("team", team.clone())],
-            ),
-            t(
-                "setup-fix-blind",
-                &[arg("name", name.clone()), arg("team", team.clone())],
-            ),
-        ),
+        Trouble::CannotSee { reason } => {
+            let args = [arg("name", name.clone()), arg("team", team.clone())];
+            let (problem, fix) = match reason {
+                Blindness::Employee => ("setup-blind-employee", "setup-fix-blind-employee"),
+                Blindness::NotHr => ("setup-blind-not-hr", "setup-fix-blind-not-hr"),
+                Blindness::NotMember => ("setup-blind-not-member", "setup-fix-blind-not-member"),
+                Blindness::UnknownAddress => (
+                    "setup-blind-unknown-address",
+                    "setup-fix-blind-unknown-address",
+                ),
+            };
+            (t(problem, &args), t(fix, &args))
+        }
     };
     Said { problem, fix }
 }

@@ -106,11 +106,24 @@ pub async fn run(
     stop: impl std::future::Future<Output = ()>,
 ) {
     tokio::pin!(stop);
+    let mut first = true;
     loop {
         let findings = examiner.examine().await;
-        if let Err(e) = record(&store, &texts, &findings, clock.now()).await {
-            tracing::warn!(error = %e, "setup: the findings could not be recorded");
+        match record(&store, &texts, &findings, clock.now()).await {
+            // At start-up, what was already wrong is said again (once).
+            Ok(changed) if first => {
+                for finding in findings.iter().filter(|f| !f.ok()) {
+                    let subject = finding.check.subject();
+                    if !changed.contains(&subject) {
+                        let said = line(&texts, Language::En, finding);
+                        tracing::error!(%subject, "setup: {said}");
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "setup: the findings could not be recorded"),
         }
+        first = false;
         tokio::select! {
             () = &mut stop => return,
             () = tokio::time::sleep(every) => {}

@@ -16,6 +16,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_answer_the_employee_cannot_receive_is_said_in_the_thread,
     a_message_that_cannot_reach_the_thread_is_said_to_its_author,
     an_agent_who_never_opened_a_private_chat_is_named_until_they_do,
+    an_escalation_contact_nobody_is_is_named_with_the_fix,
 );
 
 fn examiner(c: &ChatDesk) -> Examiner {
@@ -206,4 +207,30 @@ async fn an_agent_who_never_opened_a_private_chat_is_named_until_they_do(c: Chat
     c.dm(Telegram, LEILA, "Leila Trabelsi", "/start").await;
     let findings = examine(&c).await;
     assert!(finding(&findings, &subject).ok());
+}
+
+async fn an_escalation_contact_nobody_is_is_named_with_the_fix(c: ChatDesk) {
+    let everyone_sees = examiner(&c).examine().await;
+    assert!(finding(&everyone_sees, "contacts").ok());
+    // The HR team's escalation names an address no user has.
+    let mut config = c.d.config.clone();
+    let hr = config.teams.get_mut("hr").unwrap();
+    hr.escalation.users = vec![guichet::domain::Email::parse("rh-direction@example.com").unwrap()];
+    let discord: Arc<dyn Outlet> = c.discord.clone();
+    let examiner = Examiner::new(
+        c.d.store.clone(),
+        Arc::new(config),
+        c.d.desk.clone(),
+        vec![discord],
+        None,
+    );
+    let findings = examiner.examine().await;
+    let contact = finding(&findings, "contact:hr:rh-direction@example.com");
+    assert!(matches!(contact.troubles[..], [Trouble::CannotSee { .. }]));
+    let said = doctor::line(&c.texts, Language::En, contact);
+    assert!(
+        said.contains("No user has the address rh-direction@example.com"),
+        "{said}"
+    );
+    assert!(said.contains("teams.hr.escalation.users"), "{said}");
 }
