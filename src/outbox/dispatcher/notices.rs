@@ -38,31 +38,11 @@ impl Inner {
                 text,
                 about: Some(ticket),
                 ..
-            } => {
-                self.tell_thread(
-                    conn,
-                    row,
-                    platform,
-                    UserId(*user),
-                    TicketId(*ticket),
-                    text,
-                    refusal,
-                    reason,
-                )
-                .await
             }
-            Envelope::RatingPrompt { user, ticket, text } => {
-                self.tell_thread(
-                    conn,
-                    row,
-                    platform,
-                    UserId(*user),
-                    TicketId(*ticket),
-                    text,
-                    refusal,
-                    reason,
-                )
-                .await
+            | Envelope::RatingPrompt { user, ticket, text } => {
+                let (user, ticket) = (UserId(*user), TicketId(*ticket));
+                self.tell_thread(conn, row, platform, user, ticket, text, refusal, reason)
+                    .await
             }
             Envelope::ThreadPost {
                 ticket,
