@@ -310,13 +310,14 @@ async fn a_resolved_ticket_reopens_then_later_links_a_new_one(c: ChatDesk) {
     );
     let new = ticket(&c, "TCK-20250224-001").await;
     assert_eq!(new.previous, Some(t.id));
-    let (new_thread, _) = c.discord.threads().pop().unwrap();
-    assert!(
-        c.discord
-            .posts_in(&new_thread)
-            .iter()
-            .any(|p| p.contains("Suite du ticket TCK-20250214-001"))
-    );
+    // The new ticket's card says which ticket it follows up.
+    let follows_up = c.discord.delivered().into_iter().any(|action| {
+        matches!(action, guichet_chat::Outbound::OpenThread { title, card, .. }
+            if title.starts_with("TCK-20250224-001")
+                && card.fields.iter().any(|f| f.name == "Suite du ticket"
+                    && f.value == "TCK-20250214-001"))
+    });
+    assert!(follows_up, "the card names the ticket it follows up");
 }
 
 async fn a_message_with_several_open_tickets_asks_which(c: ChatDesk) {

@@ -7,12 +7,12 @@ use std::sync::{Arc, Mutex};
 use guichet_chat::text::{clip, split};
 use guichet_chat::{
     BoxFuture, Button, ButtonStyle, Delivered, DeliveryError, FileContent, Interaction, MessageRef,
-    Outbound, OutgoingFile, Outlet, Platform, Recipient, ThreadRef,
+    Outbound, OutgoingFile, Outlet, Platform, Recipient, SetupProblem, SpaceProblem, ThreadRef,
 };
 use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, CreateThread, EditMessage, EditThread, Http, HttpError, InteractionId,
+    CreateMessage, CreateThread, EditMessage, EditThread, GuildId, Http, HttpError, InteractionId,
     MessageId, Nonce, UserId,
 };
 
@@ -37,10 +37,22 @@ pub struct DiscordOutlet {
     names: Mutex<HashMap<ChannelId, String>>,
     /// Downloads files from Discord's CDN, to send them on.
     files: reqwest::Client,
+    /// The configured server: the staff channels must be in it, the commands
+    /// registered there.
+    guild: Option<GuildId>,
+    /// The names of the slash commands the adapter registers, to check they are.
+    commands: Vec<String>,
+    /// The bot's own id, to compute its permissions in a channel.
+    me: tokio::sync::OnceCell<UserId>,
 }
 
 impl DiscordOutlet {
-    pub(crate) fn new(http: Arc<Http>, shared: Arc<Shared>) -> Self {
+    pub(crate) fn new(
+        http: Arc<Http>,
+        shared: Arc<Shared>,
+        guild: Option<GuildId>,
+        commands: Vec<String>,
+    ) -> Self {
         DiscordOutlet {
             http,
             shared,
@@ -48,6 +60,9 @@ impl DiscordOutlet {
             members: Mutex::default(),
             names: Mutex::default(),
             files: reqwest::Client::new(),
+            guild,
+            commands,
+            me: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -436,6 +451,17 @@ impl Outlet for DiscordOutlet {
         Box::pin(self.act(action, key))
     }
 
+    fn inspect_space<'a>(
+        &'a self,
+        space: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
+        Box::pin(crate::inspect::space(&self.http, &self.me, self.guild, space))
+    }
+
+    fn inspect_setup(&self) -> BoxFuture<'_, Result<Vec<SetupProblem>, DeliveryError>> {
+        Box::pin(crate::inspect::setup(&self.http, self.guild, &self.commands))
+    }
+
     fn fetch_file<'a>(
         &'a self,
         reference: &'a str,
@@ -492,6 +518,14 @@ fn permanent(reason: String) -> DeliveryError {
     DeliveryError::refused(reason)
 }
 
+/// A refusal whose JSON error code says what it means.
+fn refused(code: isize, reason: String) -> DeliveryError {
+    DeliveryError::Permanent {
+        reason,
+        refusal: crate::refusal::refusal_of(code),
+    }
+}
+
 fn error_code(e: &serenity::Error) -> Option<isize> {
     match e {
         serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
@@ -524,7 +558,7 @@ fn classify(e: serenity::Error) -> DeliveryError {
             if status == 429 || status >= 500 {
                 retry(reason)
             } else {
-                permanent(reason)
+                refused(r.error.code, reason)
             }
         }
         serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => {
