@@ -57,7 +57,9 @@ async fn a_private_message_opens_a_private_thread_with_the_card() {
     assert_eq!(menu["options"].as_array().unwrap().len(), 3);
 
     // The card carries the request; the thread does not repeat it.
-    let description = card["embeds"][0]["description"].as_str().unwrap_or_default();
+    let description = card["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
     assert!(description.contains("l'écran reste noir"), "{card:#}");
     let told = live.dm_with(&live.amel, FIRST).await;
     assert!(

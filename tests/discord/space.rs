@@ -54,7 +54,8 @@ async fn each_wrong_setup_of_the_channel_is_named_and_the_fix_clears_it() {
     assert_eq!(live.problems().await, vec![]);
 
     // A deny in the channel's overwrites counts, the role notwithstanding.
-    live.fake.deny_bot_role_in(&live.it, EMBED_LINKS | ATTACH_FILES);
+    live.fake
+        .deny_bot_role_in(&live.it, EMBED_LINKS | ATTACH_FILES);
     assert_eq!(
         live.problems().await,
         vec![
@@ -120,7 +121,11 @@ async fn discords_refusals_say_what_they_mean() {
     let live = Live::start().await;
     live.fake.take_from_bot_role(CREATE_PRIVATE_THREADS);
     assert_eq!(
-        refusal(live.outlet.deliver(&open_thread(&live.it, vec![]), "g1").await),
+        refusal(
+            live.outlet
+                .deliver(&open_thread(&live.it, vec![]), "g1")
+                .await
+        ),
         Some(Refusal::MissingRight),
         "403 50013 without Create Private Threads"
     );
@@ -161,7 +166,11 @@ async fn discords_refusals_say_what_they_mean() {
 
     live.fake.delete_channel(&live.it);
     assert_eq!(
-        refusal(live.outlet.deliver(&open_thread(&live.it, vec![]), "g4").await),
+        refusal(
+            live.outlet
+                .deliver(&open_thread(&live.it, vec![]), "g4")
+                .await
+        ),
         Some(Refusal::NotFound),
         "404 10003 Unknown Channel"
     );

@@ -131,9 +131,10 @@ impl Fake {
                 )))
             }
             "sendmessage" | "senddocument" | "sendphoto"
-                if group.bot == (BotIn::Restricted {
-                    can_send_messages: false,
-                }) =>
+                if group.bot
+                    == (BotIn::Restricted {
+                        can_send_messages: false,
+                    }) =>
             {
                 Some(Err(refused(
                     400,

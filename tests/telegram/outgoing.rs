@@ -22,9 +22,17 @@ async fn a_long_request_is_clipped_on_the_card_and_posted_whole_once(c: ChatDesk
     ChatDesk::drain(&dispatcher).await;
     let in_topic: Vec<String> = texts_to(&api, FINANCE_SPACE);
     assert_eq!(in_topic.len(), 2, "the card, then the whole request");
-    assert!(in_topic[0].contains("Hôtel, train et taxi"), "{}", in_topic[0]);
+    assert!(
+        in_topic[0].contains("Hôtel, train et taxi"),
+        "{}",
+        in_topic[0]
+    );
     assert!(!in_topic[0].contains("END"), "the card clips the request");
-    assert!(in_topic[1].starts_with("📝 Akrem Grayaa :"), "{}", in_topic[1]);
+    assert!(
+        in_topic[1].starts_with("📝 Akrem Grayaa :"),
+        "{}",
+        in_topic[1]
+    );
     assert!(in_topic[1].ends_with("END"), "{}", in_topic[1]);
 }
 

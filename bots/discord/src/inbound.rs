@@ -71,7 +71,12 @@ pub async fn connect(
     let mut client = ClientBuilder::new_with_http(http, crate::intents())
         .event_handler(handler)
         .await?;
-    let outlet = Arc::new(DiscordOutlet::new(client.http.clone(), shared, guild, names));
+    let outlet = Arc::new(DiscordOutlet::new(
+        client.http.clone(),
+        shared,
+        guild,
+        names,
+    ));
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
         tokio::select! {

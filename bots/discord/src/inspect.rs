@@ -13,12 +13,12 @@
 
 use guichet_chat::{DeliveryError, Right, SetupProblem, SpaceProblem};
 use serenity::all::{
-    Channel, ChannelId, ChannelType, GuildId, Http, HttpError, PermissionOverwriteType,
-    Permissions, RoleId, UserId,
+    Channel, ChannelId, ChannelType, GuildId, Http, PermissionOverwriteType, Permissions, RoleId,
+    UserId,
 };
 use tokio::sync::OnceCell;
 
-use crate::refusal::{MISSING_ACCESS, UNKNOWN_CHANNEL};
+use crate::refusal::{MISSING_ACCESS, UNKNOWN_CHANNEL, error_code};
 
 /// What the helpdesk asks of the bot in a team's channel, and the port's name of it.
 const NEEDED: [(Permissions, Right); 8] = [
@@ -28,7 +28,10 @@ const NEEDED: [(Permissions, Right); 8] = [
         Permissions::SEND_MESSAGES_IN_THREADS,
         Right::SendMessagesInThreads,
     ),
-    (Permissions::CREATE_PRIVATE_THREADS, Right::CreatePrivateThreads),
+    (
+        Permissions::CREATE_PRIVATE_THREADS,
+        Right::CreatePrivateThreads,
+    ),
     (Permissions::MANAGE_THREADS, Right::ManageThreads),
     (Permissions::EMBED_LINKS, Right::EmbedLinks),
     (Permissions::ATTACH_FILES, Right::AttachFiles),
@@ -47,7 +50,7 @@ pub(crate) async fn space(
     };
     let channel = match http.get_channel(ChannelId::new(id)).await {
         Ok(channel) => channel,
-        Err(e) if matches!(code(&e), Some(UNKNOWN_CHANNEL | MISSING_ACCESS)) => {
+        Err(e) if matches!(error_code(&e), Some(UNKNOWN_CHANNEL | MISSING_ACCESS)) => {
             // Unknown, or hidden from the bot: for the bot, it is not there.
             return Ok(vec![SpaceProblem::NotFound]);
         }
@@ -176,13 +179,6 @@ pub(crate) async fn setup(
     })
 }
 
-fn code(e: &serenity::Error) -> Option<isize> {
-    match e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
-        _ => None,
-    }
-}
-
 fn unasked(e: serenity::Error) -> DeliveryError {
     DeliveryError::Retry {
         after: None,
@@ -199,7 +195,9 @@ mod tests {
     const ME: UserId = UserId::new(3);
 
     fn needed() -> Permissions {
-        NEEDED.iter().fold(Permissions::empty(), |all, (p, _)| all | *p)
+        NEEDED
+            .iter()
+            .fold(Permissions::empty(), |all, (p, _)| all | *p)
     }
 
     fn in_channel(
@@ -219,10 +217,7 @@ mod tests {
 
     #[test]
     fn the_bots_role_grants_what_the_helpdesk_needs() {
-        assert_eq!(
-            in_channel(Permissions::VIEW_CHANNEL, needed(), &[]),
-            vec![]
-        );
+        assert_eq!(in_channel(Permissions::VIEW_CHANNEL, needed(), &[]), vec![]);
     }
 
     #[test]
@@ -281,7 +276,11 @@ mod tests {
             Permissions::all(),
         );
         assert_eq!(
-            in_channel(Permissions::empty(), Permissions::ADMINISTRATOR, &[deny_all]),
+            in_channel(
+                Permissions::empty(),
+                Permissions::ADMINISTRATOR,
+                &[deny_all]
+            ),
             vec![]
         );
     }

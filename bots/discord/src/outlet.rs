@@ -12,11 +12,11 @@ use guichet_chat::{
 use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, CreateThread, EditMessage, EditThread, GuildId, Http, HttpError, InteractionId,
-    MessageId, Nonce, UserId,
+    CreateMessage, CreateThread, EditMessage, EditThread, GuildId, Http, InteractionId, MessageId,
+    Nonce, UserId,
 };
 
-use crate::forwarder;
+use crate::refusal::{classify, error_code, permanent, retry};
 use crate::render::{self, THREAD_NAME_MAX};
 use crate::shared::Shared;
 use crate::{MESSAGE_MAX_CHARS, no_pings};
@@ -455,11 +455,17 @@ impl Outlet for DiscordOutlet {
         &'a self,
         space: &'a str,
     ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
-        Box::pin(crate::inspect::space(&self.http, &self.me, self.guild, space))
+        Box::pin(crate::inspect::space(
+            &self.http, &self.me, self.guild, space,
+        ))
     }
 
     fn inspect_setup(&self) -> BoxFuture<'_, Result<Vec<SetupProblem>, DeliveryError>> {
-        Box::pin(crate::inspect::setup(&self.http, self.guild, &self.commands))
+        Box::pin(crate::inspect::setup(
+            &self.http,
+            self.guild,
+            &self.commands,
+        ))
     }
 
     fn fetch_file<'a>(
@@ -505,67 +511,6 @@ fn id<T: From<u64>>(text: &str) -> Result<T, DeliveryError> {
         .filter(|n| *n != 0)
         .map(T::from)
         .ok_or_else(|| permanent(format!("not a Discord id: {text:?}")))
-}
-
-fn retry(reason: String) -> DeliveryError {
-    DeliveryError::Retry {
-        after: None,
-        reason,
-    }
-}
-
-fn permanent(reason: String) -> DeliveryError {
-    DeliveryError::refused(reason)
-}
-
-/// A refusal whose JSON error code says what it means.
-fn refused(code: isize, reason: String) -> DeliveryError {
-    DeliveryError::Permanent {
-        reason,
-        refusal: crate::refusal::refusal_of(code),
-    }
-}
-
-fn error_code(e: &serenity::Error) -> Option<isize> {
-    match e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
-        _ => None,
-    }
-}
-
-/// Whether trying again may help: rate limits, Discord's own failures and the
-/// network, yes; a request Discord refuses (unknown channel, DMs closed), no.
-///
-/// A 429 is not a failure: with serenity's own rate limiter (no `api_url`) serenity
-/// waits out the `retry_after` itself and a 429 never gets here; behind `api_url`
-/// the forwarder hands its `retry_after` on (serenity would drop it) and the row
-/// comes back after that long (`Later`), without counting as an attempt. A 429
-/// whose wait is unknown is retried with the outbox's backoff.
-fn classify(e: serenity::Error) -> DeliveryError {
-    match &e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
-            let status = r.status_code.as_u16();
-            if status == 429
-                && let Some(after) = forwarder::retry_after(&r.error)
-            {
-                return DeliveryError::Later { after };
-            }
-            // Not the address: interaction and webhook addresses carry a token.
-            let reason = format!(
-                "Discord answered {status} to a {}: {} (code {})",
-                r.method, r.error.message, r.error.code
-            );
-            if status == 429 || status >= 500 {
-                retry(reason)
-            } else {
-                refused(r.error.code, reason)
-            }
-        }
-        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => {
-            retry(format!("Discord unreachable: {e}"))
-        }
-        _ => permanent(format!("Discord: {e}")),
-    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use guichet_chat::{
     BoxFuture, Button, Card, Delivered, DeliveryError, FileContent, MessageRef, Outbound,
-    OutgoingFile, Outlet, Platform, Recipient, Refusal, SpaceProblem, ThreadRef,
+    OutgoingFile, Outlet, Platform, Recipient, SpaceProblem, ThreadRef,
 };
 use teloxide::ApiError;
 use teloxide::RequestError;
@@ -16,7 +16,7 @@ use teloxide::types::{ChatId, FileId, InputFile, MessageId, ThreadId};
 use crate::card::{draw, keyboard};
 use crate::inbound::FileKind;
 use crate::limits::{Limiter, Limits};
-use crate::refusal::refusal_of;
+use crate::refusal::classify;
 use crate::text::{
     CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, redact_token, split,
 };
@@ -390,47 +390,6 @@ impl Outlet for TelegramOutlet {
     }
 }
 
-/// What the platform's answer means for the outbox.
-fn classify(error: RequestError) -> DeliveryError {
-    let reason = redact_token(&error.to_string());
-    match error {
-        // Telegram's "not now": not a failure, the row comes back then.
-        RequestError::RetryAfter(wait) => DeliveryError::Later {
-            after: wait.duration(),
-        },
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
-            DeliveryError::Retry {
-                after: None,
-                reason,
-            }
-        }
-        // A 5xx of the Bot API comes back as an unknown API error (after teloxide
-        // waited 10 s, well within the outbox's delivery time limit).
-        // What Telegram refuses ("Bad Request: …", "Forbidden: …") will not pass later.
-        RequestError::Api(ApiError::Unknown(ref text))
-            if text.starts_with("Bad Request") || text.starts_with("Forbidden") =>
-        {
-            DeliveryError::Permanent {
-                refusal: refusal_of(&ApiError::Unknown(text.clone())),
-                reason,
-            }
-        }
-        RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
-            after: None,
-            reason,
-        },
-        RequestError::Api(ref api) => DeliveryError::Permanent {
-            refusal: refusal_of(api),
-            reason,
-        },
-        // The group became a supergroup: the configured id names nothing now.
-        RequestError::MigrateToChatId(_) => DeliveryError::Permanent {
-            refusal: Refusal::NotFound,
-            reason,
-        },
-    }
-}
-
 /// Editing to what is already there is not a failure.
 fn unchanged_is_fine(result: Result<(), Sending>) -> Result<(), Sending> {
     match result {
@@ -501,6 +460,7 @@ fn sent(chat: ChatId, message: MessageId) -> Delivered {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guichet_chat::Refusal;
 
     #[test]
     fn retry_after_comes_back_later_and_refusals_are_final() {

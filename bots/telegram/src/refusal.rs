@@ -1,11 +1,14 @@
-//! What Telegram's refusals mean for the people concerned ([`Refusal`]).
+//! What the Bot API's answers mean for the outbox (try again, later, or never)
+//! and, for a refusal, for the people concerned ([`Refusal`]).
 //!
 //! teloxide types the Bot API's best-known error texts ([`ApiError`]); the rest
 //! arrive as `ApiError::Unknown` with Telegram's description, matched here by the
 //! wording Telegram documents or is seen to use (texts lower-cased).
 
-use guichet_chat::Refusal;
-use teloxide::ApiError;
+use guichet_chat::{DeliveryError, Refusal};
+use teloxide::{ApiError, RequestError};
+
+use crate::text::redact_token;
 
 /// The refusal an error of the Bot API stands for.
 pub(crate) fn refusal_of(error: &ApiError) -> Refusal {
@@ -69,6 +72,47 @@ fn refusal_of_text(text: &str) -> Refusal {
     }
 }
 
+/// What the platform's answer means for the outbox.
+pub(crate) fn classify(error: RequestError) -> DeliveryError {
+    let reason = redact_token(&error.to_string());
+    match error {
+        // Telegram's "not now": not a failure, the row comes back then.
+        RequestError::RetryAfter(wait) => DeliveryError::Later {
+            after: wait.duration(),
+        },
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            DeliveryError::Retry {
+                after: None,
+                reason,
+            }
+        }
+        // A 5xx of the Bot API comes back as an unknown API error (after teloxide
+        // waited 10 s, well within the outbox's delivery time limit).
+        // What Telegram refuses ("Bad Request: …", "Forbidden: …") will not pass later.
+        RequestError::Api(ApiError::Unknown(ref text))
+            if text.starts_with("Bad Request") || text.starts_with("Forbidden") =>
+        {
+            DeliveryError::Permanent {
+                refusal: refusal_of(&ApiError::Unknown(text.clone())),
+                reason,
+            }
+        }
+        RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
+            after: None,
+            reason,
+        },
+        RequestError::Api(ref api) => DeliveryError::Permanent {
+            refusal: refusal_of(api),
+            reason,
+        },
+        // The group became a supergroup: the configured id names nothing now.
+        RequestError::MigrateToChatId(_) => DeliveryError::Permanent {
+            refusal: Refusal::NotFound,
+            reason,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,7 +167,10 @@ mod tests {
             Refusal::NotFound
         );
         assert_eq!(unknown("Bad Request: TOPIC_DELETED"), Refusal::NotFound);
-        assert_eq!(unknown("Bad Request: the chat is not a forum"), Refusal::NotFound);
+        assert_eq!(
+            unknown("Bad Request: the chat is not a forum"),
+            Refusal::NotFound
+        );
     }
 
     #[test]

@@ -98,7 +98,11 @@ impl Fake {
         if base & ADMINISTRATOR != 0 {
             return u64::MAX;
         }
-        let overwrites = server.overwrites.get(channel_id).cloned().unwrap_or_default();
+        let overwrites = server
+            .overwrites
+            .get(channel_id)
+            .cloned()
+            .unwrap_or_default();
         let of = |wanted: &dyn Fn(&Value) -> bool| {
             overwrites
                 .iter()
@@ -109,9 +113,8 @@ impl Fake {
         };
         let (allow, deny) = of(&|o| o["type"] == 0 && o["id"] == GUILD_ID);
         let mut granted = (base & !deny) | allow;
-        let (allow, deny) = of(&|o| {
-            o["type"] == 0 && server.bot_roles.iter().any(|r| o["id"] == r.as_str())
-        });
+        let (allow, deny) =
+            of(&|o| o["type"] == 0 && server.bot_roles.iter().any(|r| o["id"] == r.as_str()));
         granted = (granted & !deny) | allow;
         let (allow, deny) = of(&|o| o["type"] == 1 && o["id"] == BOT_ID);
         granted = (granted & !deny) | allow;
@@ -143,8 +146,13 @@ impl Fake {
                     if let Some(guild) = self.server.elsewhere.get(*channel) {
                         object["guild_id"] = json!(guild);
                     }
-                    object["permission_overwrites"] =
-                        json!(self.server.overwrites.get(*channel).cloned().unwrap_or_default());
+                    object["permission_overwrites"] = json!(
+                        self.server
+                            .overwrites
+                            .get(*channel)
+                            .cloned()
+                            .unwrap_or_default()
+                    );
                 }
                 Some(Reply::ok(object))
             }
