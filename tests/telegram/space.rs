@@ -6,9 +6,55 @@ use super::*;
 use guichet_chat::{Card, DeliveryError, Outbound, Recipient, Refusal, Right, SpaceProblem, Tone};
 use support::fake_telegram::chats::{BotIn, Group};
 
+crate::on_both_backends!(crate::support::chat::ChatDesk:
+    a_topic_refused_for_want_of_rights_opens_once_the_bot_is_made_administrator
+);
+
+/// The team's supergroup has the bot as a plain member: no topic can open. The
+/// ticket's topic is owed, not abandoned; once the operator makes the bot an
+/// administrator who manages topics, it opens with its card.
+async fn a_topic_refused_for_want_of_rights_opens_once_the_bot_is_made_administrator(
+    c: ChatDesk,
+) {
+    let (api, dispatcher) = with_telegram(&c).await;
+    let outlet = outlet_on(&api);
+    api.set_group(
+        FINANCE_CHAT,
+        Group {
+            bot: BotIn::Member,
+            ..Group::default()
+        },
+    );
+    assert_eq!(
+        outlet.inspect_space(FINANCE_SPACE).await.unwrap(),
+        vec![SpaceProblem::NotAdministrator]
+    );
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", TRIP).await;
+    ChatDesk::drain(&dispatcher).await;
+    assert!(api.calls_to("createForumTopic").is_empty());
+    assert!(texts_to(&api, FINANCE_SPACE).is_empty());
+    assert_eq!(c.backlog().await.dead, 0, "a topic is owed, never abandoned");
+
+    api.set_group(FINANCE_CHAT, Group::default());
+    assert_eq!(outlet.inspect_space(FINANCE_SPACE).await.unwrap(), vec![]);
+    let max_retry = TimeDelta::from_std(c.d.config.outbox.max_retry.0).unwrap();
+    c.d.clock.advance(max_retry + TimeDelta::seconds(1));
+    ChatDesk::drain(&dispatcher).await;
+    assert_eq!(api.calls_to("createForumTopic").len(), 1);
+    let in_topic = texts_to(&api, FINANCE_SPACE);
+    assert_eq!(in_topic.len(), 1, "{in_topic:?}");
+    assert!(in_topic[0].contains("Du 20 au 25 mars 2025"), "the card");
+    let backlog = c.backlog().await;
+    assert_eq!((backlog.pending, backlog.dead), (0, 0));
+}
+
+fn outlet_on(api: &FakeTelegram) -> TelegramOutlet {
+    TelegramOutlet::new(guichet_telegram::bot("123:TEST", Some(api.url())))
+}
+
 async fn outlet() -> (FakeTelegram, TelegramOutlet) {
     let api = FakeTelegram::start().await;
-    let outlet = TelegramOutlet::new(guichet_telegram::bot("123:TEST", Some(api.url())));
+    let outlet = outlet_on(&api);
     (api, outlet)
 }
 
