@@ -13,9 +13,7 @@ crate::on_both_backends!(crate::support::chat::ChatDesk:
 /// The team's supergroup has the bot as a plain member: no topic can open. The
 /// ticket's topic is owed, not abandoned; once the operator makes the bot an
 /// administrator who manages topics, it opens with its card.
-async fn a_topic_refused_for_want_of_rights_opens_once_the_bot_is_made_administrator(
-    c: ChatDesk,
-) {
+async fn a_topic_refused_for_want_of_rights_opens_once_the_bot_is_made_administrator(c: ChatDesk) {
     let (api, dispatcher) = with_telegram(&c).await;
     let outlet = outlet_on(&api);
     api.set_group(
@@ -33,7 +31,11 @@ async fn a_topic_refused_for_want_of_rights_opens_once_the_bot_is_made_administr
     ChatDesk::drain(&dispatcher).await;
     assert!(api.calls_to("createForumTopic").is_empty());
     assert!(texts_to(&api, FINANCE_SPACE).is_empty());
-    assert_eq!(c.backlog().await.dead, 0, "a topic is owed, never abandoned");
+    assert_eq!(
+        c.backlog().await.dead,
+        0,
+        "a topic is owed, never abandoned"
+    );
 
     api.set_group(FINANCE_CHAT, Group::default());
     assert_eq!(outlet.inspect_space(FINANCE_SPACE).await.unwrap(), vec![]);
