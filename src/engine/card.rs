@@ -15,6 +15,10 @@ use crate::text::{clip, shorten};
 /// Longest thread title: Discord stops at 100 characters, Telegram topics at 128.
 pub const TITLE_MAX_CHARS: usize = 100;
 
+/// How much of the request's description the card shows. The thread does not
+/// repeat the request, except a longer one in full.
+pub const REQUEST_MAX_CHARS: usize = 1500;
+
 /// `TCK-20250214-002 · Mon écran ne s'allume plus`.
 pub fn title(ticket: &Ticket) -> String {
     clip(
@@ -83,6 +87,11 @@ pub async fn render(
     ];
     if let Some(resolution) = &ticket.resolution {
         fields.push(field("card-resolution", resolution.clone()));
+    }
+    if let Some(previous) = ticket.previous
+        && let Some(old) = store::tickets::get(conn, previous).await?
+    {
+        fields.push(field("card-follows-up", old.reference.to_string()));
     }
     let needs_approval = category.is_some_and(|c| c.needs_approval);
     if needs_approval && let Some(decided) = last_decision(conn, texts, language, id).await? {
@@ -164,7 +173,7 @@ pub async fn render(
     let description = if ticket.description.is_empty() {
         ticket.subject.clone()
     } else {
-        shorten(&ticket.description, 1500)
+        shorten(&ticket.description, REQUEST_MAX_CHARS)
     };
     let card = Card {
         title: texts.t(

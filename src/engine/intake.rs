@@ -389,28 +389,28 @@ pub(super) async fn create_ticket(
     let opening = engine.open_thread(conn, ticket).await?;
     let held = opening.as_ref().is_some_and(|(_, held)| held.0);
     if let Some((thread, _)) = opening {
-        let staff = engine.staff_language();
-        let mut opening = engine.t(
-            staff,
-            "thread-opening",
-            &[
-                arg("name", who.user.display_name.clone()),
-                arg("text", body),
-            ],
-        );
-        if let Some(previous) = draft.previous
-            && let Some(old) = store::tickets::get(conn, TicketId(previous)).await?
-        {
-            opening.push('\n');
-            opening.push_str(&engine.t(
-                staff,
-                "thread-follows-up",
-                &[arg("reference", old.reference.to_string())],
-            ));
+        // The card shows the request (its subject, the start of its description):
+        // the thread repeats the text only when the card had to clip it, and the
+        // request's files go alone. On Telegram every post counts against the
+        // group's twenty a minute.
+        let clipped = ticket.description.chars().count() > super::card::REQUEST_MAX_CHARS;
+        if clipped || !opened.files.is_empty() {
+            let text = if clipped {
+                engine.t(
+                    engine.staff_language(),
+                    "thread-opening",
+                    &[
+                        arg("name", who.user.display_name.clone()),
+                        arg("text", body),
+                    ],
+                )
+            } else {
+                String::new()
+            };
+            engine
+                .post_on(conn, &thread, text, opened.files.clone())
+                .await?;
         }
-        engine
-            .post_on(conn, &thread, opening, opened.files.clone())
-            .await?;
     }
     if let Some(assignee) = ticket.assignee {
         notify_assignee(engine, conn, ticket, assignee).await?;

@@ -8,6 +8,7 @@ mod across;
 mod catch_up;
 mod delivery;
 mod employee;
+mod space;
 mod team;
 
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use guichet_chat::{InboundSink, Outlet, Platform};
 use serde_json::Value;
 use support::TestDb;
 use support::chat::ChatDesk;
-use support::fake_discord::{Call, FakeDiscord, FakeUser, GUILD_ID};
+use support::fake_discord::{BOT_ID, Call, FakeDiscord, FakeUser, GUILD_ID};
 use tokio::sync::watch;
 
 /// Monday 14 February 2025, as the seeds' example tickets.
@@ -37,6 +38,8 @@ struct Live {
     amel: FakeUser,
     /// An IT agent on Discord.
     iheb: FakeUser,
+    /// The adapter's outlet, also handed to the dispatcher: stories ask it directly.
+    outlet: Arc<guichet_discord::DiscordOutlet>,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
@@ -95,6 +98,7 @@ impl Live {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         assert!(connection.connected.get(), "READY marks Discord connected");
+        let outlet = connection.outlet.clone();
         let mut outlets: Vec<Arc<dyn Outlet>> = vec![connection.outlet];
         outlets.extend(more);
         let dispatcher = c.dispatcher_with(outlets);
@@ -106,6 +110,7 @@ impl Live {
             help,
             amel,
             iheb,
+            outlet,
             stop,
             tasks: vec![connection.task, delivering],
         }

@@ -28,6 +28,13 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+#[path = "fake_telegram_chats.rs"]
+pub mod chats;
+use chats::Group;
+
+/// The bot's user id, as `getMe` tells it.
+const BOT_ID: i64 = 42;
+
 /// One request the adapter made: the method (lower case) and its JSON body.
 #[derive(Debug, Clone)]
 pub struct Call {
@@ -68,6 +75,10 @@ struct Fake {
     /// is ended with 409.
     latest_poll: HashMap<String, u64>,
     conflicts: usize,
+    /// Groups set up otherwise than a forum whose administrator bot manages topics.
+    groups: HashMap<i64, Group>,
+    /// Users who never opened a private chat with the bot (`/start`).
+    never_started: std::collections::HashSet<i64>,
 }
 
 /// The state, and a signal for long polls waiting on it.
@@ -130,6 +141,17 @@ impl FakeTelegram {
             .lock()
             .failures
             .extend(std::iter::repeat_n(failure, n));
+    }
+
+    /// How Telegram knows the group `chat` from now on.
+    pub fn set_group(&self, chat: i64, group: Group) {
+        self.state.lock().groups.insert(chat, group);
+    }
+
+    /// The user never opened a private chat with the bot: Telegram refuses to
+    /// write to them (403).
+    pub fn never_started(&self, user: i64) {
+        self.state.lock().never_started.insert(user);
     }
 
     /// Queues an update for `getUpdates` (the `update_id` is added).
@@ -224,11 +246,32 @@ async fn method(
                 .into_response(),
         };
     }
+    match fake.in_chat(&method, &body) {
+        Some(Err(refused)) => {
+            let status = StatusCode::from_u16(refused.code).unwrap();
+            return (
+                status,
+                axum::Json(json!({
+                    "ok": false, "error_code": refused.code, "description": refused.description
+                })),
+            )
+                .into_response();
+        }
+        Some(Ok(result)) => {
+            fake.calls.push(Call {
+                method,
+                body,
+                at: std::time::Instant::now(),
+            });
+            return axum::Json(json!({ "ok": true, "result": result })).into_response();
+        }
+        None => {}
+    }
     fake.next_id += 1;
     let id = fake.next_id;
     let result = match method.as_str() {
         "getme" => json!({
-            "id": 42, "is_bot": true, "first_name": "Guichet", "username": "guichet_bot",
+            "id": BOT_ID, "is_bot": true, "first_name": "Guichet", "username": "guichet_bot",
             "can_join_groups": true, "can_read_all_group_messages": true,
             "supports_inline_queries": false, "has_main_web_app": false
         }),

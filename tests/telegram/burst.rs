@@ -63,3 +63,60 @@ async fn thirty_requests_in_a_burst_each_get_their_topic_and_its_card_first(c: C
     }
     assert_eq!(c.backlog().await.dead, 0);
 }
+
+/// The same burst with Telegram's real budget for a group (20 posts a minute, the
+/// topic's creation counted, since it posts a service message into the group): how
+/// long until every request shows in the group with its card. A figure, printed,
+/// not asserted (it takes minutes: `cargo nextest run --test telegram
+/// --run-ignored ignored-only --no-capture burst_drain_time`).
+#[tokio::test]
+#[ignore = "takes two to three minutes of real time; run for the figure"]
+async fn burst_drain_time_with_the_real_group_budget() {
+    use crate::support::Harness;
+    let c = ChatDesk::sqlite().await;
+    let (api, _) = with_telegram(&c).await;
+    let outlet: Arc<dyn Outlet> = Arc::new(TelegramOutlet::new(guichet_telegram::bot(
+        "123:TEST",
+        Some(api.url()),
+    )));
+    let (stop, mut stopped) = watch::channel(false);
+    let dispatcher = c.dispatcher_with(vec![c.discord.clone(), outlet]);
+    let running = tokio::spawn(dispatcher.run(async move {
+        let _ = stopped.wait_for(|s| *s).await;
+    }));
+    let start = Instant::now();
+    for n in 0..30 {
+        c.dm(Platform::Telegram, &format!("22{n:02}"), "Employé", TRIP)
+            .await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut last = Instant::now();
+    while c.backlog().await.pending > 0 {
+        assert!(Instant::now() < deadline, "the outbox does not drain");
+        // The helpdesk's clock keeps up with real time exactly, so a row held by
+        // the limit comes back when its turn comes, not later.
+        let now = Instant::now();
+        c.d.clock
+            .advance(TimeDelta::from_std(now - last).expect("a short step"));
+        last = now;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let drained = start.elapsed();
+    let _ = stop.send(true);
+    running.await.unwrap();
+    let in_group = |method: &str| {
+        api.calls_to(method)
+            .into_iter()
+            .filter(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
+            .count()
+    };
+    let (topics, posts) = (in_group("createForumTopic"), in_group("sendMessage"));
+    println!(
+        "burst of 30 requests into one Telegram group (20 posts a minute): \
+         {topics} topics + {posts} messages = {} posts, drained in {:.1} s",
+        topics + posts,
+        drained.as_secs_f64()
+    );
+    assert_eq!(topics, 30, "one topic per request");
+    assert_eq!(c.backlog().await.dead, 0);
+}

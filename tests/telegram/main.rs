@@ -10,6 +10,7 @@ mod incoming;
 mod instances;
 mod outgoing;
 mod polling;
+mod space;
 
 use std::sync::Arc;
 

@@ -8,7 +8,33 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_burst_into_one_group_under_a_429_storm_arrives_whole_in_order_within_limits,
     a_photo_and_a_document_go_both_ways,
     a_card_refresh_that_changes_nothing_costs_no_request,
+    a_long_request_is_clipped_on_the_card_and_posted_whole_once,
 );
+
+/// The card shows the start of a request; one too long for it is posted whole in
+/// the topic, once, so the team can read it all.
+async fn a_long_request_is_clipped_on_the_card_and_posted_whole_once(c: ChatDesk) {
+    let (api, dispatcher) = with_telegram(&c).await;
+    let details = "Hôtel, train et taxi, avec les justificatifs. ".repeat(40);
+    let request = format!("Remboursement de mon déplacement à Paris\n{details}END");
+    c.dm(Platform::Telegram, AKREM, "Akrem Grayaa", &request)
+        .await;
+    ChatDesk::drain(&dispatcher).await;
+    let in_topic: Vec<String> = texts_to(&api, FINANCE_SPACE);
+    assert_eq!(in_topic.len(), 2, "the card, then the whole request");
+    assert!(
+        in_topic[0].contains("Hôtel, train et taxi"),
+        "{}",
+        in_topic[0]
+    );
+    assert!(!in_topic[0].contains("END"), "the card clips the request");
+    assert!(
+        in_topic[1].starts_with("📝 Akrem Grayaa :"),
+        "{}",
+        in_topic[1]
+    );
+    assert!(in_topic[1].ends_with("END"), "{}", in_topic[1]);
+}
 
 /// Telegram refuses an edit that changes nothing ("message is not modified",
 /// TOPIC_NOT_MODIFIED), and the refusal still counts against the group's twenty
@@ -73,7 +99,9 @@ async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDe
         .into_iter()
         .filter(|m| m["chat_id"].as_i64() == Some(FINANCE_CHAT))
         .collect();
-    assert_eq!(in_topic.len(), 2, "the card, then the request");
+    // Two posts count against the group's budget: the topic (its creation posts a
+    // service message) and the card, which carries the request.
+    assert_eq!(in_topic.len(), 1, "the card alone: the request is on it");
     let thread = in_topic[0]["message_thread_id"].clone();
     assert!(thread.is_number() && in_topic.iter().all(|m| m["message_thread_id"] == thread));
     let card = in_topic[0]["text"].as_str().unwrap();
@@ -102,12 +130,7 @@ async fn a_request_opens_a_topic_with_its_card_in_the_teams_supergroup(c: ChatDe
     // A travel request needs a decision: approve, ask for information, refuse.
     assert!(row(0).contains(&"close".to_owned()), "{keyboard}");
     assert_eq!(row(1), ["approve", "ask", "refuse"], "{keyboard}");
-    assert!(
-        in_topic[1]["text"]
-            .as_str()
-            .unwrap()
-            .contains("Du 20 au 25 mars 2025")
-    );
+    assert!(card.contains("Du 20 au 25 mars 2025"), "{card}");
     let first_post = api
         .calls()
         .iter()
@@ -349,6 +372,11 @@ async fn a_photo_and_a_document_go_both_ways(c: ChatDesk) {
         "passed by file id, nothing downloaded"
     );
     assert_eq!(form_field(&photos[0], "chat_id"), FINANCE_SPACE);
+    assert_eq!(
+        texts_to(&api, FINANCE_SPACE).len(),
+        1,
+        "the card shows the request; the photo goes alone"
+    );
     let topic: i64 = form_field(&photos[0], "message_thread_id")
         .parse()
         .expect("in the ticket's topic");

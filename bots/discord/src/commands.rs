@@ -96,6 +96,14 @@ pub fn build(commands: &[SlashCommand]) -> Vec<CreateCommand> {
         .collect()
 }
 
+/// The commands' names as Discord keeps them (the default, English one).
+pub(crate) fn names(commands: &[SlashCommand]) -> Vec<String> {
+    commands
+        .iter()
+        .filter_map(|command| command.names.first().map(|n| name(&n.name)))
+        .collect()
+}
+
 /// Replaces the server's commands with these (one request; Discord keeps them).
 pub async fn register(
     http: &Http,

@@ -54,6 +54,8 @@ pub async fn connect(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> serenity::Result<Connection> {
     let shared = Arc::new(Shared::default());
+    let guild = guild.filter(|id| *id != 0).map(GuildId::new);
+    let names = commands::names(&commands);
     let connected = Connected::default();
     // Asked before the gateway connects, so that no message of the new session can
     // be committed first and hide what was missed before it.
@@ -63,13 +65,18 @@ pub async fn connect(
         sink,
         connected: connected.clone(),
         shared: shared.clone(),
-        guild: guild.filter(|id| *id != 0).map(GuildId::new),
+        guild,
         commands,
     };
     let mut client = ClientBuilder::new_with_http(http, crate::intents())
         .event_handler(handler)
         .await?;
-    let outlet = Arc::new(DiscordOutlet::new(client.http.clone(), shared));
+    let outlet = Arc::new(DiscordOutlet::new(
+        client.http.clone(),
+        shared,
+        guild,
+        names,
+    ));
     let shards = client.shard_manager.clone();
     let task = tokio::spawn(async move {
         tokio::select! {

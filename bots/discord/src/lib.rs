@@ -8,7 +8,9 @@ mod catch_up;
 pub mod commands;
 mod forwarder;
 mod inbound;
+mod inspect;
 mod outlet;
+mod refusal;
 mod render;
 mod shared;
 

@@ -7,16 +7,16 @@ use std::sync::{Arc, Mutex};
 use guichet_chat::text::{clip, split};
 use guichet_chat::{
     BoxFuture, Button, ButtonStyle, Delivered, DeliveryError, FileContent, Interaction, MessageRef,
-    Outbound, OutgoingFile, Outlet, Platform, Recipient, ThreadRef,
+    Outbound, OutgoingFile, Outlet, Platform, Recipient, SetupProblem, SpaceProblem, ThreadRef,
 };
 use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
-    CreateMessage, CreateThread, EditMessage, EditThread, Http, HttpError, InteractionId,
-    MessageId, Nonce, UserId,
+    CreateMessage, CreateThread, EditMessage, EditThread, GuildId, Http, InteractionId, MessageId,
+    Nonce, UserId,
 };
 
-use crate::forwarder;
+use crate::refusal::{classify, error_code, permanent, retry};
 use crate::render::{self, THREAD_NAME_MAX};
 use crate::shared::Shared;
 use crate::{MESSAGE_MAX_CHARS, no_pings};
@@ -37,10 +37,22 @@ pub struct DiscordOutlet {
     names: Mutex<HashMap<ChannelId, String>>,
     /// Downloads files from Discord's CDN, to send them on.
     files: reqwest::Client,
+    /// The configured server: the staff channels must be in it, the commands
+    /// registered there.
+    guild: Option<GuildId>,
+    /// The names of the slash commands the adapter registers, to check they are.
+    commands: Vec<String>,
+    /// The bot's own id, to compute its permissions in a channel.
+    me: tokio::sync::OnceCell<UserId>,
 }
 
 impl DiscordOutlet {
-    pub(crate) fn new(http: Arc<Http>, shared: Arc<Shared>) -> Self {
+    pub(crate) fn new(
+        http: Arc<Http>,
+        shared: Arc<Shared>,
+        guild: Option<GuildId>,
+        commands: Vec<String>,
+    ) -> Self {
         DiscordOutlet {
             http,
             shared,
@@ -48,6 +60,9 @@ impl DiscordOutlet {
             members: Mutex::default(),
             names: Mutex::default(),
             files: reqwest::Client::new(),
+            guild,
+            commands,
+            me: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -436,6 +451,23 @@ impl Outlet for DiscordOutlet {
         Box::pin(self.act(action, key))
     }
 
+    fn inspect_space<'a>(
+        &'a self,
+        space: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
+        Box::pin(crate::inspect::space(
+            &self.http, &self.me, self.guild, space,
+        ))
+    }
+
+    fn inspect_setup(&self) -> BoxFuture<'_, Result<Vec<SetupProblem>, DeliveryError>> {
+        Box::pin(crate::inspect::setup(
+            &self.http,
+            self.guild,
+            &self.commands,
+        ))
+    }
+
     fn fetch_file<'a>(
         &'a self,
         reference: &'a str,
@@ -479,59 +511,6 @@ fn id<T: From<u64>>(text: &str) -> Result<T, DeliveryError> {
         .filter(|n| *n != 0)
         .map(T::from)
         .ok_or_else(|| permanent(format!("not a Discord id: {text:?}")))
-}
-
-fn retry(reason: String) -> DeliveryError {
-    DeliveryError::Retry {
-        after: None,
-        reason,
-    }
-}
-
-fn permanent(reason: String) -> DeliveryError {
-    DeliveryError::refused(reason)
-}
-
-fn error_code(e: &serenity::Error) -> Option<isize> {
-    match e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => Some(r.error.code),
-        _ => None,
-    }
-}
-
-/// Whether trying again may help: rate limits, Discord's own failures and the
-/// network, yes; a request Discord refuses (unknown channel, DMs closed), no.
-///
-/// A 429 is not a failure: with serenity's own rate limiter (no `api_url`) serenity
-/// waits out the `retry_after` itself and a 429 never gets here; behind `api_url`
-/// the forwarder hands its `retry_after` on (serenity would drop it) and the row
-/// comes back after that long (`Later`), without counting as an attempt. A 429
-/// whose wait is unknown is retried with the outbox's backoff.
-fn classify(e: serenity::Error) -> DeliveryError {
-    match &e {
-        serenity::Error::Http(HttpError::UnsuccessfulRequest(r)) => {
-            let status = r.status_code.as_u16();
-            if status == 429
-                && let Some(after) = forwarder::retry_after(&r.error)
-            {
-                return DeliveryError::Later { after };
-            }
-            // Not the address: interaction and webhook addresses carry a token.
-            let reason = format!(
-                "Discord answered {status} to a {}: {} (code {})",
-                r.method, r.error.message, r.error.code
-            );
-            if status == 429 || status >= 500 {
-                retry(reason)
-            } else {
-                permanent(reason)
-            }
-        }
-        serenity::Error::Http(HttpError::Request(_)) | serenity::Error::Io(_) => {
-            retry(format!("Discord unreachable: {e}"))
-        }
-        _ => permanent(format!("Discord: {e}")),
-    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,11 @@
 mod card;
 pub mod commands;
 mod inbound;
+mod inspect;
 pub mod limits;
 mod outlet;
 mod polling;
+mod refusal;
 mod text;
 pub mod webhook;
 

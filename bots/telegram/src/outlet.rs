@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use guichet_chat::{
     BoxFuture, Button, Card, Delivered, DeliveryError, FileContent, MessageRef, Outbound,
-    OutgoingFile, Outlet, Platform, Recipient, ThreadRef,
+    OutgoingFile, Outlet, Platform, Recipient, SpaceProblem, ThreadRef,
 };
 use teloxide::ApiError;
 use teloxide::RequestError;
@@ -16,6 +16,7 @@ use teloxide::types::{ChatId, FileId, InputFile, MessageId, ThreadId};
 use crate::card::{draw, keyboard};
 use crate::inbound::FileKind;
 use crate::limits::{Limiter, Limits};
+use crate::refusal::classify;
 use crate::text::{
     CAPTION_MAX_CHARS, MESSAGE_MAX_CHARS, TOPIC_NAME_MAX_CHARS, clip, redact_token, split,
 };
@@ -26,6 +27,8 @@ pub struct TelegramOutlet {
     bot: teloxide::Bot,
     /// Every request that posts into a chat waits for its turn here.
     limiter: Limiter,
+    /// The bot's own id, from `getMe`, to ask what it may do in a group.
+    me: Arc<tokio::sync::OnceCell<teloxide::types::UserId>>,
     /// What this process last wrote in each card and topic name. Telegram refuses
     /// an edit that changes nothing, and the refusal still costs a request from the
     /// group's budget of twenty a minute: an unchanged card or name is not sent.
@@ -50,6 +53,7 @@ impl TelegramOutlet {
         TelegramOutlet {
             bot,
             limiter: Limiter::new(limits),
+            me: Arc::default(),
             written: Arc::default(),
         }
     }
@@ -354,6 +358,13 @@ impl Outlet for TelegramOutlet {
         Box::pin(self.act(action))
     }
 
+    fn inspect_space<'a>(
+        &'a self,
+        space: &'a str,
+    ) -> BoxFuture<'a, Result<Vec<SpaceProblem>, DeliveryError>> {
+        Box::pin(crate::inspect::space(&self.bot, &self.me, space))
+    }
+
     fn fetch_file<'a>(
         &'a self,
         reference: &'a str,
@@ -376,36 +387,6 @@ impl Outlet for TelegramOutlet {
                 })?;
             Ok(bytes)
         })
-    }
-}
-
-/// What the platform's answer means for the outbox.
-fn classify(error: RequestError) -> DeliveryError {
-    let reason = redact_token(&error.to_string());
-    match error {
-        // Telegram's "not now": not a failure, the row comes back then.
-        RequestError::RetryAfter(wait) => DeliveryError::Later {
-            after: wait.duration(),
-        },
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
-            DeliveryError::Retry {
-                after: None,
-                reason,
-            }
-        }
-        // A 5xx of the Bot API comes back as an unknown API error (after teloxide
-        // waited 10 s, well within the outbox's delivery time limit).
-        // What Telegram refuses ("Bad Request: …", "Forbidden: …") will not pass later.
-        RequestError::Api(ApiError::Unknown(text))
-            if text.starts_with("Bad Request") || text.starts_with("Forbidden") =>
-        {
-            DeliveryError::refused(reason)
-        }
-        RequestError::Api(ApiError::Unknown(_)) => DeliveryError::Retry {
-            after: None,
-            reason,
-        },
-        RequestError::Api(_) | RequestError::MigrateToChatId(_) => DeliveryError::refused(reason),
     }
 }
 
@@ -479,6 +460,7 @@ fn sent(chat: ChatId, message: MessageId) -> Delivered {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use guichet_chat::Refusal;
 
     #[test]
     fn retry_after_comes_back_later_and_refusals_are_final() {
@@ -487,6 +469,10 @@ mod tests {
         ));
         assert!(matches!(retry, DeliveryError::Later { after } if after.as_secs() == 7));
         let blocked = classify(RequestError::Api(ApiError::BotBlocked));
-        assert!(matches!(blocked, DeliveryError::Permanent { .. }));
+        assert_eq!(blocked.refusal(), Some(Refusal::Unreachable));
+        let no_rights = classify(RequestError::Api(ApiError::Unknown(
+            "Bad Request: not enough rights to create a topic".into(),
+        )));
+        assert_eq!(no_rights.refusal(), Some(Refusal::MissingRight));
     }
 }

@@ -62,6 +62,7 @@ card-requester = Requester
 card-assignee = Assignee
 card-unassigned = Nobody (team queue)
 card-resolution = Resolution
+card-follows-up = Follows up ticket
 button-claim = 🙋 Claim
 button-resolve = ✅ Resolve
 button-close = 🔒 Close
@@ -71,7 +72,6 @@ thread-opening =
 thread-from-requester =
     💬 { $name }:
     { $text }
-thread-follows-up = ↩️ Follows up ticket { $reference }.
 thread-note = 🗒️ Internal note from { $name }: { $text }
 thread-claimed = 🙋 { $name } claims the ticket.
 thread-redistributed = 🔀 { $name } takes the ticket from { $agent }: { $to }.

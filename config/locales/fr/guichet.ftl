@@ -62,6 +62,7 @@ card-requester = Demandeur
 card-assignee = Responsable
 card-unassigned = Personne (file de l'équipe)
 card-resolution = Résolution
+card-follows-up = Suite du ticket
 button-claim = 🙋 Prendre en charge
 button-resolve = ✅ Résoudre
 button-close = 🔒 Fermer
@@ -71,7 +72,6 @@ thread-opening =
 thread-from-requester =
     💬 { $name } :
     { $text }
-thread-follows-up = ↩️ Suite du ticket { $reference }.
 thread-note = 🗒️ Note interne de { $name } : { $text }
 thread-claimed = 🙋 { $name } prend le ticket en charge.
 thread-redistributed = 🔀 { $name } retire le ticket à { $agent } : { $to }.

@@ -46,6 +46,7 @@ mod gateway;
 mod interactions;
 mod messages;
 mod payloads;
+pub mod permissions;
 mod reply;
 mod rest;
 mod state;

@@ -13,6 +13,9 @@ impl Fake {
         uploads: &[Upload],
     ) -> Reply {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        if let Some(reply) = self.by_permissions(method, &segments, body) {
+            return reply;
+        }
         match (method, segments.as_slice()) {
             ("GET", ["gateway"]) => Reply::ok(json!({ "url": self.gateway_url() })),
             ("GET", ["gateway", "bot"]) => Reply::ok(json!({

@@ -65,6 +65,8 @@ pub(super) struct Fake {
     /// Sessions to end (close 4009) not yet carried out.
     pub(super) end_sessions: usize,
     pub(super) dropped: Vec<String>,
+    /// Roles, overwrites, moved and deleted channels, closed DMs.
+    pub(super) server: super::permissions::Server,
 }
 
 pub(super) struct Dispatch {
@@ -138,6 +140,7 @@ impl Fake {
             reconnects: 0,
             end_sessions: 0,
             dropped: Vec::new(),
+            server: Default::default(),
         }
     }
 
