@@ -27,7 +27,7 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
         Ok(store) => {
             let findings = examine(&config, &store).await?;
             let now = chrono::Utc::now();
-            if let Err(e) = doctor::watch::record(&store, &texts, &findings, now).await {
+            if let Err(e) = doctor::watch::record(&store, &findings, now).await {
                 tracing::warn!(error = %e, "the findings could not be recorded");
             }
             store.close().await;
@@ -68,25 +68,32 @@ async fn examine(config: &Config, store: &crate::store::Store) -> anyhow::Result
     let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
+    let texts = Texts::load().map_err(anyhow::Error::msg)?;
+    let outlets = outlets(&config, &texts, &catalog)?;
     let desk = crate::desk::Desk::new(Arc::new(crate::clock::SystemClock), &config, catalog);
-    let examiner = Examiner::new(
-        store.clone(),
-        config.clone(),
-        desk,
-        outlets(&config),
-        mailer,
-    );
+    let examiner = Examiner::new(store.clone(), config.clone(), desk, outlets, mailer);
     Ok(examiner.examine().await)
 }
 
 /// The platforms whose token is set, reached without receiving anything.
-fn outlets(config: &Config) -> Vec<Arc<dyn Outlet>> {
+fn outlets(
+    config: &Config,
+    texts: &Texts,
+    catalog: &crate::domain::Catalog,
+) -> anyhow::Result<Vec<Arc<dyn Outlet>>> {
     let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
     if let Some(token) = token("TELEGRAM_BOT_TOKEN") {
         let bot = guichet_telegram::bot(&token, config.telegram.api_url.clone());
         outlets.push(Arc::new(guichet_telegram::TelegramOutlet::new(bot)));
     }
-    outlets
+    if let Some(token) = token("DISCORD_BOT_TOKEN") {
+        let api_url = config.discord.api_url.as_ref().map(|u| u.as_str());
+        let http = guichet_discord::http(&token, api_url);
+        let guild = super::serve::guild_of(config)?;
+        let commands = super::serve::slash_commands(texts, catalog);
+        outlets.push(guichet_discord::outlet(http, guild, &commands));
+    }
+    Ok(outlets)
 }
 
 fn token(variable: &str) -> Option<String> {

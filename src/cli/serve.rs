@@ -149,17 +149,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Ok(token) if !token.trim().is_empty() => {
             let api_url = config.discord.api_url.as_ref().map(|u| u.as_str());
             let http = guichet_discord::http(token.trim(), api_url);
-            let guild = match config.discord.guild_id.trim() {
-                "" => {
-                    tracing::warn!(
-                        "Discord: no discord.guild_id; the slash commands are not registered"
-                    );
-                    None
-                }
-                id => Some(id.parse::<u64>().map_err(|_| {
-                    anyhow::anyhow!("discord.guild_id: {id:?} is not a Discord server id")
-                })?),
-            };
+            let guild = guild_of(&config)?;
+            if guild.is_none() {
+                tracing::warn!(
+                    "Discord: no discord.guild_id; the slash commands are not registered"
+                );
+            }
             let connection = guichet_discord::connect(
                 http,
                 guild,
@@ -272,6 +267,17 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     store.close().await;
     info!("stopped");
     Ok(())
+}
+
+/// The configured Discord server, if any.
+pub fn guild_of(config: &Config) -> anyhow::Result<Option<u64>> {
+    match config.discord.guild_id.trim() {
+        "" => Ok(None),
+        id => id
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("discord.guild_id: {id:?} is not a Discord server id")),
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM (what `systemctl stop` and `docker stop` send).

@@ -12,11 +12,11 @@ use crate::i18n::Texts;
 use crate::store::setup_checks::Change;
 use crate::store::{self, Store, StoreError};
 
-/// Records what the examination found, logging each change once. Returns the
-/// subjects whose finding changed (what was logged).
+/// Records what the examination found; a space found fixed gets the threads owed
+/// to it tried again now. Returns the subjects whose finding changed (what
+/// `serve` logs).
 pub async fn record(
     store: &Store,
-    texts: &Texts,
     findings: &[Finding],
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
@@ -37,22 +37,18 @@ pub async fn record(
             store::setup_checks::record(&mut tx, &subject, problem.as_deref(), now).await?;
         if change == Change::Changed {
             changed.push(subject.clone());
-            // The log reads English.
-            let said = line(texts, Language::En, finding);
-            if finding.ok() {
-                tracing::info!(%subject, "setup: fixed: {said}");
-                if let Check::Space {
+            if let (
+                true,
+                Check::Space {
                     platform, space, ..
-                } = &finding.check
-                {
-                    let hastened =
-                        store::outbox::hasten_owed_in(&mut tx, *platform, space, now).await?;
-                    if hastened > 0 {
-                        tracing::info!(%subject, hastened, "setup: the threads owed to this space are tried again now");
-                    }
+                },
+            ) = (finding.ok(), &finding.check)
+            {
+                let hastened =
+                    store::outbox::hasten_owed_in(&mut tx, *platform, space, now).await?;
+                if hastened > 0 {
+                    tracing::info!(%subject, hastened, "setup: the threads owed to this space are tried again now");
                 }
-            } else {
-                tracing::error!(%subject, "setup: {said}");
             }
         }
         subjects.push(subject);
@@ -109,18 +105,15 @@ pub async fn run(
     let mut first = true;
     loop {
         let findings = examiner.examine().await;
-        match record(&store, &texts, &findings, clock.now()).await {
-            // At start-up, what was already wrong is said again (once).
-            Ok(changed) if first => {
-                for finding in findings.iter().filter(|f| !f.ok()) {
-                    let subject = finding.check.subject();
-                    if !changed.contains(&subject) {
-                        let said = line(&texts, Language::En, finding);
-                        tracing::error!(%subject, "setup: {said}");
+        match record(&store, &findings, clock.now()).await {
+            // Each change is said once; at start-up, what was wrong already too.
+            Ok(changed) => {
+                for finding in &findings {
+                    if first && !finding.ok() || changed.contains(&finding.check.subject()) {
+                        log(&texts, finding);
                     }
                 }
             }
-            Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "setup: the findings could not be recorded"),
         }
         first = false;
@@ -128,5 +121,16 @@ pub async fn run(
             () = &mut stop => return,
             () = tokio::time::sleep(every) => {}
         }
+    }
+}
+
+/// A finding in the log, in English.
+fn log(texts: &Texts, finding: &Finding) {
+    let subject = finding.check.subject();
+    let said = line(texts, Language::En, finding);
+    if finding.ok() {
+        tracing::info!(%subject, "setup: fixed: {said}");
+    } else {
+        tracing::error!(%subject, "setup: {said}");
     }
 }

@@ -5,6 +5,7 @@
 mod support;
 
 mod crashes;
+mod doctor;
 mod outbox;
 mod teams;
 

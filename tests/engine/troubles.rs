@@ -34,7 +34,7 @@ fn examiner(c: &ChatDesk) -> Examiner {
 /// Examines, records (as `serve` does), and returns the findings.
 async fn examine(c: &ChatDesk) -> Vec<Finding> {
     let findings = examiner(c).examine().await;
-    doctor::watch::record(&c.d.store, &c.texts, &findings, c.d.clock.now())
+    doctor::watch::record(&c.d.store, &findings, c.d.clock.now())
         .await
         .unwrap();
     findings
@@ -96,7 +96,7 @@ async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk
     // log, however often examined.
     let findings = examine(&c).await;
     let again = examiner(&c).examine().await;
-    let logged = doctor::watch::record(&c.d.store, &c.texts, &again, c.d.clock.now())
+    let logged = doctor::watch::record(&c.d.store, &again, c.d.clock.now())
         .await
         .unwrap();
     assert!(logged.is_empty(), "{logged:?}");

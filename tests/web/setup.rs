@@ -30,7 +30,7 @@ async fn a_setup_problem_shows_on_the_dashboard_and_in_readiness_until_fixed(w: 
         }],
     };
     let now = w.c.d.clock.now();
-    doctor::watch::record(&w.c.d.store, &w.c.texts, &[broken], now)
+    doctor::watch::record(&w.c.d.store, &[broken], now)
         .await
         .unwrap();
 
@@ -61,7 +61,7 @@ async fn a_setup_problem_shows_on_the_dashboard_and_in_readiness_until_fixed(w: 
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 
     // Fixed: the banner goes, the setup part is ready.
-    doctor::watch::record(&w.c.d.store, &w.c.texts, &[Finding::passed(check)], now)
+    doctor::watch::record(&w.c.d.store, &[Finding::passed(check)], now)
         .await
         .unwrap();
     let (_, page) = w.get("/dashboard?lang=fr", &token).await;

@@ -44,6 +44,17 @@ pub struct Connection {
     pub connected: Connected,
 }
 
+/// An outlet that sends and inspects without a gateway session (what `guichet
+/// doctor` needs): nothing is received.
+pub fn outlet(http: Http, guild: Option<u64>, commands: &[SlashCommand]) -> Arc<DiscordOutlet> {
+    Arc::new(DiscordOutlet::new(
+        Arc::new(http),
+        Arc::new(Shared::default()),
+        guild.filter(|id| *id != 0).map(GuildId::new),
+        commands::names(commands),
+    ))
+}
+
 /// Connects to Discord's gateway (in the background) and registers the slash
 /// commands in the server `guild` once connected.
 pub async fn connect(

@@ -14,7 +14,7 @@ mod refusal;
 mod render;
 mod shared;
 
-pub use inbound::{Connection, connect};
+pub use inbound::{Connection, connect, outlet};
 pub use outlet::DiscordOutlet;
 use serenity::all::{CreateAllowedMentions, GatewayIntents, Http, HttpBuilder};
 
