@@ -25,6 +25,12 @@ pub async fn record(
     let mut subjects = Vec::new();
     for finding in findings {
         let subject = finding.check.subject();
+        if finding.ok() && refused_unseen(&mut tx, &subject).await? {
+            // The platform refused a thread there for a reason the examination
+            // cannot see: that stands until a thread opens there.
+            subjects.push(subject);
+            continue;
+        }
         let problem = if finding.ok() {
             None
         } else {
@@ -56,6 +62,19 @@ pub async fn record(
     store::setup_checks::keep_only(&mut tx, &subjects).await?;
     tx.commit().await?;
     Ok(changed)
+}
+
+/// Whether the problem recorded for `subject` is a refusal the dispatcher met
+/// (`Trouble::Refused`), which only a thread opened there clears.
+async fn refused_unseen(conn: &mut crate::store::Conn, subject: &str) -> Result<bool, StoreError> {
+    let Some(problem) = store::setup_checks::problem(conn, subject).await? else {
+        return Ok(false);
+    };
+    Ok(serde_json::from_str::<Finding>(&problem).is_ok_and(|f| {
+        f.troubles
+            .iter()
+            .all(|t| matches!(t, super::Trouble::Refused { .. }))
+    }))
 }
 
 /// A problem as recorded, and since when.

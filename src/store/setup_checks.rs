@@ -125,3 +125,16 @@ pub async fn is_failing(conn: &mut Conn, subject: &str) -> Result<bool> {
     .await?
     .is_some())
 }
+
+/// The problem recorded for `subject`, if any (its JSON).
+pub async fn problem(conn: &mut Conn, subject: &str) -> Result<Option<String>> {
+    Ok(
+        sqlx::query("SELECT problem FROM setup_checks WHERE subject = $1")
+            .bind(subject)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get::<Option<String>, _>("problem"))
+            .transpose()?
+            .flatten(),
+    )
+}

@@ -5,7 +5,7 @@ use super::*;
 
 /// `guichet serve` with `envs`, its log (the engine's debug lines included: they
 /// say when it meets an event again) written to `log`.
-fn serve_with(db: &TestDb, log: &std::path::Path, envs: &[(&str, &str)]) -> Running {
+pub(super) fn serve_with(db: &TestDb, log: &std::path::Path, envs: &[(&str, &str)]) -> Running {
     let log = std::fs::File::create(log).unwrap();
     Running(
         guichet(db)

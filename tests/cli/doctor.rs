@@ -115,3 +115,79 @@ async fn the_doctor_names_each_mistake_with_its_fix_and_passes_once_fixed() {
     assert!(out.contains(&format!("✓ {space}")), "{out}");
     assert!(out.contains("All is well"), "{out}");
 }
+
+/// The same mistake met by `serve`: the employee is told the truth, the log says
+/// it once however often the checks run, and fixing the group opens the topic
+/// without waiting for the outbox's backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_says_a_group_set_up_wrong_once_and_the_fix_opens_the_topic() {
+    let db = TestDb::sqlite();
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("serve.log");
+    let api = FakeTelegram::start().await;
+    api.set_group(
+        FINANCE_GROUP,
+        Group {
+            is_forum: false,
+            ..Group::default()
+        },
+    );
+    let space = FINANCE_GROUP.to_string();
+    let mut running = super::crashes::serve_with(
+        &db,
+        &log,
+        &[
+            ("TELEGRAM_BOT_TOKEN", "123456:SECRET-TOKEN"),
+            ("GUICHET__TELEGRAM__API_URL", api.url().as_str()),
+            ("GUICHET__TEAMS__FINANCE__STAFF__PLATFORM", "telegram"),
+            ("GUICHET__TEAMS__FINANCE__STAFF__SPACE", &space),
+            ("GUICHET__DOCTOR__EVERY", "1s"),
+        ],
+    );
+    api.push_update(serde_json::json!({ "message": {
+        "message_id": 1, "date": 1_739_520_000,
+        "chat": { "id": 2002, "type": "private", "first_name": "Akrem" },
+        "from": { "id": 2002, "is_bot": false, "first_name": "Akrem", "last_name": "Grayaa", "language_code": "fr" },
+        "text": "Remboursement de mon déplacement à Paris"
+    }}));
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let told = |api: &FakeTelegram| {
+        api.calls_to("sendMessage").iter().any(|m| {
+            m["chat_id"] == 2002
+                && m["text"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("n'a pas encore pu en être prévenue"))
+        })
+    };
+    while !told(&api) {
+        assert!(std::time::Instant::now() < deadline, "Akrem was not told");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Several examinations later, the log has said it once.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let said = std::fs::read_to_string(&log).unwrap();
+    let lines = said
+        .lines()
+        .filter(|l| l.contains("setup: ✗ Space of the \"finance\" team"))
+        .count();
+    assert_eq!(lines, 1, "{said}");
+    assert!(api.calls_to("createForumTopic").is_empty());
+
+    // Topics turned on: the next examination sees it, and the topic opens at once.
+    api.set_group(FINANCE_GROUP, Group::default());
+    while api.calls_to("createForumTopic").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the topic did not open once the group was fixed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    running.signal("-TERM");
+    let _ = running.0.wait();
+    let said = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        said.contains("setup: fixed: ✓ Space of the \"finance\" team"),
+        "{said}"
+    );
+    assert!(!said.contains("SECRET-TOKEN"));
+}

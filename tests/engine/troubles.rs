@@ -17,6 +17,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     a_message_that_cannot_reach_the_thread_is_said_to_its_author,
     an_agent_who_never_opened_a_private_chat_is_named_until_they_do,
     an_escalation_contact_nobody_is_is_named_with_the_fix,
+    a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens,
 );
 
 fn examiner(c: &ChatDesk) -> Examiner {
@@ -233,4 +234,33 @@ async fn an_escalation_contact_nobody_is_is_named_with_the_fix(c: ChatDesk) {
         "{said}"
     );
     assert!(said.contains("teams.hr.escalation.users"), "{said}");
+}
+
+async fn a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens(c: ChatDesk) {
+    sami(&c).await;
+    // Discord refuses the thread, for a reason no inspection shows.
+    c.discord.refuse_threads(1, "403 Forbidden");
+    c.dm(Telegram, IHEB, "Iheb Issaoui", SCREEN).await;
+    c.deliver().await;
+    let subject = format!("space:discord:{IT_SPACE}");
+    let failing = |c: &ChatDesk| {
+        let c = c.d.store.clone();
+        let subject = subject.clone();
+        async move {
+            doctor::watch::recorded(&c)
+                .await
+                .iter()
+                .any(|r| r.finding.check.subject() == subject)
+        }
+    };
+    assert!(failing(&c).await);
+    // The examination sees nothing wrong, but the refusal stands: the dashboard
+    // keeps saying it, rather than "fixed" until the next refusal.
+    examine(&c).await;
+    assert!(failing(&c).await);
+    // The thread opens at its next try: the space works.
+    c.d.clock.advance(TimeDelta::minutes(11));
+    c.deliver().await;
+    assert_eq!(c.discord.threads().len(), 1);
+    assert!(!failing(&c).await);
 }

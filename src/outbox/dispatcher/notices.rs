@@ -186,8 +186,11 @@ impl Inner {
         let problem =
             serde_json::to_string(&finding).map_err(|e| StoreError::Unexpected(e.to_string()))?;
         let subject = doctor::space_subject(thread.platform, &thread.space);
-        if store::setup_checks::record(conn, &subject, Some(&problem), now).await?
-            == Change::Changed
+        // Known already (the doctor said exactly why): kept as it is said.
+        let known = store::setup_checks::is_failing(conn, &subject).await?;
+        if !known
+            && store::setup_checks::record(conn, &subject, Some(&problem), now).await?
+                == Change::Changed
         {
             tracing::error!(%subject, id = row.id, %error, "setup: the platform refused to open a ticket's thread");
         }

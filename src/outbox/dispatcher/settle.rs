@@ -26,6 +26,7 @@ impl Inner {
                     let card = delivered.message.as_ref().map(|m| m.message.as_str());
                     match (&delivered.thread, card) {
                         (Some(thread), _) => {
+                            self.space_works(&mut tx, row, *plan).await?;
                             if !store::conversations::thread_created(
                                 &mut tx,
                                 *plan,
@@ -99,6 +100,26 @@ impl Inner {
             );
         }
         Ok(Outcome::Delivered)
+    }
+
+    /// A thread opened in a space: a refusal recorded there is over.
+    async fn space_works(
+        &self,
+        conn: &mut crate::store::Conn,
+        row: &Claimed,
+        plan: i64,
+    ) -> Result<(), StoreError> {
+        let Some(thread) = store::conversations::plan(conn, plan).await? else {
+            return Ok(());
+        };
+        let subject = crate::doctor::space_subject(thread.platform, &thread.space);
+        if store::setup_checks::is_failing(conn, &subject).await?
+            && store::setup_checks::record(conn, &subject, None, self.desk.now()).await?
+                == store::setup_checks::Change::Changed
+        {
+            tracing::info!(%subject, id = row.id, "setup: a thread opened there: the space works");
+        }
+        Ok(())
     }
 
     /// A failed attempt. A ticket's thread and its card (`owed`) are owed until they
