@@ -139,6 +139,7 @@ async fn discords_refusals_say_what_they_mean() {
         .deliver(&open_thread(&live.it, vec![live.iheb.id.clone()]), "g2")
         .await
         .expect("the thread opens with its card");
+    assert_eq!(opened.left_out, vec![live.iheb.id.clone()], "said, once");
     let thread = opened.thread.unwrap().thread;
     assert_eq!(live.fake.thread_members(&thread), vec![BOT_ID.to_owned()]);
     let refused: Vec<Call> = live

@@ -18,6 +18,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_agent_who_never_opened_a_private_chat_is_named_until_they_do,
     an_escalation_contact_nobody_is_is_named_with_the_fix,
     a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens,
+    an_assignee_left_out_of_the_private_thread_is_named_in_it,
 );
 
 fn examiner(c: &ChatDesk) -> Examiner {
@@ -263,4 +264,21 @@ async fn a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens(c: ChatDesk
     c.deliver().await;
     assert_eq!(c.discord.threads().len(), 1);
     assert!(!failing(&c).await);
+}
+
+async fn an_assignee_left_out_of_the_private_thread_is_named_in_it(c: ChatDesk) {
+    sami(&c).await;
+    // The bot may open private threads in the IT channel but not manage them: Sami,
+    // assigned at once, cannot be added to the thread she is told about.
+    c.discord
+        .misconfigure(IT_SPACE, vec![SpaceProblem::Missing(Right::ManageThreads)]);
+    let thread = open_screen_ticket(&c).await;
+    c.deliver().await;
+    let posts = c.discord.posts_in(&thread);
+    assert!(
+        posts.iter().any(|p| p
+            .starts_with("⚠️ Sami Ben Ali n'a pas pu être ajouté à ce fil privé")
+            && p.contains("« Gérer les fils »")),
+        "{posts:#?}"
+    );
 }

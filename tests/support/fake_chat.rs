@@ -210,13 +210,21 @@ impl Outlet for FakeChat {
             {
                 return Err(DeliveryError::refused(reason));
             }
-            if let Outbound::OpenThread { space, .. } = action
-                && state.misconfigured.iter().any(|(s, _)| s == space)
+            // Like Discord: a private thread needs Create Private Threads (and the
+            // rest); adding its members, Manage Threads, without which the thread
+            // opens and its members are left out.
+            let mut left_out = Vec::new();
+            if let Outbound::OpenThread { space, members, .. } = action
+                && let Some((_, problems)) = state.misconfigured.iter().find(|(s, _)| s == space)
             {
-                return Err(DeliveryError::Permanent {
-                    reason: "403 Missing Permissions".into(),
-                    refusal: Refusal::MissingRight,
-                });
+                let manage = SpaceProblem::Missing(guichet_chat::Right::ManageThreads);
+                if problems.iter().any(|p| *p != manage) {
+                    return Err(DeliveryError::Permanent {
+                        reason: "403 Missing Permissions".into(),
+                        refusal: Refusal::MissingRight,
+                    });
+                }
+                left_out = members.clone();
             }
             state.next_id += 1;
             let message = format!("msg-{}", state.next_id);
@@ -238,6 +246,7 @@ impl Outlet for FakeChat {
                             chat: format!("thread-{index}"),
                             message,
                         }),
+                        left_out: left_out.clone(),
                     }
                 }
                 Outbound::UpdateCard {
@@ -250,6 +259,7 @@ impl Outlet for FakeChat {
                         chat: thread.thread.clone(),
                         message,
                     }),
+                    ..Delivered::default()
                 },
                 Outbound::DirectMessage { to, .. }
                 | Outbound::Notify { to, .. }
@@ -259,6 +269,7 @@ impl Outlet for FakeChat {
                         chat: to.chat.clone().unwrap_or_else(|| to.user.clone()),
                         message,
                     }),
+                    ..Delivered::default()
                 },
                 _ => Delivered::default(),
             })

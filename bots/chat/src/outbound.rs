@@ -184,4 +184,9 @@ pub struct Delivered {
     pub thread: Option<ThreadRef>,
     /// The message sent (for a thread: its card).
     pub message: Option<MessageRef>,
+    /// Members the platform refused to add to the private thread (the bot lacks a
+    /// right): the action went, but they will not see the thread. Each is reported
+    /// once by an adapter, not at every card update.
+    #[serde(default)]
+    pub left_out: Vec<String>,
 }

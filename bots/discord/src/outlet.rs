@@ -33,6 +33,8 @@ pub struct DiscordOutlet {
     dm_channels: Mutex<HashMap<UserId, ChannelId>>,
     /// Users added to threads by this process: adding again is harmless but costs a request.
     members: Mutex<HashSet<(ChannelId, UserId)>>,
+    /// Members Discord refused to add, already reported as left out.
+    left_out: Mutex<HashSet<(ChannelId, UserId)>>,
     /// Threads' names as last set: Discord allows two renames per ten minutes.
     names: Mutex<HashMap<ChannelId, String>>,
     /// Downloads files from Discord's CDN, to send them on.
@@ -58,6 +60,7 @@ impl DiscordOutlet {
             shared,
             dm_channels: Mutex::default(),
             members: Mutex::default(),
+            left_out: Mutex::default(),
             names: Mutex::default(),
             files: reqwest::Client::new(),
             guild,
@@ -123,13 +126,14 @@ impl DiscordOutlet {
                         None
                     }
                 };
-                self.add_members_or_say(thread.id, members).await;
+                let left_out = self.add_members_or_say(thread.id, members).await;
                 Ok(Delivered {
                     thread: Some(ThreadRef {
                         space: space.clone(),
                         thread: thread.id.to_string(),
                     }),
                     message: card,
+                    left_out,
                 })
             }
             Outbound::PostInThread {
@@ -152,10 +156,11 @@ impl DiscordOutlet {
                     // The thread's card never went: post it now, with the key (and
                     // so the nonce) of the first try.
                     let posted = self.post_card(channel, key, card).await?;
-                    self.add_members_or_say(channel, members).await;
+                    let left_out = self.add_members_or_say(channel, members).await;
                     return Ok(Delivered {
                         thread: None,
                         message: Some(posted),
+                        left_out,
                     });
                 };
                 let (embed, rows) = render::card(card);
@@ -172,8 +177,11 @@ impl DiscordOutlet {
                     .await
                     .map_err(classify)?;
                 self.rename(channel, title).await?;
-                self.add_members(channel, members).await?;
-                Ok(Delivered::default())
+                let left_out = self.add_members_or_say(channel, members).await;
+                Ok(Delivered {
+                    left_out,
+                    ..Delivered::default()
+                })
             }
             Outbound::SetThreadOpen { thread, open } => {
                 let channel = id::<ChannelId>(&thread.thread)?;
@@ -315,6 +323,7 @@ impl DiscordOutlet {
                 chat: channel.to_string(),
                 message: m.id.to_string(),
             }),
+            ..Delivered::default()
         })
     }
 
@@ -410,31 +419,34 @@ impl DiscordOutlet {
         })
     }
 
-    /// Adds the members to a thread that exists now; a failure is said, not
-    /// returned (retrying the action would create its thread or card again).
-    async fn add_members_or_say(&self, thread: ChannelId, members: &[String]) {
-        if let Err(error) = self.add_members(thread, members).await {
-            tracing::warn!(%error, %thread, "Discord: could not add the assignee to the thread");
-        }
-    }
-
-    async fn add_members(
-        &self,
-        thread: ChannelId,
-        members: &[String],
-    ) -> Result<(), DeliveryError> {
+    /// Adds the members to a thread that exists now. A member Discord refuses (the
+    /// bot lacks Manage Threads for a thread that is not invitable) is left out and
+    /// returned, the first time only: failing the action would create its thread
+    /// or card again, or hold the card back.
+    async fn add_members_or_say(&self, thread: ChannelId, members: &[String]) -> Vec<String> {
+        let mut left_out = Vec::new();
         for member in members {
-            let user = id::<UserId>(member)?;
+            let Ok(user) = id::<UserId>(member) else {
+                continue;
+            };
             if lock(&self.members).contains(&(thread, user)) {
                 continue;
             }
-            thread
-                .add_thread_member(&self.http, user)
-                .await
-                .map_err(classify)?;
-            lock(&self.members).insert((thread, user));
+            match thread.add_thread_member(&self.http, user).await {
+                Ok(()) => {
+                    lock(&self.members).insert((thread, user));
+                    lock(&self.left_out).remove(&(thread, user));
+                }
+                Err(e) => {
+                    let error = classify(e);
+                    tracing::warn!(%error, %thread, %user, "Discord: could not add a member to the thread");
+                    if lock(&self.left_out).insert((thread, user)) {
+                        left_out.push(member.clone());
+                    }
+                }
+            }
         }
-        Ok(())
+        left_out
     }
 }
 

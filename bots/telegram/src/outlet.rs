@@ -144,6 +144,7 @@ impl TelegramOutlet {
                         thread: thread.0.0.to_string(),
                     }),
                     message,
+                    ..Delivered::default()
                 })
             }
             Outbound::PostInThread {
@@ -454,6 +455,7 @@ fn sent(chat: ChatId, message: MessageId) -> Delivered {
             chat: chat.0.to_string(),
             message: message.0.to_string(),
         }),
+        ..Delivered::default()
     }
 }
 

@@ -80,6 +80,7 @@ delivery-quote = "{ $text }"
 delivery-undelivered-unreachable-telegram = ⚠️ This message could not be delivered to { $name }: they never opened a private chat with the bot, or blocked it. Ask them to send /start to the bot; an administrator can then send it again (guichet outbox retry { $id }).
 delivery-undelivered-unreachable-discord = ⚠️ This message could not be delivered to { $name }: they accept no direct messages from the bot (the server's Privacy Settings). Once they do, an administrator can send it again (guichet outbox retry { $id }).
 delivery-undelivered-other = ⚠️ This message could not be delivered to { $name }: { $platform } refused it or did not answer ({ $reason }). An administrator can send it again (guichet outbox retry { $id }).
+delivery-left-out = ⚠️ { $names } could not be added to this private thread and cannot see it: the bot lacks the "Manage Threads" permission on the channel. Give it (guichet doctor checks it); the card's next update adds them.
 delivery-thread-undelivered = ⚠️ Your message could not reach the team for ticket { $reference } ({ $reason }). The administrators can send it again; you may also write it here again.
 delivery-team-not-told = ⚠️ Your request { $reference } is recorded, but the { $team } team could not be told yet. The administrators are warned; you have nothing to do again.
 ticket-created-held =

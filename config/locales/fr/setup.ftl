@@ -80,6 +80,7 @@ delivery-quote = « { $text } »
 delivery-undelivered-unreachable-telegram = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'a jamais ouvert de conversation privée avec le bot, ou l'a bloqué. Qu'il écrive /start au bot ; un administrateur pourra ensuite le renvoyer (guichet outbox retry { $id }).
 delivery-undelivered-unreachable-discord = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'accepte pas les messages privés du bot (paramètres de confidentialité du serveur). Une fois ceux-ci ouverts, un administrateur pourra le renvoyer (guichet outbox retry { $id }).
 delivery-undelivered-other = ⚠️ Ce message n'a pas pu être remis à { $name } : { $platform } l'a refusé ou n'a pas répondu ({ $reason }). Un administrateur peut le renvoyer (guichet outbox retry { $id }).
+delivery-left-out = ⚠️ { $names } n'a pas pu être ajouté à ce fil privé et ne le voit pas : le bot n'a pas le droit « Gérer les fils » sur le salon. Donnez-le-lui (guichet doctor le vérifie) ; la prochaine mise à jour de la fiche l'ajoutera.
 delivery-thread-undelivered = ⚠️ Votre message n'a pas pu être transmis à l'équipe pour le ticket { $reference } ({ $reason }). Les administrateurs peuvent le renvoyer ; vous pouvez aussi le réécrire ici.
 delivery-team-not-told = ⚠️ Votre demande { $reference } est bien enregistrée, mais l'équipe { $team } n'a pas encore pu en être prévenue. Les administrateurs sont avertis ; vous n'avez rien à refaire.
 ticket-created-held =

@@ -224,6 +224,46 @@ impl Inner {
         outbox::enqueue(conn, platform, &dm, now).await
     }
 
+    /// Members the platform refused to add to a ticket's private thread: the thread
+    /// says who will not see it, and why.
+    pub(super) async fn tell_left_out(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        envelope: &Envelope,
+        left_out: &[String],
+    ) -> Result<(), StoreError> {
+        let (Envelope::OpenThread { ticket, plan, .. } | Envelope::UpdateCard { ticket, plan }) =
+            envelope
+        else {
+            return Ok(());
+        };
+        let mut names = Vec::new();
+        for member in left_out {
+            let identity = crate::domain::Identity {
+                platform,
+                external_id: member.clone(),
+            };
+            let name = store::users::find_by_identity(conn, &identity)
+                .await?
+                .map_or_else(|| member.clone(), |u| u.display_name);
+            names.push(name);
+        }
+        let notice = self.texts.t(
+            self.staff_language,
+            "delivery-left-out",
+            &[arg("names", names.join(", "))],
+        );
+        let post = Envelope::ThreadPost {
+            ticket: *ticket,
+            plan: *plan,
+            text: notice,
+            files: Vec::new(),
+            from: None,
+        };
+        outbox::enqueue(conn, platform, &post, self.desk.now()).await
+    }
+
     /// A person's language and the platform to write to them on (`prefer` when
     /// they have an account there).
     async fn reach(

@@ -20,6 +20,12 @@ impl Inner {
         delivered: Option<Delivered>,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.store.begin().await?;
+        if let (Some(delivered), Channel::Chat(platform)) = (&delivered, row.channel)
+            && !delivered.left_out.is_empty()
+        {
+            self.tell_left_out(&mut tx, platform, envelope, &delivered.left_out)
+                .await?;
+        }
         if let Some(delivered) = &delivered {
             match envelope {
                 Envelope::OpenThread { plan, .. } => {
