@@ -19,6 +19,8 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_escalation_contact_nobody_is_is_named_with_the_fix,
     a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens,
     an_assignee_left_out_of_the_private_thread_is_named_in_it,
+    an_answer_given_up_after_every_attempt_is_said_in_the_thread,
+    a_discord_employee_who_closed_private_messages_is_named_with_the_fix,
 );
 
 fn examiner(c: &ChatDesk) -> Examiner {
@@ -279,6 +281,67 @@ async fn an_assignee_left_out_of_the_private_thread_is_named_in_it(c: ChatDesk) 
         posts.iter().any(|p| p
             .starts_with("⚠️ Sami Ben Ali n'a pas pu être ajouté à ce fil privé")
             && p.contains("« Gérer les fils »")),
+        "{posts:#?}"
+    );
+}
+
+async fn an_answer_given_up_after_every_attempt_is_said_in_the_thread(c: ChatDesk) {
+    sami(&c).await;
+    let thread = open_screen_ticket(&c).await;
+    // Telegram answers 502 to every try of the answer, ten times.
+    let attempts = c.d.config.outbox.max_attempts as usize;
+    c.telegram.fail_next(
+        attempts,
+        DeliveryError::Retry {
+            after: None,
+            reason: "502 Bad Gateway".into(),
+        },
+    );
+    c.in_thread(
+        Discord,
+        SAMI,
+        "Sami",
+        &thread,
+        "Le technicien passe à 14 h.",
+    )
+    .await;
+    for _ in 0..attempts + 2 {
+        c.deliver().await;
+        c.d.clock.advance(TimeDelta::minutes(11));
+    }
+    assert_eq!(c.backlog().await.dead, 1);
+    let posts = c.discord.posts_in(&thread);
+    let notice = posts.last().unwrap();
+    assert!(
+        notice.starts_with("⚠️ Ce message n'a pas pu être remis à Iheb Issaoui : Telegram")
+            && notice.contains("guichet outbox retry")
+            && notice.contains("Le technicien passe à 14 h."),
+        "{posts:#?}"
+    );
+}
+
+async fn a_discord_employee_who_closed_private_messages_is_named_with_the_fix(c: ChatDesk) {
+    sami(&c).await;
+    // Amel writes from Discord; then closes her private messages (Discord 50007).
+    c.dm(Discord, "3001", "Amel Haddad", SCREEN).await;
+    c.deliver().await;
+    let thread = c.discord.threads().last().unwrap().0.clone();
+    c.discord.fail_next(
+        1,
+        DeliveryError::Permanent {
+            reason: "403 Cannot send messages to this user (50007)".into(),
+            refusal: Refusal::Unreachable,
+        },
+    );
+    c.in_thread(Discord, SAMI, "Sami", &thread, "Pouvez-vous me rappeler ?")
+        .await;
+    c.deliver().await;
+    c.deliver().await;
+    let posts = c.discord.posts_in(&thread);
+    let notice = posts.last().unwrap();
+    assert!(
+        notice.starts_with("⚠️ Ce message n'a pas pu être remis à Amel Haddad")
+            && notice.contains("paramètres de confidentialité du serveur"),
         "{posts:#?}"
     );
 }
