@@ -25,11 +25,9 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     println!("{}", texts.t(language, "setup-title", &[]));
     let findings = match app::prepare_store(&config).await {
         Ok(store) => {
-            let findings = examine(&config, &store).await?;
-            let now = chrono::Utc::now();
-            if let Err(e) = doctor::watch::record(&store, &findings, now).await {
-                tracing::warn!(error = %e, "the findings could not be recorded");
-            }
+            // Printed, not recorded: this shell may lack a token or a password
+            // `serve` has, and what `serve` finds is what every instance shows.
+            let findings = examine(&config, &store, &texts).await?;
             store.close().await;
             findings
         }
@@ -62,17 +60,20 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     )
 }
 
-async fn examine(config: &Config, store: &crate::store::Store) -> anyhow::Result<Vec<Finding>> {
+async fn examine(
+    config: &Config,
+    store: &crate::store::Store,
+    texts: &Texts,
+) -> anyhow::Result<Vec<Finding>> {
     let catalog = Arc::new(app::load_catalog(store).await?);
     let config = Arc::new(config.clone());
     let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
-    let texts = Texts::load().map_err(anyhow::Error::msg)?;
-    let outlets = outlets(&config, &texts, &catalog)?;
+    let outlets = outlets(&config, texts, &catalog)?;
     let desk = crate::desk::Desk::new(Arc::new(crate::clock::SystemClock), &config, catalog);
     let examiner = Examiner::new(store.clone(), config.clone(), desk, outlets, mailer);
-    Ok(examiner.examine().await)
+    Ok(examiner.examine().await.findings)
 }
 
 /// The platforms whose token is set, reached without receiving anything.

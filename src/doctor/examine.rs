@@ -15,6 +15,14 @@ use crate::store::{self, Store};
 /// How long one question to a platform or the mail server may take.
 const PATIENCE: Duration = Duration::from_secs(15);
 
+/// What an examination found; `complete` when every check could run (a read that
+/// failed leaves its subjects out, and they must not be taken as gone).
+#[derive(Debug, Clone)]
+pub struct Examination {
+    pub findings: Vec<Finding>,
+    pub complete: bool,
+}
+
 /// What the checks need: the database, the configuration, and the platforms and
 /// mail server as this process reaches them.
 #[derive(Clone)]
@@ -49,8 +57,8 @@ impl Examiner {
 
     /// Every check, in the order they are printed: the database first (nothing
     /// else can be checked without it), then the mail server, each platform's bot,
-    /// the teams' spaces, the staff's private chats.
-    pub async fn examine(&self) -> Vec<Finding> {
+    /// the teams' spaces, the staff's private chats, the escalation contacts.
+    pub async fn examine(&self) -> Examination {
         let mut findings = Vec::new();
         let database = sqlx::query("SELECT 1").execute(self.store.pool()).await;
         if let Err(e) = database {
@@ -60,7 +68,10 @@ impl Examiner {
                     error: e.to_string(),
                 }],
             });
-            return findings;
+            return Examination {
+                findings,
+                complete: false,
+            };
         }
         findings.push(Finding::passed(Check::Database));
         findings.push(self.migrations().await);
@@ -70,17 +81,21 @@ impl Examiner {
         for outlet in &self.outlets {
             findings.push(bot(outlet.as_ref()).await);
         }
-        let mut platforms = Vec::new();
+        // One examination per space, whichever teams share it.
+        let mut spaces: Vec<((Platform, String), Vec<String>)> = Vec::new();
         for team in self.desk.catalog().teams().filter(|t| t.active) {
-            let Some((platform, space)) = &team.staff_space else {
+            let Some(space) = &team.staff_space else {
                 continue;
             };
-            if !platforms.contains(platform) {
-                platforms.push(*platform);
+            match spaces.iter_mut().find(|(s, _)| s == space) {
+                Some((_, teams)) => teams.push(team.slug.clone()),
+                None => spaces.push((space.clone(), vec![team.slug.clone()])),
             }
+        }
+        for ((platform, space), teams) in &spaces {
             let check = Check::Space {
                 platform: *platform,
-                team: team.slug.clone(),
+                team: teams.join(", "),
                 space: space.clone(),
             };
             let troubles = match self.outlet(*platform) {
@@ -95,18 +110,27 @@ impl Examiner {
             };
             findings.push(Finding { check, troubles });
         }
+        let mut complete = true;
+        let mut platforms: Vec<Platform> = spaces.iter().map(|((p, _), _)| *p).collect();
+        platforms.dedup();
         for platform in platforms {
             if self.outlet(platform).is_some() {
-                findings.extend(self.staff(platform).await);
+                match self.staff(platform).await {
+                    Some(staff) => findings.extend(staff),
+                    None => complete = false,
+                }
             }
         }
-        findings.extend(self.contacts().await);
-        findings
+        match self.contacts().await {
+            Some(contacts) => findings.extend(contacts),
+            None => complete = false,
+        }
+        Examination { findings, complete }
     }
 
     /// Escalation contacts who could not see the tickets they would be alerted
     /// about (`desk::blind_escalation_contacts`).
-    async fn contacts(&self) -> Vec<Finding> {
+    async fn contacts(&self) -> Option<Vec<Finding>> {
         let blind = match self.store.pool().acquire().await {
             Ok(mut conn) => {
                 desk::blind_escalation_contacts(&mut conn, self.desk.catalog(), &self.config.teams)
@@ -118,13 +142,13 @@ impl Examiner {
             Ok(blind) => blind,
             Err(e) => {
                 tracing::warn!(error = %e, "doctor: cannot read the escalation contacts");
-                return Vec::new();
+                return None;
             }
         };
         if blind.is_empty() {
-            return vec![Finding::passed(Check::Contacts)];
+            return Some(vec![Finding::passed(Check::Contacts)]);
         }
-        blind
+        let blind = blind
             .into_iter()
             .map(|contact| Finding {
                 check: Check::Contact {
@@ -141,7 +165,8 @@ impl Examiner {
                     },
                 }],
             })
-            .collect()
+            .collect();
+        Some(blind)
     }
 
     async fn migrations(&self) -> Finding {
@@ -174,22 +199,22 @@ impl Examiner {
 
     /// Staff members can be written to privately. Telegram lets a bot write only to
     /// who opened a private chat with it: not known yet is a problem there.
-    async fn staff(&self, platform: Platform) -> Vec<Finding> {
+    async fn staff(&self, platform: Platform) -> Option<Vec<Finding>> {
         let mut conn = match self.store.pool().acquire().await {
             Ok(conn) => conn,
             Err(e) => {
                 tracing::warn!(error = %e, "doctor: cannot read the staff");
-                return Vec::new();
+                return None;
             }
         };
         let staff = match store::reach::staff_on(&mut conn, platform).await {
             Ok(staff) => staff,
             Err(e) => {
                 tracing::warn!(error = %e, "doctor: cannot read the staff");
-                return Vec::new();
+                return None;
             }
         };
-        staff
+        let findings = staff
             .into_iter()
             .map(|member| {
                 let trouble = match (member.reachable, platform) {
@@ -206,7 +231,8 @@ impl Examiner {
                     troubles: trouble.into_iter().collect(),
                 }
             })
-            .collect()
+            .collect();
+        Some(findings)
     }
 }
 

@@ -4,7 +4,7 @@
 //! what is wrong with the fix to apply.
 //!
 //! `guichet doctor` prints the findings once; `serve` examines at start-up and every
-//! `doctor.interval` ([`watch`]), records each finding in `setup_checks` (logged
+//! `doctor.every` ([`watch`]), records each finding in `setup_checks` (logged
 //! once per change), which the dashboard's banner and `/readyz` read on every
 //! instance, and which the engine consults before telling an employee that their
 //! team was told.
@@ -13,12 +13,12 @@ mod examine;
 mod report;
 pub mod watch;
 
-use guichet_chat::{SetupProblem, SpaceProblem};
+use guichet_chat::{Right, SetupProblem, SpaceProblem};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::Platform;
 
-pub use examine::Examiner;
+pub use examine::{Examination, Examiner};
 pub use report::{Said, line, troubles, what};
 
 /// What one check looked at.
@@ -142,4 +142,58 @@ impl Finding {
     pub fn ok(&self) -> bool {
         self.troubles.is_empty()
     }
+
+    /// Only refusals the dispatcher met, which no examination can see: they
+    /// stand until a thread opens in the space.
+    pub fn only_refused(&self) -> bool {
+        !self.ok()
+            && self
+                .troubles
+                .iter()
+                .all(|t| matches!(t, Trouble::Refused { .. }))
+    }
+
+    /// Whether a ticket's thread cannot open in the space this finding is about
+    /// (rather than opening with something missing: a member left out, no embeds).
+    pub fn blocks_threads(&self) -> bool {
+        matches!(self.check, Check::Space { .. })
+            && self.troubles.iter().any(Trouble::blocks_threads)
+    }
+}
+
+impl Trouble {
+    fn blocks_threads(&self) -> bool {
+        match self {
+            Trouble::Refused { .. } | Trouble::PlatformOff => true,
+            Trouble::Space { problem } => match problem {
+                SpaceProblem::Missing(right) => matches!(
+                    right,
+                    Right::ViewChannel
+                        | Right::SendMessages
+                        | Right::SendMessagesInThreads
+                        | Right::CreatePrivateThreads
+                        | Right::ManageTopics
+                        | Right::PostMessages
+                ),
+                _ => true,
+            },
+            // Could not ask: not known to fail.
+            _ => false,
+        }
+    }
+}
+
+/// Whether threads cannot open in `space` now, as last recorded: a new ticket's
+/// requester is then told so at once.
+pub async fn holds_threads(
+    conn: &mut crate::store::Conn,
+    platform: Platform,
+    space: &str,
+) -> Result<bool, crate::store::StoreError> {
+    let Some(problem) =
+        crate::store::setup_checks::problem(conn, &space_subject(platform, space)).await?
+    else {
+        return Ok(false);
+    };
+    Ok(serde_json::from_str::<Finding>(&problem).is_ok_and(|f| f.blocks_threads()))
 }

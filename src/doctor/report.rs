@@ -22,7 +22,7 @@ pub fn what(texts: &Texts, language: Language, check: &Check) -> String {
         Check::Bot { platform } => texts.t(
             language,
             "setup-check-bot",
-            &[arg("platform", platform_name(*platform))],
+            &[arg("platform", platform.display_name())],
         ),
         Check::Space {
             platform,
@@ -33,7 +33,7 @@ pub fn what(texts: &Texts, language: Language, check: &Check) -> String {
             "setup-check-space",
             &[
                 arg("team", team.clone()),
-                arg("platform", platform_name(*platform)),
+                arg("platform", platform.display_name()),
                 arg("space", space.clone()),
             ],
         ),
@@ -42,7 +42,7 @@ pub fn what(texts: &Texts, language: Language, check: &Check) -> String {
             "setup-check-staff",
             &[
                 arg("name", name.clone()),
-                arg("platform", platform_name(*platform)),
+                arg("platform", platform.display_name()),
             ],
         ),
         Check::Contacts => texts.t(language, "setup-check-contacts", &[]),
@@ -85,7 +85,7 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
         }
         _ => None,
     };
-    let on = |platform: Option<Platform>| platform.map(platform_name).unwrap_or_default();
+    let on = |platform: Option<Platform>| platform.map(Platform::display_name).unwrap_or_default();
     let (name, team, space) = match check {
         Check::Staff { name, .. } => (name.clone(), String::new(), String::new()),
         Check::Contact { name, team, .. } => (name.clone(), team.clone(), String::new()),
@@ -236,11 +236,4 @@ fn right_name(texts: &Texts, language: Language, right: Right) -> String {
         Right::PostMessages => "setup-right-post-messages",
     };
     texts.t(language, key, &[])
-}
-
-fn platform_name(platform: Platform) -> &'static str {
-    match platform {
-        Platform::Discord => "Discord",
-        Platform::Telegram => "Telegram",
-    }
 }

@@ -1,4 +1,4 @@
-//! `serve`'s side of the doctor: examine at start-up and every `doctor.interval`,
+//! `serve`'s side of the doctor: examine at start-up and every `doctor.every`,
 //! record every finding, log each once per change, and hasten the threads owed to
 //! a space that was just fixed.
 
@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Check, Examiner, Finding, line};
+use super::{Check, Examination, Examiner, Finding, line};
 use crate::domain::Language;
 use crate::i18n::Texts;
 use crate::store::setup_checks::Change;
@@ -17,9 +17,10 @@ use crate::store::{self, Store, StoreError};
 /// `serve` logs).
 pub async fn record(
     store: &Store,
-    findings: &[Finding],
+    examination: &Examination,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, StoreError> {
+    let findings = &examination.findings;
     let mut changed = Vec::new();
     let mut tx = store.begin().await?;
     let mut subjects = Vec::new();
@@ -59,22 +60,20 @@ pub async fn record(
         }
         subjects.push(subject);
     }
-    store::setup_checks::keep_only(&mut tx, &subjects).await?;
+    if examination.complete {
+        store::setup_checks::keep_only(&mut tx, &subjects).await?;
+    }
     tx.commit().await?;
     Ok(changed)
 }
 
-/// Whether the problem recorded for `subject` is a refusal the dispatcher met
-/// (`Trouble::Refused`), which only a thread opened there clears.
+/// Whether the problem recorded for `subject` is a refusal the dispatcher met,
+/// which only a thread opened there clears.
 async fn refused_unseen(conn: &mut crate::store::Conn, subject: &str) -> Result<bool, StoreError> {
     let Some(problem) = store::setup_checks::problem(conn, subject).await? else {
         return Ok(false);
     };
-    Ok(serde_json::from_str::<Finding>(&problem).is_ok_and(|f| {
-        f.troubles
-            .iter()
-            .all(|t| matches!(t, super::Trouble::Refused { .. }))
-    }))
+    Ok(serde_json::from_str::<Finding>(&problem).is_ok_and(|f| f.only_refused()))
 }
 
 /// A problem as recorded, and since when.
@@ -84,31 +83,21 @@ pub struct Recorded {
     pub since: DateTime<Utc>,
 }
 
-/// The problems recorded now by any instance, oldest first. A failure to read
-/// them is logged and shows as none: the pages that show them must still show.
-pub async fn recorded(store: &Store) -> Vec<Recorded> {
-    let failing = match store.pool().acquire().await {
-        Ok(mut conn) => store::setup_checks::failing(&mut conn).await,
-        Err(e) => Err(e.into()),
-    };
-    match failing {
-        Ok(failing) => failing
-            .into_iter()
-            .filter_map(|f| {
-                let finding = serde_json::from_str(&f.problem)
-                    .inspect_err(|e| tracing::warn!(subject = %f.subject, error = %e, "setup: a recorded finding does not parse"))
-                    .ok()?;
-                Some(Recorded {
-                    finding,
-                    since: f.since,
-                })
+/// The problems recorded now by any instance, oldest first. A record that does
+/// not parse (written by another version) is left out.
+pub async fn recorded(store: &Store) -> Result<Vec<Recorded>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    Ok(store::setup_checks::failing(&mut conn)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let finding = serde_json::from_str(&f.problem).ok()?;
+            Some(Recorded {
+                finding,
+                since: f.since,
             })
-            .collect(),
-        Err(e) => {
-            tracing::warn!(error = %e, "setup: cannot read the recorded findings");
-            Vec::new()
-        }
-    }
+        })
+        .collect())
 }
 
 /// Examines now and every `every` until `stop`.
@@ -123,11 +112,12 @@ pub async fn run(
     tokio::pin!(stop);
     let mut first = true;
     loop {
-        let findings = examiner.examine().await;
-        match record(&store, &findings, clock.now()).await {
+        let examination = examiner.examine().await;
+        let findings = &examination.findings;
+        match record(&store, &examination, clock.now()).await {
             // Each change is said once; at start-up, what was wrong already too.
             Ok(changed) => {
-                for finding in &findings {
+                for finding in findings {
                     if first && !finding.ok() || changed.contains(&finding.check.subject()) {
                         log(&texts, finding);
                     }

@@ -386,7 +386,7 @@ pub(super) async fn create_ticket(
         .await?;
     }
 
-    let opening = engine.open_thread(conn, ticket).await?;
+    let opening = engine.open_thread(conn, ticket, true).await?;
     let held = opening.as_ref().is_some_and(|(_, held)| held.0);
     if let Some((thread, _)) = opening {
         // The card shows the request (its subject, the start of its description):

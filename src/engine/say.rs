@@ -157,13 +157,15 @@ impl Engine {
     }
 
     /// Plans a new thread for the ticket in its team's staff space, if the team has
-    /// one. Returns where it will be: its platform and plan, and whether the space
-    /// is known to refuse threads now (the last setup check failed): then the
-    /// caller tells the requester so, and the thread's refusal tells nobody again.
+    /// one. Returns where it will be, and whether threads cannot open in that space
+    /// now (the last setup check says so). `telling` says whether the caller tells
+    /// the requester so when held: then the thread's refusal tells them nothing
+    /// more; otherwise it does.
     pub(crate) async fn open_thread(
         &self,
         conn: &mut Conn,
         ticket: &Ticket,
+        telling: bool,
     ) -> Result<Option<(ThreadPlan, Held)>> {
         let Some(team) = self.desk().catalog().team(ticket.team) else {
             return Ok(None);
@@ -173,14 +175,13 @@ impl Engine {
             return Ok(None);
         };
         let now = self.desk().now();
-        let held =
-            store::setup_checks::is_failing(conn, &doctor::space_subject(platform, &space)).await?;
+        let held = doctor::holds_threads(conn, platform, &space).await?;
         let plan =
             store::conversations::plan_thread(conn, ticket.id, platform, &space, now).await?;
         let open = Envelope::OpenThread {
             ticket: ticket.id.0,
             plan,
-            told: held,
+            told: held && telling,
         };
         outbox::enqueue(conn, platform, &open, now).await?;
         let thread = ThreadPlan {

@@ -504,7 +504,7 @@ pub(super) async fn transfer(
         engine.close_or_open(conn, old, false).await?;
     }
     store::conversations::forget_thread(conn, ticket).await?;
-    if let Some((new, _)) = engine.open_thread(conn, &t).await? {
+    if let Some((new, _)) = engine.open_thread(conn, &t, false).await? {
         let summary = engine.t(
             staff,
             "thread-transferred-in",

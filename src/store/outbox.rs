@@ -129,6 +129,25 @@ pub async fn hasten_owed_in(
     .rows_affected())
 }
 
+/// Whether `conversation` has a dead letter about `ticket` older than `id`.
+pub async fn dead_before(
+    conn: &mut Conn,
+    conversation: &str,
+    ticket: TicketId,
+    id: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS dead FROM outbox WHERE conversation = $1 AND ticket_id = $2 \
+         AND status = 'dead' AND id < $3 LIMIT 1",
+    )
+    .bind(conversation)
+    .bind(ticket.0)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some())
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct Claimed {

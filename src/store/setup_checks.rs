@@ -27,53 +27,51 @@ pub struct Failing {
 }
 
 /// Records the finding for `subject` (`problem`: its JSON, `None` when it passed).
+/// Decided by the rows each statement changes, so that of several instances
+/// recording the same change at once, one only is told it changed.
 pub async fn record(
     conn: &mut Conn,
     subject: &str,
     problem: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<Change> {
-    let before: Option<Option<String>> =
-        sqlx::query("SELECT problem FROM setup_checks WHERE subject = $1")
-            .bind(subject)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|row| row.try_get("problem"))
-            .transpose()?;
-    let Some(before) = before else {
-        sqlx::query(
-            "INSERT INTO setup_checks (subject, problem, changed_at, checked_at) \
-             VALUES ($1, $2, $3, $3) ON CONFLICT (subject) DO NOTHING",
-        )
-        .bind(subject)
-        .bind(problem)
-        .bind(millis(at))
-        .execute(&mut *conn)
-        .await?;
-        return Ok(if problem.is_some() {
-            Change::Changed
-        } else {
-            Change::Same
-        });
-    };
-    if before.as_deref() == problem {
-        sqlx::query("UPDATE setup_checks SET checked_at = $2 WHERE subject = $1")
-            .bind(subject)
-            .bind(millis(at))
-            .execute(&mut *conn)
-            .await?;
-        return Ok(Change::Same);
-    }
-    sqlx::query(
-        "UPDATE setup_checks SET problem = $2, changed_at = $3, checked_at = $3 \
-         WHERE subject = $1",
+    let inserted = sqlx::query(
+        "INSERT INTO setup_checks (subject, problem, changed_at, checked_at) \
+         VALUES ($1, $2, $3, $3) ON CONFLICT (subject) DO NOTHING",
     )
     .bind(subject)
     .bind(problem)
     .bind(millis(at))
     .execute(&mut *conn)
-    .await?;
-    Ok(Change::Changed)
+    .await?
+    .rows_affected();
+    if inserted > 0 {
+        return Ok(if problem.is_some() {
+            Change::Changed
+        } else {
+            Change::Same
+        });
+    }
+    // A finding's JSON is never empty: '' stands for none on both sides.
+    let changed = sqlx::query(
+        "UPDATE setup_checks SET problem = $2, changed_at = $3, checked_at = $3 \
+         WHERE subject = $1 AND COALESCE(problem, '') <> COALESCE($2, '')",
+    )
+    .bind(subject)
+    .bind(problem)
+    .bind(millis(at))
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed > 0 {
+        return Ok(Change::Changed);
+    }
+    sqlx::query("UPDATE setup_checks SET checked_at = $2 WHERE subject = $1")
+        .bind(subject)
+        .bind(millis(at))
+        .execute(&mut *conn)
+        .await?;
+    Ok(Change::Same)
 }
 
 /// Forgets the subjects no longer checked (a team removed, a member gone), so

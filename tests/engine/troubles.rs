@@ -37,11 +37,12 @@ fn examiner(c: &ChatDesk) -> Examiner {
 
 /// Examines, records (as `serve` does), and returns the findings.
 async fn examine(c: &ChatDesk) -> Vec<Finding> {
-    let findings = examiner(c).examine().await;
-    doctor::watch::record(&c.d.store, &findings, c.d.clock.now())
+    let examination = examiner(c).examine().await;
+    assert!(examination.complete);
+    doctor::watch::record(&c.d.store, &examination, c.d.clock.now())
         .await
         .unwrap();
-    findings
+    examination.findings
 }
 
 fn finding<'a>(findings: &'a [Finding], subject: &str) -> &'a Finding {
@@ -71,7 +72,7 @@ async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk
         "{iheb:#?}"
     );
     // The refusal marked the space failing at once: the dashboard and /readyz show it.
-    let recorded = doctor::watch::recorded(&c.d.store).await;
+    let recorded = doctor::watch::recorded(&c.d.store).await.unwrap();
     let subject = format!("space:discord:{IT_SPACE}");
     assert!(
         recorded
@@ -125,7 +126,12 @@ async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk
     c.discord.fix(IT_SPACE);
     let findings = examine(&c).await;
     assert!(finding(&findings, &subject).ok());
-    assert!(doctor::watch::recorded(&c.d.store).await.is_empty());
+    assert!(
+        doctor::watch::recorded(&c.d.store)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     c.deliver().await;
     assert_eq!(c.discord.threads().len(), 2);
 }
@@ -214,7 +220,7 @@ async fn an_agent_who_never_opened_a_private_chat_is_named_until_they_do(c: Chat
 }
 
 async fn an_escalation_contact_nobody_is_is_named_with_the_fix(c: ChatDesk) {
-    let everyone_sees = examiner(&c).examine().await;
+    let everyone_sees = examiner(&c).examine().await.findings;
     assert!(finding(&everyone_sees, "contacts").ok());
     // The HR team's escalation names an address no user has.
     let mut config = c.d.config.clone();
@@ -228,7 +234,7 @@ async fn an_escalation_contact_nobody_is_is_named_with_the_fix(c: ChatDesk) {
         vec![discord],
         None,
     );
-    let findings = examiner.examine().await;
+    let findings = examiner.examine().await.findings;
     let contact = finding(&findings, "contact:hr:rh-direction@example.com");
     assert!(matches!(contact.troubles[..], [Trouble::CannotSee { .. }]));
     let said = doctor::line(&c.texts, Language::En, contact);
@@ -252,6 +258,7 @@ async fn a_refusal_the_doctor_cannot_see_stands_until_a_thread_opens(c: ChatDesk
         async move {
             doctor::watch::recorded(&c)
                 .await
+                .unwrap()
                 .iter()
                 .any(|r| r.finding.check.subject() == subject)
         }

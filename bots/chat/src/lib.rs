@@ -43,6 +43,14 @@ impl Platform {
             Platform::Telegram => "telegram",
         }
     }
+
+    /// The platform's name as people write it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Platform::Discord => "Discord",
+            Platform::Telegram => "Telegram",
+        }
+    }
 }
 
 impl fmt::Display for Platform {

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use guichet_chat::text::{clip, split};
 use guichet_chat::{
     BoxFuture, Button, ButtonStyle, Delivered, DeliveryError, FileContent, Interaction, MessageRef,
-    Outbound, OutgoingFile, Outlet, Platform, Recipient, SetupProblem, SpaceProblem, ThreadRef,
+    Outbound, OutgoingFile, Outlet, Platform, Recipient, Refusal, SetupProblem, SpaceProblem,
+    ThreadRef,
 };
 use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
@@ -126,7 +127,7 @@ impl DiscordOutlet {
                         None
                     }
                 };
-                let left_out = self.add_members_or_say(thread.id, members).await;
+                let left_out = self.add_members(thread.id, members).await;
                 Ok(Delivered {
                     thread: Some(ThreadRef {
                         space: space.clone(),
@@ -156,7 +157,7 @@ impl DiscordOutlet {
                     // The thread's card never went: post it now, with the key (and
                     // so the nonce) of the first try.
                     let posted = self.post_card(channel, key, card).await?;
-                    let left_out = self.add_members_or_say(channel, members).await;
+                    let left_out = self.add_members(channel, members).await;
                     return Ok(Delivered {
                         thread: None,
                         message: Some(posted),
@@ -177,7 +178,7 @@ impl DiscordOutlet {
                     .await
                     .map_err(classify)?;
                 self.rename(channel, title).await?;
-                let left_out = self.add_members_or_say(channel, members).await;
+                let left_out = self.add_members(channel, members).await;
                 Ok(Delivered {
                     left_out,
                     ..Delivered::default()
@@ -421,9 +422,9 @@ impl DiscordOutlet {
 
     /// Adds the members to a thread that exists now. A member Discord refuses (the
     /// bot lacks Manage Threads for a thread that is not invitable) is left out and
-    /// returned, the first time only: failing the action would create its thread
-    /// or card again, or hold the card back.
-    async fn add_members_or_say(&self, thread: ChannelId, members: &[String]) -> Vec<String> {
+    /// returned, the first time only (in this process): failing the action would
+    /// create its thread or card again, or hold the card back.
+    async fn add_members(&self, thread: ChannelId, members: &[String]) -> Vec<String> {
         let mut left_out = Vec::new();
         for member in members {
             let Ok(user) = id::<UserId>(member) else {
@@ -439,8 +440,12 @@ impl DiscordOutlet {
                 }
                 Err(e) => {
                     let error = classify(e);
-                    tracing::warn!(%error, %thread, %user, "Discord: could not add a member to the thread");
-                    if lock(&self.left_out).insert((thread, user)) {
+                    // A refusal for want of a right is said once; anything else
+                    // (a 5xx, a limit) is tried again at the next card update.
+                    if error.refusal() != Some(Refusal::MissingRight) {
+                        tracing::warn!(%error, %thread, %user, "Discord: a member could not be added to the thread; tried again at the next update");
+                    } else if lock(&self.left_out).insert((thread, user)) {
+                        tracing::warn!(%error, %thread, %user, "Discord: a member could not be added to the thread");
                         left_out.push(member.clone());
                     }
                 }

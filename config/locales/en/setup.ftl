@@ -35,7 +35,7 @@ setup-space-not-found-telegram = The bot cannot find the group { $space }, or is
 setup-fix-space-not-found-telegram = Add the bot to the group and check the id in teams.{ $team }.staff_space (a supergroup's id starts with -100).
 setup-space-not-found-discord = The bot cannot find the channel { $space }, or cannot see it.
 setup-fix-space-not-found-discord = Check the id in teams.{ $team }.staff_space, invite the bot to the server and give it "View Channel".
-setup-space-other-server = The channel { $space } is on another server than discord.guild_id.
+setup-space-other-server = The channel { $space } is on a server other than the one in discord.guild_id.
 setup-fix-space-other-server = Choose a channel of the configured server, or correct discord.guild_id.
 setup-space-no-topics = The group { $space } is not a supergroup with topics enabled.
 setup-fix-space-no-topics = In Telegram, open the group's settings and turn "Topics" on.
@@ -45,7 +45,7 @@ setup-space-not-admin = The bot is a plain member of the group { $space }.
 setup-fix-space-not-admin = Make the bot an administrator of the group with the "Manage Topics" right.
 setup-space-missing-right = The bot lacks the "{ $right }" right in { $space }.
 setup-fix-right-telegram = In the administrators of the group { $space }, give the bot the "{ $right }" right.
-setup-fix-right-discord = Give the bot the "{ $right }" permission on the channel { $space } (the channel's or its role's permissions).
+setup-fix-right-discord = Give the bot the "{ $right }" permission on the channel { $space } (the channel's permissions or the bot's role).
 setup-right-view-channel = View Channel
 setup-right-send-messages = Send Messages
 setup-right-send-in-threads = Send Messages in Threads
@@ -79,11 +79,15 @@ setup-fix-thread-refused = Run "guichet doctor" to learn which setting to correc
 delivery-quote = "{ $text }"
 delivery-undelivered-unreachable-telegram = ⚠️ This message could not be delivered to { $name }: they never opened a private chat with the bot, or blocked it. Ask them to send /start to the bot; an administrator can then send it again (guichet outbox retry { $id }).
 delivery-undelivered-unreachable-discord = ⚠️ This message could not be delivered to { $name }: they accept no direct messages from the bot (the server's Privacy Settings). Once they do, an administrator can send it again (guichet outbox retry { $id }).
-delivery-undelivered-other = ⚠️ This message could not be delivered to { $name }: { $platform } refused it or did not answer ({ $reason }). An administrator can send it again (guichet outbox retry { $id }).
-delivery-left-out = ⚠️ { $names } could not be added to this private thread and cannot see it: the bot lacks the "Manage Threads" permission on the channel. Give it (guichet doctor checks it); the card's next update adds them.
-delivery-thread-undelivered = ⚠️ Your message could not reach the team for ticket { $reference } ({ $reason }). The administrators can send it again; you may also write it here again.
-delivery-team-not-told = ⚠️ Your request { $reference } is recorded, but the { $team } team could not be told yet. The administrators are warned; you have nothing to do again.
+delivery-undelivered-refused = ⚠️ This message could not be delivered to { $name }: { $platform } refused to deliver it. An administrator can send it again (guichet outbox retry { $id }).
+delivery-undelivered-gave-up = ⚠️ This message could not be delivered to { $name }: { $platform } did not answer after { $attempts } tries. An administrator can send it again (guichet outbox retry { $id }).
+delivery-left-out = ⚠️ { $count ->
+    [one] { $names } could not be added to this private thread and cannot see it
+   *[other] { $names } could not be added to this private thread and cannot see it
+}: the bot lacks the "Manage Threads" permission on the channel. Give it (guichet doctor checks it); the card's next update adds them.
+delivery-thread-undelivered = ⚠️ Your message could not reach the team for ticket { $reference }. The administrators can send it again; you may also write it here again.
+delivery-team-not-told = ⚠️ Your request { $reference } is recorded, but the { $team } team could not be told yet. The administrators are warned; you don't need to send it again.
 ticket-created-held =
     ✅ Your request { $reference } is recorded.
     Category: { $category } · Priority: { $priority }
-    ⚠️ The { $team } team could not be told yet: the administrators are warned. Write to me here to add to your request: I pass it on.
+    ⚠️ The { $team } team could not be told yet: the administrators are warned. Write to me here to add to your request: I'll pass it on.

@@ -41,11 +41,11 @@ setup-space-no-topics = Le groupe { $space } n'est pas un supergroupe avec les s
 setup-fix-space-no-topics = Dans Telegram, ouvrez les paramètres du groupe et activez « Sujets ».
 setup-space-not-text = Le salon { $space } n'est pas un salon textuel : on ne peut pas y ouvrir de fils.
 setup-fix-space-not-text = Choisissez un salon textuel pour teams.{ $team }.staff_space.
-setup-space-not-admin = Le bot n'est qu'un simple membre du groupe { $space }.
+setup-space-not-admin = Le bot est un simple membre du groupe { $space }.
 setup-fix-space-not-admin = Nommez le bot administrateur du groupe avec le droit « Gérer les sujets ».
 setup-space-missing-right = Le bot n'a pas le droit « { $right } » dans { $space }.
 setup-fix-right-telegram = Dans les administrateurs du groupe { $space }, donnez au bot le droit « { $right } ».
-setup-fix-right-discord = Donnez au bot le droit « { $right } » sur le salon { $space } (permissions du salon ou de son rôle).
+setup-fix-right-discord = Donnez au bot le droit « { $right } » sur le salon { $space } (permissions du salon ou du rôle du bot).
 setup-right-view-channel = Voir le salon
 setup-right-send-messages = Envoyer des messages
 setup-right-send-in-threads = Envoyer des messages dans les fils
@@ -79,11 +79,18 @@ setup-fix-thread-refused = Lancez « guichet doctor » pour savoir quel réglage
 delivery-quote = « { $text } »
 delivery-undelivered-unreachable-telegram = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'a jamais ouvert de conversation privée avec le bot, ou l'a bloqué. Qu'il écrive /start au bot ; un administrateur pourra ensuite le renvoyer (guichet outbox retry { $id }).
 delivery-undelivered-unreachable-discord = ⚠️ Ce message n'a pas pu être remis à { $name } : il n'accepte pas les messages privés du bot (paramètres de confidentialité du serveur). Une fois ceux-ci ouverts, un administrateur pourra le renvoyer (guichet outbox retry { $id }).
-delivery-undelivered-other = ⚠️ Ce message n'a pas pu être remis à { $name } : { $platform } l'a refusé ou n'a pas répondu ({ $reason }). Un administrateur peut le renvoyer (guichet outbox retry { $id }).
-delivery-left-out = ⚠️ { $names } n'a pas pu être ajouté à ce fil privé et ne le voit pas : le bot n'a pas le droit « Gérer les fils » sur le salon. Donnez-le-lui (guichet doctor le vérifie) ; la prochaine mise à jour de la fiche l'ajoutera.
-delivery-thread-undelivered = ⚠️ Votre message n'a pas pu être transmis à l'équipe pour le ticket { $reference } ({ $reason }). Les administrateurs peuvent le renvoyer ; vous pouvez aussi le réécrire ici.
+delivery-undelivered-refused = ⚠️ Ce message n'a pas pu être remis à { $name } : { $platform } a refusé de le lui remettre. Un administrateur peut le renvoyer (guichet outbox retry { $id }).
+delivery-undelivered-gave-up = ⚠️ Ce message n'a pas pu être remis à { $name } : { $platform } n'a pas répondu après { $attempts } essais. Un administrateur peut le renvoyer (guichet outbox retry { $id }).
+delivery-left-out = ⚠️ { $count ->
+    [one] { $names } n'a pas pu être ajouté à ce fil privé et ne le voit pas
+   *[other] { $names } n'ont pas pu être ajoutés à ce fil privé et ne le voient pas
+} : le bot n'a pas le droit « Gérer les fils » sur le salon. Donnez-le-lui (guichet doctor le vérifie) ; la prochaine mise à jour de la fiche { $count ->
+    [one] l'ajoutera.
+   *[other] les ajoutera.
+}
+delivery-thread-undelivered = ⚠️ Votre message n'a pas pu être transmis à l'équipe pour le ticket { $reference }. Les administrateurs peuvent le renvoyer ; vous pouvez aussi le réécrire ici.
 delivery-team-not-told = ⚠️ Votre demande { $reference } est bien enregistrée, mais l'équipe { $team } n'a pas encore pu en être prévenue. Les administrateurs sont avertis ; vous n'avez rien à refaire.
 ticket-created-held =
     ✅ Votre demande { $reference } est enregistrée.
     Catégorie : { $category } · Priorité : { $priority }
-    ⚠️ L'équipe { $team } n'a pas encore pu en être prévenue : les administrateurs sont avertis. Écrivez-moi ici pour compléter votre demande : je transmets.
+    ⚠️ L'équipe { $team } n'a pas encore pu en être prévenue : les administrateurs sont avertis. Écrivez-moi ici pour compléter votre demande : je le transmettrai.

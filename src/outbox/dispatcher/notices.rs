@@ -27,22 +27,16 @@ impl Inner {
         row: &Claimed,
         envelope: &Envelope,
         refusal: Option<Refusal>,
-        reason: &str,
     ) -> Result<(), StoreError> {
         let Channel::Chat(platform) = row.channel else {
             return Ok(());
         };
-        match envelope {
+        let (user, about, text) = match envelope {
             Envelope::Direct {
-                user,
-                text,
-                about: Some(ticket),
-                ..
-            }
-            | Envelope::RatingPrompt { user, ticket, text } => {
-                let (user, ticket) = (UserId(*user), TicketId(*ticket));
-                self.tell_thread(conn, row, platform, user, ticket, text, refusal, reason)
-                    .await
+                user, about, text, ..
+            } => (UserId(*user), about.map(TicketId), text),
+            Envelope::RatingPrompt { user, ticket, text } => {
+                (UserId(*user), Some(TicketId(*ticket)), text)
             }
             Envelope::ThreadPost {
                 ticket,
@@ -50,33 +44,44 @@ impl Inner {
                 from: Some(author),
                 ..
             } => {
-                self.tell_author(conn, UserId(*author), TicketId(*ticket), text, reason)
-                    .await
+                return self
+                    .tell_author(conn, UserId(*author), TicketId(*ticket), text)
+                    .await;
             }
-            _ => Ok(()),
+            _ => return Ok(()),
+        };
+        if refusal == Some(Refusal::Unreachable)
+            && store::reach::learn(conn, user, platform, false, self.desk.now()).await?
+        {
+            tracing::warn!(%user, %platform, "this person cannot be written to privately");
         }
+        let Some(ticket) = about else {
+            return Ok(());
+        };
+        // Said once per person and ticket: the thread needs no line for each
+        // reminder that could not reach them either.
+        if store::outbox::dead_before(conn, &row.conversation, ticket, row.id).await? {
+            return Ok(());
+        }
+        self.tell_thread(conn, row, user, ticket, text, refusal)
+            .await
     }
 
     /// A private message about a ticket did not reach `user`: the ticket's thread
     /// says so, with what to do.
-    #[allow(clippy::too_many_arguments)]
     async fn tell_thread(
         &self,
         conn: &mut Conn,
         row: &Claimed,
-        platform: Platform,
         user: UserId,
         ticket: TicketId,
         text: &str,
         refusal: Option<Refusal>,
-        reason: &str,
     ) -> Result<(), StoreError> {
+        let Channel::Chat(platform) = row.channel else {
+            return Ok(());
+        };
         let now = self.desk.now();
-        if refusal == Some(Refusal::Unreachable)
-            && store::reach::learn(conn, user, platform, false, now).await?
-        {
-            tracing::warn!(%user, %platform, "this person cannot be written to privately");
-        }
         let Some(thread) = store::conversations::thread_of(conn, ticket).await? else {
             return Ok(());
         };
@@ -88,9 +93,11 @@ impl Inner {
         let args = [
             arg("name", name),
             arg("id", row.id),
-            arg("platform", platform_name(platform)),
-            arg("reason", reason.to_owned()),
+            arg("platform", platform.display_name()),
+            arg("attempts", i64::from(self.config.max_attempts)),
         ];
+        // What the platform's answer means, never its raw text: that is for the
+        // log and the audit trail.
         let key = match (refusal, platform) {
             (Some(Refusal::Unreachable), Platform::Telegram) => {
                 "delivery-undelivered-unreachable-telegram"
@@ -98,7 +105,8 @@ impl Inner {
             (Some(Refusal::Unreachable), Platform::Discord) => {
                 "delivery-undelivered-unreachable-discord"
             }
-            _ => "delivery-undelivered-other",
+            (Some(_), _) => "delivery-undelivered-refused",
+            (None, _) => "delivery-undelivered-gave-up",
         };
         let mut notice = self.texts.t(language, key, &args);
         notice.push('\n');
@@ -121,7 +129,6 @@ impl Inner {
         author: UserId,
         ticket: TicketId,
         text: &str,
-        reason: &str,
     ) -> Result<(), StoreError> {
         let Some(ticket) = store::tickets::get(conn, ticket).await? else {
             return Ok(());
@@ -132,10 +139,7 @@ impl Inner {
         let mut notice = self.texts.t(
             language,
             "delivery-thread-undelivered",
-            &[
-                arg("reference", ticket.reference.to_string()),
-                arg("reason", reason.to_owned()),
-            ],
+            &[arg("reference", ticket.reference.to_string())],
         );
         notice.push('\n');
         notice.push_str(&self.quote(language, text));
@@ -152,9 +156,10 @@ impl Inner {
     }
 
     /// A ticket's thread was refused (a missing right, a wrong space): the space's
-    /// setup check records it at once (the dashboard and `/readyz` show it before
-    /// the next examination says exactly why), and the requester, unless told
-    /// already, learns that their request is kept but the team not told yet.
+    /// setup check records it at once unless a problem is known there already (the
+    /// dashboard and `/readyz` show it before the next examination says exactly
+    /// why), and the requester, at the first refusal and unless told already,
+    /// learns that their request is kept but the team not told yet.
     pub(super) async fn thread_refused(
         &self,
         conn: &mut Conn,
@@ -194,7 +199,8 @@ impl Inner {
         {
             tracing::error!(%subject, id = row.id, %error, "setup: the platform refused to open a ticket's thread");
         }
-        if *told {
+        // The requester is told at the first refusal only.
+        if *told || row.attempts > 0 {
             return Ok(());
         }
         let Some((language, platform)) = self.reach(conn, ticket.requester, ticket.origin).await?
@@ -252,7 +258,10 @@ impl Inner {
         let notice = self.texts.t(
             self.staff_language,
             "delivery-left-out",
-            &[arg("names", names.join(", "))],
+            &[
+                arg("names", names.join(", ")),
+                arg("count", names.len() as i64),
+            ],
         );
         let post = Envelope::ThreadPost {
             ticket: *ticket,
@@ -285,12 +294,5 @@ impl Inner {
             "delivery-quote",
             &[arg("text", shorten(text.trim(), QUOTED).replace('\n', " "))],
         )
-    }
-}
-
-fn platform_name(platform: Platform) -> &'static str {
-    match platform {
-        Platform::Discord => "Discord",
-        Platform::Telegram => "Telegram",
     }
 }

@@ -69,21 +69,12 @@ impl Inner {
                 }
                 Envelope::Direct {
                     about: Some(ticket),
-                    user,
                     ..
                 }
-                | Envelope::RatingPrompt { ticket, user, .. } => {
+                | Envelope::RatingPrompt { ticket, .. } => {
                     if let (Some(message), Channel::Chat(platform)) =
                         (&delivered.message, row.channel)
                     {
-                        store::reach::learn(
-                            &mut tx,
-                            UserId(*user),
-                            platform,
-                            true,
-                            self.desk.now(),
-                        )
-                        .await?;
                         store::conversations::link_dm(
                             &mut tx,
                             platform,
@@ -97,6 +88,14 @@ impl Inner {
                 _ => {}
             }
         }
+        // A private message that went: the person can be written to there.
+        if let (
+            Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. },
+            Channel::Chat(platform),
+        ) = (envelope, row.channel)
+        {
+            store::reach::learn(&mut tx, UserId(*user), platform, true, self.desk.now()).await?;
+        }
         let ours = store::outbox::delivered(&mut tx, row.id, &self.owner, self.desk.now()).await?;
         tx.commit().await?;
         if !ours {
@@ -108,7 +107,8 @@ impl Inner {
         Ok(Outcome::Delivered)
     }
 
-    /// A thread opened in a space: a refusal recorded there is over.
+    /// A thread opened in a space: a refusal recorded there is over, and the other
+    /// threads owed to the space are tried now.
     async fn space_works(
         &self,
         conn: &mut crate::store::Conn,
@@ -119,12 +119,18 @@ impl Inner {
             return Ok(());
         };
         let subject = crate::doctor::space_subject(thread.platform, &thread.space);
-        if store::setup_checks::is_failing(conn, &subject).await?
-            && store::setup_checks::record(conn, &subject, None, self.desk.now()).await?
-                == store::setup_checks::Change::Changed
-        {
-            tracing::info!(%subject, id = row.id, "setup: a thread opened there: the space works");
+        let refused = store::setup_checks::problem(conn, &subject)
+            .await?
+            .and_then(|p| serde_json::from_str::<crate::doctor::Finding>(&p).ok())
+            .is_some_and(|f| f.only_refused());
+        if !refused {
+            return Ok(());
         }
+        let now = self.desk.now();
+        store::setup_checks::record(conn, &subject, None, now).await?;
+        let hastened =
+            store::outbox::hasten_owed_in(conn, thread.platform, &thread.space, now).await?;
+        tracing::info!(%subject, id = row.id, hastened, "setup: a thread opened there: the space works");
         Ok(())
     }
 
@@ -176,7 +182,7 @@ impl Inner {
             false,
         )
         .await?;
-        if owed && row.attempts == 0 && matches!(error, DeliveryError::Permanent { .. }) {
+        if owed && matches!(error, DeliveryError::Permanent { .. }) {
             self.thread_refused(&mut tx, row, envelope, &error).await?;
         }
         tx.commit().await?;
@@ -208,7 +214,7 @@ impl Inner {
         };
         store::audit::append(&mut tx, &record).await?;
         if let Some(envelope) = envelope {
-            self.tell_undelivered(&mut tx, row, envelope, refusal, reason)
+            self.tell_undelivered(&mut tx, row, envelope, refusal)
                 .await?;
         }
         tx.commit().await?;
