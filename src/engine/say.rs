@@ -233,10 +233,8 @@ impl Engine {
         text: String,
         files: Vec<i64>,
     ) -> Result<()> {
-        let Some(at) = self.thread_plan(conn, ticket).await? else {
-            return Ok(());
-        };
-        self.post_on(conn, &at, text, files).await
+        self.to_current_thread(conn, ticket, None, text, files)
+            .await
     }
 
     /// A post in a given thread of the ticket.
@@ -260,10 +258,23 @@ impl Engine {
         text: String,
         files: Vec<i64>,
     ) -> Result<()> {
+        self.to_current_thread(conn, ticket, Some(from), text, files)
+            .await
+    }
+
+    /// A post in the ticket's current thread, if it has one.
+    async fn to_current_thread(
+        &self,
+        conn: &mut Conn,
+        ticket: TicketId,
+        from: Option<UserId>,
+        text: String,
+        files: Vec<i64>,
+    ) -> Result<()> {
         let Some(at) = self.thread_plan(conn, ticket).await? else {
             return Ok(());
         };
-        self.relay_on(conn, &at, Some(from), text, files).await
+        self.relay_on(conn, &at, from, text, files).await
     }
 
     async fn relay_on(
