@@ -52,6 +52,28 @@ fn finding<'a>(findings: &'a [Finding], subject: &str) -> &'a Finding {
         .unwrap_or_else(|| panic!("no check of {subject} in {findings:?}"))
 }
 
+/// Sami answers `text` in `thread`; the requester's platform refuses it as
+/// unreachable (`reason`). Returns the thread's last post.
+async fn answer_refused(
+    c: &ChatDesk,
+    platform: &support::fake_chat::FakeChat,
+    thread: &guichet_chat::ThreadRef,
+    reason: &str,
+    text: &str,
+) -> String {
+    platform.fail_next(
+        1,
+        DeliveryError::Permanent {
+            reason: reason.into(),
+            refusal: Refusal::Unreachable,
+        },
+    );
+    c.in_thread(Discord, SAMI, "Sami", thread, text).await;
+    c.deliver().await;
+    c.deliver().await;
+    c.discord.posts_in(thread).pop().unwrap()
+}
+
 async fn a_space_set_up_wrong_is_found_told_and_converges_once_fixed(c: ChatDesk) {
     sami(&c).await;
     // The IT channel lets the bot do everything but create private threads.
@@ -140,19 +162,15 @@ async fn an_answer_the_employee_cannot_receive_is_said_in_the_thread(c: ChatDesk
     sami(&c).await;
     let thread = open_screen_ticket(&c).await;
     // Iheb blocked the bot: Telegram refuses the answer for good.
-    c.telegram.fail_next(
-        1,
-        DeliveryError::Permanent {
-            reason: "Forbidden: bot was blocked by the user".into(),
-            refusal: Refusal::Unreachable,
-        },
-    );
-    c.in_thread(Discord, SAMI, "Sami", &thread, "Pouvez-vous redémarrer ?")
-        .await;
-    c.deliver().await;
-    c.deliver().await;
-    let posts = c.discord.posts_in(&thread);
-    let notice = posts.last().unwrap();
+    let notice = answer_refused(
+        &c,
+        &c.telegram,
+        &thread,
+        "Forbidden: bot was blocked by the user",
+        "Pouvez-vous redémarrer ?",
+    )
+    .await;
+    let posts = [&notice];
     assert!(
         notice.starts_with("⚠️ Ce message n'a pas pu être remis à Iheb Issaoui")
             && notice.contains("/start")
@@ -333,19 +351,15 @@ async fn a_discord_employee_who_closed_private_messages_is_named_with_the_fix(c:
     c.dm(Discord, "3001", "Amel Haddad", SCREEN).await;
     c.deliver().await;
     let thread = c.discord.threads().last().unwrap().0.clone();
-    c.discord.fail_next(
-        1,
-        DeliveryError::Permanent {
-            reason: "403 Cannot send messages to this user (50007)".into(),
-            refusal: Refusal::Unreachable,
-        },
-    );
-    c.in_thread(Discord, SAMI, "Sami", &thread, "Pouvez-vous me rappeler ?")
-        .await;
-    c.deliver().await;
-    c.deliver().await;
-    let posts = c.discord.posts_in(&thread);
-    let notice = posts.last().unwrap();
+    let notice = answer_refused(
+        &c,
+        &c.discord,
+        &thread,
+        "403 Cannot send messages to this user (50007)",
+        "Pouvez-vous me rappeler ?",
+    )
+    .await;
+    let posts = [&notice];
     assert!(
         notice.starts_with("⚠️ Ce message n'a pas pu être remis à Amel Haddad")
             && notice.contains("paramètres de confidentialité du serveur"),
