@@ -52,17 +52,17 @@ fn finding<'a>(findings: &'a [Finding], subject: &str) -> &'a Finding {
         .unwrap_or_else(|| panic!("no check of {subject} in {findings:?}"))
 }
 
-/// Sami answers `text` in `thread`; the requester's platform refuses it as
+/// Sami answers `text` in `thread`; the platform refuses it to `requester` as
 /// unreachable (`reason`). Returns the thread's last post.
 async fn answer_refused(
     c: &ChatDesk,
-    platform: &support::fake_chat::FakeChat,
+    (platform, requester): (&support::fake_chat::FakeChat, &str),
     thread: &guichet_chat::ThreadRef,
     reason: &str,
     text: &str,
 ) -> String {
-    platform.fail_next(
-        1,
+    platform.refuse_next_to(
+        requester,
         DeliveryError::Permanent {
             reason: reason.into(),
             refusal: Refusal::Unreachable,
@@ -164,7 +164,7 @@ async fn an_answer_the_employee_cannot_receive_is_said_in_the_thread(c: ChatDesk
     // Iheb blocked the bot: Telegram refuses the answer for good.
     let notice = answer_refused(
         &c,
-        &c.telegram,
+        (&c.telegram, IHEB),
         &thread,
         "Forbidden: bot was blocked by the user",
         "Pouvez-vous redémarrer ?",
@@ -353,7 +353,7 @@ async fn a_discord_employee_who_closed_private_messages_is_named_with_the_fix(c:
     let thread = c.discord.threads().last().unwrap().0.clone();
     let notice = answer_refused(
         &c,
-        &c.discord,
+        (&c.discord, "3001"),
         &thread,
         "403 Cannot send messages to this user (50007)",
         "Pouvez-vous me rappeler ?",

@@ -29,6 +29,8 @@ struct State {
     cardless_opened: usize,
     /// Thread openings refused next, with the platform's reason.
     refused_threads: VecDeque<String>,
+    /// Private messages to these users refused next, once each.
+    refusals_to: Vec<(String, DeliveryError)>,
     /// Staff spaces set up wrong, and how: threads there are refused until fixed.
     misconfigured: Vec<(String, Vec<SpaceProblem>)>,
     next_id: u64,
@@ -49,6 +51,11 @@ impl FakeChat {
     /// The next `n` deliveries fail with `error`.
     pub fn fail_next(&self, n: usize, error: DeliveryError) {
         self.state().failures.extend(std::iter::repeat_n(error, n));
+    }
+
+    /// The next private message to `user` fails with `error`.
+    pub fn refuse_next_to(&self, user: &str, error: DeliveryError) {
+        self.state().refusals_to.push((user.to_owned(), error));
     }
 
     /// Deliveries to `user`'s private chat take `how_long` before the platform answers.
@@ -185,17 +192,19 @@ impl Outlet for FakeChat {
         key: &'a str,
     ) -> BoxFuture<'a, Result<Delivered, DeliveryError>> {
         Box::pin(async move {
-            let hang = match action {
+            let private_to = match action {
                 Outbound::DirectMessage { to, .. }
                 | Outbound::Notify { to, .. }
-                | Outbound::RatingPrompt { to, .. } => self
-                    .state()
-                    .hangs
-                    .iter()
-                    .find(|(user, _)| *user == to.user)
-                    .map(|(_, how_long)| *how_long),
+                | Outbound::RatingPrompt { to, .. } => Some(to.user.clone()),
                 _ => None,
             };
+            let hang = private_to.as_ref().and_then(|to| {
+                self.state()
+                    .hangs
+                    .iter()
+                    .find(|(user, _)| user == to)
+                    .map(|(_, how_long)| *how_long)
+            });
             if let Some(how_long) = hang {
                 tokio::time::sleep(how_long).await;
             }
@@ -204,6 +213,11 @@ impl Outlet for FakeChat {
             state.keys.push(key.to_owned());
             if let Some(error) = state.failures.pop_front() {
                 return Err(error);
+            }
+            if let Some(to) = &private_to
+                && let Some(at) = state.refusals_to.iter().position(|(user, _)| user == to)
+            {
+                return Err(state.refusals_to.remove(at).1);
             }
             if matches!(action, Outbound::OpenThread { .. })
                 && let Some(reason) = state.refused_threads.pop_front()
