@@ -31,6 +31,7 @@ use std::sync::Arc;
 
 use guichet_chat::{Author, Event, Inbound, Place};
 use tokio::sync::Notify;
+use tracing::Instrument;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
@@ -209,6 +210,17 @@ impl Engine {
     }
 
     async fn handle_event(&self, event: Inbound) -> Result<Handled, StoreError> {
+        // Everything this event causes is logged inside its span.
+        let span = tracing::info_span!(
+            "event",
+            platform = %event.platform,
+            id = %event.event_id,
+            user = %event.author.id,
+        );
+        self.handle_in_span(event).instrument(span).await
+    }
+
+    async fn handle_in_span(&self, event: Inbound) -> Result<Handled, StoreError> {
         let me = &self.inner;
         let Some(mut tx) = self.begin_unseen(&event).await? else {
             tracing::debug!(platform = %event.platform, id = %event.event_id, "event seen before");

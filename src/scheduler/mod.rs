@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
+use tracing::Instrument;
 
 pub use rules::{Policy, Rule};
 
@@ -156,7 +157,13 @@ impl Scheduler {
             }
             tick.claimed += claimed.len();
             for job in &claimed {
-                match self.carry_out(job, &claim, now).await {
+                let span = tracing::info_span!(
+                    "job",
+                    id = job.id,
+                    rule = %job.kind,
+                    ticket = job.ticket.map(|t| t.0),
+                );
+                match self.carry_out(job, &claim, now).instrument(span).await {
                     Ok(true) => tick.done += 1,
                     Ok(false) => tick.passed += 1,
                     Err(e) => {

@@ -23,6 +23,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use guichet_chat::{Connected, Platform};
+use tracing::Instrument;
 
 pub use auth::{MIN_PASSWORD_CHARS, hash_password, new_secret, secret_hash};
 pub use error::ApiError;
@@ -197,7 +198,10 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
         reader.set(language);
     }
     request.extensions_mut().insert(reader.clone());
-    let mut response = next.run(request).await;
+    let request_id = request_id(request.headers());
+    let span = tracing::info_span!("http", %method, %route, %request_id);
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).instrument(span.clone()).await;
     let language = reader.get();
     if let Some(error) = response.extensions_mut().remove::<ApiError>() {
         let args: Vec<_> = error
@@ -209,6 +213,7 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
             "error": {
                 "code": error.code,
                 "message": state.texts().t(language, error.key, &args),
+                "request_id": request_id,
             }
         });
         let mut json = (error.status, axum::Json(body)).into_response();
@@ -242,12 +247,42 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        headers.insert(REQUEST_ID, value);
+    }
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::warn!(status, elapsed_ms, "request failed");
+        } else {
+            tracing::debug!(status, elapsed_ms, "request");
+        }
+    });
     state.inner.metrics.request(RequestKey {
         method,
         route,
         status: response.status().as_u16(),
     });
     response
+}
+
+/// The header that carries a request's id, both ways.
+const REQUEST_ID: &str = "x-request-id";
+
+/// The request's id: the one a proxy in front gave (`X-Request-Id`, when it is a
+/// short token), else one drawn now. It is in the request's span, so in every log
+/// line of the request, in the response's header and in error bodies.
+fn request_id(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map_or_else(|| format!("{:016x}", rand::random::<u64>()), str::to_owned)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.

@@ -228,8 +228,9 @@ pub fn spec() -> Value {
             },
             "schemas": {
                 "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
-                    "code": string, "message": string } } } },
-                "Readiness": { "type": "object", "properties": { "status": string, "part": string, "checks": { "type": "object" }, "problems": { "type": "array", "items": { "type": "object", "properties": { "subject": string, "since": string, "troubles": { "type": "array", "items": { "type": "object" } } } } } } },
+                    "code": string, "message": string,
+                    "request_id": { "type": "string", "description": "The request's id, also in the X-Request-Id header and in the server's log." } } } } },
+                "Readiness": { "type": "object", "properties": { "status": string, "part": string, "checks": { "type": "object" }, "problems": { "type": "array", "items": { "type": "object", "properties": { "check": string, "since": string, "troubles": { "type": "array", "items": { "type": "object" } } } } } } },
                 "Person": { "type": ["object", "null"], "properties": { "id": integer, "name": string } },
                 "User": { "type": "object", "properties": {
                     "id": integer, "name": string, "email": { "type": ["string", "null"] },

@@ -190,4 +190,10 @@ async fn serve_says_a_group_set_up_wrong_once_and_the_fix_opens_the_topic() {
         "{said}"
     );
     assert!(!said.contains("SECRET-TOKEN"));
+    // One event, one delivery, followed through the log by their spans.
+    assert!(said.contains("event{platform=telegram id="), "{said}");
+    assert!(
+        said.contains("delivery{row=1 conversation=thread:1 channel=telegram kind=open_thread}"),
+        "{said}"
+    );
 }

@@ -9,6 +9,7 @@ on_both_backends!(crate::WebDesk:
     logins_are_rate_limited,
     tokens_work_until_revoked,
     readiness_and_metrics,
+    every_answer_carries_its_request_id,
 );
 
 async fn everything_but_health_needs_a_caller(w: WebDesk) {
@@ -328,4 +329,39 @@ async fn readiness_and_metrics(w: WebDesk) {
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
+}
+
+async fn every_answer_carries_its_request_id(w: WebDesk) {
+    // Drawn here: in the header, and in an error's body to quote to support.
+    let response = w.http.get(w.url("/api/v1/tickets")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(id.len(), 16, "{id}");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["request_id"], json!(id));
+    // Given by the proxy in front: kept, so both logs name the same request.
+    let response = w
+        .http
+        .get(w.url("/healthz"))
+        .header("x-request-id", "lb-7f3a-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "lb-7f3a-42");
+    // Anything else a client sends is not written to the log: replaced.
+    let response = w
+        .http
+        .get(w.url("/healthz"))
+        .header("x-request-id", "x; rm -rf / #")
+        .send()
+        .await
+        .unwrap();
+    let id = response.headers()["x-request-id"].to_str().unwrap();
+    assert!(
+        id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
+        "{id}"
+    );
 }

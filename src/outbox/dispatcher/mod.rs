@@ -31,6 +31,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use guichet_chat::{Delivered, DeliveryError, Outlet};
 use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 mod notices;
 mod prepare;
@@ -415,6 +416,17 @@ impl Inner {
     }
 
     async fn deliver(&self, row: Claimed) -> Result<Outcome, StoreError> {
+        let span = tracing::info_span!(
+            "delivery",
+            row = row.id,
+            conversation = %row.conversation,
+            channel = %row.channel,
+            kind = %row.kind,
+        );
+        self.deliver_in_span(row).instrument(span).await
+    }
+
+    async fn deliver_in_span(&self, row: Claimed) -> Result<Outcome, StoreError> {
         let envelope: Envelope = match serde_json::from_str(&row.payload) {
             Ok(envelope) => envelope,
             Err(e) => {
