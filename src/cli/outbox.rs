@@ -3,7 +3,6 @@
 //! revived row within a second (its dispatcher reads the outbox at least that
 //! often); nothing here talks to a platform.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::bail;
@@ -11,12 +10,11 @@ use clap::Subcommand;
 use guichet_chat::{Event, Inbound};
 
 use super::{Ctx, table};
-use crate::domain::TicketId;
 use crate::engine::{Engine, Handled};
 use crate::i18n::Texts;
 use crate::outbox::retry::{self, By, RetryError, Which};
+use crate::store;
 use crate::store::audit::Origin;
-use crate::store::{self, Conn};
 
 #[derive(Debug, Subcommand)]
 pub enum OutboxCommand {
@@ -94,7 +92,6 @@ async fn list_dead(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
     let mut conn = ctx.store.pool().acquire().await?;
     let tz = ctx.config.company.time_zone;
     let dead = store::dead_letters::list(&mut conn, limit.clamp(1, 1000)).await?;
-    let mut references = References::default();
     let mut out = table::new(&[
         "ID",
         "Channel",
@@ -111,7 +108,7 @@ async fn list_dead(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
             row.channel.to_string(),
             row.kind.clone(),
             row.conversation.clone(),
-            references.of(&mut conn, row.ticket).await?,
+            row.reference.clone().unwrap_or_else(|| "—".into()),
             row.attempts.to_string(),
             table::when(Some(row.died_at), tz),
             table::clip(row.last_error.as_deref().unwrap_or("—"), 60),
@@ -217,25 +214,5 @@ fn what(event: &Event) -> &'static str {
         Event::Button { .. } => "button",
         Event::Form { .. } => "form",
         Event::Reaction { .. } => "reaction",
-    }
-}
-
-/// Ticket references, each read once.
-#[derive(Default)]
-struct References(HashMap<TicketId, String>);
-
-impl References {
-    async fn of(&mut self, conn: &mut Conn, id: Option<TicketId>) -> anyhow::Result<String> {
-        let Some(id) = id else {
-            return Ok("—".into());
-        };
-        if let Some(reference) = self.0.get(&id) {
-            return Ok(reference.clone());
-        }
-        let reference = store::tickets::get(conn, id)
-            .await?
-            .map_or_else(|| format!("#{}", id.0), |t| t.reference.to_string());
-        self.0.insert(id, reference.clone());
-        Ok(reference)
     }
 }

@@ -16,6 +16,8 @@ pub struct DeadLetter {
     pub channel: Channel,
     pub kind: String,
     pub ticket: Option<TicketId>,
+    /// The ticket's reference (`TCK-…`), when the row is about one.
+    pub reference: Option<String>,
     pub attempts: u32,
     pub last_error: Option<String>,
     /// A dead row keeps the moment it died in `next_attempt_at` (see the
@@ -23,21 +25,20 @@ pub struct DeadLetter {
     pub died_at: DateTime<Utc>,
 }
 
-const DEAD_COLUMNS: &str =
-    "id, conversation, platform, kind, ticket_id, attempts, last_error, next_attempt_at";
+/// The ticket's reference comes with the row (a subquery, not a join: PostgreSQL
+/// locks the rows `revive` reads, which it refuses on an outer join's side).
+const DEAD_COLUMNS: &str = "id, conversation, platform, kind, ticket_id, attempts, last_error, \
+     next_attempt_at, (SELECT t.reference FROM tickets t WHERE t.id = outbox.ticket_id) AS reference";
 
 fn dead_letter(row: &sqlx::any::AnyRow) -> Result<DeadLetter> {
-    let channel: String = row.try_get("platform")?;
     let ticket: Option<i64> = row.try_get("ticket_id")?;
     Ok(DeadLetter {
         id: row.try_get("id")?,
         conversation: row.try_get("conversation")?,
-        channel: Channel::parse(&channel).ok_or(StoreError::Corrupt {
-            column: "outbox.platform",
-            value: channel,
-        })?,
+        channel: super::outbox::channel_of(row)?,
         kind: row.try_get("kind")?,
         ticket: ticket.map(TicketId),
+        reference: row.try_get("reference")?,
         attempts: u32::try_from(row.try_get::<i64, _>("attempts")?).unwrap_or(u32::MAX),
         last_error: row.try_get("last_error")?,
         died_at: super::time(row, "next_attempt_at")?,

@@ -148,6 +148,15 @@ pub async fn dead_before(
     .is_some())
 }
 
+/// A row's channel, from its `platform` column.
+pub(super) fn channel_of(row: &sqlx::any::AnyRow) -> Result<Channel> {
+    let channel: String = row.try_get("platform")?;
+    Channel::parse(&channel).ok_or(StoreError::Corrupt {
+        column: "outbox.platform",
+        value: channel,
+    })
+}
+
 /// A row claimed for delivery.
 #[derive(Debug, Clone)]
 pub struct Claimed {
@@ -210,15 +219,11 @@ pub async fn claim(
         .await?
         .iter()
         .map(|row| {
-            let channel: String = row.try_get("platform")?;
             let ticket: Option<i64> = row.try_get("ticket_id")?;
             Ok(Claimed {
                 id: row.try_get("id")?,
                 conversation: row.try_get("conversation")?,
-                channel: Channel::parse(&channel).ok_or(StoreError::Corrupt {
-                    column: "outbox.platform",
-                    value: channel,
-                })?,
+                channel: channel_of(row)?,
                 kind: row.try_get("kind")?,
                 payload: row.try_get("payload")?,
                 ticket: ticket.map(TicketId),

@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 use super::{bad_parameter, time, time_opt};
 use crate::engine::Handled;
 use crate::outbox::retry::{self, By, RetryError, Which};
+use crate::store;
 use crate::store::audit::Origin;
 use crate::store::dead_letters::DeadLetter;
 use crate::store::failed_events::FailedEvent;
-use crate::store::{self, Conn};
 use crate::web::WebState;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
@@ -32,10 +32,11 @@ pub async fn dead_letters(
     caller.require_admin()?;
     let limit = limit_of(&params)?;
     let mut conn = state.store().pool().acquire().await?;
-    let mut items = Vec::new();
-    for row in store::dead_letters::list(&mut conn, limit).await? {
-        items.push(dead_json(&mut conn, &row).await?);
-    }
+    let items: Vec<Value> = store::dead_letters::list(&mut conn, limit)
+        .await?
+        .iter()
+        .map(dead_json)
+        .collect();
     Ok(Json(json!({ "items": items })))
 }
 
@@ -56,9 +57,8 @@ pub async fn retry_one(
     )
     .await
     .map_err(api_error)?;
-    let mut conn = state.store().pool().acquire().await?;
     let mut body = match revived.first() {
-        Some(row) => dead_json(&mut conn, row).await?,
+        Some(row) => dead_json(row),
         None => return Err(ApiError::internal()),
     };
     body["status"] = json!("pending");
@@ -179,24 +179,18 @@ fn limit_of(params: &HashMap<String, String>) -> ApiResult<u32> {
     }
 }
 
-async fn dead_json(conn: &mut Conn, row: &DeadLetter) -> ApiResult<Value> {
-    let reference = match row.ticket {
-        Some(id) => store::tickets::get(conn, id)
-            .await?
-            .map(|t| t.reference.to_string()),
-        None => None,
-    };
-    Ok(json!({
+fn dead_json(row: &DeadLetter) -> Value {
+    json!({
         "id": row.id,
         "channel": row.channel.as_str(),
         "kind": row.kind,
         "conversation": row.conversation,
-        "ticket": reference,
+        "ticket": row.reference,
         "attempts": row.attempts,
         "last_error": row.last_error,
         "died_at": time(row.died_at),
         "status": "dead",
-    }))
+    })
 }
 
 fn failed_json(event: &FailedEvent) -> Value {
