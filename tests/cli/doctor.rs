@@ -163,8 +163,16 @@ async fn serve_says_a_group_set_up_wrong_once_and_the_fix_opens_the_topic() {
         assert!(std::time::Instant::now() < deadline, "Akrem was not told");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Several examinations later, the log has said it once.
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+    // Two more examinations done (each asks Telegram about the group; the third
+    // asking means the second was recorded), and the log has said it once.
+    let asked = api.calls_to("getChat").len();
+    while api.calls_to("getChat").len() < asked + 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve stopped examining"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let said = std::fs::read_to_string(&log).unwrap();
     let lines = said
         .lines()
