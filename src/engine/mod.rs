@@ -338,38 +338,45 @@ impl Engine {
             .as_deref()
             .and_then(Language::from_locale);
         let mut is_new = true;
-        let (user, known_chat) = match store::users::find_with_dm_chat(conn, &identity).await? {
-            Some((mut user, chat)) => {
-                is_new = false;
-                if let Some(language) = locale.filter(|l| *l != user.language)
-                    && !store::users::language_chosen(conn, user.id).await?
-                {
-                    store::users::set_language(conn, user.id, language, false, me.desk.now())
-                        .await?;
-                    user.language = language;
+        let (user, known_chat, reachable) =
+            match store::users::find_with_dm_chat(conn, &identity).await? {
+                Some(store::users::KnownAuthor {
+                    mut user,
+                    dm_chat,
+                    reachable,
+                }) => {
+                    is_new = false;
+                    if let Some(language) = locale.filter(|l| *l != user.language)
+                        && !store::users::language_chosen(conn, user.id).await?
+                    {
+                        store::users::set_language(conn, user.id, language, false, me.desk.now())
+                            .await?;
+                        user.language = language;
+                    }
+                    (user, dm_chat, reachable)
                 }
-                (user, chat)
-            }
-            None => {
-                let user = self
-                    .register(conn, &event.author, &identity, locale)
-                    .await?;
-                (user, None)
-            }
-        };
+                None => {
+                    let user = self
+                        .register(conn, &event.author, &identity, locale)
+                        .await?;
+                    (user, None, None)
+                }
+            };
         // Where to write to them privately, learnt from their own messages; and
         // that the platform lets the bot write to them there.
         if let Event::DirectMessage { chat, .. } = &event.event {
             if known_chat.as_deref() != Some(chat.as_str()) {
                 store::users::set_dm_chat(conn, &identity, chat).await?;
             }
-            store::reach::wrote_privately(
-                conn,
-                event.platform,
-                &identity.external_id,
-                me.desk.now(),
-            )
-            .await?;
+            if reachable != Some(true) {
+                store::reach::wrote_privately(
+                    conn,
+                    event.platform,
+                    &identity.external_id,
+                    me.desk.now(),
+                )
+                .await?;
+            }
         }
         let actor = me.desk.actor_of(conn, &user).await.map_err(only_store)?;
         Ok(Who {

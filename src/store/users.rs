@@ -97,18 +97,36 @@ pub async fn find_by_identity(conn: &mut Conn, identity: &Identity) -> Result<Op
 pub async fn find_with_dm_chat(
     conn: &mut Conn,
     identity: &Identity,
-) -> Result<Option<(User, Option<String>)>> {
+) -> Result<Option<KnownAuthor>> {
     let row = sqlx::query(
         "SELECT u.id, u.display_name, u.email, u.language, u.department, u.role, u.capacity, \
-         u.available, u.last_assigned_at, u.created_at, i.dm_chat FROM identities i \
+         u.available, u.last_assigned_at, u.created_at, i.dm_chat, i.reachable FROM identities i \
          JOIN users u ON u.id = i.user_id WHERE i.platform = $1 AND i.external_id = $2",
     )
     .bind(identity.platform.as_str())
     .bind(&identity.external_id)
     .fetch_optional(&mut *conn)
     .await?;
-    row.map(|row| Ok((user(&row)?, row.try_get("dm_chat")?)))
-        .transpose()
+    row.map(|row| {
+        let reachable: Option<i64> = row.try_get("reachable")?;
+        Ok(KnownAuthor {
+            user: user(&row)?,
+            dm_chat: row.try_get("dm_chat")?,
+            reachable: reachable.map(|r| r != 0),
+        })
+    })
+    .transpose()
+}
+
+/// A person known by one of their platform accounts, with what is known of
+/// writing to them privately there.
+#[derive(Debug, Clone)]
+pub struct KnownAuthor {
+    pub user: User,
+    /// Their private chat with the bot on that platform, once they wrote there.
+    pub dm_chat: Option<String>,
+    /// Whether the platform lets the bot write to them (`store::reach`).
+    pub reachable: Option<bool>,
 }
 
 pub async fn list(conn: &mut Conn) -> Result<Vec<User>> {
