@@ -18,7 +18,8 @@ use crate::store::{self, Conn, StoreError};
 const SOMEONE_ELSE: UserId = UserId(0);
 
 /// Why a contact may not see a team's tickets, by the permission matrix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BlindReason {
     /// An employee sees only their own tickets. Fix: a staff role (agent; hr
     /// for a confidential team), or another contact.

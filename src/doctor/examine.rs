@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use guichet_chat::{DeliveryError, Outlet};
 
-use super::{Blindness, Check, Finding, Trouble};
+use super::{Check, Finding, Trouble};
 use crate::config::Config;
-use crate::desk::{self, BlindReason, Desk};
+use crate::desk::{self, Desk};
 use crate::domain::Platform;
 use crate::mail::Mailer;
 use crate::store::{self, Store};
@@ -157,12 +157,7 @@ impl Examiner {
                     name: contact.name,
                 },
                 troubles: vec![Trouble::CannotSee {
-                    reason: match contact.reason {
-                        BlindReason::Employee => Blindness::Employee,
-                        BlindReason::NotMember => Blindness::NotMember,
-                        BlindReason::NotHr => Blindness::NotHr,
-                        BlindReason::UnknownAddress => Blindness::UnknownAddress,
-                    },
+                    reason: contact.reason,
                 }],
             })
             .collect();

@@ -16,6 +16,7 @@ pub mod watch;
 use guichet_chat::{Right, SetupProblem, SpaceProblem};
 use serde::{Deserialize, Serialize};
 
+use crate::desk::BlindReason;
 use crate::domain::Platform;
 
 pub use examine::{Examination, Examiner};
@@ -107,21 +108,7 @@ pub enum Trouble {
     /// bot, closed their private messages).
     RefusesPrivate,
     /// An escalation contact who may not see the team's tickets.
-    CannotSee { reason: Blindness },
-}
-
-/// Why an escalation contact may not see a team's tickets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Blindness {
-    /// An employee: sees only their own tickets.
-    Employee,
-    /// Not `hr`, for a confidential team.
-    NotHr,
-    /// Not staff of the team.
-    NotMember,
-    /// An address in `escalation.users` that is nobody's.
-    UnknownAddress,
+    CannotSee { reason: BlindReason },
 }
 
 /// One check and what it found: no trouble means it passed.

@@ -2,7 +2,8 @@
 
 use guichet_chat::{Right, SetupProblem, SpaceProblem};
 
-use super::{Blindness, Check, Finding, Trouble};
+use super::{Check, Finding, Trouble};
+use crate::desk::BlindReason;
 use crate::domain::{Language, Platform};
 use crate::i18n::{Texts, arg};
 
@@ -154,10 +155,10 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
         Trouble::CannotSee { reason } => {
             let args = [arg("name", name.clone()), arg("team", team.clone())];
             let (problem, fix) = match reason {
-                Blindness::Employee => ("setup-blind-employee", "setup-fix-blind-employee"),
-                Blindness::NotHr => ("setup-blind-not-hr", "setup-fix-blind-not-hr"),
-                Blindness::NotMember => ("setup-blind-not-member", "setup-fix-blind-not-member"),
-                Blindness::UnknownAddress => (
+                BlindReason::Employee => ("setup-blind-employee", "setup-fix-blind-employee"),
+                BlindReason::NotHr => ("setup-blind-not-hr", "setup-fix-blind-not-hr"),
+                BlindReason::NotMember => ("setup-blind-not-member", "setup-fix-blind-not-member"),
+                BlindReason::UnknownAddress => (
                     "setup-blind-unknown-address",
                     "setup-fix-blind-unknown-address",
                 ),
