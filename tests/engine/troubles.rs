@@ -21,6 +21,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_assignee_left_out_of_the_private_thread_is_named_in_it,
     an_answer_given_up_after_every_attempt_is_said_in_the_thread,
     a_discord_employee_who_closed_private_messages_is_named_with_the_fix,
+    an_agent_the_bot_cannot_write_to_is_named_in_her_tickets_thread,
 );
 
 fn examiner(c: &ChatDesk) -> Examiner {
@@ -364,5 +365,46 @@ async fn a_discord_employee_who_closed_private_messages_is_named_with_the_fix(c:
         notice.starts_with("⚠️ Ce message n'a pas pu être remis à Amel Haddad")
             && notice.contains("paramètres de confidentialité du serveur"),
         "{posts:#?}"
+    );
+}
+
+async fn an_agent_the_bot_cannot_write_to_is_named_in_her_tickets_thread(c: ChatDesk) {
+    // Leila, finance agent on Telegram, never sent /start: Telegram refuses the
+    // notice of her first assignment.
+    let leila =
+        c.d.agent("Leila Trabelsi", "finance", &["finance_travel"])
+            .await;
+    c.d.link(&leila, &format!("telegram:{LEILA}")).await;
+    c.telegram.refuse_next_to(
+        LEILA,
+        DeliveryError::Permanent {
+            reason: "Forbidden: bot can't initiate conversation with a user".into(),
+            refusal: Refusal::Unreachable,
+        },
+    );
+    c.dm(
+        Telegram,
+        AKREM,
+        "Akrem Grayaa",
+        "Remboursement hôtel et train pour Paris du 20 au 25 mars",
+    )
+    .await;
+    c.deliver().await;
+    c.deliver().await;
+    let (topic, _) = c.telegram.threads().pop().expect("the finance topic");
+    let posts = c.telegram.posts_in(&topic);
+    assert!(
+        posts.iter().any(
+            |p| p.starts_with("⚠️ Ce message n'a pas pu être remis à Leila Trabelsi")
+                && p.contains("/start")
+        ),
+        "{posts:#?}"
+    );
+    // The doctor names her until she writes to the bot.
+    let findings = examine(&c).await;
+    let subject = format!("staff:telegram:{}", leila.user.0);
+    assert_eq!(
+        finding(&findings, &subject).troubles,
+        vec![Trouble::RefusesPrivate]
     );
 }
