@@ -415,19 +415,35 @@ pub(super) async fn create_ticket(
     if let Some(assignee) = ticket.assignee {
         notify_assignee(engine, conn, ticket, assignee).await?;
     }
+    let text = confirmation(engine, language, ticket, held);
+    engine
+        .tell_here(conn, who, text, Vec::new(), Some(ticket.id))
+        .await
+}
+
+/// What the requester reads when their ticket is created: who handles it, or,
+/// when its team's space cannot take threads now (`held`), that the team could
+/// not be told yet.
+fn confirmation(
+    engine: &Engine,
+    language: crate::domain::Language,
+    ticket: &Ticket,
+    held: bool,
+) -> String {
     let catalog = engine.desk().catalog();
     let name_of = |names: Option<&crate::domain::team::Localized>| {
         names
             .map(|n| n.get(language).to_owned())
             .unwrap_or_default()
     };
-    let text = engine.t(
+    let key = if held {
+        "ticket-created-held"
+    } else {
+        "ticket-created"
+    };
+    engine.t(
         language,
-        if held {
-            "ticket-created-held"
-        } else {
-            "ticket-created"
-        },
+        key,
         &[
             arg("reference", ticket.reference.to_string()),
             arg(
@@ -437,10 +453,7 @@ pub(super) async fn create_ticket(
             arg("team", name_of(catalog.team(ticket.team).map(|t| &t.name))),
             arg("priority", engine.priority_label(language, ticket.priority)),
         ],
-    );
-    engine
-        .tell_here(conn, who, text, Vec::new(), Some(ticket.id))
-        .await
+    )
 }
 
 /// Tells an agent a ticket is now theirs, on their staff platform when they have one.
