@@ -15,13 +15,11 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use guichet::clock::SystemClock;
+use guichet::app::App;
 use guichet::config::Config;
 use guichet::desk::Desk;
 use guichet::domain::Platform;
-use guichet::i18n::Texts;
 use guichet::outbox::Envelope;
-use guichet::outbox::dispatcher::Dispatcher;
 use guichet::store::Store;
 use guichet_chat::{BoxFuture, Delivered, DeliveryError, Outbound, Outlet};
 use rand::{Rng, SeedableRng};
@@ -157,22 +155,18 @@ impl Outlet for Platform20ms {
     }
 }
 
-async fn prepare(url: &str) -> (Store, Desk, Config) {
+async fn prepare(url: &str) -> App {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/guichet.toml");
     let mut config = Config::load_with_env(&path, Vec::new()).expect("config");
     config.database.url = url.to_owned();
     config.outbox.instance = "bench".into();
-    let store = guichet::app::prepare_store(&config)
-        .await
-        .expect("database");
-    let catalog = Arc::new(guichet::app::load_catalog(&store).await.unwrap());
-    let desk = Desk::new(Arc::new(SystemClock), &config, catalog);
-    (store, desk, config)
+    App::build(config).await.expect("database")
 }
 
 async fn run(url: &str, faults: Faults, rate: usize, seconds: usize) -> Figures {
-    let (store, desk, config) = prepare(url).await;
-    let (platform, wake, stop, running) = start(&store, &desk, &config, faults);
+    let app = prepare(url).await;
+    let (store, desk) = (&app.store, &app.desk);
+    let (platform, wake, stop, running) = start(&app, faults);
     // Rows written at a steady pace, each in its own transaction as the engine does.
     let total = rate * seconds;
     let mut written: HashMap<String, Instant> = HashMap::with_capacity(total);
@@ -186,7 +180,7 @@ async fn run(url: &str, faults: Faults, rate: usize, seconds: usize) -> Figures 
             text: text.clone(),
             buttons: Vec::new(),
         };
-        write(&store, &desk, &envelope).await;
+        write(store, desk, &envelope).await;
         wake.notify_one();
         written.insert(text, Instant::now());
     }
@@ -241,9 +235,7 @@ async fn write(store: &Store, desk: &Desk, envelope: &Envelope) {
 
 /// The platform and a dispatcher delivering to it, running until `stop` says so.
 fn start(
-    store: &Store,
-    desk: &Desk,
-    config: &Config,
+    app: &App,
     faults: Faults,
 ) -> (
     Arc<Platform20ms>,
@@ -257,18 +249,8 @@ fn start(
         answered: Mutex::default(),
         touched: Mutex::default(),
     });
-    let wake = Arc::new(Notify::new());
-    let dispatcher = Dispatcher::new(
-        store.clone(),
-        vec![platform.clone()],
-        None,
-        desk.clone(),
-        Arc::new(Texts::load().unwrap()),
-        config.company.default_language,
-        config.outbox.clone(),
-        Arc::default(),
-        wake.clone(),
-    );
+    let wake = app.wake.clone();
+    let dispatcher = app.dispatcher(vec![platform.clone()], None);
     let (stop, mut stopped) = watch::channel(false);
     let running = tokio::spawn(dispatcher.run(async move {
         let _ = stopped.wait_for(|s| *s).await;
@@ -300,8 +282,9 @@ fn cpu_time() -> Duration {
 /// CPU spent by a dispatcher idle for 30 s, and per 1,000 rows written at 10 a second.
 async fn cpu(dir: &tempfile::TempDir) {
     let url = format!("sqlite://{}", dir.path().join("cpu.db").display());
-    let (store, desk, config) = prepare(&url).await;
-    let (_platform, wake, stop, running) = start(&store, &desk, &config, Faults::None);
+    let app = prepare(&url).await;
+    let (store, desk) = (&app.store, &app.desk);
+    let (_platform, wake, stop, running) = start(&app, Faults::None);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = cpu_time();
     tokio::time::sleep(Duration::from_secs(30)).await;
@@ -314,7 +297,7 @@ async fn cpu(dir: &tempfile::TempDir) {
             text: format!("{}-{n}", n % CONVERSATIONS),
             buttons: Vec::new(),
         };
-        write(&store, &desk, &envelope).await;
+        write(store, desk, &envelope).await;
         wake.notify_one();
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

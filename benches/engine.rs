@@ -9,19 +9,16 @@
 //! `BENCH_MESSAGES` (default 2000), `BENCH_RATE` (default 500).
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use guichet::app::App;
 use guichet::clock::{Clock, SystemClock};
 use guichet::config::{Config, StaffSpace};
-use guichet::desk::Desk;
 use guichet::domain::{Language, NewUser, Platform, Role};
 use guichet::engine::Engine;
-use guichet::i18n::Texts;
 use guichet::store::audit::Origin;
 use guichet::store::{self, Store};
 use guichet_chat::{Author, Event, Inbound, ThreadRef};
-use tokio::sync::Notify;
 
 mod support;
 use support::fresh_pg_database;
@@ -140,11 +137,8 @@ async fn setup(url: &str) -> (Store, Engine) {
         platform: Platform::Discord,
         space: IT_SPACE.into(),
     });
-    let store = guichet::app::prepare_store(&config)
-        .await
-        .expect("database");
-    let catalog = Arc::new(guichet::app::load_catalog(&store).await.unwrap());
-    let desk = Desk::new(Arc::new(SystemClock), &config, catalog);
+    let app = App::build(config).await.expect("database");
+    let (store, desk) = (&app.store, &app.desk);
     let mut tx = store.begin().await.unwrap();
     let it = desk.find_team("it").unwrap();
     let hardware = desk.find_category("hardware").unwrap();
@@ -178,15 +172,7 @@ async fn setup(url: &str) -> (Store, Engine) {
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let texts = Arc::new(Texts::load().unwrap());
-    let engine = Engine::new(
-        store.clone(),
-        desk,
-        Arc::new(config),
-        texts,
-        Arc::new(Notify::new()),
-    );
-    (store, engine)
+    (app.store, app.engine)
 }
 
 fn dm(event_id: String, user: String, text: String) -> Inbound {

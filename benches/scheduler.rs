@@ -12,14 +12,11 @@ mod seed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use guichet::app::App;
 use guichet::clock::ManualClock;
-use guichet::desk::Desk;
-use guichet::engine::Engine;
-use guichet::i18n::Texts;
 use guichet::scheduler::{Rule, Scheduler, Tick};
 use guichet::store::Store;
 use sqlx::AssertSqlSafe;
-use tokio::sync::Notify;
 
 use seed::draw::open_due_sql;
 use seed::{
@@ -44,7 +41,7 @@ async fn main() {
     );
     prepare_database(&path).await;
 
-    let config = Arc::new(config_for(&path));
+    let config = config_for(&path);
     let store = guichet::app::prepare_store(&config)
         .await
         .expect("database");
@@ -55,18 +52,10 @@ async fn main() {
             thousands(reset)
         );
     }
-    let catalog = Arc::new(guichet::app::load_catalog(&store).await.unwrap());
-    let clock = Arc::new(ManualClock::new(now()));
-    let desk = Desk::new(clock, &config, catalog);
-    let texts = Arc::new(Texts::load().unwrap());
-    let engine = Engine::new(
-        store.clone(),
-        desk,
-        config.clone(),
-        texts,
-        Arc::new(Notify::new()),
-    );
-    let scheduler = Scheduler::new(store.clone(), engine, config.scheduler.clone());
+    let app = App::build_at(config, Arc::new(ManualClock::new(now())))
+        .await
+        .expect("database");
+    let scheduler = app.scheduler();
     let scale = format!(
         "{} tickets ({} open)",
         thousands(count(&store, "SELECT COUNT(*) FROM tickets").await),

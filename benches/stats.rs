@@ -152,25 +152,10 @@ async fn endpoint_times(
 ) -> Vec<(String, Duration)> {
     use guichet::domain::Role;
     let clock = std::sync::Arc::new(guichet::clock::ManualClock::new(now()));
-    let catalog = std::sync::Arc::new(guichet::app::load_catalog(store).await.unwrap());
-    let config = std::sync::Arc::new(config.clone());
-    let desk = guichet::desk::Desk::new(clock, &config, catalog);
-    let texts = std::sync::Arc::new(guichet::i18n::Texts::load().unwrap());
-    let engine = guichet::engine::Engine::new(
-        store.clone(),
-        desk,
-        config.clone(),
-        texts.clone(),
-        std::sync::Arc::default(),
-    );
-    let state = guichet::web::WebState::new(
-        store.clone(),
-        engine,
-        texts,
-        config,
-        std::sync::Arc::default(),
-        Vec::new(),
-    );
+    let app = guichet::app::App::build_at(config.clone(), clock)
+        .await
+        .expect("database");
+    let state = app.web(Vec::new());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(guichet::web::serve(

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use guichet_chat::Outlet;
 
-use crate::app;
+use crate::app::App;
 use crate::config::Config;
-use crate::doctor::{self, Check, Examiner, Finding, Trouble};
+use crate::doctor::{self, Check, Finding, Trouble};
 use crate::domain::Language;
 use crate::i18n::{Texts, arg};
 use crate::mail::{self, Mailer};
@@ -23,12 +23,12 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     let texts = Texts::load().map_err(anyhow::Error::msg)?;
     let language = args.lang.unwrap_or(config.company.default_language);
     println!("{}", texts.t(language, "setup-title", &[]));
-    let findings = match app::prepare_store(&config).await {
-        Ok(store) => {
+    let findings = match App::build(config).await {
+        Ok(app) => {
             // Printed, not recorded: this shell may lack a token or a password
             // `serve` has, and what `serve` finds is what every instance shows.
-            let findings = examine(&config, &store, &texts).await?;
-            store.close().await;
+            let findings = examine(&app).await?;
+            app.store.close().await;
             findings
         }
         Err(e) => vec![Finding {
@@ -60,20 +60,12 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     )
 }
 
-async fn examine(
-    config: &Config,
-    store: &crate::store::Store,
-    texts: &Texts,
-) -> anyhow::Result<Vec<Finding>> {
-    let catalog = Arc::new(app::load_catalog(store).await?);
-    let config = Arc::new(config.clone());
-    let mailer = Mailer::from_config(&config.mail, std::env::var(mail::PASSWORD_VAR).ok())
+async fn examine(app: &App) -> anyhow::Result<Vec<Finding>> {
+    let mailer = Mailer::from_config(&app.config.mail, std::env::var(mail::PASSWORD_VAR).ok())
         .map_err(anyhow::Error::msg)?
         .map(Arc::new);
-    let outlets = outlets(&config, texts, &catalog)?;
-    let desk = crate::desk::Desk::new(Arc::new(crate::clock::SystemClock), &config, catalog);
-    let examiner = Examiner::new(store.clone(), config.clone(), desk, outlets, mailer);
-    Ok(examiner.examine().await.findings)
+    let outlets = outlets(&app.config, &app.texts, app.desk.catalog())?;
+    Ok(app.examiner(outlets, mailer).examine().await.findings)
 }
 
 /// The platforms whose token is set, reached without receiving anything.

@@ -11,16 +11,12 @@ mod token;
 mod user;
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::app;
-use crate::clock::SystemClock;
+use crate::app::App;
 use crate::config::{self, Config};
-use crate::desk::Desk;
-use crate::store::Store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -73,12 +69,8 @@ impl Command {
     }
 }
 
-/// What every command works with.
-pub struct Ctx {
-    pub config: Config,
-    pub store: Store,
-    pub desk: Desk,
-}
+/// What every command works with: the application, built once.
+pub type Ctx = App;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let path = config::path_from(cli.config);
@@ -88,16 +80,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor(args) => return doctor::run(config, args).await,
         command => command,
     };
-    let store = app::prepare_store(&config)
+    let ctx = App::build(config)
         .await
         .context("cannot prepare the database")?;
-    let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(Arc::new(SystemClock), &config, catalog);
-    let ctx = Ctx {
-        config,
-        store,
-        desk,
-    };
     let result = match command {
         Command::Serve | Command::Doctor(_) => unreachable!("handled above"),
         Command::Migrate => {

@@ -3,15 +3,12 @@
 //! revived row within a second (its dispatcher reads the outbox at least that
 //! often); nothing here talks to a platform.
 
-use std::sync::Arc;
-
 use anyhow::bail;
 use clap::Subcommand;
 use guichet_chat::{Event, Inbound};
 
 use super::{Ctx, table};
-use crate::engine::{Engine, Handled};
-use crate::i18n::Texts;
+use crate::engine::Handled;
 use crate::outbox::retry::{self, By, RetryError, Which};
 use crate::store;
 use crate::store::audit::Origin;
@@ -147,15 +144,9 @@ async fn list_failed(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
 /// Replays failed events: the given ones (all checked first: an unknown or
 /// replayed id changes nothing), or every one not replayed.
 async fn replay(ctx: &Ctx, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
-    let engine = Engine::new(
-        ctx.store.clone(),
-        ctx.desk.clone(),
-        Arc::new(ctx.config.clone()),
-        Arc::new(Texts::load().map_err(anyhow::Error::msg)?),
-        Arc::default(),
-    );
+    let engine = &ctx.engine;
     let outcomes = if all {
-        retry::replay_all(&engine, BY_CLI).await?
+        retry::replay_all(engine, BY_CLI).await?
     } else {
         let mut conn = ctx.store.pool().acquire().await?;
         for &id in &ids {
@@ -170,7 +161,7 @@ async fn replay(ctx: &Ctx, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
         drop(conn);
         // Stops at the first failure: those before it were taken and stay so.
         for &id in &ids {
-            let handled = retry::replay_failed(&engine, id, BY_CLI).await?;
+            let handled = retry::replay_failed(engine, id, BY_CLI).await?;
             say_replayed(id, handled);
         }
         println!("{} failed event(s) replayed", ids.len());

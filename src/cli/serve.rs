@@ -9,24 +9,18 @@ use guichet_chat::{Connected, InboundSink, Outlet, Platform};
 use guichet_discord::commands::{CommandArgument, Localized as DiscordName, SlashCommand};
 use guichet_telegram::TelegramOutlet;
 use guichet_telegram::commands::{self, Audience, Menu};
-use tokio::sync::{Notify, watch};
+use tokio::sync::watch;
 use tracing::info;
 
-use crate::app;
-use crate::clock::{SharedClock, SystemClock};
+use crate::app::App;
 use crate::config::{Config, TelegramMode};
-use crate::desk::Desk;
 use crate::domain::{Catalog, Language};
-use crate::engine::Engine;
 use crate::engine::menus::Argument;
 use crate::i18n::Texts;
 use crate::lease;
 use crate::mail::{self, Mailer};
-use crate::metrics::Metrics;
-use crate::outbox::dispatcher::Dispatcher;
-use crate::scheduler::Scheduler;
 use crate::store::redact_url;
-use crate::web::{self, WebState};
+use crate::web;
 
 /// The lease of the instance that polls Telegram and sends to it (`crate::lease`).
 const TELEGRAM_LEASE: &str = "telegram";
@@ -35,22 +29,17 @@ const TELEGRAM_LEASE: &str = "telegram";
 const GRACE: Duration = Duration::from_secs(15);
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let store = app::prepare_store(&config)
+    let app = App::build(config)
         .await
         .context("cannot prepare the database")?;
-    let texts = Arc::new(Texts::load().map_err(anyhow::Error::msg)?);
-    let clock: SharedClock = Arc::new(SystemClock);
-    let wake = Arc::new(Notify::new());
-    let config = Arc::new(config);
-    let catalog = Arc::new(app::load_catalog(&store).await?);
-    let desk = Desk::new(clock.clone(), &config, catalog);
-    let engine = Engine::new(
-        store.clone(),
-        desk.clone(),
-        config.clone(),
-        texts.clone(),
-        wake.clone(),
-    );
+    let App {
+        config,
+        store,
+        texts,
+        desk,
+        engine,
+        ..
+    } = app.clone();
     let sink: Arc<dyn InboundSink> = Arc::new(engine.clone());
     let (stop, stopped) = watch::channel(false);
     let until_stopped = |mut rx: watch::Receiver<bool>| async move {
@@ -175,7 +164,6 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         _ => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
     }
 
-    let metrics = Arc::new(Metrics::default());
     let password = std::env::var(mail::PASSWORD_VAR).ok();
     let mailer = Mailer::from_config(&config.mail, password)
         .map_err(anyhow::Error::msg)?
@@ -184,52 +172,28 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Some(_) => info!(host = %config.mail.host, "e-mail: overdue tickets are e-mailed"),
         None => info!("e-mail is off: set mail.host to e-mail overdue tickets"),
     }
-    let examiner = crate::doctor::Examiner::new(
-        store.clone(),
-        config.clone(),
-        desk.clone(),
-        outlets.clone(),
-        mailer.clone(),
-    );
+    let examiner = app.examiner(outlets.clone(), mailer.clone());
     let doctor = tokio::spawn(crate::doctor::watch::run(
         examiner,
         store.clone(),
         texts.clone(),
-        clock,
+        app.clock.clone(),
         config.doctor.every.0,
         until_stopped(stopped.clone()),
     ));
-    let mut dispatcher = Dispatcher::new(
-        store.clone(),
-        outlets,
-        mailer,
-        desk,
-        texts.clone(),
-        config.company.default_language,
-        config.outbox.clone(),
-        metrics.clone(),
-        wake,
-    );
+    let mut dispatcher = app.dispatcher(outlets, mailer);
     if let Some(held) = telegram_lease {
         dispatcher = dispatcher.only_while(Platform::Telegram, held);
     }
     let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
-    let scheduler = Scheduler::new(store.clone(), engine.clone(), config.scheduler.clone());
-    let scheduler = tokio::spawn(scheduler.run(until_stopped(stopped.clone())));
+    let scheduler = tokio::spawn(app.scheduler().run(until_stopped(stopped.clone())));
     let web = if config.web.enabled {
         let listen = config.web.listen;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("web.listen: cannot listen on {listen}"))?;
         let listen = listener.local_addr().unwrap_or(listen);
-        let state = WebState::new(
-            store.clone(),
-            engine,
-            texts.clone(),
-            config.clone(),
-            metrics,
-            bots,
-        );
+        let state = app.web(bots);
         info!(%listen, "web: the dashboard and API are served at http://{listen}/");
         let stop_serving = until_stopped(stopped.clone());
         Some(tokio::spawn(async move {

@@ -37,6 +37,7 @@ use crate::config::Config;
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Identity, Language, NewUser, Platform, Role, User};
 use crate::i18n::{Arg, Texts};
+use crate::metrics::Metrics;
 use crate::permissions::Actor;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn, Store, StoreError};
@@ -130,6 +131,8 @@ struct Inner {
     texts: Arc<Texts>,
     /// Wakes the dispatcher after a commit, so replies leave at once.
     wake: Arc<Notify>,
+    /// How long each event took, for `/metrics`.
+    metrics: Arc<Metrics>,
 }
 
 /// What became of an event the engine was handed.
@@ -185,6 +188,7 @@ impl Engine {
         config: Arc<Config>,
         texts: Arc<Texts>,
         wake: Arc<Notify>,
+        metrics: Arc<Metrics>,
     ) -> Self {
         Engine {
             inner: Arc::new(Inner {
@@ -193,6 +197,7 @@ impl Engine {
                 config,
                 texts,
                 wake,
+                metrics,
             }),
         }
     }
@@ -217,7 +222,10 @@ impl Engine {
             id = %event.event_id,
             user = %event.author.id,
         );
-        self.handle_in_span(event).instrument(span).await
+        let (platform, started) = (event.platform.as_str(), std::time::Instant::now());
+        let handled = self.handle_in_span(event).instrument(span).await;
+        self.inner.metrics.event(platform, started.elapsed());
+        handled
     }
 
     async fn handle_in_span(&self, event: Inbound) -> Result<Handled, StoreError> {

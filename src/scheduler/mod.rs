@@ -27,6 +27,7 @@ pub use rules::{Policy, Rule};
 use crate::config::SchedulerConfig;
 use crate::domain::Ticket;
 use crate::engine::{Engine, EngineError};
+use crate::metrics::Metrics;
 use crate::store::jobs::{self, Claimed, JobState};
 use crate::store::{self, Conn, Store, StoreError};
 
@@ -36,6 +37,15 @@ const BATCH: u32 = 200;
 const MAX_ROUNDS: usize = 50;
 /// The housekeeping task: deleting sent messages and event ids past retention.
 const RETENTION: &str = "retention";
+
+/// The rule a claimed step runs, as `/metrics` labels it.
+fn rule_label(job: &Claimed) -> &'static str {
+    match (job.ticket, Rule::parse(&job.kind)) {
+        (None, _) => "housekeeping",
+        (Some(_), Some(rule)) => rule.as_str(),
+        (Some(_), None) => "unknown",
+    }
+}
 
 /// Writes where each rule stands for `ticket` after a change: called by the desk
 /// in the transaction that changed it.
@@ -95,6 +105,8 @@ struct Inner {
     store: Store,
     engine: Engine,
     config: SchedulerConfig,
+    /// How long each step took, by rule, for `/metrics`.
+    metrics: Arc<Metrics>,
     /// Whether the housekeeping rows were made sure of, once per process.
     housekeeping: AtomicBool,
     /// Names this instance's claims; a counter makes each claim unique.
@@ -103,13 +115,19 @@ struct Inner {
 }
 
 impl Scheduler {
-    pub fn new(store: Store, engine: Engine, config: SchedulerConfig) -> Self {
+    pub fn new(
+        store: Store,
+        engine: Engine,
+        config: SchedulerConfig,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         let owner = format!("{}-{}", std::process::id(), rand::rng().random::<u32>());
         Scheduler {
             inner: Arc::new(Inner {
                 store,
                 engine,
                 config,
+                metrics,
                 housekeeping: AtomicBool::new(false),
                 owner,
                 claims: AtomicU64::new(0),
@@ -163,7 +181,10 @@ impl Scheduler {
                     rule = %job.kind,
                     ticket = job.ticket.map(|t| t.0),
                 );
-                match self.carry_out(job, &claim, now).instrument(span).await {
+                let started = std::time::Instant::now();
+                let outcome = self.carry_out(job, &claim, now).instrument(span).await;
+                me.metrics.job(rule_label(job), started.elapsed());
+                match outcome {
                     Ok(true) => tick.done += 1,
                     Ok(false) => tick.passed += 1,
                     Err(e) => {

@@ -1,8 +1,6 @@
 //! `/healthz` (the process answers), `/readyz` (it can do its work) and `/metrics`
 //! (Prometheus text format). The first two need no login and say nothing internal.
 
-use std::fmt::Write as _;
-
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
@@ -13,6 +11,7 @@ use sqlx::Row;
 use super::WebState;
 use super::auth::Caller;
 use super::error::ApiResult;
+use crate::metrics::{self, Stock};
 use crate::store;
 
 pub async fn healthz() -> Json<Value> {
@@ -146,113 +145,35 @@ async fn setup_problems(state: &WebState) -> Option<Vec<Value>> {
 /// For administrators (Prometheus sends an API token as a bearer).
 pub async fn metrics(State(state): State<WebState>, caller: Caller) -> ApiResult<Response> {
     caller.require_admin()?;
-    let mut out = String::new();
     let mut conn = state.store().pool().acquire().await?;
     let catalog = state.desk().catalog();
-
-    family(
-        &mut out,
-        "guichet_tickets",
-        "gauge",
-        "Tickets by status and team.",
-    );
+    let mut tickets = Vec::new();
     for row in
         sqlx::query("SELECT status, team_id, COUNT(*) AS n FROM tickets GROUP BY status, team_id")
             .fetch_all(&mut *conn)
             .await?
     {
-        let status: String = row.try_get("status")?;
         let team = catalog
             .team(crate::domain::TeamId(row.try_get("team_id")?))
             .map_or_else(|| "unknown".to_owned(), |t| t.slug.clone());
-        let n: i64 = row.try_get("n")?;
-        let _ = writeln!(
-            out,
-            "guichet_tickets{{status=\"{status}\",team=\"{team}\"}} {n}"
-        );
+        tickets.push((row.try_get("status")?, team, row.try_get("n")?));
     }
-
     let backlog = store::outbox::backlog(&mut conn).await?;
-    family(
-        &mut out,
-        "guichet_outbox_pending",
-        "gauge",
-        "Messages waiting to be delivered.",
-    );
-    let _ = writeln!(out, "guichet_outbox_pending {}", backlog.pending);
-    family(
-        &mut out,
-        "guichet_outbox_dead",
-        "gauge",
-        "Messages set aside after failing for good.",
-    );
-    let _ = writeln!(out, "guichet_outbox_dead {}", backlog.dead);
-
-    let problems = store::setup_checks::failing(&mut conn).await?.len();
-    family(
-        &mut out,
-        "guichet_setup_problems",
-        "gauge",
-        "Setup checks failing now (guichet doctor).",
-    );
-    let _ = writeln!(out, "guichet_setup_problems {problems}");
-
     let now = state.desk().now();
     let (due, oldest) = store::jobs::due(&mut conn, now).await?;
-    family(
-        &mut out,
-        "guichet_scheduler_due_jobs",
-        "gauge",
-        "Scheduled steps due now.",
-    );
-    let _ = writeln!(out, "guichet_scheduler_due_jobs {due}");
-    family(
-        &mut out,
-        "guichet_scheduler_lag_seconds",
-        "gauge",
-        "How late the oldest due step is.",
-    );
-    let lag = oldest.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
-    let _ = writeln!(out, "guichet_scheduler_lag_seconds {lag}");
-
-    family(
-        &mut out,
-        "guichet_deliveries_total",
-        "counter",
-        "Delivery attempts by channel and outcome, since this process started.",
-    );
-    for ((channel, outcome), n) in state.inner.metrics.deliveries() {
-        let _ = writeln!(
-            out,
-            "guichet_deliveries_total{{channel=\"{channel}\",outcome=\"{}\"}} {n}",
-            outcome.as_str()
-        );
-    }
-    family(
-        &mut out,
-        "guichet_http_requests_total",
-        "counter",
-        "HTTP requests by method, route and status, since this process started.",
-    );
-    for (key, n) in state.inner.metrics.requests() {
-        let _ = writeln!(
-            out,
-            "guichet_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{}\"}} {n}",
-            key.method,
-            key.route.replace('\\', "\\\\").replace('"', "\\\""),
-            key.status
-        );
-    }
+    let stock = Stock {
+        tickets,
+        outbox_pending: backlog.pending,
+        outbox_dead: backlog.dead,
+        setup_problems: store::setup_checks::failing(&mut conn).await?.len() as u64,
+        due_jobs: due,
+        scheduler_lag: oldest
+            .and_then(|t| (now - t).to_std().ok())
+            .unwrap_or_default(),
+    };
     Ok((
-        [(
-            header::CONTENT_TYPE,
-            "text/plain; version=0.0.4; charset=utf-8",
-        )],
-        out,
+        [(header::CONTENT_TYPE, metrics::CONTENT_TYPE)],
+        state.inner.metrics.render(&stock),
     )
         .into_response())
-}
-
-fn family(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
 }

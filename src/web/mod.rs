@@ -251,7 +251,8 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
         headers.insert(REQUEST_ID, value);
     }
     let status = response.status().as_u16();
-    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let took = started.elapsed();
+    let elapsed_ms = took.as_millis() as u64;
     span.in_scope(|| {
         if status >= 500 {
             tracing::warn!(status, elapsed_ms, "request failed");
@@ -259,11 +260,14 @@ async fn finish(State(state): State<WebState>, mut request: Request, next: Next)
             tracing::debug!(status, elapsed_ms, "request");
         }
     });
-    state.inner.metrics.request(RequestKey {
-        method,
-        route,
-        status: response.status().as_u16(),
-    });
+    state.inner.metrics.request(
+        RequestKey {
+            method,
+            route,
+            status: response.status().as_u16(),
+        },
+        took,
+    );
     response
 }
 

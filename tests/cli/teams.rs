@@ -4,7 +4,6 @@
 //! tick, and the thread says so.
 
 use chrono::Utc;
-use guichet::scheduler::Scheduler;
 use guichet::store::{self, audit::Origin};
 use guichet_chat::Platform;
 use support::chat::ChatDesk;
@@ -87,11 +86,7 @@ async fn an_agent_made_available_at_the_command_line_gets_the_waiting_ticket() {
         .expect("the ticket");
     drop(conn);
     assert_eq!(ticket.assignee, None, "every expert is away");
-    let scheduler = Scheduler::new(
-        c.d.store.clone(),
-        c.engine.clone(),
-        c.d.config.scheduler.clone(),
-    );
+    let scheduler = c.d.app.scheduler();
     scheduler.tick().await.unwrap();
     assert_eq!(c.d.reload(&ticket).await.assignee, None);
 

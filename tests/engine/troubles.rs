@@ -27,13 +27,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
 fn examiner(c: &ChatDesk) -> Examiner {
     let discord: Arc<dyn Outlet> = c.discord.clone();
     let telegram: Arc<dyn Outlet> = c.telegram.clone();
-    Examiner::new(
-        c.d.store.clone(),
-        Arc::new(c.d.config.clone()),
-        c.d.desk.clone(),
-        vec![discord, telegram],
-        None,
-    )
+    c.d.app.examiner(vec![discord, telegram], None)
 }
 
 /// Examines, records (as `serve` does), and returns the findings.

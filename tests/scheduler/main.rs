@@ -248,11 +248,7 @@ impl Sched {
 }
 
 fn fresh_scheduler(c: &ChatDesk) -> Scheduler {
-    Scheduler::new(
-        c.d.store.clone(),
-        c.engine.clone(),
-        c.d.config.scheduler.clone(),
-    )
+    c.d.app.scheduler()
 }
 
 /// The cards drawn for a thread, latest last.

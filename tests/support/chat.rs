@@ -9,7 +9,6 @@ use guichet::i18n::Texts;
 use guichet::outbox::dispatcher::Dispatcher;
 use guichet::store;
 use guichet_chat::{Author, Event, Inbound, Interaction, Outlet, Place, Platform, ThreadRef};
-use tokio::sync::Notify;
 
 use super::fake_chat::FakeChat;
 use super::{Harness, TestDb, TestDesk};
@@ -26,7 +25,6 @@ pub struct ChatDesk {
     pub discord: Arc<FakeChat>,
     pub telegram: Arc<FakeChat>,
     pub texts: Arc<Texts>,
-    wake: Arc<Notify>,
     events: AtomicU64,
     /// The SMTP server the dispatcher sends e-mails through, when a test sets one.
     pub mailer: Option<Arc<guichet::mail::Mailer>>,
@@ -65,25 +63,15 @@ impl ChatDesk {
             change(config);
         })
         .await;
-        let texts = Arc::new(Texts::load().unwrap());
-        let wake = Arc::new(Notify::new());
-        let engine = Engine::new(
-            d.store.clone(),
-            d.desk.clone(),
-            Arc::new(d.config.clone()),
-            texts.clone(),
-            wake.clone(),
-        );
         ChatDesk {
+            engine: d.app.engine.clone(),
+            texts: d.app.texts.clone(),
+            metrics: d.app.metrics.clone(),
             d,
-            engine,
             discord: FakeChat::new(Platform::Discord),
             telegram: FakeChat::new(Platform::Telegram),
-            texts,
-            wake,
             events: AtomicU64::new(0),
             mailer: None,
-            metrics: Arc::default(),
         }
     }
 
@@ -99,19 +87,9 @@ impl ChatDesk {
 
     /// The dispatcher of another instance, named `name`, sharing the database.
     pub fn instance(&self, name: &str, outlets: Vec<Arc<dyn Outlet>>) -> Dispatcher {
-        let mut config = self.d.config.outbox.clone();
-        config.instance = name.to_owned();
-        Dispatcher::new(
-            self.d.store.clone(),
-            outlets,
-            self.mailer.clone(),
-            self.d.desk.clone(),
-            self.texts.clone(),
-            self.d.config.company.default_language,
-            config,
-            self.metrics.clone(),
-            self.wake.clone(),
-        )
+        let mut parts = self.d.app.dispatcher_parts(outlets, self.mailer.clone());
+        parts.config.instance = name.to_owned();
+        Dispatcher::new(parts)
     }
 
     /// Delivers everything due now.

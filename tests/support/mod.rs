@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, TimeZone, Utc};
+use guichet::app::App;
 use guichet::clock::ManualClock;
 use guichet::config::Config;
 use guichet::desk::{Desk, TicketDraft};
@@ -154,6 +155,8 @@ impl TestDb {
 /// clock stands still until the test moves it.
 pub struct TestDesk {
     pub db: TestDb,
+    /// The application as `guichet serve` builds it, on the test's clock.
+    pub app: App,
     pub config: Config,
     pub store: Store,
     pub clock: Arc<ManualClock>,
@@ -179,18 +182,17 @@ impl TestDesk {
     pub async fn configured(db: TestDb, change: impl FnOnce(&mut Config)) -> TestDesk {
         let mut config = db.config();
         change(&mut config);
-        let store = guichet::app::prepare_store(&config)
+        let clock = Arc::new(ManualClock::new(valentines_morning()));
+        let app = App::build_at(config.clone(), clock.clone())
             .await
             .expect("the test database is prepared");
-        let clock = Arc::new(ManualClock::new(valentines_morning()));
-        let catalog = guichet::app::load_catalog(&store).await.unwrap();
-        let desk = Desk::new(clock.clone(), &config, Arc::new(catalog));
         TestDesk {
             db,
+            store: app.store.clone(),
+            desk: app.desk.clone(),
+            app,
             config,
-            store,
             clock,
-            desk,
         }
     }
 

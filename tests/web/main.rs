@@ -11,12 +11,10 @@ mod outbox;
 mod security;
 mod setup;
 
-use std::sync::Arc;
-
 use guichet::domain::{Role, TicketReference};
 use guichet::permissions::Actor;
 use guichet::store;
-use guichet::web::{self, WebState};
+use guichet::web;
 use guichet_chat::{Connected, Platform};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -55,14 +53,7 @@ impl WebDesk {
     pub async fn on(db: TestDb) -> WebDesk {
         let c = ChatDesk::on(db).await;
         let telegram_up = Connected::default();
-        let state = WebState::new(
-            c.d.store.clone(),
-            c.engine.clone(),
-            c.texts.clone(),
-            Arc::new(c.d.config.clone()),
-            c.metrics.clone(),
-            vec![(Platform::Telegram, telegram_up.clone())],
-        );
+        let state = c.d.app.web(vec![(Platform::Telegram, telegram_up.clone())]);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

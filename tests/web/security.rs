@@ -326,9 +326,20 @@ async fn readiness_and_metrics(w: WebDesk) {
         "guichet_http_requests_total{method=\"GET\",route=\"/metrics\",status=\"403\"} 1",
         "guichet_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"503\"} 1",
         "guichet_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"} 2",
+        // Latencies, as histograms: the employee's message handled, the card and
+        // the confirmation delivered, the requests answered.
+        "# TYPE guichet_event_handling_seconds histogram",
+        "guichet_event_handling_seconds_count{platform=\"telegram\"} 1",
+        "# TYPE guichet_delivery_seconds histogram",
+        "guichet_delivery_seconds_bucket{le=\"+Inf\",channel=\"telegram\"}",
+        "guichet_http_request_seconds_count{method=\"GET\",route=\"/readyz\"} 4",
     ] {
         assert!(text.contains(line), "{line:?} not in\n{text}");
     }
+    assert!(
+        text.ends_with("# EOF\n"),
+        "OpenMetrics text ends with # EOF"
+    );
 }
 
 async fn every_answer_carries_its_request_id(w: WebDesk) {

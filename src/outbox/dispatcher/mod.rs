@@ -97,19 +97,36 @@ struct Inner {
     wake: Arc<Notify>,
 }
 
+/// What a dispatcher is made of, by name (`crate::app::App::dispatcher_parts`
+/// fills it from the application).
+pub struct Parts {
+    pub store: Store,
+    pub outlets: Vec<Arc<dyn Outlet>>,
+    /// The SMTP server, when e-mail is configured.
+    pub mailer: Option<Arc<Mailer>>,
+    pub desk: Desk,
+    pub texts: Arc<Texts>,
+    /// The staff spaces' language, for cards.
+    pub staff_language: Language,
+    pub config: OutboxConfig,
+    pub metrics: Arc<Metrics>,
+    /// Rung by the engine when it commits rows.
+    pub wake: Arc<Notify>,
+}
+
 impl Dispatcher {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        store: Store,
-        outlets: Vec<Arc<dyn Outlet>>,
-        mailer: Option<Arc<Mailer>>,
-        desk: Desk,
-        texts: Arc<Texts>,
-        staff_language: Language,
-        config: OutboxConfig,
-        metrics: Arc<Metrics>,
-        wake: Arc<Notify>,
-    ) -> Self {
+    pub fn new(parts: Parts) -> Self {
+        let Parts {
+            store,
+            outlets,
+            mailer,
+            desk,
+            texts,
+            staff_language,
+            config,
+            metrics,
+            wake,
+        } = parts;
         let owner = config.instance_name();
         Dispatcher {
             inner: Arc::new(Inner {
@@ -396,6 +413,7 @@ impl Inner {
     async fn deliver_counted(&self, row: Claimed) -> Option<Outcome> {
         let channel = row.channel;
         let id = row.id;
+        let started = std::time::Instant::now();
         match self.deliver(row).await {
             Ok(outcome) => {
                 self.metrics.delivery(
@@ -405,6 +423,7 @@ impl Inner {
                         Outcome::Retry => DeliveryOutcome::Retried,
                         Outcome::Dead => DeliveryOutcome::Dead,
                     },
+                    started.elapsed(),
                 );
                 Some(outcome)
             }
