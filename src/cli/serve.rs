@@ -32,138 +32,225 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let app = App::build(config)
         .await
         .context("cannot prepare the database")?;
-    let App {
-        config,
-        store,
-        texts,
-        desk,
-        engine,
-        ..
-    } = app.clone();
-    let sink: Arc<dyn InboundSink> = Arc::new(engine.clone());
     let (stop, stopped) = watch::channel(false);
-    let until_stopped = |mut rx: watch::Receiver<bool>| async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    };
+    let stop_signal = Stop(stopped);
 
     // Each chat adapter gives the dispatcher an outlet and hands its events to the engine.
-    let mut outlets: Vec<Arc<dyn Outlet>> = Vec::new();
-    let mut adapters = Vec::new();
-    let mut bots: Vec<(Platform, Connected)> = Vec::new();
-    // Whether this instance is the one that polls Telegram and sends to it.
-    let mut telegram_lease = None;
-    match std::env::var("TELEGRAM_BOT_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => {
-            let held = lease::keep(
-                store.clone(),
-                TELEGRAM_LEASE,
-                // This process alone: two instances given one name must not both poll.
-                format!("{}/{}", config.outbox.instance_name(), std::process::id()),
-                until_stopped(stopped.clone()),
-            );
-            telegram_lease = Some(held.clone());
-            let bot = guichet_telegram::bot(token.trim(), config.telegram.api_url.clone());
-            outlets.push(Arc::new(TelegramOutlet::new(bot.clone())));
-            if let Err(e) = commands::register(&bot, &telegram_menus(&texts)).await {
-                let error = guichet_telegram::redact_token(&e.to_string());
-                tracing::warn!(%error, "Telegram: the command menus were not registered");
-            }
-            let stop_receiving = until_stopped(stopped.clone());
-            let connected = Connected::default();
-            bots.push((Platform::Telegram, connected.clone()));
-            let receiving = match (config.telegram.mode, &config.telegram.webhook_url) {
-                (TelegramMode::Webhook, Some(url)) => {
-                    let secret = match std::env::var("TELEGRAM_WEBHOOK_SECRET") {
-                        Ok(secret) if !secret.trim().is_empty() => secret.trim().to_owned(),
-                        _ => {
-                            tracing::warn!(
-                                "Telegram: no TELEGRAM_WEBHOOK_SECRET; using one drawn now (set it when several instances share the bot)"
-                            );
-                            guichet_telegram::webhook::new_secret()
-                        }
-                    };
-                    let listen = config.telegram.webhook_listen;
-                    let served = guichet_telegram::webhook::start(
-                        &bot,
-                        url.clone(),
-                        listen,
-                        &secret,
-                        sink.clone(),
-                        stop_receiving,
+    let mut chats = Vec::new();
+    match env_token("TELEGRAM_BOT_TOKEN") {
+        Some(token) => chats.push(telegram(&app, &token, &stop_signal).await?),
+        None => info!("Telegram is off: set TELEGRAM_BOT_TOKEN to connect it"),
+    }
+    match env_token("DISCORD_BOT_TOKEN") {
+        Some(token) => chats.push(discord(&app, &token, &stop_signal).await?),
+        None => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
+    }
+    let outlets: Vec<Arc<dyn Outlet>> = chats.iter().map(|c| c.outlet.clone()).collect();
+    let bots = chats
+        .iter()
+        .map(|c| (c.platform, c.connected.clone()))
+        .collect();
+
+    let mailer = mailer(&app.config)?;
+    let examiner = app.examiner(outlets.clone(), mailer.clone());
+    let mut parts = vec![tokio::spawn(crate::doctor::watch::run(
+        examiner,
+        app.store.clone(),
+        app.texts.clone(),
+        app.clock.clone(),
+        app.config.doctor.every.0,
+        stop_signal.wait(),
+    ))];
+    let mut dispatcher = app.dispatcher(outlets, mailer);
+    for chat in chats {
+        if let Some(held) = chat.lease {
+            dispatcher = dispatcher.only_while(chat.platform, held);
+        }
+        parts.push(chat.task);
+    }
+    parts.push(tokio::spawn(dispatcher.run(stop_signal.wait())));
+    parts.push(tokio::spawn(app.scheduler().run(stop_signal.wait())));
+    if let Some(web) = web(&app, bots, &stop_signal).await? {
+        parts.push(web);
+    }
+    info!(
+        database = %redact_url(&app.config.database.url),
+        teams = app.config.teams.len(),
+        categories = app.config.categories.len(),
+        "guichet is ready"
+    );
+    shutdown_signal().await;
+    info!("shutting down");
+    let _ = stop.send(true);
+    let stopping = async {
+        for part in parts {
+            let _ = part.await;
+        }
+    };
+    if tokio::time::timeout(GRACE, stopping).await.is_err() {
+        tracing::warn!("not everything stopped in time; pending messages stay queued");
+    }
+    app.store.close().await;
+    info!("stopped");
+    Ok(())
+}
+
+/// Resolves when `serve` is asked to stop; cloned into every long-running part.
+#[derive(Clone)]
+struct Stop(watch::Receiver<bool>);
+
+impl Stop {
+    fn wait(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.0.clone();
+        async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        }
+    }
+}
+
+/// A chat platform connected: where the dispatcher sends, whether it is up, the
+/// task that receives its events, and the lease this instance must hold to send.
+struct Chat {
+    platform: Platform,
+    outlet: Arc<dyn Outlet>,
+    connected: Connected,
+    task: tokio::task::JoinHandle<()>,
+    lease: Option<watch::Receiver<bool>>,
+}
+
+/// An environment variable holding a token, when it is set and not blank.
+fn env_token(var: &str) -> Option<String> {
+    std::env::var(var)
+        .ok()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+async fn telegram(app: &App, token: &str, stop: &Stop) -> anyhow::Result<Chat> {
+    let held = lease::keep(
+        app.store.clone(),
+        TELEGRAM_LEASE,
+        // This process alone: two instances given one name must not both poll.
+        format!(
+            "{}/{}",
+            app.config.outbox.instance_name(),
+            std::process::id()
+        ),
+        stop.wait(),
+    );
+    let bot = guichet_telegram::bot(token, app.config.telegram.api_url.clone());
+    if let Err(e) = commands::register(&bot, &telegram_menus(&app.texts)).await {
+        let error = guichet_telegram::redact_token(&e.to_string());
+        tracing::warn!(%error, "Telegram: the command menus were not registered");
+    }
+    let connected = Connected::default();
+    let sink: Arc<dyn InboundSink> = Arc::new(app.engine.clone());
+    let telegram = &app.config.telegram;
+    let task = match (telegram.mode, &telegram.webhook_url) {
+        (TelegramMode::Webhook, Some(url)) => {
+            let secret = match env_token("TELEGRAM_WEBHOOK_SECRET") {
+                Some(secret) => secret,
+                None => {
+                    tracing::warn!(
+                        "Telegram: no TELEGRAM_WEBHOOK_SECRET; using one drawn now (set it when several instances share the bot)"
                     );
-                    let handle = served.await.map_err(anyhow::Error::msg)?;
-                    connected.set(true);
-                    info!(%url, %listen, "Telegram: connected, receiving by webhook");
-                    handle
-                }
-                _ => {
-                    info!(
-                        "Telegram: connected, receiving by long polling while this instance holds the bot's lease"
-                    );
-                    let (sink, stopped) = (sink.clone(), stopped.clone());
-                    tokio::spawn(async move {
-                        let mut held = held;
-                        loop {
-                            // Standing by is ready: this instance takes over when the poller dies.
-                            connected.set(true);
-                            tokio::select! {
-                                biased;
-                                () = until_stopped(stopped.clone()) => return,
-                                () = lease::taken(&mut held) => {}
-                            }
-                            info!("Telegram: this instance polls the bot now");
-                            let stop = until_stopped(stopped.clone());
-                            let lost = lease::lost(held.clone());
-                            guichet_telegram::run_polling(
-                                bot.clone(),
-                                sink.clone(),
-                                connected.clone(),
-                                async move {
-                                    tokio::select! {
-                                        () = stop => {}
-                                        () = lost => {}
-                                    }
-                                },
-                            )
-                            .await;
-                        }
-                    })
+                    guichet_telegram::webhook::new_secret()
                 }
             };
-            adapters.push(receiving);
-        }
-        _ => info!("Telegram is off: set TELEGRAM_BOT_TOKEN to connect it"),
-    }
-    match std::env::var("DISCORD_BOT_TOKEN") {
-        Ok(token) if !token.trim().is_empty() => {
-            let api_url = config.discord.api_url.as_ref().map(|u| u.as_str());
-            let http = guichet_discord::http(token.trim(), api_url);
-            let guild = guild_of(&config)?;
-            if guild.is_none() {
-                tracing::warn!(
-                    "Discord: no discord.guild_id; the slash commands are not registered"
-                );
-            }
-            let connection = guichet_discord::connect(
-                http,
-                guild,
-                slash_commands(&texts, desk.catalog()),
-                sink.clone(),
-                until_stopped(stopped.clone()),
-            )
-            .await
-            .context("cannot start the Discord client")?;
-            info!(
-                proxy = api_url.is_some(),
-                "Discord: connecting to the gateway"
+            let listen = telegram.webhook_listen;
+            let served = guichet_telegram::webhook::start(
+                &bot,
+                url.clone(),
+                listen,
+                &secret,
+                sink,
+                stop.wait(),
             );
-            outlets.push(connection.outlet);
-            bots.push((Platform::Discord, connection.connected));
-            adapters.push(connection.task);
+            let handle = served.await.map_err(anyhow::Error::msg)?;
+            connected.set(true);
+            info!(%url, %listen, "Telegram: connected, receiving by webhook");
+            handle
         }
-        _ => info!("Discord is off: set DISCORD_BOT_TOKEN to connect it"),
-    }
+        _ => {
+            info!(
+                "Telegram: connected, receiving by long polling while this instance holds the bot's lease"
+            );
+            tokio::spawn(poll_while_leased(
+                bot.clone(),
+                sink,
+                connected.clone(),
+                held.clone(),
+                stop.clone(),
+            ))
+        }
+    };
+    Ok(Chat {
+        platform: Platform::Telegram,
+        outlet: Arc::new(TelegramOutlet::new(bot)),
+        connected,
+        task,
+        lease: Some(held),
+    })
+}
 
+/// Stands by, ready, and polls Telegram whenever this instance holds the bot's
+/// lease: it takes over when the poller dies.
+async fn poll_while_leased(
+    bot: guichet_telegram::Bot,
+    sink: Arc<dyn InboundSink>,
+    connected: Connected,
+    mut held: watch::Receiver<bool>,
+    stop: Stop,
+) {
+    loop {
+        connected.set(true);
+        tokio::select! {
+            biased;
+            () = stop.wait() => return,
+            () = lease::taken(&mut held) => {}
+        }
+        info!("Telegram: this instance polls the bot now");
+        let (stopped, lost) = (stop.wait(), lease::lost(held.clone()));
+        guichet_telegram::run_polling(bot.clone(), sink.clone(), connected.clone(), async move {
+            tokio::select! {
+                () = stopped => {}
+                () = lost => {}
+            }
+        })
+        .await;
+    }
+}
+
+async fn discord(app: &App, token: &str, stop: &Stop) -> anyhow::Result<Chat> {
+    let api_url = app.config.discord.api_url.as_ref().map(|u| u.as_str());
+    let http = guichet_discord::http(token, api_url);
+    let guild = guild_of(&app.config)?;
+    if guild.is_none() {
+        tracing::warn!("Discord: no discord.guild_id; the slash commands are not registered");
+    }
+    let connection = guichet_discord::connect(
+        http,
+        guild,
+        slash_commands(&app.texts, app.desk.catalog()),
+        Arc::new(app.engine.clone()),
+        stop.wait(),
+    )
+    .await
+    .context("cannot start the Discord client")?;
+    info!(
+        proxy = api_url.is_some(),
+        "Discord: connecting to the gateway"
+    );
+    Ok(Chat {
+        platform: Platform::Discord,
+        outlet: connection.outlet,
+        connected: connection.connected,
+        task: connection.task,
+        lease: None,
+    })
+}
+
+fn mailer(config: &Config) -> anyhow::Result<Option<Arc<Mailer>>> {
     let password = std::env::var(mail::PASSWORD_VAR).ok();
     let mailer = Mailer::from_config(&config.mail, password)
         .map_err(anyhow::Error::msg)?
@@ -172,65 +259,32 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
         Some(_) => info!(host = %config.mail.host, "e-mail: overdue tickets are e-mailed"),
         None => info!("e-mail is off: set mail.host to e-mail overdue tickets"),
     }
-    let examiner = app.examiner(outlets.clone(), mailer.clone());
-    let doctor = tokio::spawn(crate::doctor::watch::run(
-        examiner,
-        store.clone(),
-        texts.clone(),
-        app.clock.clone(),
-        config.doctor.every.0,
-        until_stopped(stopped.clone()),
-    ));
-    let mut dispatcher = app.dispatcher(outlets, mailer);
-    if let Some(held) = telegram_lease {
-        dispatcher = dispatcher.only_while(Platform::Telegram, held);
-    }
-    let dispatcher = tokio::spawn(dispatcher.run(until_stopped(stopped.clone())));
-    let scheduler = tokio::spawn(app.scheduler().run(until_stopped(stopped.clone())));
-    let web = if config.web.enabled {
-        let listen = config.web.listen;
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .with_context(|| format!("web.listen: cannot listen on {listen}"))?;
-        let listen = listener.local_addr().unwrap_or(listen);
-        let state = app.web(bots);
-        info!(%listen, "web: the dashboard and API are served at http://{listen}/");
-        let stop_serving = until_stopped(stopped.clone());
-        Some(tokio::spawn(async move {
-            if let Err(e) = web::serve(listener, web::router(state), stop_serving).await {
-                tracing::error!(error = %e, "web: the endpoint stopped");
-            }
-        }))
-    } else {
+    Ok(mailer)
+}
+
+/// Serves the dashboard and the API when `web.enabled`.
+async fn web(
+    app: &App,
+    bots: Vec<(Platform, Connected)>,
+    stop: &Stop,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    if !app.config.web.enabled {
         info!("web is off (web.enabled = false)");
-        None
-    };
-    info!(
-        database = %redact_url(&config.database.url),
-        teams = config.teams.len(),
-        categories = config.categories.len(),
-        "guichet is ready"
-    );
-    shutdown_signal().await;
-    info!("shutting down");
-    let _ = stop.send(true);
-    let stopping = async {
-        for adapter in adapters {
-            let _ = adapter.await;
-        }
-        let _ = dispatcher.await;
-        let _ = scheduler.await;
-        let _ = doctor.await;
-        if let Some(web) = web {
-            let _ = web.await;
-        }
-    };
-    if tokio::time::timeout(GRACE, stopping).await.is_err() {
-        tracing::warn!("not everything stopped in time; pending messages stay queued");
+        return Ok(None);
     }
-    store.close().await;
-    info!("stopped");
-    Ok(())
+    let listen = app.config.web.listen;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("web.listen: cannot listen on {listen}"))?;
+    let listen = listener.local_addr().unwrap_or(listen);
+    let router = web::router(app.web(bots));
+    info!(%listen, "web: the dashboard and API are served at http://{listen}/");
+    let stop_serving = stop.wait();
+    Ok(Some(tokio::spawn(async move {
+        if let Err(e) = web::serve(listener, router, stop_serving).await {
+            tracing::error!(error = %e, "web: the endpoint stopped");
+        }
+    })))
 }
 
 /// The configured Discord server, if any.

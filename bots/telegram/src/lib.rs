@@ -19,7 +19,7 @@ pub use outlet::TelegramOutlet;
 pub use polling::run_polling;
 pub use text::{redact_token, split};
 
-use teloxide::Bot;
+pub use teloxide::Bot;
 use url::Url;
 
 /// The Bot API client: the official server, or the one `api_url` names (a self-hosted
