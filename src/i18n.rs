@@ -107,6 +107,115 @@ fn bundle(language: Language, source: &str) -> Result<FluentBundle<FluentResourc
     Ok(bundle)
 }
 
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+
+/// A message of the catalogs. Made only by [`key!`](crate::key) and
+/// [`t!`](crate::t), which check at compile time that the message exists (and,
+/// for `t!`, that the arguments given are exactly its variables): a key the
+/// catalogs lack, or a misspelt argument, does not build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    id: &'static str,
+    variables: &'static [&'static str],
+}
+
+impl Key {
+    /// The message's id in the catalogs.
+    pub const fn id(self) -> &'static str {
+        self.id
+    }
+
+    /// The variables the message uses, in either language.
+    pub const fn variables(self) -> &'static [&'static str] {
+        self.variables
+    }
+
+    /// For the macros: the message `id` when it exists and, if `arguments` are
+    /// given, when they are exactly its variables.
+    #[doc(hidden)]
+    pub const fn checked(id: &'static str, arguments: Option<&[&str]>) -> Option<Key> {
+        let mut i = 0;
+        while i < MESSAGES.len() {
+            let (known, variables) = MESSAGES[i];
+            if same(known, id) {
+                if let Some(given) = arguments
+                    && !(given.len() == variables.len() && all_in(given, variables))
+                {
+                    return None;
+                }
+                return Some(Key { id, variables });
+            }
+            i += 1;
+        }
+        None
+    }
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Whether every name of `given` is one of `known` (with equal lengths: the same set).
+const fn all_in(given: &[&str], known: &[&str]) -> bool {
+    let mut i = 0;
+    while i < given.len() {
+        let mut j = 0;
+        let mut found = false;
+        while j < known.len() {
+            if same(given[i], known[j]) {
+                found = true;
+            }
+            j += 1;
+        }
+        if !found {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The catalogs' message `id`, checked at compile time: `key!("status-open")`.
+#[macro_export]
+macro_rules! key {
+    ($id:literal) => {{
+        const KEY: $crate::i18n::Key = match $crate::i18n::Key::checked($id, None) {
+            Some(key) => key,
+            None => panic!(concat!("no message `", $id, "` in config/locales")),
+        };
+        KEY
+    }};
+}
+
+/// A sentence from the catalogs, its key and argument names checked at compile
+/// time: `t!(texts, language, "ticket-created", reference = r, team = name)`.
+/// `texts` is anything with a `t(language, Key, &[Arg])` method.
+#[macro_export]
+macro_rules! t {
+    ($texts:expr, $language:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        const KEY: $crate::i18n::Key =
+            match $crate::i18n::Key::checked($id, Some(&[$(stringify!($name)),*])) {
+                Some(key) => key,
+                None => panic!(concat!(
+                    "`", $id, "` is not a message of config/locales taking exactly these arguments: "
+                    $(, stringify!($name), " ")*
+                )),
+            };
+        $texts.t($language, KEY, &[$($crate::i18n::arg(stringify!($name), $value)),*])
+    }};
+}
+
 /// A text argument.
 pub fn arg<'a>(name: &'a str, value: impl Into<FluentValue<'a>>) -> Arg<'a> {
     (name, value.into())
