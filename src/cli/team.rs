@@ -5,8 +5,8 @@ use clap::Subcommand;
 use super::user::yes_no;
 use super::{Ctx, table};
 use crate::desk::UserRef;
-use crate::store;
 use crate::store::audit::Origin;
+use crate::store::{self, Conn};
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
@@ -52,153 +52,203 @@ fn parse_on_off(s: &str) -> Result<bool, String> {
 pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
     let mut tx = ctx.store.begin().await?;
     match command {
-        TeamCommand::List => {
-            let mut out = table::new(&["Team", "Nom", "Name", "Members", "Confidential", "E-mail"]);
-            for team in ctx.desk.catalog().teams() {
-                let members = store::catalog::members(&mut tx, team.id).await?;
-                out.add_row(vec![
-                    team.slug.clone(),
-                    team.name.fr.clone(),
-                    team.name.en.clone(),
-                    members.len().to_string(),
-                    yes_no(team.confidential).into(),
-                    team.email.as_ref().map_or("—".into(), |e| e.to_string()),
-                ]);
-            }
-            println!("{out}");
-        }
-        TeamCommand::Show { team } => {
-            let team = ctx.desk.find_team(&team)?;
-            let categories: Vec<_> = ctx.desk.catalog().categories().collect();
-            let mut out = table::new(&[
-                "ID",
-                "Name",
-                "Role",
-                "Lead",
-                "Available",
-                "Open",
-                "Capacity",
-                "Expertise",
-            ]);
-            for member in store::catalog::members(&mut tx, team.id).await? {
-                let user = ctx
-                    .desk
-                    .find_user(&mut tx, &UserRef::Id(member.user))
-                    .await?;
-                let expertise: Vec<&str> = store::catalog::expertise(&mut tx, user.id)
-                    .await?
-                    .iter()
-                    .filter_map(|id| categories.iter().find(|c| c.id == *id))
-                    .map(|c| c.slug.as_str())
-                    .collect();
-                out.add_row(vec![
-                    user.id.to_string(),
-                    user.display_name.clone(),
-                    user.role.to_string(),
-                    yes_no(member.lead).into(),
-                    yes_no(user.available).into(),
-                    store::tickets::open_count(&mut tx, user.id)
-                        .await?
-                        .to_string(),
-                    user.capacity.to_string(),
-                    expertise.join(", "),
-                ]);
-            }
-            println!(
-                "{} — {}{}",
-                team.slug,
-                team.name.fr,
-                if team.confidential {
-                    " (confidential)"
-                } else {
-                    ""
-                }
-            );
-            println!("{out}");
-        }
+        TeamCommand::List => list(ctx, &mut tx).await?,
+        TeamCommand::Show { team } => show(ctx, &mut tx, &team).await?,
         TeamCommand::AddMember { team, user, lead } => {
-            let team = ctx.desk.find_team(&team)?;
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            ctx.desk
-                .add_member(&mut tx, None, &team, user.id, lead, Origin::Cli)
-                .await?;
-            println!(
-                "{} is in team {}{}.",
-                user.display_name,
-                team.slug,
-                if lead { " as a lead" } else { "" }
-            );
-            if !user.role.is_staff() && user.role != crate::domain::Role::Admin {
-                println!(
-                    "Note: {} has the role {}; only agents (and hr for confidential teams) work the team's tickets.",
-                    user.display_name, user.role
-                );
-            }
+            add_member(ctx, &mut tx, &team, &user, lead).await?
         }
         TeamCommand::RemoveMember { team, user } => {
-            let team = ctx.desk.find_team(&team)?;
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            if ctx
-                .desk
-                .remove_member(&mut tx, None, &team, user.id, Origin::Cli)
-                .await?
-            {
-                println!("{} left team {}.", user.display_name, team.slug);
-            } else {
-                anyhow::bail!(
-                    "{} is not a member of team {}",
-                    user.display_name,
-                    team.slug
-                );
-            }
+            remove_member(ctx, &mut tx, &team, &user).await?
         }
         TeamCommand::Expertise { user, categories } => {
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            let mut found = Vec::new();
-            for slug in &categories {
-                found.push(ctx.desk.find_category(slug)?);
-            }
-            ctx.desk
-                .set_expertise(&mut tx, None, user.id, &found, Origin::Cli)
-                .await?;
-            if categories.is_empty() {
-                println!("{} is no longer expert in any category.", user.display_name);
-            } else {
-                println!(
-                    "{} is expert in: {}.",
-                    user.display_name,
-                    categories.join(", ")
-                );
-            }
+            set_expertise(ctx, &mut tx, &user, &categories).await?
         }
         TeamCommand::Capacity { user, capacity } => {
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            let user = ctx
-                .desk
-                .set_agent_settings(&mut tx, None, user.id, Some(capacity), None, Origin::Cli)
-                .await?;
-            println!(
-                "{} takes at most {} open ticket(s).",
-                user.display_name, user.capacity
-            );
+            set_capacity(ctx, &mut tx, &user, capacity).await?
         }
         TeamCommand::Availability { user, available } => {
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            let user = ctx
-                .desk
-                .set_agent_settings(&mut tx, None, user.id, None, Some(available), Origin::Cli)
-                .await?;
-            println!(
-                "{} is {} for new tickets.",
-                user.display_name,
-                if user.available {
-                    "available"
-                } else {
-                    "unavailable"
-                }
-            );
+            set_availability(ctx, &mut tx, &user, available).await?
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Every team with its number of members.
+async fn list(ctx: &Ctx, tx: &mut Conn) -> anyhow::Result<()> {
+    let mut out = table::new(&["Team", "Nom", "Name", "Members", "Confidential", "E-mail"]);
+    for team in ctx.desk.catalog().teams() {
+        let members = store::catalog::members(tx, team.id).await?;
+        out.add_row(vec![
+            team.slug.clone(),
+            team.name.fr.clone(),
+            team.name.en.clone(),
+            members.len().to_string(),
+            yes_no(team.confidential).into(),
+            team.email.as_ref().map_or("—".into(), |e| e.to_string()),
+        ]);
+    }
+    println!("{out}");
+    Ok(())
+}
+
+/// One team's members with their load, capacity and expertise.
+async fn show(ctx: &Ctx, tx: &mut Conn, team: &str) -> anyhow::Result<()> {
+    let team = ctx.desk.find_team(team)?;
+    let categories: Vec<_> = ctx.desk.catalog().categories().collect();
+    let mut out = table::new(&[
+        "ID",
+        "Name",
+        "Role",
+        "Lead",
+        "Available",
+        "Open",
+        "Capacity",
+        "Expertise",
+    ]);
+    for member in store::catalog::members(tx, team.id).await? {
+        let user = ctx.desk.find_user(tx, &UserRef::Id(member.user)).await?;
+        let expertise: Vec<&str> = store::catalog::expertise(tx, user.id)
+            .await?
+            .iter()
+            .filter_map(|id| categories.iter().find(|c| c.id == *id))
+            .map(|c| c.slug.as_str())
+            .collect();
+        out.add_row(vec![
+            user.id.to_string(),
+            user.display_name.clone(),
+            user.role.to_string(),
+            yes_no(member.lead).into(),
+            yes_no(user.available).into(),
+            store::tickets::open_count(tx, user.id).await?.to_string(),
+            user.capacity.to_string(),
+            expertise.join(", "),
+        ]);
+    }
+    println!(
+        "{} — {}{}",
+        team.slug,
+        team.name.fr,
+        if team.confidential {
+            " (confidential)"
+        } else {
+            ""
+        }
+    );
+    println!("{out}");
+    Ok(())
+}
+
+async fn add_member(
+    ctx: &Ctx,
+    tx: &mut Conn,
+    team: &str,
+    user: &UserRef,
+    lead: bool,
+) -> anyhow::Result<()> {
+    let team = ctx.desk.find_team(team)?;
+    let user = ctx.desk.find_user(tx, user).await?;
+    ctx.desk
+        .add_member(tx, None, &team, user.id, lead, Origin::Cli)
+        .await?;
+    println!(
+        "{} is in team {}{}.",
+        user.display_name,
+        team.slug,
+        if lead { " as a lead" } else { "" }
+    );
+    if !user.role.is_staff() && user.role != crate::domain::Role::Admin {
+        println!(
+            "Note: {} has the role {}; only agents (and hr for confidential teams) work the team's tickets.",
+            user.display_name, user.role
+        );
+    }
+    Ok(())
+}
+
+async fn remove_member(ctx: &Ctx, tx: &mut Conn, team: &str, user: &UserRef) -> anyhow::Result<()> {
+    let team = ctx.desk.find_team(team)?;
+    let user = ctx.desk.find_user(tx, user).await?;
+    if ctx
+        .desk
+        .remove_member(tx, None, &team, user.id, Origin::Cli)
+        .await?
+    {
+        println!("{} left team {}.", user.display_name, team.slug);
+    } else {
+        anyhow::bail!(
+            "{} is not a member of team {}",
+            user.display_name,
+            team.slug
+        );
+    }
+    Ok(())
+}
+
+/// Replaces the agent's expertise with `categories` (slugs).
+async fn set_expertise(
+    ctx: &Ctx,
+    tx: &mut Conn,
+    user: &UserRef,
+    categories: &[String],
+) -> anyhow::Result<()> {
+    let user = ctx.desk.find_user(tx, user).await?;
+    let mut found = Vec::new();
+    for slug in categories {
+        found.push(ctx.desk.find_category(slug)?);
+    }
+    ctx.desk
+        .set_expertise(tx, None, user.id, &found, Origin::Cli)
+        .await?;
+    if categories.is_empty() {
+        println!("{} is no longer expert in any category.", user.display_name);
+    } else {
+        println!(
+            "{} is expert in: {}.",
+            user.display_name,
+            categories.join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn set_capacity(
+    ctx: &Ctx,
+    tx: &mut Conn,
+    user: &UserRef,
+    capacity: u32,
+) -> anyhow::Result<()> {
+    let user = ctx.desk.find_user(tx, user).await?;
+    let user = ctx
+        .desk
+        .set_agent_settings(tx, None, user.id, Some(capacity), None, Origin::Cli)
+        .await?;
+    println!(
+        "{} takes at most {} open ticket(s).",
+        user.display_name, user.capacity
+    );
+    Ok(())
+}
+
+async fn set_availability(
+    ctx: &Ctx,
+    tx: &mut Conn,
+    user: &UserRef,
+    available: bool,
+) -> anyhow::Result<()> {
+    let user = ctx.desk.find_user(tx, user).await?;
+    let user = ctx
+        .desk
+        .set_agent_settings(tx, None, user.id, None, Some(available), Origin::Cli)
+        .await?;
+    println!(
+        "{} is {} for new tickets.",
+        user.display_name,
+        if user.available {
+            "available"
+        } else {
+            "unavailable"
+        }
+    );
     Ok(())
 }

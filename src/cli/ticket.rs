@@ -6,7 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, table};
 use crate::desk::{DeskError, UserRef};
-use crate::domain::{Priority, Status, TicketReference, UserId, Visibility};
+use crate::domain::{
+    CategoryId, Priority, Status, TeamId, Ticket, TicketReference, UserId, Visibility,
+};
 use crate::store::tickets::{TicketFilter, Viewer};
 use crate::store::{self, Conn};
 
@@ -65,128 +67,165 @@ impl Names {
 
 pub async fn run(ctx: &Ctx, command: TicketCommand) -> anyhow::Result<()> {
     let mut conn = ctx.store.pool().acquire().await?;
-    let tz = ctx.config.company.time_zone;
-    let catalog = ctx.desk.catalog();
-    let team_slug = |id| catalog.team(id).map_or("?", |t| t.slug.as_str());
-    let category_slug = |id| catalog.category(id).map_or("?", |c| c.slug.as_str());
-    let mut names = Names::default();
     match command {
-        TicketCommand::List(args) => {
-            let mut filter = TicketFilter {
-                status: args.status,
-                priority: args.priority,
-                limit: args.limit.clamp(1, 1000),
-                ..Default::default()
-            };
-            if let Some(slug) = &args.team {
-                filter.team = Some(ctx.desk.find_team(slug)?.id);
-            }
-            if let Some(slug) = &args.category {
-                filter.category = Some(ctx.desk.find_category(slug)?.id);
-            }
-            if let Some(who) = &args.assignee {
-                filter.assignee = Some(ctx.desk.find_user(&mut conn, who).await?.id);
-            }
-            if let Some(who) = &args.requester {
-                filter.requester = Some(ctx.desk.find_user(&mut conn, who).await?.id);
-            }
-            let tickets = store::tickets::list(&mut conn, &filter, Viewer::Operator).await?;
-            let mut out = table::new(&[
-                "Reference",
-                "Status",
-                "Prio",
-                "Team",
-                "Category",
-                "Requester",
-                "Assignee",
-                "Created",
-                "Subject",
-            ]);
-            for t in &tickets {
-                out.add_row(vec![
-                    t.reference.to_string(),
-                    t.status.to_string(),
-                    t.priority.to_string(),
-                    team_slug(t.team).to_owned(),
-                    category_slug(t.category).to_owned(),
-                    names.of(&mut conn, Some(t.requester)).await?,
-                    names.of(&mut conn, t.assignee).await?,
-                    table::when(t.times.created, tz),
-                    table::clip(&t.subject, 48),
-                ]);
-            }
-            println!("{out}");
-            println!("{} ticket(s)", tickets.len());
-        }
-        TicketCommand::Show { reference } => {
-            let ticket = store::tickets::by_reference(&mut conn, &reference)
-                .await?
-                .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
-            let mut out = table::new(&["Field", "Value"]);
-            let times = &ticket.times;
-            for (field, value) in [
-                ("Reference", ticket.reference.to_string()),
-                ("Subject", ticket.subject.clone()),
-                ("Status", ticket.status.to_string()),
-                (
-                    "Priority",
-                    format!("{} {}", ticket.priority, ticket.priority.name_fr()),
-                ),
-                ("Team", team_slug(ticket.team).to_owned()),
-                ("Category", category_slug(ticket.category).to_owned()),
-                (
-                    "Requester",
-                    names.of(&mut conn, Some(ticket.requester)).await?,
-                ),
-                ("Assignee", names.of(&mut conn, ticket.assignee).await?),
-                ("Created", table::when(times.created, tz)),
-                ("First response", table::when(times.first_response, tz)),
-                ("Resolved", table::when(times.resolved, tz)),
-                ("Closed", table::when(times.closed, tz)),
-                (
-                    "Resolution",
-                    ticket.resolution.clone().unwrap_or_else(|| "—".into()),
-                ),
-            ] {
-                out.add_row(vec![field.to_owned(), value]);
-            }
-            println!("{out}");
-            if !ticket.description.is_empty() {
-                println!("\n{}", ticket.description);
-            }
-            let messages = store::messages::for_ticket(&mut conn, ticket.id, true).await?;
-            if !messages.is_empty() {
-                let mut out = table::new(&["When", "Who", "Message"]);
-                for m in &messages {
-                    let mut who = names.of(&mut conn, m.author).await?;
-                    if m.visibility == Visibility::Internal {
-                        who.push_str(" (note)");
-                    }
-                    let mut body = m.body.clone();
-                    for a in &m.attachments {
-                        body.push_str(&format!("\n📎 {}", a.file.file_name));
-                    }
-                    out.add_row(vec![table::when(Some(m.created_at), tz), who, body]);
-                }
-                println!("\nConversation\n{out}");
-            }
-            let mut out = table::new(&["When", "Who", "What", "From", "To", "Via"]);
-            for e in store::audit::for_ticket(&mut conn, ticket.id).await? {
-                let who = match e.actor {
-                    Some(_) => names.of(&mut conn, e.actor).await?,
-                    None => "guichet".into(),
-                };
-                out.add_row(vec![
-                    table::when(Some(e.at), tz),
-                    who,
-                    e.action,
-                    e.old_value.unwrap_or_default(),
-                    e.new_value.unwrap_or_default(),
-                    e.origin,
-                ]);
-            }
-            println!("\nAudit trail\n{out}");
-        }
+        TicketCommand::List(args) => list(ctx, &mut conn, &args).await,
+        TicketCommand::Show { reference } => show(ctx, &mut conn, &reference).await,
     }
+}
+
+fn team_slug(ctx: &Ctx, id: TeamId) -> &str {
+    ctx.desk.catalog().team(id).map_or("?", |t| t.slug.as_str())
+}
+
+fn category_slug(ctx: &Ctx, id: CategoryId) -> &str {
+    ctx.desk
+        .catalog()
+        .category(id)
+        .map_or("?", |c| c.slug.as_str())
+}
+
+/// The tickets the filters in `args` select, newest first.
+async fn list(ctx: &Ctx, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()> {
+    let tz = ctx.config.company.time_zone;
+    let mut names = Names::default();
+    let mut filter = TicketFilter {
+        status: args.status,
+        priority: args.priority,
+        limit: args.limit.clamp(1, 1000),
+        ..Default::default()
+    };
+    if let Some(slug) = &args.team {
+        filter.team = Some(ctx.desk.find_team(slug)?.id);
+    }
+    if let Some(slug) = &args.category {
+        filter.category = Some(ctx.desk.find_category(slug)?.id);
+    }
+    if let Some(who) = &args.assignee {
+        filter.assignee = Some(ctx.desk.find_user(conn, who).await?.id);
+    }
+    if let Some(who) = &args.requester {
+        filter.requester = Some(ctx.desk.find_user(conn, who).await?.id);
+    }
+    let tickets = store::tickets::list(conn, &filter, Viewer::Operator).await?;
+    let mut out = table::new(&[
+        "Reference",
+        "Status",
+        "Prio",
+        "Team",
+        "Category",
+        "Requester",
+        "Assignee",
+        "Created",
+        "Subject",
+    ]);
+    for t in &tickets {
+        out.add_row(vec![
+            t.reference.to_string(),
+            t.status.to_string(),
+            t.priority.to_string(),
+            team_slug(ctx, t.team).to_owned(),
+            category_slug(ctx, t.category).to_owned(),
+            names.of(conn, Some(t.requester)).await?,
+            names.of(conn, t.assignee).await?,
+            table::when(t.times.created, tz),
+            table::clip(&t.subject, 48),
+        ]);
+    }
+    println!("{out}");
+    println!("{} ticket(s)", tickets.len());
+    Ok(())
+}
+
+/// The ticket's fields and description, then its conversation and audit trail.
+async fn show(ctx: &Ctx, conn: &mut Conn, reference: &TicketReference) -> anyhow::Result<()> {
+    let ticket = store::tickets::by_reference(conn, reference)
+        .await?
+        .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
+    let tz = ctx.config.company.time_zone;
+    let mut names = Names::default();
+    let mut out = table::new(&["Field", "Value"]);
+    let times = &ticket.times;
+    for (field, value) in [
+        ("Reference", ticket.reference.to_string()),
+        ("Subject", ticket.subject.clone()),
+        ("Status", ticket.status.to_string()),
+        (
+            "Priority",
+            format!("{} {}", ticket.priority, ticket.priority.name_fr()),
+        ),
+        ("Team", team_slug(ctx, ticket.team).to_owned()),
+        ("Category", category_slug(ctx, ticket.category).to_owned()),
+        ("Requester", names.of(conn, Some(ticket.requester)).await?),
+        ("Assignee", names.of(conn, ticket.assignee).await?),
+        ("Created", table::when(times.created, tz)),
+        ("First response", table::when(times.first_response, tz)),
+        ("Resolved", table::when(times.resolved, tz)),
+        ("Closed", table::when(times.closed, tz)),
+        (
+            "Resolution",
+            ticket.resolution.clone().unwrap_or_else(|| "—".into()),
+        ),
+    ] {
+        out.add_row(vec![field.to_owned(), value]);
+    }
+    println!("{out}");
+    if !ticket.description.is_empty() {
+        println!("\n{}", ticket.description);
+    }
+    print_conversation(ctx, conn, &mut names, &ticket).await?;
+    print_audit_trail(ctx, conn, &mut names, &ticket).await
+}
+
+/// Every message of the ticket, internal notes included; nothing when there is none.
+async fn print_conversation(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    names: &mut Names,
+    ticket: &Ticket,
+) -> anyhow::Result<()> {
+    let tz = ctx.config.company.time_zone;
+    let messages = store::messages::for_ticket(conn, ticket.id, true).await?;
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let mut out = table::new(&["When", "Who", "Message"]);
+    for m in &messages {
+        let mut who = names.of(conn, m.author).await?;
+        if m.visibility == Visibility::Internal {
+            who.push_str(" (note)");
+        }
+        let mut body = m.body.clone();
+        for a in &m.attachments {
+            body.push_str(&format!("\n📎 {}", a.file.file_name));
+        }
+        out.add_row(vec![table::when(Some(m.created_at), tz), who, body]);
+    }
+    println!("\nConversation\n{out}");
+    Ok(())
+}
+
+async fn print_audit_trail(
+    ctx: &Ctx,
+    conn: &mut Conn,
+    names: &mut Names,
+    ticket: &Ticket,
+) -> anyhow::Result<()> {
+    let tz = ctx.config.company.time_zone;
+    let mut out = table::new(&["When", "Who", "What", "From", "To", "Via"]);
+    for e in store::audit::for_ticket(conn, ticket.id).await? {
+        let who = match e.actor {
+            Some(_) => names.of(conn, e.actor).await?,
+            None => "guichet".into(),
+        };
+        out.add_row(vec![
+            table::when(Some(e.at), tz),
+            who,
+            e.action,
+            e.old_value.unwrap_or_default(),
+            e.new_value.unwrap_or_default(),
+            e.origin,
+        ]);
+    }
+    println!("\nAudit trail\n{out}");
     Ok(())
 }

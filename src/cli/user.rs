@@ -71,141 +71,169 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
     };
     let mut tx = ctx.store.begin().await?;
     match command {
-        UserCommand::Add(add) => {
-            let new = NewUser {
-                display_name: NewUser::validate_name(&add.name)?,
-                email: add.email,
-                language: add.language.unwrap_or(ctx.config.company.default_language),
-                department: add
-                    .department
-                    .map(|d| d.trim().to_owned())
-                    .filter(|d| !d.is_empty()),
-                role: add.role,
-            };
-            if password_hash.is_some() && new.email.is_none() {
-                anyhow::bail!("a web login needs an e-mail address: add --email");
-            }
-            let user = ctx
-                .desk
-                .add_user(&mut tx, None, &new, &add.identities, Origin::Cli)
-                .await?;
-            if let Some(hash) = &password_hash {
-                store::accounts::set_password(&mut tx, user.id, hash, ctx.desk.now()).await?;
-            }
-            println!(
-                "Created user {} ({}), role {}.",
-                user.id, user.display_name, user.role
-            );
-            if password_hash.is_none() && user.role == crate::domain::Role::Admin {
-                println!(
-                    "No password: they cannot log in to the web endpoint until `guichet user password {}` is run.",
-                    user.id
-                );
-            }
-        }
-        UserCommand::List => {
-            let users = store::users::list(&mut tx).await?;
-            let mut out = table::new(&[
-                "ID",
-                "Name",
-                "Role",
-                "Lang",
-                "E-mail",
-                "Department",
-                "Identities",
-            ]);
-            for user in &users {
-                let identities = identities_of(&mut tx, user).await?;
-                out.add_row(vec![
-                    user.id.to_string(),
-                    user.display_name.clone(),
-                    user.role.to_string(),
-                    user.language.to_string(),
-                    user.email.as_ref().map_or("—".into(), Email::to_string),
-                    user.department.clone().unwrap_or_else(|| "—".into()),
-                    identities,
-                ]);
-            }
-            println!("{out}");
-            println!("{} user(s)", users.len());
-        }
-        UserCommand::Show { user } => {
-            let user = ctx.desk.find_user(&mut tx, &user).await?;
-            let identities = identities_of(&mut tx, &user).await?;
-            let mut teams = Vec::new();
-            for id in store::users::teams_of(&mut tx, user.id).await? {
-                if let Some(team) = ctx.desk.catalog().team(id) {
-                    teams.push(team.slug.clone());
-                }
-            }
-            let tz = ctx.config.company.time_zone;
-            let mut out = table::new(&["Field", "Value"]);
-            for (field, value) in [
-                ("ID", user.id.to_string()),
-                ("Name", user.display_name.clone()),
-                ("Role", user.role.to_string()),
-                ("Language", user.language.to_string()),
-                (
-                    "E-mail",
-                    user.email.as_ref().map_or("—".into(), Email::to_string),
-                ),
-                (
-                    "Department",
-                    user.department.clone().unwrap_or_else(|| "—".into()),
-                ),
-                ("Identities", identities),
-                (
-                    "Teams",
-                    if teams.is_empty() {
-                        "—".into()
-                    } else {
-                        teams.join(", ")
-                    },
-                ),
-                ("Capacity", user.capacity.to_string()),
-                ("Available", yes_no(user.available).into()),
-                ("Created", table::when(Some(user.created_at), tz)),
-            ] {
-                out.add_row(vec![field.to_owned(), value]);
-            }
-            println!("{out}");
-        }
-        UserCommand::SetRole { user, role } => {
-            let found = ctx.desk.find_user(&mut tx, &user).await?;
-            let user = ctx
-                .desk
-                .set_role(&mut tx, None, found.id, role, Origin::Cli)
-                .await?;
-            println!("{} ({}) is now {}.", user.display_name, user.id, user.role);
-        }
+        UserCommand::Add(args) => add(ctx, &mut tx, args, password_hash.as_deref()).await?,
+        UserCommand::List => list(&mut tx).await?,
+        UserCommand::Show { user } => show(ctx, &mut tx, &user).await?,
+        UserCommand::SetRole { user, role } => set_role(ctx, &mut tx, &user, role).await?,
         UserCommand::Password { user } => {
-            let found = ctx.desk.find_user(&mut tx, &user).await?;
-            let Some(email) = &found.email else {
-                anyhow::bail!(
-                    "{} has no e-mail address to log in with; set one first",
-                    found.display_name
-                );
-            };
             let hash = password_hash.as_deref().unwrap_or_default();
-            store::accounts::set_password(&mut tx, found.id, hash, ctx.desk.now()).await?;
-            let ended = store::accounts::close_sessions_of(&mut tx, found.id).await?;
-            println!(
-                "{} ({}) logs in as {email}; {ended} open session(s) ended.",
-                found.display_name, found.id
-            );
+            set_password(ctx, &mut tx, &user, hash).await?
         }
-        UserCommand::Link { user, identity } => {
-            let found = ctx.desk.find_user(&mut tx, &user).await?;
-            ctx.desk
-                .link_identity(&mut tx, None, found.id, &identity, Origin::Cli)
-                .await?;
-            println!(
-                "{identity} now belongs to {} ({}).",
-                found.display_name, found.id
-            );
-        }
+        UserCommand::Link { user, identity } => link(ctx, &mut tx, &user, &identity).await?,
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Creates the user; `password_hash` gives them a web login.
+async fn add(
+    ctx: &Ctx,
+    tx: &mut Conn,
+    add: AddUser,
+    password_hash: Option<&str>,
+) -> anyhow::Result<()> {
+    let new = NewUser {
+        display_name: NewUser::validate_name(&add.name)?,
+        email: add.email,
+        language: add.language.unwrap_or(ctx.config.company.default_language),
+        department: add
+            .department
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty()),
+        role: add.role,
+    };
+    if password_hash.is_some() && new.email.is_none() {
+        anyhow::bail!("a web login needs an e-mail address: add --email");
+    }
+    let user = ctx
+        .desk
+        .add_user(tx, None, &new, &add.identities, Origin::Cli)
+        .await?;
+    if let Some(hash) = password_hash {
+        store::accounts::set_password(tx, user.id, hash, ctx.desk.now()).await?;
+    }
+    println!(
+        "Created user {} ({}), role {}.",
+        user.id, user.display_name, user.role
+    );
+    if password_hash.is_none() && user.role == crate::domain::Role::Admin {
+        println!(
+            "No password: they cannot log in to the web endpoint until `guichet user password {}` is run.",
+            user.id
+        );
+    }
+    Ok(())
+}
+
+async fn list(tx: &mut Conn) -> anyhow::Result<()> {
+    let users = store::users::list(tx).await?;
+    let mut out = table::new(&[
+        "ID",
+        "Name",
+        "Role",
+        "Lang",
+        "E-mail",
+        "Department",
+        "Identities",
+    ]);
+    for user in &users {
+        let identities = identities_of(tx, user).await?;
+        out.add_row(vec![
+            user.id.to_string(),
+            user.display_name.clone(),
+            user.role.to_string(),
+            user.language.to_string(),
+            user.email.as_ref().map_or("—".into(), Email::to_string),
+            user.department.clone().unwrap_or_else(|| "—".into()),
+            identities,
+        ]);
+    }
+    println!("{out}");
+    println!("{} user(s)", users.len());
+    Ok(())
+}
+
+/// One user with their identities and teams.
+async fn show(ctx: &Ctx, tx: &mut Conn, user: &UserRef) -> anyhow::Result<()> {
+    let user = ctx.desk.find_user(tx, user).await?;
+    let identities = identities_of(tx, &user).await?;
+    let mut teams = Vec::new();
+    for id in store::users::teams_of(tx, user.id).await? {
+        if let Some(team) = ctx.desk.catalog().team(id) {
+            teams.push(team.slug.clone());
+        }
+    }
+    let tz = ctx.config.company.time_zone;
+    let mut out = table::new(&["Field", "Value"]);
+    for (field, value) in [
+        ("ID", user.id.to_string()),
+        ("Name", user.display_name.clone()),
+        ("Role", user.role.to_string()),
+        ("Language", user.language.to_string()),
+        (
+            "E-mail",
+            user.email.as_ref().map_or("—".into(), Email::to_string),
+        ),
+        (
+            "Department",
+            user.department.clone().unwrap_or_else(|| "—".into()),
+        ),
+        ("Identities", identities),
+        (
+            "Teams",
+            if teams.is_empty() {
+                "—".into()
+            } else {
+                teams.join(", ")
+            },
+        ),
+        ("Capacity", user.capacity.to_string()),
+        ("Available", yes_no(user.available).into()),
+        ("Created", table::when(Some(user.created_at), tz)),
+    ] {
+        out.add_row(vec![field.to_owned(), value]);
+    }
+    println!("{out}");
+    Ok(())
+}
+
+async fn set_role(ctx: &Ctx, tx: &mut Conn, user: &UserRef, role: Role) -> anyhow::Result<()> {
+    let found = ctx.desk.find_user(tx, user).await?;
+    let user = ctx
+        .desk
+        .set_role(tx, None, found.id, role, Origin::Cli)
+        .await?;
+    println!("{} ({}) is now {}.", user.display_name, user.id, user.role);
+    Ok(())
+}
+
+/// Sets the web password (`hash`) and ends the user's open sessions.
+async fn set_password(ctx: &Ctx, tx: &mut Conn, user: &UserRef, hash: &str) -> anyhow::Result<()> {
+    let found = ctx.desk.find_user(tx, user).await?;
+    let Some(email) = &found.email else {
+        anyhow::bail!(
+            "{} has no e-mail address to log in with; set one first",
+            found.display_name
+        );
+    };
+    store::accounts::set_password(tx, found.id, hash, ctx.desk.now()).await?;
+    let ended = store::accounts::close_sessions_of(tx, found.id).await?;
+    println!(
+        "{} ({}) logs in as {email}; {ended} open session(s) ended.",
+        found.display_name, found.id
+    );
+    Ok(())
+}
+
+async fn link(ctx: &Ctx, tx: &mut Conn, user: &UserRef, identity: &Identity) -> anyhow::Result<()> {
+    let found = ctx.desk.find_user(tx, user).await?;
+    ctx.desk
+        .link_identity(tx, None, found.id, identity, Origin::Cli)
+        .await?;
+    println!(
+        "{identity} now belongs to {} ({}).",
+        found.display_name, found.id
+    );
     Ok(())
 }
 
