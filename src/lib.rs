@@ -5,6 +5,8 @@
 //! [`desk`] the operations that combine them in one transaction each.
 
 pub mod app;
+#[cfg(test)]
+mod architecture;
 pub mod assignment;
 pub mod cli;
 pub mod clock;
