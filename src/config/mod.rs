@@ -3,6 +3,7 @@
 //! passwords are read from the environment where they are used, and a database URL
 //! carrying a password is refused unless it comes from the environment.
 
+mod database;
 mod duration;
 mod points;
 mod scheduler;
@@ -17,6 +18,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::Deserialize;
 
+pub use database::{Backend, Database, UnsupportedUrl, redact_url};
 pub use duration::HumanDuration;
 pub use points::{PointsConfig, PointsPerPriority};
 pub use scheduler::{
@@ -24,7 +26,10 @@ pub use scheduler::{
     PerPriority, RemindersConfig, RetentionConfig, SchedulerConfig, TeamEscalation,
 };
 
-use crate::domain::{Email, Language, Priority};
+use crate::domain::team::Localized;
+use crate::domain::{
+    CatalogDeclaration, CategoryDeclaration, Email, Language, Priority, TeamDeclaration,
+};
 
 /// Where the configuration is read from when nothing else is said.
 pub const DEFAULT_PATH: &str = "config/guichet.toml";
@@ -69,24 +74,6 @@ pub struct Company {
     /// The language of users whose platform says nothing usable.
     #[serde(deserialize_with = "language")]
     pub default_language: Language,
-}
-
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Database {
-    /// `sqlite://data/guichet.db` or `postgres://…`; a URL with a password must come
-    /// from `GUICHET__DATABASE__URL`.
-    pub url: String,
-    pub max_connections: u32,
-}
-
-impl fmt::Debug for Database {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Database")
-            .field("url", &crate::store::redact_url(&self.url))
-            .field("max_connections", &self.max_connections)
-            .finish()
-    }
 }
 
 /// Targets per priority, keyed `p0` … `p3`.
@@ -368,7 +355,7 @@ impl Config {
         if self.database.max_connections == 0 {
             return fail("database.max_connections", "must be at least 1".into());
         }
-        if let Err(e) = crate::store::Backend::of_url(&self.database.url) {
+        if let Err(e) = Backend::of_url(&self.database.url) {
             return fail("database.url", e.to_string());
         }
         let url_has_password = url::Url::parse(&self.database.url)
@@ -527,13 +514,40 @@ impl Config {
         if self.mail.host.trim().is_empty() {
             return Ok(());
         }
-        if crate::mail::parse_mailbox(&self.mail.from).is_none() {
+        if self.mail.sender().is_none() {
             return bad(
                 "mail.from",
                 "is not an address: write Helpdesk <helpdesk@example.com>",
             );
         }
         Ok(())
+    }
+
+    /// The teams and categories to synchronise into the database.
+    pub fn catalog_declaration(&self) -> CatalogDeclaration {
+        let localized = |names: &Names| Localized {
+            fr: names.fr.clone(),
+            en: names.en.clone(),
+        };
+        let teams = self.teams.iter().map(|(slug, team)| TeamDeclaration {
+            slug: slug.clone(),
+            name: localized(&team.name),
+            email: team.email.clone(),
+            confidential: team.confidential,
+            staff_space: team.staff.as_ref().map(|s| (s.platform, s.space.clone())),
+        });
+        let categories = self.categories.iter().map(|(slug, category)| CategoryDeclaration {
+            slug: slug.clone(),
+            name: localized(&category.name),
+            team: category.team.clone(),
+            default_priority: category.default_priority,
+            needs_approval: category.needs_approval,
+            position: category.position,
+        });
+        CatalogDeclaration {
+            teams: teams.collect(),
+            categories: categories.collect(),
+        }
     }
 
     /// Categories in menu order.
