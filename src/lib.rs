@@ -21,6 +21,7 @@ pub mod mail;
 pub mod metrics;
 pub mod outbox;
 pub mod permissions;
+pub mod planning;
 pub mod scheduler;
 pub mod store;
 pub mod text;

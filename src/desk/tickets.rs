@@ -171,7 +171,7 @@ impl Desk {
             };
             files = store::messages::insert(conn, &message).await?.1;
         }
-        crate::scheduler::plan(conn, self.policy(), &ticket, now).await?;
+        crate::planning::plan(conn, self.policy(), &ticket, now).await?;
         Ok(Opened { ticket, files })
     }
 
