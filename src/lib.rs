@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod permissions;
 pub mod planning;
+pub mod present;
 pub mod scheduler;
 pub mod store;
 pub mod text;

@@ -536,14 +536,17 @@ impl Config {
             confidential: team.confidential,
             staff_space: team.staff.as_ref().map(|s| (s.platform, s.space.clone())),
         });
-        let categories = self.categories.iter().map(|(slug, category)| CategoryDeclaration {
-            slug: slug.clone(),
-            name: localized(&category.name),
-            team: category.team.clone(),
-            default_priority: category.default_priority,
-            needs_approval: category.needs_approval,
-            position: category.position,
-        });
+        let categories = self
+            .categories
+            .iter()
+            .map(|(slug, category)| CategoryDeclaration {
+                slug: slug.clone(),
+                name: localized(&category.name),
+                team: category.team.clone(),
+                default_priority: category.default_priority,
+                needs_approval: category.needs_approval,
+                position: category.position,
+            });
         CatalogDeclaration {
             teams: teams.collect(),
             categories: categories.collect(),

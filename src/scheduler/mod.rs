@@ -21,8 +21,8 @@ use tracing::Instrument;
 
 use crate::config::SchedulerConfig;
 use crate::engine::{Engine, EngineError};
-use crate::store::jobs::{self, Claimed, JobState};
 use crate::planning::Rule;
+use crate::store::jobs::{self, Claimed, JobState};
 use crate::store::{self, Conn, Store, StoreError};
 
 /// How many rows one claim takes at most.

@@ -84,7 +84,11 @@ pub async fn sync(conn: &mut Conn, declared: &CatalogDeclaration) -> Result<()> 
         .bind(&t.name.en)
         .bind(t.email.as_ref().map(Email::as_str))
         .bind(i64::from(t.confidential))
-        .bind(t.staff_space.as_ref().map(|(platform, _)| platform.as_str()))
+        .bind(
+            t.staff_space
+                .as_ref()
+                .map(|(platform, _)| platform.as_str()),
+        )
         .bind(t.staff_space.as_ref().map(|(_, space)| space.as_str()))
         .fetch_one(&mut *conn)
         .await?
