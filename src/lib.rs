@@ -23,6 +23,7 @@ pub mod outbox;
 pub mod permissions;
 pub mod planning;
 pub mod present;
+pub mod retry;
 pub mod scheduler;
 pub mod store;
 pub mod text;

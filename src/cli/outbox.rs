@@ -12,7 +12,7 @@ use guichet_chat::{Event, Inbound};
 use super::{Ctx, table};
 use crate::engine::{Engine, Handled};
 use crate::i18n::Texts;
-use crate::outbox::retry::{self, By, RetryError, Which};
+use crate::retry::{self, By, RetryError, Which};
 use crate::store;
 use crate::store::audit::Origin;
 
