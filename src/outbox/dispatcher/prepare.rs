@@ -64,13 +64,7 @@ impl Inner {
                 self.direct(conn, platform, message).await
             }
             Envelope::RatingPrompt { user, ticket, text } => {
-                Ok(recipient(conn, UserId(*user), platform).await?.map(|to| {
-                    send(Outbound::RatingPrompt {
-                        to,
-                        text: text.clone(),
-                        payloads: rating_payloads(TicketId(*ticket)),
-                    })
-                }))
+                rating_prompt(conn, platform, UserId(*user), TicketId(*ticket), text).await
             }
             Envelope::OpenThread { ticket, plan, .. } => {
                 self.open_thread(conn, platform, TicketId(*ticket), *plan)
@@ -291,6 +285,23 @@ impl Inner {
         }
         Ok(Ok((files, text)))
     }
+}
+
+/// The five star buttons for a resolved ticket.
+async fn rating_prompt(
+    conn: &mut Conn,
+    platform: Platform,
+    user: UserId,
+    ticket: TicketId,
+    text: &str,
+) -> Result<Prepare, StoreError> {
+    Ok(recipient(conn, user, platform).await?.map(|to| {
+        send(Outbound::RatingPrompt {
+            to,
+            text: text.to_owned(),
+            payloads: rating_payloads(ticket),
+        })
+    }))
 }
 
 /// A thread the platform created, with its id. Rows of a ticket's conversation go
