@@ -381,6 +381,19 @@ impl<'ast> Visit<'ast> for Reader<'_> {
         }
     }
 
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        let attributes = match item {
+            syn::ImplItem::Const(i) => &i.attrs,
+            syn::ImplItem::Fn(i) => &i.attrs,
+            syn::ImplItem::Type(i) => &i.attrs,
+            syn::ImplItem::Macro(i) => &i.attrs,
+            _ => return visit::visit_impl_item(self, item),
+        };
+        if !for_tests_only(attributes) {
+            visit::visit_impl_item(self, item);
+        }
+    }
+
     fn visit_item_mod(&mut self, module: &'ast syn::ItemMod) {
         if let Some((_, items)) = &module.content {
             self.module.push(module.ident.to_string());
@@ -719,6 +732,7 @@ mod reading {
             &["domain"],
             "#[cfg(test)] mod tests { use crate::store::Store; }\n\
              #[cfg(test)] use crate::desk::Desk;\n\
+             impl X { #[cfg(test)] fn f() { crate::web::serve(); } }\n\
              mod inner { use crate::i18n::Texts; }",
         )]);
         assert_eq!(found, ["domain::inner → i18n"]);
