@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use guichet::app::App;
 use guichet::clock::ManualClock;
-use guichet::scheduler::{Rule, Scheduler, Tick};
+use guichet::planning::Rule;
+use guichet::scheduler::{Scheduler, Tick};
 use guichet::store::Store;
 use sqlx::AssertSqlSafe;
 

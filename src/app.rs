@@ -154,7 +154,7 @@ pub async fn prepare_store(config: &Config) -> Result<Store, StoreError> {
     let store = Store::connect(&config.database.url, config.database.max_connections).await?;
     store.migrate().await?;
     let mut tx = store.begin().await?;
-    store::catalog::sync(&mut tx, &config.teams, &config.categories).await?;
+    store::catalog::sync(&mut tx, &config.catalog_declaration()).await?;
     tx.commit().await?;
     Ok(store)
 }

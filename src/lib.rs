@@ -5,6 +5,8 @@
 //! [`desk`] the operations that combine them in one transaction each.
 
 pub mod app;
+#[cfg(test)]
+mod architecture;
 pub mod assignment;
 pub mod cli;
 pub mod clock;
@@ -19,6 +21,9 @@ pub mod mail;
 pub mod metrics;
 pub mod outbox;
 pub mod permissions;
+pub mod planning;
+pub mod present;
+pub mod retry;
 pub mod scheduler;
 pub mod store;
 pub mod text;

@@ -19,8 +19,8 @@ pub const PASSWORD_VAR: &str = "GUICHET_SMTP_PASSWORD";
 /// How long one conversation with the server may take.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// `Helpdesk <helpdesk@example.com>` or a bare address.
-pub fn parse_mailbox(text: &str) -> Option<Mailbox> {
+/// A recipient: `Helpdesk <helpdesk@example.com>` or a bare address.
+fn parse_mailbox(text: &str) -> Option<Mailbox> {
     text.trim().parse().ok()
 }
 
@@ -46,7 +46,8 @@ impl Mailer {
         if host.is_empty() {
             return Ok(None);
         }
-        let from = parse_mailbox(&config.from)
+        let from = config
+            .sender()
             .ok_or_else(|| format!("mail.from: {:?} is not an address", config.from))?;
         let builder = match config.security {
             MailSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, TimeZone, Timelike, Weekday};
 use chrono_tz::Tz;
 use guichet::domain::{Category, Platform, Priority, TeamId, UserId};
-use guichet::scheduler::Rule;
+use guichet::planning::Rule;
 
 use super::{DAY, DAYS, DUE_FROM, DUE_SPREAD, HOUR, MINUTE, RECENT, Seeded, TICKETS, now_ms};
 

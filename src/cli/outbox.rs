@@ -9,7 +9,7 @@ use guichet_chat::{Event, Inbound};
 
 use super::{Ctx, table};
 use crate::engine::Handled;
-use crate::outbox::retry::{self, By, RetryError, Which};
+use crate::retry::{self, By, RetryError, Which};
 use crate::store;
 use crate::store::audit::Origin;
 

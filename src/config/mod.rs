@@ -3,6 +3,8 @@
 //! passwords are read from the environment where they are used, and a database URL
 //! carrying a password is refused unless it comes from the environment.
 
+mod check;
+mod database;
 mod duration;
 mod points;
 mod scheduler;
@@ -17,6 +19,7 @@ use figment::value::{Dict, Map, Value};
 use figment::{Figment, Metadata, Profile, Provider};
 use serde::Deserialize;
 
+pub use database::{Backend, Database, UnsupportedUrl, redact_url};
 pub use duration::HumanDuration;
 pub use points::{PointsConfig, PointsPerPriority};
 pub use scheduler::{
@@ -24,7 +27,10 @@ pub use scheduler::{
     PerPriority, RemindersConfig, RetentionConfig, SchedulerConfig, TeamEscalation,
 };
 
-use crate::domain::{Email, Language, Priority};
+use crate::domain::team::Localized;
+use crate::domain::{
+    CatalogDeclaration, CategoryDeclaration, Email, Language, Priority, TeamDeclaration,
+};
 
 /// Where the configuration is read from when nothing else is said.
 pub const DEFAULT_PATH: &str = "config/guichet.toml";
@@ -69,24 +75,6 @@ pub struct Company {
     /// The language of users whose platform says nothing usable.
     #[serde(deserialize_with = "language")]
     pub default_language: Language,
-}
-
-#[derive(Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Database {
-    /// `sqlite://data/guichet.db` or `postgres://…`; a URL with a password must come
-    /// from `GUICHET__DATABASE__URL`.
-    pub url: String,
-    pub max_connections: u32,
-}
-
-impl fmt::Debug for Database {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Database")
-            .field("url", &crate::store::redact_url(&self.url))
-            .field("max_connections", &self.max_connections)
-            .finish()
-    }
 }
 
 /// Targets per priority, keyed `p0` … `p3`.
@@ -355,185 +343,34 @@ impl Config {
         Ok(config)
     }
 
-    /// Rules serde cannot express: references between sections, sane numbers,
-    /// secrets kept out of the file.
-    fn check(&self, figment: &Figment, path: &Path) -> Result<(), ConfigError> {
-        let fail = |key: &str, message: String| {
-            Err(ConfigError {
-                origin: origin_of(figment, path, key),
-                key: Some(key.to_owned()),
-                message,
-            })
+    /// The teams and categories to synchronise into the database.
+    pub fn catalog_declaration(&self) -> CatalogDeclaration {
+        let localized = |names: &Names| Localized {
+            fr: names.fr.clone(),
+            en: names.en.clone(),
         };
-        if self.database.max_connections == 0 {
-            return fail("database.max_connections", "must be at least 1".into());
+        let teams = self.teams.iter().map(|(slug, team)| TeamDeclaration {
+            slug: slug.clone(),
+            name: localized(&team.name),
+            email: team.email.clone(),
+            confidential: team.confidential,
+            staff_space: team.staff.as_ref().map(|s| (s.platform, s.space.clone())),
+        });
+        let categories = self
+            .categories
+            .iter()
+            .map(|(slug, category)| CategoryDeclaration {
+                slug: slug.clone(),
+                name: localized(&category.name),
+                team: category.team.clone(),
+                default_priority: category.default_priority,
+                needs_approval: category.needs_approval,
+                position: category.position,
+            });
+        CatalogDeclaration {
+            teams: teams.collect(),
+            categories: categories.collect(),
         }
-        if let Err(e) = crate::store::Backend::of_url(&self.database.url) {
-            return fail("database.url", e.to_string());
-        }
-        let url_has_password = url::Url::parse(&self.database.url)
-            .is_ok_and(|u| u.password().is_some_and(|p| !p.is_empty()));
-        if url_has_password && !came_from_env(figment, "database.url") {
-            return fail(
-                "database.url",
-                "contains a password: secrets are read from the environment only; \
-                 set GUICHET__DATABASE__URL instead"
-                    .into(),
-            );
-        }
-        if self.web.max_failures_per_account == 0 || self.web.max_failures_per_address == 0 {
-            return fail(
-                "web.max_failures_per_account",
-                "must be at least 1 (with web.max_failures_per_address)".into(),
-            );
-        }
-        if self.web.session_ttl.0.is_zero() || self.web.login_window.0.is_zero() {
-            return fail(
-                "web.session_ttl",
-                "must be longer than zero (with web.login_window)".into(),
-            );
-        }
-        if let Some((key, _)) = self.points.amounts().into_iter().find(|(_, n)| *n < 0) {
-            return fail(key, "must not be negative".into());
-        }
-        if self.outbox.max_attempts == 0 {
-            return fail("outbox.max_attempts", "must be at least 1".into());
-        }
-        if self.outbox.first_retry > self.outbox.max_retry {
-            return fail(
-                "outbox.first_retry",
-                "is longer than outbox.max_retry".into(),
-            );
-        }
-        if self.telegram.mode == TelegramMode::Webhook && self.telegram.webhook_url.is_none() {
-            return fail(
-                "telegram.webhook_url",
-                "webhook mode needs the public address Telegram posts to".into(),
-            );
-        }
-        let guild = self.discord.guild_id.trim();
-        if !guild.is_empty() && guild.parse::<u64>().is_err() {
-            return fail(
-                "discord.guild_id",
-                format!(
-                    "{guild:?} is not a Discord server id (a number; Developer Mode → right-click the server → Copy Server ID)"
-                ),
-            );
-        }
-        for (slug, team) in &self.teams {
-            if let Some(staff) = &team.staff
-                && staff.platform == guichet_chat::Platform::Discord
-                && staff.space.trim().parse::<u64>().is_err()
-            {
-                return fail(
-                    &format!("teams.{slug}.staff.space"),
-                    format!("{:?} is not a Discord channel id (a number)", staff.space),
-                );
-            }
-        }
-        if let Err((key, message)) = self.check_scheduler() {
-            return fail(key, message);
-        }
-        if self.teams.is_empty() {
-            return fail("teams", "at least one team is needed".into());
-        }
-        if self.categories.is_empty() {
-            return fail("categories", "at least one category is needed".into());
-        }
-        for (slug, team) in &self.teams {
-            if let Err(msg) = check_slug(slug).and(check_names(&team.name)) {
-                return fail(&format!("teams.{slug}"), msg);
-            }
-        }
-        for (slug, category) in &self.categories {
-            let key = format!("categories.{slug}");
-            if let Err(msg) = check_slug(slug).and(check_names(&category.name)) {
-                return fail(&key, msg);
-            }
-            if !self.teams.contains_key(&category.team) {
-                let known: Vec<&str> = self.teams.keys().map(String::as_str).collect();
-                return fail(
-                    &format!("{key}.team"),
-                    format!(
-                        "unknown team {:?} (known teams: {})",
-                        category.team,
-                        known.join(", ")
-                    ),
-                );
-            }
-        }
-        for priority in Priority::ALL {
-            let target = self.sla.target(priority);
-            let key = format!("sla.{}", priority.as_str().to_lowercase());
-            if target.first_response.0.is_zero() || target.resolution.0.is_zero() {
-                return fail(&key, "targets must be longer than zero".into());
-            }
-            if target.first_response > target.resolution {
-                return fail(
-                    &key,
-                    format!(
-                        "the first-response target ({}) is longer than the resolution target ({})",
-                        target.first_response, target.resolution
-                    ),
-                );
-            }
-        }
-        Ok(())
-    }
-
-    /// The scheduler's numbers: delays that would spam or never fire.
-    fn check_scheduler(&self) -> Result<(), (&'static str, String)> {
-        let bad = |key, message: &str| Err((key, message.to_owned()));
-        if self.scheduler.tick.0.is_zero() {
-            return bad("scheduler.tick", "must be longer than zero");
-        }
-        if self.scheduler.lease.0 < std::time::Duration::from_secs(10) {
-            return bad("scheduler.lease", "must be at least 10s");
-        }
-        if self.reminders.unanswered_repeat.0.is_zero()
-            || self.reminders.unassigned_repeat.0.is_zero()
-        {
-            return bad(
-                "reminders",
-                "the repeat delays must be longer than zero (set the *_max counts to 1 for a single reminder)",
-            );
-        }
-        let e = &self.escalation;
-        if e.warn_at_percent == 0 || e.warn_at_percent >= 100 {
-            return bad("escalation.warn_at_percent", "must be between 1 and 99");
-        }
-        if e.admins_at_percent <= 100 {
-            return bad("escalation.admins_at_percent", "must be more than 100");
-        }
-        let b = &self.business_hours;
-        if b.enabled && b.days.is_empty() {
-            return bad("business_hours.days", "at least one working day is needed");
-        }
-        if b.enabled && b.start >= b.end {
-            return bad("business_hours.start", "must be before business_hours.end");
-        }
-        let mut after = self.overdue.after.clone();
-        after.sort();
-        after.dedup();
-        if after.len() != self.overdue.after.len() || after != self.overdue.after {
-            return bad(
-                "overdue.after",
-                "thresholds must be distinct and in increasing order",
-            );
-        }
-        if after.first().is_some_and(|d| d.0.is_zero()) {
-            return bad("overdue.after", "thresholds must be longer than zero");
-        }
-        if self.mail.host.trim().is_empty() {
-            return Ok(());
-        }
-        if crate::mail::parse_mailbox(&self.mail.from).is_none() {
-            return bad(
-                "mail.from",
-                "is not an address: write Helpdesk <helpdesk@example.com>",
-            );
-        }
-        Ok(())
     }
 
     /// Categories in menu order.
@@ -548,28 +385,6 @@ impl Config {
 pub fn path_from(flag: Option<PathBuf>) -> PathBuf {
     flag.or_else(|| std::env::var_os("GUICHET_CONFIG").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
-}
-
-fn check_slug(slug: &str) -> Result<(), String> {
-    let ok = !slug.is_empty()
-        && slug.len() <= 32
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "{slug:?} is not a valid key: use 1 to 32 lowercase letters, digits or _"
-        ))
-    }
-}
-
-fn check_names(names: &Names) -> Result<(), String> {
-    if names.fr.trim().is_empty() || names.en.trim().is_empty() {
-        return Err("name.fr and name.en must both be given".into());
-    }
-    Ok(())
 }
 
 /// The `GUICHET__…` variables as a configuration layer: `GUICHET__SLA__P1__RESOLUTION`

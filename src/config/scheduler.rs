@@ -111,6 +111,14 @@ pub struct MailConfig {
     pub from: String,
 }
 
+impl MailConfig {
+    /// The sender `from` names (`Helpdesk <helpdesk@example.com>` or a bare address);
+    /// `None` when it names none.
+    pub fn sender(&self) -> Option<lettre::message::Mailbox> {
+        self.from.trim().parse().ok()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MailSecurity {

@@ -33,7 +33,7 @@ use crate::domain::{
     Catalog, Email, Identity, ParseError, Status, Ticket, TicketId, TicketReference, User, UserId,
 };
 use crate::permissions::{Action, Actor, TicketScope};
-use crate::scheduler::{self, Policy};
+use crate::planning::{self, Policy};
 use crate::store::{self, Conn, StoreError};
 
 /// A refusal to show the person who asked, or a failure of the store.
@@ -165,7 +165,7 @@ impl Desk {
     pub(crate) async fn save(&self, conn: &mut Conn, ticket: &mut Ticket) -> Result<()> {
         ticket.sla = self.policy.sla_clock(ticket);
         store::tickets::update(conn, ticket).await?;
-        scheduler::plan(conn, &self.policy, ticket, self.now()).await?;
+        planning::plan(conn, &self.policy, ticket, self.now()).await?;
         Ok(())
     }
 

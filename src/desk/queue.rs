@@ -8,7 +8,7 @@
 
 use super::{Desk, Result};
 use crate::domain::{TeamId, UserId};
-use crate::scheduler::Rule;
+use crate::planning::Rule;
 use crate::store::{self, Conn};
 
 impl Desk {

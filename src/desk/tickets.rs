@@ -1,6 +1,8 @@
 //! Opening tickets, changing their status and priority, moving them between teams,
 //! talking on them and rating them.
 
+use chrono::{DateTime, Utc};
+
 use super::{Changed, Desk, DeskError, Result};
 use crate::domain::Rating;
 use crate::domain::ticket::SUBJECT_MAX_CHARS;
@@ -50,6 +52,45 @@ pub struct FirstMessage {
     pub attachments: Vec<NewAttachment>,
 }
 
+/// A new ticket's row, as the store inserts it.
+fn new_ticket(ticket: &Ticket, now: DateTime<Utc>) -> NewTicket<'_> {
+    NewTicket {
+        reference: &ticket.reference,
+        subject: &ticket.subject,
+        description: &ticket.description,
+        requester: ticket.requester,
+        category: ticket.category,
+        team: ticket.team,
+        priority: ticket.priority,
+        previous: ticket.previous,
+        origin: ticket.origin,
+        assignee: ticket.assignee,
+        last_requester_message: ticket.times.last_requester_message,
+        sla: ticket.sla,
+        created_at: now,
+    }
+}
+
+/// The requester's message that opened the ticket, as its conversation's first;
+/// returns the ids its attachments got.
+async fn first_message(
+    conn: &mut Conn,
+    ticket: &Ticket,
+    first: &FirstMessage,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let message = NewMessage {
+        ticket: ticket.id,
+        author: Some(ticket.requester),
+        visibility: Visibility::Public,
+        body: &first.body,
+        origin: first.from.as_ref().map(|(p, id)| (*p, id.as_str())),
+        attachments: &first.attachments,
+        at: now,
+    };
+    Ok(store::messages::insert(conn, &message).await?.1)
+}
+
 /// A ticket just filed, with the ids of its first message's attachments.
 #[derive(Debug, Clone)]
 pub struct Opened {
@@ -67,11 +108,9 @@ impl Desk {
         draft: &TicketDraft,
         origin: Origin,
     ) -> Result<Opened> {
-        let subject = draft.subject.trim();
-        if subject.is_empty() {
+        if draft.subject.trim().is_empty() {
             return Err(DeskError::EmptySubject);
         }
-        let subject: String = subject.chars().take(SUBJECT_MAX_CHARS).collect();
         let category = self
             .catalog()
             .category(draft.category)
@@ -84,20 +123,21 @@ impl Desk {
             .await?;
         let day = TicketReference::day_of(now, self.time_zone);
         let sequence = store::tickets::next_sequence(conn, &TicketReference::day_key(day)).await?;
-        let reference = TicketReference::new(day, sequence);
-        let priority = draft.priority.unwrap_or(category.default_priority);
-        let description = draft.description.trim();
-        let last_requester_message = draft.first_message.as_ref().map(|_| now);
         let mut ticket = Ticket {
             // Given by the store below.
             id: TicketId(0),
-            reference,
-            subject,
-            description: description.to_owned(),
+            reference: TicketReference::new(day, sequence),
+            subject: draft
+                .subject
+                .trim()
+                .chars()
+                .take(SUBJECT_MAX_CHARS)
+                .collect(),
+            description: draft.description.trim().to_owned(),
             requester: requester.user,
             category: category.id,
             team: category.team,
-            priority,
+            priority: draft.priority.unwrap_or(category.default_priority),
             status: Status::Open,
             assignee,
             previous: draft.previous,
@@ -106,36 +146,36 @@ impl Desk {
             times: TicketTimes {
                 created: Some(now),
                 updated: Some(now),
-                last_requester_message,
+                last_requester_message: draft.first_message.as_ref().map(|_| now),
                 ..TicketTimes::default()
             },
             sla: SlaClock::default(),
         };
         ticket.sla = self.policy().sla_clock(&ticket);
-        let id = store::tickets::insert(
-            conn,
-            &NewTicket {
-                reference: &ticket.reference,
-                subject: &ticket.subject,
-                description,
-                requester: requester.user,
-                category: category.id,
-                team: category.team,
-                priority,
-                previous: draft.previous,
-                origin: draft.origin,
-                assignee,
-                last_requester_message,
-                sla: ticket.sla,
-                created_at: now,
-            },
-        )
-        .await?;
-        ticket.id = id;
+        ticket.id = store::tickets::insert(conn, &new_ticket(&ticket, now)).await?;
+        self.audit_opening(conn, &ticket, requester, origin, now)
+            .await?;
+        let files = match &draft.first_message {
+            Some(first) => first_message(conn, &ticket, first, now).await?,
+            None => Vec::new(),
+        };
+        crate::planning::plan(conn, self.policy(), &ticket, now).await?;
+        Ok(Opened { ticket, files })
+    }
+
+    /// The ticket's creation in the audit trail, and its automatic assignment.
+    async fn audit_opening(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        requester: &Actor,
+        origin: Origin,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let created = ticket.reference.to_string();
         self.audit(
             conn,
-            &ticket,
+            ticket,
             Some(requester),
             AuditAction::TicketCreated,
             None,
@@ -143,12 +183,12 @@ impl Desk {
             origin,
         )
         .await?;
-        if let Some(assignee) = assignee {
+        if let Some(assignee) = ticket.assignee {
             store::users::mark_assigned(conn, assignee, now).await?;
             let to = assignee.to_string();
             self.audit(
                 conn,
-                &ticket,
+                ticket,
                 None,
                 AuditAction::AutoAssigned,
                 None,
@@ -157,22 +197,7 @@ impl Desk {
             )
             .await?;
         }
-        let mut files = Vec::new();
-        if let Some(first) = &draft.first_message {
-            let from = first.from.as_ref().map(|(p, id)| (*p, id.as_str()));
-            let message = NewMessage {
-                ticket: id,
-                author: Some(requester.user),
-                visibility: Visibility::Public,
-                body: &first.body,
-                origin: from,
-                attachments: &first.attachments,
-                at: now,
-            };
-            files = store::messages::insert(conn, &message).await?.1;
-        }
-        crate::scheduler::plan(conn, self.policy(), &ticket, now).await?;
-        Ok(Opened { ticket, files })
+        Ok(())
     }
 
     /// Moves a ticket to another status, with the action the move needs: resolving,

@@ -2,7 +2,9 @@
 //! into the database at start-up, then read from memory for the life of the process.
 
 use super::category::{Category, CategoryId};
-use super::team::{Team, TeamId};
+use super::people::{Email, Platform};
+use super::priority::Priority;
+use super::team::{Localized, Team, TeamId};
 
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -44,4 +46,34 @@ impl Catalog {
     pub fn categories(&self) -> impl Iterator<Item = &Category> {
         self.categories.iter().filter(|c| c.active)
     }
+}
+
+/// The teams and categories the configuration declares, before the database numbers
+/// them: what the start-up synchronises.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogDeclaration {
+    pub teams: Vec<TeamDeclaration>,
+    pub categories: Vec<CategoryDeclaration>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamDeclaration {
+    pub slug: String,
+    pub name: Localized,
+    pub email: Option<Email>,
+    pub confidential: bool,
+    /// Where the team's ticket threads open, if anywhere.
+    pub staff_space: Option<(Platform, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryDeclaration {
+    pub slug: String,
+    pub name: Localized,
+    /// The slug of the team handling it.
+    pub team: String,
+    pub default_priority: Priority,
+    pub needs_approval: bool,
+    /// Order in menus, smallest first; ties by slug.
+    pub position: i64,
 }

@@ -16,7 +16,7 @@ pub mod team;
 pub mod ticket;
 
 pub use audit::{AuditAction, AuditEvent};
-pub use catalog::Catalog;
+pub use catalog::{Catalog, CatalogDeclaration, CategoryDeclaration, TeamDeclaration};
 pub use category::{Category, CategoryId};
 pub use decision::Decision;
 pub use message::{Attachment, Message, NewAttachment, Visibility};

@@ -7,12 +7,12 @@
 use chrono::{DateTime, TimeDelta};
 use guichet_chat::{Form, FormField, Interaction};
 
-use super::buttons::Payload;
 use super::intake::{self, Dialogue};
 use super::{Acting, Engine, Result, Who, staff};
 use crate::domain::{Decision, Language, Platform, Ticket, TicketId};
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
+use crate::present::Payload;
 use crate::store::{self, Conn};
 
 /// The id of the form's one field.

@@ -4,11 +4,11 @@
 
 use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction, Place};
 
-use super::buttons::Payload;
 use super::intake::{self, Draft};
 use super::{Engine, Refusal, Result, Who};
 use crate::domain::{CategoryId, Language};
 use crate::outbox::{self, Envelope};
+use crate::present::Payload;
 use crate::store::Conn;
 
 /// The ids of the form's fields.

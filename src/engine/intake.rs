@@ -6,13 +6,15 @@ use chrono::TimeDelta;
 use guichet_chat::{Button, ButtonStyle, IncomingFile};
 use serde::{Deserialize, Serialize};
 
-use super::{Engine, Refusal, Result, Who, buttons, guess};
+use super::{Engine, Refusal, Result, Who, guess};
 use crate::desk::{FirstMessage, TicketDraft};
 use crate::domain::ticket::split_subject;
 use crate::domain::{
     CategoryId, Decision, NewAttachment, Platform, Priority, Status, Ticket, TicketId, Visibility,
 };
 use crate::i18n::arg;
+use crate::present::Payload;
+use crate::present::card::REQUEST_MAX_CHARS;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
 
@@ -256,7 +258,7 @@ async fn ask_category(engine: &Engine, conn: &mut Conn, who: &Who, key: &str) ->
         .categories()
         .map(|c| Button {
             label: c.name.get(language).to_owned(),
-            payload: buttons::Payload::Category(c.id.0).encode(),
+            payload: Payload::Category(c.id.0).encode(),
             style: ButtonStyle::Secondary,
         })
         .collect();
@@ -287,7 +289,7 @@ pub(super) async fn ask_priority(
                     engine.priority_label(language, p),
                     engine.t(language, help_key, &[])
                 ),
-                payload: buttons::Payload::NewPriority(p).encode(),
+                payload: Payload::NewPriority(p).encode(),
                 style: if p <= Priority::P1 {
                     ButtonStyle::Danger
                 } else {
@@ -308,14 +310,14 @@ async fn ask_ticket(engine: &Engine, conn: &mut Conn, who: &Who, open: &[Ticket]
         .map(|t| {
             vec![Button {
                 label: crate::text::clip(&format!("{} · {}", t.reference, t.subject), 60),
-                payload: buttons::Payload::Pick(Some(t.id.0)).encode(),
+                payload: Payload::Pick(Some(t.id.0)).encode(),
                 style: ButtonStyle::Primary,
             }]
         })
         .collect();
     rows.push(vec![Button {
         label: engine.t(language, "button-new-ticket", &[]),
-        payload: buttons::Payload::Pick(None).encode(),
+        payload: Payload::Pick(None).encode(),
         style: ButtonStyle::Secondary,
     }]);
     let text = engine.t(language, "dialogue-which-ticket", &[]);
@@ -393,7 +395,7 @@ pub(super) async fn create_ticket(
         // the thread repeats the text only when the card had to clip it, and the
         // request's files go alone. On Telegram every post counts against the
         // group's twenty a minute.
-        let clipped = ticket.description.chars().count() > super::card::REQUEST_MAX_CHARS;
+        let clipped = ticket.description.chars().count() > REQUEST_MAX_CHARS;
         if clipped || !opened.files.is_empty() {
             let text = if clipped {
                 engine.t(

@@ -8,7 +8,6 @@
 //! back and a translated explanation is queued in a second one.
 
 mod buttons;
-pub mod card;
 mod changes;
 pub mod commands;
 mod decisions;
@@ -44,11 +43,6 @@ use crate::store::{self, Conn, Store, StoreError};
 
 pub use changes::TicketChange;
 pub use labels::refusal_of;
-
-/// The payloads of the five star buttons for a resolved ticket.
-pub fn rating_payloads(ticket: crate::domain::TicketId) -> [String; 5] {
-    [1u8, 2, 3, 4, 5].map(|stars| buttons::Payload::Rate(ticket.0, stars).encode())
-}
 
 /// Longest message the helpdesk keeps, in characters; longer ones are refused with
 /// an explanation rather than cut.

@@ -10,7 +10,7 @@ use super::{Engine, Result, overdue};
 use crate::domain::{Language, Role, SlaTarget, Status, Ticket, UserId};
 use crate::i18n::arg;
 use crate::permissions::Action;
-use crate::scheduler::Rule;
+use crate::planning::Rule;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
 

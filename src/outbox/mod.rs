@@ -5,7 +5,6 @@
 
 mod backoff;
 pub mod dispatcher;
-pub mod retry;
 
 use chrono::{DateTime, Utc};
 use guichet_chat::{Button, Form, Interaction};

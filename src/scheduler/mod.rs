@@ -1,17 +1,14 @@
-//! The scheduler: keeps tickets moving with reminders, SLA escalation, the overdue
-//! e-mail, the rating reminder and closing.
+//! The scheduler's runner: keeps tickets moving with reminders, SLA escalation, the
+//! overdue e-mail, the rating reminder and closing.
 //!
 //! Its work lives in the `jobs` table, one row per ticket and [`Rule`], planned in
-//! the transaction of every change to the ticket (see [`plan`]). A tick claims the
+//! the transaction of every change to the ticket (see [`crate::planning::plan`]). A tick claims the
 //! rows due (one statement: `FOR UPDATE SKIP LOCKED` on PostgreSQL), then carries
 //! out each one in a transaction of its own that locks the ticket, checks that the
 //! claim still holds, records the step as done and writes what to say to the
 //! outbox. A step is therefore done once, whatever the number of instances; an
 //! instance that dies lets its claims go when their lease ends; a restart picks up
 //! what is due. The cost of a tick follows the number of rows due, not of tickets.
-
-pub mod calendar;
-pub mod rules;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -22,12 +19,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
 use tracing::Instrument;
 
-pub use rules::{Policy, Rule};
-
 use crate::config::SchedulerConfig;
-use crate::domain::Ticket;
 use crate::engine::{Engine, EngineError};
 use crate::metrics::Metrics;
+use crate::planning::Rule;
 use crate::store::jobs::{self, Claimed, JobState};
 use crate::store::{self, Conn, Store, StoreError};
 
@@ -45,29 +40,6 @@ fn rule_label(job: &Claimed) -> &'static str {
         (Some(_), Some(rule)) => rule.as_str(),
         (Some(_), None) => "unknown",
     }
-}
-
-/// Writes where each rule stands for `ticket` after a change: called by the desk
-/// in the transaction that changed it.
-pub async fn plan(
-    conn: &mut Conn,
-    policy: &Policy,
-    ticket: &Ticket,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    let rows = jobs::of_ticket(conn, ticket.id).await?;
-    for rule in Rule::ALL {
-        let stood = rows
-            .iter()
-            .find(|j| j.kind == rule.as_str())
-            .map(|j| &j.state);
-        if let Some(next) = policy.plan(rule, ticket, stood, now)
-            && stood != Some(&next)
-        {
-            jobs::put(conn, ticket.id, rule.as_str(), &next, now).await?;
-        }
-    }
-    Ok(())
 }
 
 /// An engine step's outcome for the scheduler: a refusal there is a defect.

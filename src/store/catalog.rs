@@ -8,9 +8,10 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Conn, Result, StoreError, flag, parsed};
-use crate::config::{CategoryConfig, TeamConfig};
 use crate::domain::team::Localized;
-use crate::domain::{Catalog, Category, CategoryId, Email, Team, TeamId, TeamMember, UserId};
+use crate::domain::{
+    Catalog, CatalogDeclaration, Category, CategoryId, Email, Team, TeamId, TeamMember, UserId,
+};
 
 fn team_from(row: &AnyRow) -> Result<Team> {
     let email: Option<String> = row.try_get("email")?;
@@ -62,19 +63,14 @@ fn category_from(row: &AnyRow) -> Result<Category> {
     })
 }
 
-/// Makes the database's teams and categories those of the configuration: new ones
-/// are added, changed ones updated, removed ones deactivated (old tickets keep
-/// pointing at them).
-pub async fn sync(
-    conn: &mut Conn,
-    teams: &BTreeMap<String, TeamConfig>,
-    categories: &BTreeMap<String, CategoryConfig>,
-) -> Result<()> {
+/// Makes the database's teams and categories those declared: new ones are added,
+/// changed ones updated, removed ones deactivated (old tickets keep pointing at them).
+pub async fn sync(conn: &mut Conn, declared: &CatalogDeclaration) -> Result<()> {
     sqlx::query("UPDATE teams SET active = 0")
         .execute(&mut *conn)
         .await?;
     let mut team_ids = BTreeMap::new();
-    for (slug, t) in teams {
+    for t in &declared.teams {
         let id: i64 = sqlx::query(
             "INSERT INTO teams (slug, name_fr, name_en, email, confidential, staff_platform, \
              staff_space, active) VALUES ($1, $2, $3, $4, $5, $6, $7, 1) \
@@ -83,22 +79,26 @@ pub async fn sync(
              confidential = excluded.confidential, staff_platform = excluded.staff_platform, \
              staff_space = excluded.staff_space, active = 1 RETURNING id",
         )
-        .bind(slug)
+        .bind(&t.slug)
         .bind(&t.name.fr)
         .bind(&t.name.en)
         .bind(t.email.as_ref().map(Email::as_str))
         .bind(i64::from(t.confidential))
-        .bind(t.staff.as_ref().map(|s| s.platform.as_str()))
-        .bind(t.staff.as_ref().map(|s| s.space.as_str()))
+        .bind(
+            t.staff_space
+                .as_ref()
+                .map(|(platform, _)| platform.as_str()),
+        )
+        .bind(t.staff_space.as_ref().map(|(_, space)| space.as_str()))
         .fetch_one(&mut *conn)
         .await?
         .try_get("id")?;
-        team_ids.insert(slug.as_str(), id);
+        team_ids.insert(t.slug.as_str(), id);
     }
     sqlx::query("UPDATE categories SET active = 0")
         .execute(&mut *conn)
         .await?;
-    for (slug, c) in categories {
+    for c in &declared.categories {
         // The configuration was checked: every category names a known team.
         let Some(team_id) = team_ids.get(c.team.as_str()) else {
             continue;
@@ -111,7 +111,7 @@ pub async fn sync(
              default_priority = excluded.default_priority, \
              needs_approval = excluded.needs_approval, position = excluded.position, active = 1",
         )
-        .bind(slug)
+        .bind(&c.slug)
         .bind(&c.name.fr)
         .bind(&c.name.en)
         .bind(team_id)

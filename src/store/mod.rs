@@ -35,6 +35,9 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Row, Transaction};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
+/// Which database a URL names, and the URL fit for logs: the configuration parses them.
+pub use crate::config::{Backend, UnsupportedUrl, redact_url};
+
 /// A transaction; every multi-step change runs in one. It reads as a connection
 /// (`&mut tx` where a `&mut Conn` is expected) and ends with `commit` or `rollback`
 /// (dropped: rolled back).
@@ -79,8 +82,8 @@ pub type Conn = AnyConnection;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL {0:?}: expected sqlite://path/to/file.db or postgres://…")]
-    UnsupportedUrl(String),
+    #[error(transparent)]
+    UnsupportedUrl(#[from] UnsupportedUrl),
     #[error("an in-memory SQLite database would give each connection its own database: use a file")]
     InMemorySqlite,
     #[error("cannot create the directory {path}")]
@@ -154,24 +157,6 @@ fn transient_database_error(db: &dyn sqlx::error::DatabaseError) -> bool {
     } else {
         // SQLite: the primary result code is the low byte of an extended one.
         code.parse::<i64>().is_ok_and(|n| matches!(n & 0xff, 5 | 6))
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    pub fn of_url(url: &str) -> Result<Backend> {
-        if url.starts_with("sqlite:") {
-            Ok(Backend::Sqlite)
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Backend::Postgres)
-        } else {
-            Err(StoreError::UnsupportedUrl(redact_url(url)))
-        }
     }
 }
 
@@ -345,17 +330,6 @@ fn prepare_sqlite_url(url: &str) -> Result<String> {
     })
 }
 
-/// The URL with its password replaced, fit for logs and error messages.
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
 pub(crate) fn millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
@@ -409,22 +383,6 @@ mod tests {
     }
 
     #[test]
-    fn backends_come_from_the_url_scheme() {
-        assert_eq!(
-            Backend::of_url("sqlite://data/g.db").unwrap(),
-            Backend::Sqlite
-        );
-        assert_eq!(
-            Backend::of_url("postgres://u@h/db").unwrap(),
-            Backend::Postgres
-        );
-        let err = Backend::of_url("mysql://u:hunter2@h/db")
-            .unwrap_err()
-            .to_string();
-        assert!(!err.contains("hunter2"), "{err}");
-    }
-
-    #[test]
     fn passing_failures_are_retried_defects_are_not() {
         assert!(StoreError::Query(sqlx::Error::PoolTimedOut).is_retryable());
         assert!(StoreError::Connect(sqlx::Error::PoolClosed).is_retryable());
@@ -434,11 +392,5 @@ mod tests {
         };
         assert!(!corrupt.is_retryable());
         assert!(!StoreError::Query(sqlx::Error::RowNotFound).is_retryable());
-    }
-
-    #[test]
-    fn passwords_never_reach_a_message() {
-        let shown = redact_url("postgres://guichet:hunter2@db.internal:5432/guichet");
-        assert_eq!(shown, "postgres://guichet:***@db.internal:5432/guichet");
     }
 }

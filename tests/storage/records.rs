@@ -287,10 +287,10 @@ async fn catalog_follows_the_configuration(d: TestDesk) {
     let it = config.categories.get_mut("hardware").unwrap();
     it.default_priority = Priority::P1;
     let mut tx = d.store.begin().await.unwrap();
-    store::catalog::sync(&mut tx, &config.teams, &config.categories)
+    store::catalog::sync(&mut tx, &config.catalog_declaration())
         .await
         .unwrap();
-    store::catalog::sync(&mut tx, &config.teams, &config.categories)
+    store::catalog::sync(&mut tx, &config.catalog_declaration())
         .await
         .unwrap();
     // A restarted service reads the new catalog.

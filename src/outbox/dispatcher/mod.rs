@@ -33,6 +33,7 @@ use tokio::sync::{Notify, Semaphore, watch};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+mod card;
 mod notices;
 mod prepare;
 mod settle;

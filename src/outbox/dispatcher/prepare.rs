@@ -1,11 +1,14 @@
 //! Turning an outbox row into the platform's action: resolving the helpdesk's ids
 //! into the platform's, drawing cards, fetching files from the other platform.
 
-use guichet_chat::{DeliveryError, FileContent, Outbound, OutgoingFile, Recipient, ThreadRef};
+use guichet_chat::{
+    Button, DeliveryError, FileContent, Outbound, OutgoingFile, Recipient, ThreadRef,
+};
 
-use super::{Envelope, Inner};
+use super::{Envelope, Inner, card};
 use crate::domain::{Platform, TicketId, UserId};
-use crate::engine::card;
+use crate::present::card::{Drawn, draw};
+use crate::present::rating_payloads;
 use crate::store::outbox::Claimed;
 use crate::store::{self, Conn, StoreError};
 
@@ -24,6 +27,15 @@ fn send(action: Outbound) -> Prepared {
 /// asking the platform.
 pub(super) type Prepare = Result<Prepared, DeliveryError>;
 
+/// A private message's parts, as its envelope holds them.
+struct Direct<'a> {
+    user: UserId,
+    text: &'a str,
+    buttons: &'a [Vec<Button>],
+    files: &'a [i64],
+    notify: bool,
+}
+
 impl Inner {
     /// Turns an envelope into the platform's action, resolving ids and drawing cards.
     pub(super) async fn prepare(
@@ -33,7 +45,7 @@ impl Inner {
         row: &Claimed,
         envelope: &Envelope,
     ) -> Result<Prepare, StoreError> {
-        Ok(match envelope {
+        match envelope {
             Envelope::Direct {
                 user,
                 text,
@@ -42,145 +54,201 @@ impl Inner {
                 notify,
                 ..
             } => {
-                let to = match recipient(conn, UserId(*user), platform).await? {
-                    Ok(to) => to,
-                    Err(e) => return Ok(Err(e)),
+                let message = Direct {
+                    user: UserId(*user),
+                    text,
+                    buttons,
+                    files,
+                    notify: *notify,
                 };
-                let (files, text) = match self.files(conn, platform, files, text.clone()).await? {
-                    Ok(found) => found,
-                    Err(e) => return Ok(Err(e)),
-                };
-                Ok(send(if *notify && buttons.is_empty() && files.is_empty() {
-                    Outbound::Notify { to, text }
-                } else {
-                    Outbound::DirectMessage {
-                        to,
-                        text,
-                        buttons: buttons.clone(),
-                        files,
-                    }
-                }))
+                self.direct(conn, platform, message).await
             }
             Envelope::RatingPrompt { user, ticket, text } => {
-                match recipient(conn, UserId(*user), platform).await? {
-                    Ok(to) => Ok(send(Outbound::RatingPrompt {
-                        to,
-                        text: text.clone(),
-                        payloads: crate::engine::rating_payloads(TicketId(*ticket)),
-                    })),
-                    Err(e) => Err(e),
-                }
+                rating_prompt(conn, platform, UserId(*user), TicketId(*ticket), text).await
             }
             Envelope::OpenThread { ticket, plan, .. } => {
-                let Some(planned) = store::conversations::plan(conn, *plan).await? else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                let Some(drawn) = self.card(conn, *ticket).await? else {
-                    return Ok(Ok(Prepared::Skip));
-                };
-                let members = members(conn, drawn.assignee, platform).await?;
-                match (planned.thread_ref(), planned.card_message) {
-                    // Opened, card and all.
-                    (Some(_), Some(_)) => Ok(Prepared::Skip),
-                    // Opened, but its card did not go: the card is owed still.
-                    (Some(thread), None) => Ok(send(Outbound::UpdateCard {
-                        thread,
-                        card_message: None,
-                        members,
-                        title: drawn.title,
-                        card: drawn.card,
-                    })),
-                    (None, _) => Ok(send(Outbound::OpenThread {
-                        space: planned.space,
-                        members,
-                        title: drawn.title,
-                        card: drawn.card,
-                    })),
-                }
+                self.open_thread(conn, platform, TicketId(*ticket), *plan)
+                    .await
             }
             Envelope::ThreadPost {
                 plan, text, files, ..
-            } => {
-                let thread = match created_thread(conn, *plan).await? {
-                    Ok(thread) => thread.thread,
-                    Err(e) => return Ok(Err(e)),
-                };
-                match self.files(conn, platform, files, text.clone()).await? {
-                    Ok((files, text)) => Ok(send(Outbound::PostInThread {
-                        thread,
-                        text,
-                        files,
-                    })),
-                    Err(e) => Err(e),
-                }
-            }
+            } => self.thread_post(conn, platform, *plan, text, files).await,
             Envelope::UpdateCard { ticket, plan } => {
-                if store::outbox::superseded(conn, row).await? {
-                    return Ok(Ok(Prepared::Skip));
-                }
-                let created = match created_thread(conn, *plan).await? {
-                    Ok(created) => created,
-                    Err(e) => return Ok(Err(e)),
-                };
-                // A thread without its card is still being opened: its opening row,
-                // earlier in the conversation, posts the card as it is then.
-                match (created.card_message, self.card(conn, *ticket).await?) {
-                    (Some(card_message), Some(drawn)) => Ok(send(Outbound::UpdateCard {
-                        thread: created.thread,
-                        card_message: Some(card_message),
-                        members: members(conn, drawn.assignee, platform).await?,
-                        title: drawn.title,
-                        card: drawn.card,
-                    })),
-                    _ => Ok(Prepared::Skip),
-                }
+                self.update_card(conn, platform, row, TicketId(*ticket), *plan)
+                    .await
             }
             Envelope::SetThreadOpen { plan, open, .. } => {
-                match created_thread(conn, *plan).await? {
-                    Ok(created) => Ok(send(Outbound::SetThreadOpen {
+                Ok(created_thread(conn, *plan).await?.map(|created| {
+                    send(Outbound::SetThreadOpen {
                         thread: created.thread,
                         open: *open,
-                    })),
-                    Err(e) => Err(e),
-                }
+                    })
+                }))
             }
             Envelope::InteractionReply {
                 interaction,
                 text,
                 ephemeral,
-            } => Ok(send(Outbound::InteractionReply {
+            } => Ok(Ok(send(Outbound::InteractionReply {
                 interaction: interaction.clone(),
                 text: text.clone(),
                 ephemeral: *ephemeral,
-            })),
-            Envelope::OpenForm { interaction, form } => Ok(send(Outbound::OpenForm {
+            }))),
+            Envelope::OpenForm { interaction, form } => Ok(Ok(send(Outbound::OpenForm {
                 interaction: interaction.clone(),
                 form: form.clone(),
-            })),
+            }))),
             Envelope::ChannelPost {
                 channel,
                 text,
                 buttons,
-            } => Ok(send(Outbound::PostInChannel {
+            } => Ok(Ok(send(Outbound::PostInChannel {
                 channel: channel.clone(),
                 text: text.clone(),
                 buttons: buttons.clone(),
-            })),
+            }))),
             // The dispatcher sends e-mails itself.
-            Envelope::Mail { .. } => Err(DeliveryError::refused("an e-mail on a chat platform")),
-        })
+            Envelope::Mail { .. } => {
+                Ok(Err(DeliveryError::refused("an e-mail on a chat platform")))
+            }
+        }
+    }
+
+    /// A private message, as a notification when it is only words.
+    async fn direct(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        message: Direct<'_>,
+    ) -> Result<Prepare, StoreError> {
+        let to = match recipient(conn, message.user, platform).await? {
+            Ok(to) => to,
+            Err(e) => return Ok(Err(e)),
+        };
+        let text = message.text.to_owned();
+        let (files, text) = match self.files(conn, platform, message.files, text).await? {
+            Ok(found) => found,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(Ok(send(
+            if message.notify && message.buttons.is_empty() && files.is_empty() {
+                Outbound::Notify { to, text }
+            } else {
+                Outbound::DirectMessage {
+                    to,
+                    text,
+                    buttons: message.buttons.to_vec(),
+                    files,
+                }
+            },
+        )))
+    }
+
+    /// A ticket's thread with its card, or only the card when the thread was opened
+    /// but its card did not go.
+    async fn open_thread(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        ticket: TicketId,
+        plan: i64,
+    ) -> Result<Prepare, StoreError> {
+        let Some(planned) = store::conversations::plan(conn, plan).await? else {
+            return Ok(Ok(Prepared::Skip));
+        };
+        let Some(drawn) = self.card(conn, ticket).await? else {
+            return Ok(Ok(Prepared::Skip));
+        };
+        let members = members(conn, drawn.assignee, platform).await?;
+        Ok(Ok(match (planned.thread_ref(), planned.card_message) {
+            // Opened, card and all.
+            (Some(_), Some(_)) => Prepared::Skip,
+            // Opened, but its card did not go: the card is owed still.
+            (Some(thread), None) => send(Outbound::UpdateCard {
+                thread,
+                card_message: None,
+                members,
+                title: drawn.title,
+                card: drawn.card,
+            }),
+            (None, _) => send(Outbound::OpenThread {
+                space: planned.space,
+                members,
+                title: drawn.title,
+                card: drawn.card,
+            }),
+        }))
+    }
+
+    async fn thread_post(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        plan: i64,
+        text: &str,
+        files: &[i64],
+    ) -> Result<Prepare, StoreError> {
+        let thread = match created_thread(conn, plan).await? {
+            Ok(created) => created.thread,
+            Err(e) => return Ok(Err(e)),
+        };
+        Ok(self
+            .files(conn, platform, files, text.to_owned())
+            .await?
+            .map(|(files, text)| {
+                send(Outbound::PostInThread {
+                    thread,
+                    text,
+                    files,
+                })
+            }))
+    }
+
+    /// The card redrawn, unless a later update of it is queued.
+    async fn update_card(
+        &self,
+        conn: &mut Conn,
+        platform: Platform,
+        row: &Claimed,
+        ticket: TicketId,
+        plan: i64,
+    ) -> Result<Prepare, StoreError> {
+        if store::outbox::superseded(conn, row).await? {
+            return Ok(Ok(Prepared::Skip));
+        }
+        let created = match created_thread(conn, plan).await? {
+            Ok(created) => created,
+            Err(e) => return Ok(Err(e)),
+        };
+        // A thread without its card is still being opened: its opening row,
+        // earlier in the conversation, posts the card as it is then.
+        Ok(Ok(
+            match (created.card_message, self.card(conn, ticket).await?) {
+                (Some(card_message), Some(drawn)) => send(Outbound::UpdateCard {
+                    thread: created.thread,
+                    card_message: Some(card_message),
+                    members: members(conn, drawn.assignee, platform).await?,
+                    title: drawn.title,
+                    card: drawn.card,
+                }),
+                _ => Prepared::Skip,
+            },
+        ))
     }
 
     /// The ticket's thread title and card, drawn now in the staff's language.
-    async fn card(&self, conn: &mut Conn, ticket: i64) -> Result<Option<card::Drawn>, StoreError> {
-        card::render(
-            conn,
-            &self.desk,
+    async fn card(&self, conn: &mut Conn, ticket: TicketId) -> Result<Option<Drawn>, StoreError> {
+        let catalog = self.desk.catalog();
+        let Some(view) = card::read(conn, catalog, ticket).await? else {
+            return Ok(None);
+        };
+        let time_zone = self.desk.time_zone();
+        Ok(Some(draw(
             &self.texts,
             self.staff_language,
-            TicketId(ticket),
-        )
-        .await
+            time_zone,
+            &view,
+        )))
     }
 
     /// Attachments to send on `platform`: by reference on their own platform,
@@ -217,6 +285,23 @@ impl Inner {
         }
         Ok(Ok((files, text)))
     }
+}
+
+/// The five star buttons for a resolved ticket.
+async fn rating_prompt(
+    conn: &mut Conn,
+    platform: Platform,
+    user: UserId,
+    ticket: TicketId,
+    text: &str,
+) -> Result<Prepare, StoreError> {
+    Ok(recipient(conn, user, platform).await?.map(|to| {
+        send(Outbound::RatingPrompt {
+            to,
+            text: text.to_owned(),
+            payloads: rating_payloads(ticket),
+        })
+    }))
 }
 
 /// A thread the platform created, with its id. Rows of a ticket's conversation go

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::{bad_parameter, time, time_opt};
 use crate::engine::Handled;
-use crate::outbox::retry::{self, By, RetryError, Which};
+use crate::retry::{self, By, RetryError, Which};
 use crate::store;
 use crate::store::audit::Origin;
 use crate::store::dead_letters::DeadLetter;
