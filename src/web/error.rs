@@ -1,6 +1,7 @@
 //! Every error the web endpoint answers: a status, a stable code for scripts and a
 //! sentence from the catalogs. Handlers return [`ApiError`] without knowing the
-//! reader's language; the `finish` layer (see `mod.rs`) writes the JSON body in it.
+//! reader's language; the `finish` layer (`finish.rs`) writes the body, an
+//! [`ErrorBody`], in it.
 //! Nothing internal (SQL, file names, stack) ever reaches the body: store failures
 //! are logged and answered with `error-internal`.
 

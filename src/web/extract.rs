@@ -128,7 +128,11 @@ impl From<&PathRejection> for Unreadable {
 /// Logs what axum said (serde's words, for the operator) and answers in the
 /// reader's.
 fn refused<R: std::fmt::Display>(rejection: R, why: Unreadable) -> ApiError {
-    tracing::info!(detail = %rejection, ?why, "web: a request could not be read");
+    if why == Unreadable::Defect {
+        tracing::error!(detail = %rejection, "web: a route cannot read its own request");
+    } else {
+        tracing::info!(detail = %rejection, ?why, "web: a request could not be read");
+    }
     why.into()
 }
 

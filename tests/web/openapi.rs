@@ -43,6 +43,34 @@ async fn document(w: &WebDesk, token: &str) -> Value {
     spec
 }
 
+/// Every route the endpoint serves, as `METHOD /path`.
+const ROUTES: [&str; 24] = [
+    "GET /",
+    "GET /healthz",
+    "GET /readyz",
+    "GET /metrics",
+    "GET /login",
+    "POST /login",
+    "POST /logout",
+    "GET /dashboard",
+    "GET /api/v1/openapi.json",
+    "GET /api/v1/me",
+    "GET /api/v1/tickets",
+    "GET /api/v1/tickets/{reference}",
+    "PATCH /api/v1/tickets/{reference}",
+    "GET /api/v1/users",
+    "GET /api/v1/users/{id}",
+    "GET /api/v1/teams",
+    "GET /api/v1/categories",
+    "GET /api/v1/stats",
+    "GET /api/v1/outbox/dead-letters",
+    "POST /api/v1/outbox/dead-letters/retry",
+    "POST /api/v1/outbox/{id}/retry",
+    "GET /api/v1/failed-events",
+    "POST /api/v1/failed-events/replay",
+    "POST /api/v1/failed-events/{id}/replay",
+];
+
 async fn every_route_is_served_as_documented(w: WebDesk) {
     let admin = w
         .account("Admin", "admin@example.com", Role::Admin, None)
@@ -53,34 +81,7 @@ async fn every_route_is_served_as_documented(w: WebDesk) {
         .iter()
         .map(|o| format!("{} {}", o.method, o.path))
         .collect();
-    let expected: BTreeSet<_> = [
-        "GET /",
-        "GET /healthz",
-        "GET /readyz",
-        "GET /metrics",
-        "GET /login",
-        "POST /login",
-        "POST /logout",
-        "GET /dashboard",
-        "GET /api/v1/openapi.json",
-        "GET /api/v1/me",
-        "GET /api/v1/tickets",
-        "GET /api/v1/tickets/{reference}",
-        "PATCH /api/v1/tickets/{reference}",
-        "GET /api/v1/users",
-        "GET /api/v1/users/{id}",
-        "GET /api/v1/teams",
-        "GET /api/v1/categories",
-        "GET /api/v1/stats",
-        "GET /api/v1/outbox/dead-letters",
-        "POST /api/v1/outbox/dead-letters/retry",
-        "POST /api/v1/outbox/{id}/retry",
-        "GET /api/v1/failed-events",
-        "POST /api/v1/failed-events/replay",
-        "POST /api/v1/failed-events/{id}/replay",
-    ]
-    .map(str::to_owned)
-    .into();
+    let expected: BTreeSet<_> = ROUTES.map(str::to_owned).into();
     assert_eq!(documented, expected);
     // On each documented path, a method the document does not list is refused.
     let paths: BTreeSet<_> = operations(&spec).into_iter().map(|o| o.path).collect();
@@ -204,72 +205,58 @@ fn probes(op: &Operation, path: &str, token: &str, employee: &str) -> Vec<Probe>
         Some(token),
         None,
     ));
-    let content = &op.doc["requestBody"]["content"];
-    let too_large = |prefix: &str, suffix: &str| {
-        let mut body = prefix.as_bytes().to_vec();
-        body.resize(BODY_LIMIT + 1, b'x');
-        body.extend_from_slice(suffix.as_bytes());
-        body
-    };
-    if content.get("application/json").is_some() {
-        for (what, content_type, body) in [
-            ("with nothing to change", "application/json", b"{}".to_vec()),
-            (
-                "with a form",
-                "application/x-www-form-urlencoded",
-                b"priority=P1".to_vec(),
-            ),
-            (
-                "with broken JSON",
-                "application/json",
-                b"{priority: P1".to_vec(),
-            ),
-            (
-                "with an unknown field",
-                "application/json",
-                br#"{"colour": "red"}"#.to_vec(),
-            ),
-            (
-                "with a wrong type",
-                "application/json",
-                br#"{"assignee": "Sami"}"#.to_vec(),
-            ),
-            (
-                "too large",
-                "application/json",
-                too_large(r#"{"team": ""#, r#""}"#),
-            ),
-        ] {
-            probes.push(probe(what, path, Some(token), Some((content_type, body))));
-        }
-    }
-    if content.get("application/x-www-form-urlencoded").is_some() {
-        for (what, content_type, body) in [
-            (
-                "with a wrong password",
-                "application/x-www-form-urlencoded",
-                b"email=admin%40example.com&password=wrong".to_vec(),
-            ),
-            (
-                "with JSON",
-                "application/json",
-                br#"{"email": "admin@example.com"}"#.to_vec(),
-            ),
-            (
-                "with fields missing",
-                "application/x-www-form-urlencoded",
-                b"next=%2F".to_vec(),
-            ),
-            (
-                "too large",
-                "application/x-www-form-urlencoded",
-                too_large("email=", ""),
-            ),
-        ] {
-            probes.push(probe(what, path, Some(token), Some((content_type, body))));
-        }
-    }
+    probes.extend(body_probes(op, path, token));
     probes
+}
+
+const JSON: &str = "application/json";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// What may be sent to a route that reads JSON: `(what, media type, body)`.
+const JSON_BODIES: [(&str, &str, &[u8]); 5] = [
+    ("with nothing to change", JSON, b"{}"),
+    ("with a form", FORM, b"priority=P1"),
+    ("with broken JSON", JSON, b"{priority: P1"),
+    ("with an unknown field", JSON, br#"{"colour": "red"}"#),
+    ("with a wrong type", JSON, br#"{"assignee": "Sami"}"#),
+];
+
+/// What may be sent to a route that reads a form.
+const FORM_BODIES: [(&str, &str, &[u8]); 3] = [
+    (
+        "with a wrong password",
+        FORM,
+        b"email=admin%40example.com&password=wrong",
+    ),
+    ("with JSON", JSON, br#"{"email": "admin@example.com"}"#),
+    ("with fields missing", FORM, b"next=%2F"),
+];
+
+/// The bodies a route that reads one may be sent: right, of the wrong media type,
+/// broken, unfit, and one byte too large.
+fn body_probes(op: &Operation, path: &str, token: &str) -> Vec<Probe> {
+    let content = &op.doc["requestBody"]["content"];
+    let (bodies, media, prefix, suffix): (&[_], _, _, _) = if content.get(JSON).is_some() {
+        (&JSON_BODIES, JSON, r#"{"team": ""#, r#""}"#)
+    } else if content.get(FORM).is_some() {
+        (&FORM_BODIES, FORM, "email=", "")
+    } else {
+        return Vec::new();
+    };
+    let mut too_large = prefix.as_bytes().to_vec();
+    too_large.resize(BODY_LIMIT + 1, b'x');
+    too_large.extend_from_slice(suffix.as_bytes());
+    bodies
+        .iter()
+        .map(|&(what, media, body)| (what, media, body.to_vec()))
+        .chain([("too large", media, too_large)])
+        .map(|(what, media, body)| Probe {
+            what,
+            path: path.to_owned(),
+            token: Some(token.to_owned()),
+            body: Some((media, body)),
+        })
+        .collect()
 }
 
 /// Sends the probe; its answer must be one the operation documents, with the

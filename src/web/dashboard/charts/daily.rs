@@ -34,8 +34,11 @@ const BASE: f64 = TOP + PLOT_HEIGHT;
 /// The lines of a day are grey, not the grid's.
 const AXIS: &str = "#cbd5e1";
 
+/// What one series counts on a day.
+type Count = fn(&Day) -> u64;
+
 /// The two series, each with its colour.
-const SERIES: [(fn(&Day) -> u64, &str); 2] = [
+const SERIES: [(Count, &str); 2] = [
     (|d: &Day| d.opened, color::BLUE),
     (|d: &Day| d.resolved, color::GREEN),
 ];
@@ -62,7 +65,7 @@ impl Plot {
     }
 
     /// The points of one series' line.
-    fn points(&self, days: &[Day], series: fn(&Day) -> u64) -> String {
+    fn points(&self, days: &[Day], series: Count) -> String {
         days.iter()
             .enumerate()
             .map(|(i, d)| format!("{},{}", num(self.x(i)), num(self.y(series(d)))))
@@ -100,7 +103,7 @@ pub fn daily_chart(chart: &DailyChart<'_>) -> Markup {
 
 /// Each series' name and total, by its colour.
 fn legend(chart: &DailyChart<'_>) -> Markup {
-    let total = |f: fn(&Day) -> u64| (chart.number)(chart.days.iter().map(f).sum());
+    let total = |f: Count| (chart.number)(chart.days.iter().map(f).sum());
     let mut at = LEFT;
     let entries = [chart.opened, chart.resolved]
         .into_iter()
