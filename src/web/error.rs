@@ -1,11 +1,14 @@
 //! Every error the web endpoint answers: a status, a stable code for scripts and a
 //! sentence from the catalogs. Handlers return [`ApiError`] without knowing the
-//! reader's language; the `finish` layer (see `mod.rs`) writes the JSON body in it.
+//! reader's language; the `finish` layer (`finish.rs`) writes the body, an
+//! [`ErrorBody`], in it.
 //! Nothing internal (SQL, file names, stack) ever reaches the body: store failures
 //! are logged and answered with `error-internal`.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::desk::DeskError;
 use crate::engine::{EngineError, Refusal, refusal_of};
@@ -25,6 +28,23 @@ pub struct ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+/// The body of every error answer, in the reader's language.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// A stable word for scripts: `not_found`, `unprocessable`…
+    pub code: &'static str,
+    /// What happened and what to do, for a person.
+    pub message: String,
+    /// The request's id, also in the X-Request-Id header and in the server's log.
+    pub request_id: String,
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, key: &'static str) -> Self {
         let code = match status {
@@ -34,7 +54,9 @@ impl ApiError {
             StatusCode::NOT_FOUND => "not_found",
             StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
             StatusCode::CONFLICT => "conflict",
+            StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
             StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
             StatusCode::TOO_MANY_REQUESTS => "too_many_requests",
             StatusCode::SERVICE_UNAVAILABLE => "unavailable",
             _ => "internal",

@@ -11,26 +11,65 @@ use sqlx::Row;
 use super::WebState;
 use super::auth::Caller;
 use super::error::ApiResult;
+use super::openapi::{NeedsCaller, Restricted};
 use crate::metrics::{self, Stock};
 use crate::store;
 
+/// The process answers.
+#[utoipa::path(get, path = "/healthz", tag = super::openapi::tags::HEALTH, security(()),
+    responses((status = 200, description = "Alive.", body = Object)))]
 pub async fn healthz() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// What `/readyz?part=…` asks about.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReadyQuery {
+    /// web (default), discord, telegram (the adapter is connected) or setup (no setup
+    /// check failing).
     part: Option<String>,
 }
 
-/// Readiness, part by part. The status code answers for the part asked: without
+/// Whether the part asked about is ready, and every part's checks.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Readiness {
+    /// `ready` or `not_ready`.
+    status: &'static str,
+    part: String,
+    /// Each check's state: `ok`, `unreachable`, `pending`, `connected`, `disconnected`,
+    /// `problems`, `unknown`.
+    #[schema(value_type = Object)]
+    checks: serde_json::Map<String, Value>,
+    /// The setup checks failing: the kind of check and of each trouble, no names.
+    #[schema(value_type = Vec<Object>)]
+    problems: Vec<Value>,
+}
+
+/// A part `/readyz` does not know, and those it does.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UnknownPart {
+    /// `unknown_part`.
+    status: &'static str,
+    parts: Vec<String>,
+}
+
+/// Readiness, part by part.
+///
+/// The status code answers for the part asked: without
 /// `part`, the web endpoint (the database answers and every migration is applied),
 /// so that a load balancer never takes the dashboard away because a chat platform
 /// is down or a team's space is misconfigured: that is where operators read it.
 /// `?part=discord` / `?part=telegram`: that adapter's connection (for a supervisor
 /// that restarts a stuck instance); `?part=setup`: no setup check failing. The body
 /// always details every part; it names problems by subject and kind, without names.
+#[utoipa::path(get, path = "/readyz", tag = super::openapi::tags::HEALTH, security(()),
+    params(ReadyQuery),
+    responses(
+        (status = 200, description = "Ready.", body = Readiness),
+        (status = 400, description = "No such part; `parts` lists them.", body = UnknownPart),
+        (status = 503, description = "Not ready; `checks` and `problems` say what fails.",
+            body = Readiness)))]
 pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> Response {
     let database = sqlx::query("SELECT 1")
         .execute(state.store().pool())
@@ -80,8 +119,10 @@ pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> 
         .find(|(name, _)| name == asked)
         .map(|(_, up)| *up)
     else {
-        let known: Vec<_> = parts.iter().map(|(name, _)| name.as_str()).collect();
-        let body = json!({ "status": "unknown_part", "parts": known });
+        let body = UnknownPart {
+            status: "unknown_part",
+            parts: parts.into_iter().map(|(name, _)| name).collect(),
+        };
         return (StatusCode::BAD_REQUEST, Json(body)).into_response();
     };
     let status = if ready {
@@ -89,12 +130,12 @@ pub async fn readyz(State(state): State<WebState>, query: Query<ReadyQuery>) -> 
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
-    let body = json!({
-        "status": if ready { "ready" } else { "not_ready" },
-        "part": asked,
-        "checks": checks,
-        "problems": problems,
-    });
+    let body = Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        part: asked.to_owned(),
+        checks,
+        problems,
+    };
     (status, Json(body)).into_response()
 }
 
@@ -143,6 +184,9 @@ async fn setup_problems(state: &WebState) -> Option<Vec<Value>> {
 }
 
 /// For administrators (Prometheus sends an API token as a bearer).
+#[utoipa::path(get, path = "/metrics", tag = super::openapi::tags::HEALTH,
+    responses((status = 200, description = "Counters and latency histograms, OpenMetrics text.",
+        body = String, content_type = "application/openmetrics-text"), NeedsCaller, Restricted))]
 pub async fn metrics(State(state): State<WebState>, caller: Caller) -> ApiResult<Response> {
     caller.require_admin()?;
     let mut conn = state.store().pool().acquire().await?;

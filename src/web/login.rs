@@ -5,37 +5,50 @@
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::{Form, extract::RawQuery};
-use chrono::TimeDelta;
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use super::auth::{self, Caller, SESSION_COOKIE, Via};
 use super::dashboard::{DashboardPage, LoginPage, PERIODS, render_dashboard, render_login};
 use super::error::{ApiError, ApiResult};
+use super::extract::{ApiForm, ApiQuery};
+use super::openapi::{BadParameter, Changes, FormBody, Internal, NeedsCaller, Restricted, tags};
 use super::{ReaderLanguage, WebState};
-use crate::domain::Language;
+use crate::domain::{Language, UserId};
 use crate::store::{self, accounts::Session};
 
 /// The dashboard's period when none is asked for, in days.
 const DEFAULT_DAYS: u32 = 30;
 
+/// Redirects to the dashboard.
+#[utoipa::path(get, path = "/", tag = tags::PAGES, security(()),
+    responses((status = 303, description = "To /dashboard.")))]
 pub async fn home() -> Redirect {
     Redirect::to("/dashboard")
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LoginQuery {
+    /// Where to go once logged in: a path of this site.
     next: Option<String>,
 }
 
+/// The login page.
+#[utoipa::path(get, path = "/login", tag = tags::PAGES, security(()), params(LoginQuery),
+    responses(
+        (status = 200, description = "HTML form.", content_type = "text/html"),
+        (status = 303, description = "Logged in already: to `next` or /dashboard."),
+        BadParameter))]
 pub async fn page(
     State(state): State<WebState>,
     language: axum::Extension<ReaderLanguage>,
     caller: Result<Caller, ApiError>,
-    Query(query): Query<LoginQuery>,
+    ApiQuery(query): ApiQuery<LoginQuery>,
 ) -> Response {
     let next = safe_next(query.next.as_deref());
     if caller.is_ok() {
@@ -45,95 +58,147 @@ pub async fn page(
     login_form(&state, language, StatusCode::OK, None, Some(next))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginForm {
     email: String,
     password: String,
+    /// Where to go once logged in: a path of this site.
     next: Option<String>,
 }
 
+/// Logs in; sets the session cookie.
+#[utoipa::path(post, path = "/login", tag = tags::PAGES, security(()),
+    request_body(content = LoginForm, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "Logged in; to `next` or /dashboard."),
+        (status = 401, description = "Wrong address or password (the form again).",
+            content_type = "text/html"),
+        (status = 429, description = "Too many failures (the form again); see Retry-After.",
+            content_type = "text/html"),
+        Changes, FormBody, Internal))]
 pub async fn submit(
     State(state): State<WebState>,
     language: axum::Extension<ReaderLanguage>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(form): Form<LoginForm>,
+    ApiForm(form): ApiForm<LoginForm>,
 ) -> ApiResult<Response> {
     auth::check_origin(&headers)?;
-    let language = language.get();
-    let web = &state.config().web;
-    let now = state.desk().now();
-    let email = form.email.trim().to_lowercase();
-    let address = peer.ip().to_string();
-    let next = safe_next(form.next.as_deref()).to_owned();
-    let mut conn = state.store().pool().acquire().await?;
-    let since = now - TimeDelta::from_std(web.login_window.0).unwrap_or(TimeDelta::minutes(15));
-    let (by_account, by_address) =
-        store::accounts::failures_since(&mut conn, &email, &address, since).await?;
-    if by_account >= u64::from(web.max_failures_per_account)
-        || by_address >= u64::from(web.max_failures_per_address)
-    {
-        tracing::warn!(%email, %address, "web: login refused, too many failures");
-        let minutes = web.login_window.0.as_secs().div_ceil(60);
-        let message = state.texts().t(
-            language,
-            "web-login-throttled",
-            &[crate::i18n::arg("minutes", minutes)],
-        );
-        let mut page = login_form(
-            &state,
-            language,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(&message),
-            Some(&next),
-        );
-        page.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from(web.login_window.0.as_secs()),
-        );
-        return Ok(page);
+    let attempt = Attempt {
+        email: form.email.trim().to_lowercase(),
+        address: peer.ip().to_string(),
+        next: safe_next(form.next.as_deref()).to_owned(),
+        language: language.get(),
+        now: state.desk().now(),
+    };
+    if let Some(refused) = throttled(&state, &attempt).await? {
+        return Ok(refused);
     }
-    let found = store::accounts::password_of(&mut conn, &email).await?;
-    drop(conn);
-    // An unknown account costs the same time as a wrong password.
+    match verify(&state, &attempt.email, form.password).await? {
+        Some(user) => open_session(&state, &attempt, user).await,
+        None => {
+            let mut tx = state.store().begin().await?;
+            store::accounts::login_failed(&mut tx, &attempt.email, &attempt.address, attempt.now)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(email = %attempt.email, address = %attempt.address, "web: login failed");
+            let message = state.texts().t(attempt.language, "web-login-failed", &[]);
+            Ok(attempt.form_again(&state, StatusCode::UNAUTHORIZED, &message))
+        }
+    }
+}
+
+/// One try at logging in.
+struct Attempt {
+    /// The account name, as the database compares it.
+    email: String,
+    /// Failures are counted per client address too.
+    address: String,
+    /// Where to go once logged in.
+    next: String,
+    language: Language,
+    now: DateTime<Utc>,
+}
+
+impl Attempt {
+    fn form_again(&self, state: &WebState, status: StatusCode, message: &str) -> Response {
+        login_form(
+            state,
+            self.language,
+            status,
+            Some(message),
+            Some(&self.next),
+        )
+    }
+}
+
+/// The form again with a 429 when the account or the address failed too often
+/// within the window.
+async fn throttled(state: &WebState, attempt: &Attempt) -> ApiResult<Option<Response>> {
+    let web = &state.config().web;
+    let since =
+        attempt.now - TimeDelta::from_std(web.login_window.0).unwrap_or(TimeDelta::minutes(15));
+    let mut conn = state.store().pool().acquire().await?;
+    let (by_account, by_address) =
+        store::accounts::failures_since(&mut conn, &attempt.email, &attempt.address, since).await?;
+    if by_account < u64::from(web.max_failures_per_account)
+        && by_address < u64::from(web.max_failures_per_address)
+    {
+        return Ok(None);
+    }
+    tracing::warn!(email = %attempt.email, address = %attempt.address, "web: login refused, too many failures");
+    let minutes = web.login_window.0.as_secs().div_ceil(60);
+    let message = state.texts().t(
+        attempt.language,
+        "web-login-throttled",
+        &[crate::i18n::arg("minutes", minutes)],
+    );
+    let mut page = attempt.form_again(state, StatusCode::TOO_MANY_REQUESTS, &message);
+    page.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(web.login_window.0.as_secs()),
+    );
+    Ok(Some(page))
+}
+
+/// The account `email` names, if `password` is its password. An unknown account
+/// costs the same time as a wrong password.
+async fn verify(state: &WebState, email: &str, password: String) -> ApiResult<Option<UserId>> {
+    let found = {
+        let mut conn = state.store().pool().acquire().await?;
+        store::accounts::password_of(&mut conn, email).await?
+    };
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), hash),
         None => (None, dummy_hash().to_owned()),
     };
-    let password = form.password;
     let matches = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
         .await
         .unwrap_or(false);
-    let mut tx = state.store().begin().await?;
-    let Some(user) = user.filter(|_| matches) else {
-        store::accounts::login_failed(&mut tx, &email, &address, now).await?;
-        tx.commit().await?;
-        tracing::info!(%email, %address, "web: login failed");
-        let message = state.texts().t(language, "web-login-failed", &[]);
-        return Ok(login_form(
-            &state,
-            language,
-            StatusCode::UNAUTHORIZED,
-            Some(&message),
-            Some(&next),
-        ));
-    };
-    store::accounts::forget_failures(&mut tx, &email).await?;
+    Ok(user.filter(|_| matches))
+}
+
+/// Forgets the account's failures, opens a session and sends the browser on with
+/// its cookie.
+async fn open_session(state: &WebState, attempt: &Attempt, user: UserId) -> ApiResult<Response> {
+    let ttl = TimeDelta::from_std(state.config().web.session_ttl.0).unwrap_or(TimeDelta::hours(12));
     let secret = auth::new_secret();
-    let ttl = TimeDelta::from_std(web.session_ttl.0).unwrap_or(TimeDelta::hours(12));
     let session = Session {
         user,
         csrf: auth::new_secret(),
-        expires_at: now + ttl,
+        expires_at: attempt.now + ttl,
     };
-    store::accounts::open_session(&mut tx, &auth::secret_hash(&secret), &session, now).await?;
+    let mut tx = state.store().begin().await?;
+    store::accounts::forget_failures(&mut tx, &attempt.email).await?;
+    store::accounts::open_session(&mut tx, &auth::secret_hash(&secret), &session, attempt.now)
+        .await?;
     tx.commit().await?;
     tracing::info!(user = %user, "web: logged in");
     let cookie = format!(
         "{SESSION_COOKIE}={secret}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Strict",
         ttl.num_seconds()
     );
-    let mut response = Redirect::to(&next).into_response();
+    let mut response = Redirect::to(&attempt.next).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&cookie).map_err(|_| ApiError::internal())?,
@@ -141,15 +206,20 @@ pub async fn submit(
     Ok(response)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LogoutForm {
+    /// The session's CSRF token.
     csrf: Option<String>,
 }
 
+/// Ends the session.
+#[utoipa::path(post, path = "/logout", tag = tags::PAGES,
+    request_body(content = LogoutForm, content_type = "application/x-www-form-urlencoded"),
+    responses((status = 303, description = "To /login."), NeedsCaller, Changes, FormBody))]
 pub async fn logout(
     State(state): State<WebState>,
     caller: Caller,
-    Form(form): Form<LogoutForm>,
+    ApiForm(form): ApiForm<LogoutForm>,
 ) -> ApiResult<Response> {
     caller.check_csrf(form.csrf.as_deref())?;
     if let Via::Session { secret_hash, .. } = &caller.via {
@@ -167,17 +237,28 @@ pub async fn logout(
     Ok(response)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
+    /// The period: 7, 30, 90 or 365 days.
     days: Option<u32>,
+    /// fr or en, kept in a cookie (read by the layer around every request).
+    #[allow(dead_code)]
+    lang: Option<String>,
 }
 
+/// The dashboard page (staff and administrators).
+#[utoipa::path(get, path = "/dashboard", tag = tags::PAGES, params(DashboardQuery),
+    responses(
+        (status = 200, description = "HTML with SVG charts.", content_type = "text/html"),
+        (status = 303, description = "Not logged in: to /login."),
+        Restricted, BadParameter, Internal))]
 pub async fn dashboard(
     State(state): State<WebState>,
     language: axum::Extension<ReaderLanguage>,
     caller: Result<Caller, ApiError>,
     RawQuery(raw): RawQuery,
-    Query(query): Query<DashboardQuery>,
+    ApiQuery(query): ApiQuery<DashboardQuery>,
 ) -> ApiResult<Response> {
     let caller = match caller {
         Ok(caller) => caller,
@@ -211,18 +292,7 @@ pub async fn dashboard(
         Via::Session { csrf, .. } => csrf.as_str(),
         Via::Token => "",
     };
-    // The setup's problems name staff and spaces: for administrators.
-    let setup: Vec<_> = if caller.user.role == crate::domain::Role::Admin {
-        match crate::doctor::watch::recorded(state.store()).await {
-            Ok(recorded) => recorded.into_iter().map(|r| r.finding).collect(),
-            Err(e) => {
-                tracing::warn!(error = %e, "dashboard: cannot read the setup checks");
-                Vec::new()
-            }
-        }
-    } else {
-        Vec::new()
-    };
+    let setup = setup_problems(&state, &caller).await;
     let html = render_dashboard(&DashboardPage {
         texts: state.texts(),
         language: language.get(),
@@ -234,6 +304,20 @@ pub async fn dashboard(
         setup: &setup,
     });
     Ok(Html(html).into_response())
+}
+
+/// The setup checks failing now, for administrators: they name staff and spaces.
+async fn setup_problems(state: &WebState, caller: &Caller) -> Vec<crate::doctor::Finding> {
+    if caller.user.role != crate::domain::Role::Admin {
+        return Vec::new();
+    }
+    match crate::doctor::watch::recorded(state.store()).await {
+        Ok(recorded) => recorded.into_iter().map(|r| r.finding).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "dashboard: cannot read the setup checks");
+            Vec::new()
+        }
+    }
 }
 
 fn login_form(

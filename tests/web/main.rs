@@ -6,7 +6,9 @@
 mod support;
 
 mod api;
+mod bodies;
 mod browser;
+mod openapi;
 mod outbox;
 mod security;
 mod setup;

@@ -10,6 +10,7 @@ on_both_backends!(crate::WebDesk:
     tokens_work_until_revoked,
     readiness_and_metrics,
     every_answer_carries_its_request_id,
+    names_are_shown_as_text_never_run_as_markup,
 );
 
 async fn everything_but_health_needs_a_caller(w: WebDesk) {
@@ -375,4 +376,44 @@ async fn every_answer_carries_its_request_id(w: WebDesk) {
         id.len() == 16 && id.chars().all(|c| c.is_ascii_hexdigit()),
         "{id}"
     );
+}
+
+async fn names_are_shown_as_text_never_run_as_markup(w: WebDesk) {
+    // An administrator whose name was typed to break the page.
+    let admin = w
+        .account(
+            r#"<script>alert("x")</script> & Cie"#,
+            "admin@example.com",
+            Role::Admin,
+            None,
+        )
+        .await;
+    let token = w.token(&admin).await;
+    let (status, page) = w.get("/dashboard?lang=fr", &token).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = page.as_str().unwrap();
+    assert!(
+        page.contains(
+            "Connecté en tant que &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Cie"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "{page}");
+    // A destination written to break out of the login form stays a value.
+    let page = w
+        .http
+        .get(w.url("/login?next=%2Fdashboard%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(
+            r#"name="next" value="/dashboard&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;""#
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("<script"), "{page}");
 }

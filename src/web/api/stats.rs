@@ -1,30 +1,51 @@
 //! `/api/v1/stats`: the figures of a period, limited to the teams the caller works
 //! for (admins: every team). Employees have no statistics.
 
-use std::collections::HashMap;
-
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{NaiveDate, TimeDelta};
-use serde_json::{Value, json};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::{bad_parameter, time};
-use crate::store::stats::{Durations, Period, Rate, Scope};
+use super::bad_parameter;
+use super::stats_body::StatsBody;
+use crate::store::stats::{Period, Scope};
 use crate::store::{self};
 use crate::web::WebState;
 use crate::web::auth::Caller;
 use crate::web::error::{ApiError, ApiResult};
+use crate::web::extract::ApiQuery;
+use crate::web::openapi::{BadParameter, NeedsCaller, Restricted, tags};
 
 /// The longest period one request may ask for.
 pub const MAX_DAYS: i64 = 366 * 2;
 
+/// The period: `days`, or `from` and `to`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodQuery {
+    /// The last N company-local days, today included (default 30).
+    #[param(value_type = Option<u32>)]
+    days: Option<String>,
+    /// First day, YYYY-MM-DD (with `to`).
+    #[param(format = Date)]
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD (with `from`).
+    #[param(format = Date)]
+    to: Option<String>,
+}
+
+/// The figures of a period, for the caller's teams (administrators: all).
+#[utoipa::path(get, path = "/stats", tag = tags::FIGURES, params(PeriodQuery),
+    responses((status = 200, description = "Figures.", body = StatsBody),
+        NeedsCaller, Restricted, BadParameter))]
 pub async fn stats(
     State(state): State<WebState>,
     caller: Caller,
-    Query(params): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Value>> {
+    ApiQuery(query): ApiQuery<PeriodQuery>,
+) -> ApiResult<Json<StatsBody>> {
     let scope = scope_of(&state, &caller)?;
-    let period = period_of(&state, &params)?;
+    let period = period_of(&state, &query)?;
     let s = store::stats::summary(
         state.store().pool(),
         period,
@@ -32,48 +53,7 @@ pub async fn stats(
         state.desk().time_zone(),
     )
     .await?;
-    let catalog = state.desk().catalog();
-    let team = |id| catalog.team(id).map(|t| t.slug.clone());
-    let counts = |v: Vec<(String, u64)>| -> Value {
-        v.into_iter()
-            .map(|(k, n)| (k, json!(n)))
-            .collect::<serde_json::Map<_, _>>()
-            .into()
-    };
-    Ok(Json(json!({
-        "period": { "from": time(s.period.from), "to": time(s.period.to) },
-        "opened": s.opened,
-        "resolved": s.resolved,
-        "first_response": durations(s.first_response),
-        "resolution": durations(s.resolution),
-        "satisfaction": {
-            "count": s.satisfaction.count,
-            "average": s.satisfaction.average,
-            "distribution": s.satisfaction.distribution,
-        },
-        "by_status": counts(s.by_status.iter().map(|(k, n)| (k.as_str().to_owned(), *n)).collect()),
-        "by_category": counts(s.by_category.iter().filter_map(|(k, n)| Some((catalog.category(*k)?.slug.clone(), *n))).collect()),
-        "by_priority": counts(s.by_priority.iter().map(|(k, n)| (k.as_str().to_owned(), *n)).collect()),
-        "by_team": counts(s.by_team.iter().filter_map(|(k, n)| Some((team(*k)?, *n))).collect()),
-        "backlog": counts(s.backlog.iter().map(|(k, n)| (k.as_str().to_owned(), *n)).collect()),
-        "sla_breached": rate(s.sla_breached),
-        "first_contact_resolution": rate(s.first_contact_resolution),
-        "per_day": s.per_day.iter().map(|d| json!({
-            "day": d.day.to_string(), "opened": d.opened, "resolved": d.resolved,
-        })).collect::<Vec<_>>(),
-        "leaderboard": s.leaderboard.iter().map(|r| json!({
-            "agent": { "id": r.agent.0, "name": r.name },
-            "points": r.points, "resolved": r.resolved, "rating": r.rating,
-        })).collect::<Vec<_>>(),
-    })))
-}
-
-fn durations(d: Durations) -> Value {
-    json!({ "count": d.count, "mean_seconds": d.mean_secs, "median_seconds": d.median_secs })
-}
-
-fn rate(r: Rate) -> Value {
-    json!({ "part": r.part, "whole": r.whole, "percent": r.percent() })
+    Ok(Json(StatsBody::of(s, state.desk().catalog())))
 }
 
 /// Whose tickets the caller's figures count: all for admins, their teams for staff
@@ -117,21 +97,25 @@ fn local_days(state: &WebState, first: NaiveDate, last: NaiveDate) -> Period {
 }
 
 /// `?days=N` (default 30), or `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both days included.
-fn period_of(state: &WebState, params: &HashMap<String, String>) -> ApiResult<Period> {
-    let date = |name: &str| -> ApiResult<Option<NaiveDate>> {
-        params
-            .get(name)
+fn period_of(state: &WebState, query: &PeriodQuery) -> ApiResult<Period> {
+    let date = |name: &str, value: &Option<String>| -> ApiResult<Option<NaiveDate>> {
+        value
+            .as_deref()
             .map(|v| {
                 NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| bad_parameter(name, v))
             })
             .transpose()
     };
-    match (date("from")?, date("to")?, params.get("days")) {
+    let bad_period =
+        || ApiError::bad_request("web-error-bad-period").with("max", MAX_DAYS.to_string());
+    match (
+        date("from", &query.from)?,
+        date("to", &query.to)?,
+        &query.days,
+    ) {
         (Some(from), Some(to), None) => {
             if to < from || (to - from).num_days() >= MAX_DAYS {
-                return Err(
-                    ApiError::bad_request("web-error-bad-period").with("max", MAX_DAYS.to_string())
-                );
+                return Err(bad_period());
             }
             Ok(local_days(state, from, to))
         }
@@ -147,6 +131,6 @@ fn period_of(state: &WebState, params: &HashMap<String, String>) -> ApiResult<Pe
             };
             Ok(last_days(state, days))
         }
-        _ => Err(ApiError::bad_request("web-error-bad-period").with("max", MAX_DAYS.to_string())),
+        _ => Err(bad_period()),
     }
 }

@@ -1,13 +1,12 @@
-//! Small SVG charts written as text: self-contained (no script, no stylesheet),
+//! Small SVG charts written with maud: self-contained (no script, no stylesheet),
 //! titled for screen readers, deterministic, and never drawing from a NaN: a chart
 //! with nothing to show says so instead.
 //!
 //! Every word a chart shows comes in already translated; numbers come in already
 //! written (`Bar::shown`, `DailyChart::number`), so the charts know no language.
 
-use std::fmt::Write;
+use maud::{Markup, html};
 
-use super::html::escape;
 use crate::text::clip;
 
 mod daily;
@@ -63,27 +62,24 @@ const BAR_ROW: f64 = 46.0;
 const BAR_LABEL_CHARS: usize = 44;
 
 /// A chart that has nothing to show.
-pub fn empty_state(caption: &Caption<'_>, width: f64) -> String {
+pub fn empty_state(caption: &Caption<'_>, width: f64) -> Markup {
     let height = 140.0;
-    let mut svg = open(caption, width, height);
-    let _ = write!(
-        svg,
-        "<rect x=\"1\" y=\"1\" width=\"{w}\" height=\"{h}\" rx=\"10\" fill=\"#f8fafc\" \
-         stroke=\"#cbd5e1\" stroke-dasharray=\"5 5\"/>\
-         <text x=\"{cx}\" y=\"{cy}\" text-anchor=\"middle\" font-size=\"15\" fill=\"{MUTED}\">{text}</text>",
-        w = num(width - 2.0),
-        h = num(height - 2.0),
-        cx = num(width / 2.0),
-        cy = num(height / 2.0 + 5.0),
-        text = escape(caption.empty),
-    );
-    svg.push_str("</svg>");
-    svg
+    frame(
+        caption,
+        width,
+        height,
+        html! {
+            rect x="1" y="1" width=(num(width - 2.0)) height=(num(height - 2.0)) rx="10"
+                fill="#f8fafc" stroke="#cbd5e1" stroke-dasharray="5 5" {}
+            text x=(num(width / 2.0)) y=(num(height / 2.0 + 5.0)) text-anchor="middle"
+                font-size="15" fill=(MUTED) { (caption.empty) }
+        },
+    )
 }
 
 /// Horizontal bars, one per line: the label above its bar, the value at the end.
 /// Bars are scaled to the largest; all zero (or none) is the empty state.
-pub fn bar_chart(caption: &Caption<'_>, bars: &[Bar]) -> String {
+pub fn bar_chart(caption: &Caption<'_>, bars: &[Bar]) -> Markup {
     let value = |bar: &Bar| {
         if bar.value.is_finite() {
             bar.value.max(0.0)
@@ -96,44 +92,40 @@ pub fn bar_chart(caption: &Caption<'_>, bars: &[Bar]) -> String {
         return empty_state(caption, BAR_WIDTH);
     }
     let height = bars.len() as f64 * BAR_ROW + 2.0;
-    let mut svg = open(caption, BAR_WIDTH, height);
-    for (i, bar) in bars.iter().enumerate() {
-        let top = i as f64 * BAR_ROW;
-        let length = match value(bar) {
-            v if v > 0.0 => (v / max * BAR_WIDTH).max(4.0),
-            _ => 0.0,
-        };
-        let _ = write!(
-            svg,
-            "<g><title>{full} — {shown}</title>\
-             <text x=\"0\" y=\"{text_y}\" font-size=\"14\" fill=\"{INK}\">{label}</text>\
-             <text x=\"{BAR_WIDTH}\" y=\"{text_y}\" text-anchor=\"end\" font-size=\"14\" \
-             font-weight=\"600\" fill=\"{INK}\">{shown}</text>\
-             <rect x=\"0\" y=\"{bar_y}\" width=\"{BAR_WIDTH}\" height=\"12\" rx=\"6\" fill=\"{TRACK}\"/>\
-             <rect x=\"0\" y=\"{bar_y}\" width=\"{length}\" height=\"12\" rx=\"6\" fill=\"{color}\"/></g>",
-            full = escape(&bar.label),
-            label = escape(&clip(&bar.label, BAR_LABEL_CHARS)),
-            shown = escape(&bar.shown),
-            text_y = num(top + 17.0),
-            bar_y = num(top + 25.0),
-            length = num(length),
-            color = bar.color,
-        );
-    }
-    svg.push_str("</svg>");
-    svg
+    let rows = html! {
+        @for (i, bar) in bars.iter().enumerate() {
+            @let top = i as f64 * BAR_ROW;
+            @let length = match value(bar) {
+                v if v > 0.0 => (v / max * BAR_WIDTH).max(4.0),
+                _ => 0.0,
+            };
+            g {
+                title { (bar.label) " — " (bar.shown) }
+                text x="0" y=(num(top + 17.0)) font-size="14" fill=(INK) {
+                    (clip(&bar.label, BAR_LABEL_CHARS))
+                }
+                text x=(BAR_WIDTH) y=(num(top + 17.0)) text-anchor="end" font-size="14"
+                    font-weight="600" fill=(INK) { (bar.shown) }
+                rect x="0" y=(num(top + 25.0)) width=(BAR_WIDTH) height="12" rx="6"
+                    fill=(TRACK) {}
+                rect x="0" y=(num(top + 25.0)) width=(num(length)) height="12" rx="6"
+                    fill=(bar.color) {}
+            }
+        }
+    };
+    frame(caption, BAR_WIDTH, height, rows)
 }
 
-fn open(caption: &Caption<'_>, width: f64, height: f64) -> String {
-    let name = escape(caption.name);
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" role=\"img\" \
-         aria-labelledby=\"chart-{name}-title\" font-family=\"{FONT}\" class=\"chart-svg\">\
-         <title id=\"chart-{name}-title\">{title}</title>",
-        w = num(width),
-        h = num(height),
-        title = escape(caption.title),
-    )
+/// The `<svg>` element around a chart's `content`, titled for screen readers.
+fn frame(caption: &Caption<'_>, width: f64, height: f64, content: Markup) -> Markup {
+    let title_id = format!("chart-{}-title", caption.name);
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (num(width)) " " (num(height)) }
+            role="img" aria-labelledby=(title_id) font-family=(FONT) class="chart-svg" {
+            title id=(title_id) { (caption.title) }
+            (content)
+        }
+    }
 }
 
 /// A coordinate: at most one decimal, no trailing `.0`.
@@ -189,7 +181,8 @@ mod tests {
                 bar("Logiciel", 5.0),
                 bar("Accès", 0.0),
             ],
-        );
+        )
+        .into_string();
         well_formed(&svg);
         assert!(svg.contains("viewBox=\"0 0 480 140\""), "{svg}");
         assert!(svg.contains("<title id=\"chart-categories-title\">Tickets par catégorie</title>"));
@@ -207,7 +200,7 @@ mod tests {
             vec![bar("Matériel", 0.0)],
             vec![bar("NaN", f64::NAN)],
         ] {
-            let svg = bar_chart(&caption("categories"), &bars);
+            let svg = bar_chart(&caption("categories"), &bars).into_string();
             well_formed(&svg);
             assert!(
                 svg.contains(">Aucune donnée pour cette période</text>"),
@@ -222,7 +215,8 @@ mod tests {
         let svg = bar_chart(
             &caption("teams"),
             &[bar("<script>alert(1)</script>", 1.0), bar(long, 2.0)],
-        );
+        )
+        .into_string();
         well_formed(&svg);
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(

@@ -1,26 +1,24 @@
 //! The dashboard's charts and its leaderboard, drawn from the statistics.
 
-use std::fmt::Write;
+use maud::{Markup, html};
 
 use super::charts::{self, Bar, Caption, DailyChart, color};
 use super::format::{self, NO_VALUE};
-use super::html::escape;
 use super::page::DashboardPage;
 use crate::domain::{Priority, Status};
 use crate::i18n::arg;
 use crate::store::stats::Durations;
 
 /// The seven chart figures, the daily one across the whole width.
-pub fn charts(page: &DashboardPage<'_>) -> String {
-    let mut out = String::from("<section class=\"charts\">\n");
-    out.push_str(&figure(
+pub fn charts(page: &DashboardPage<'_>) -> Markup {
+    let daily = figure(
         page,
         "opened-resolved",
         "dashboard-chart-opened-resolved",
         "dashboard-chart-opened-resolved-hint",
         true,
-        &daily(page),
-    ));
+        daily(page),
+    );
     let created = "dashboard-chart-created-hint";
     let bar_figures = [
         (
@@ -56,63 +54,86 @@ pub fn charts(page: &DashboardPage<'_>) -> String {
         ),
     ];
     let empty = page.t("dashboard-no-data", &[]);
-    for (name, title, hint, bars) in bar_figures {
+    let bar_figures = bar_figures.map(|(name, title, hint, bars)| {
         let caption = Caption {
             name,
             title: &page.t(title, &[]),
             empty: &empty,
         };
-        let svg = charts::bar_chart(&caption, &bars);
-        out.push_str(&figure(page, name, title, hint, false, &svg));
+        figure(
+            page,
+            name,
+            title,
+            hint,
+            false,
+            charts::bar_chart(&caption, &bars),
+        )
+    });
+    html! {
+        section class="charts" {
+            "\n"
+            (daily)
+            @for figure in bar_figures { (figure) }
+        }
+        "\n"
     }
-    out.push_str("</section>\n");
-    out
 }
 
 /// The agents by points earned in the period.
-pub fn leaderboard(page: &DashboardPage<'_>) -> String {
-    let mut rows = String::new();
-    for (i, row) in page.stats.leaderboard.iter().enumerate() {
-        let rank = i + 1;
-        let rating = row
-            .rating
-            .and_then(|r| format::decimal(page.language, r))
-            .map(|r| format!("{r} ★"))
-            .unwrap_or(NO_VALUE.to_owned());
-        let _ = writeln!(
-            rows,
-            "<tr><td><span class=\"rank rank-{rank}\">{rank}</span></td><td>{name}</td>\
-             <td class=\"number\">{points}</td><td class=\"number\">{resolved}</td>\
-             <td class=\"number\">{rating}</td></tr>",
-            name = escape(&row.name),
-            points = format::integer(page.language, row.points),
-            resolved = page.count(row.resolved),
-            rating = escape(&rating),
-        );
+pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
+    let rows = &page.stats.leaderboard;
+    html! {
+        section class="card board" aria-labelledby="leaderboard-title" {
+            h2 id="leaderboard-title" { (page.t("dashboard-leaderboard", &[])) }
+            p class="hint" { (page.t("dashboard-leaderboard-hint", &[])) }
+            div class="scroll" {
+                table data-chart="leaderboard" id="leaderboard" {
+                    thead {
+                        tr {
+                            th scope="col" { (page.t("dashboard-leaderboard-rank", &[])) }
+                            th scope="col" { (page.t("dashboard-leaderboard-agent", &[])) }
+                            th scope="col" class="number" {
+                                (page.t("dashboard-leaderboard-points", &[]))
+                            }
+                            th scope="col" class="number" {
+                                (page.t("dashboard-leaderboard-resolved", &[]))
+                            }
+                            th scope="col" class="number" {
+                                (page.t("dashboard-leaderboard-rating", &[]))
+                            }
+                        }
+                    }
+                    "\n"
+                    tbody {
+                        "\n"
+                        @for (i, row) in rows.iter().enumerate() {
+                            @let rank = i + 1;
+                            @let rating = row
+                                .rating
+                                .and_then(|r| format::decimal(page.language, r))
+                                .map(|r| format!("{r} ★"))
+                                .unwrap_or(NO_VALUE.to_owned());
+                            tr {
+                                td { span class={ "rank rank-" (rank) } { (rank) } }
+                                td { (row.name) }
+                                td class="number" { (format::integer(page.language, row.points)) }
+                                td class="number" { (page.count(row.resolved)) }
+                                td class="number" { (rating) }
+                            }
+                            "\n"
+                        }
+                        @if rows.is_empty() {
+                            tr {
+                                td colspan="5" class="empty" { (page.t("dashboard-no-data", &[])) }
+                            }
+                            "\n"
+                        }
+                    }
+                }
+            }
+        }
+        "\n"
     }
-    if rows.is_empty() {
-        rows = format!(
-            "<tr><td colspan=\"5\" class=\"empty\">{}</td></tr>\n",
-            page.text("dashboard-no-data", &[])
-        );
-    }
-    format!(
-        "<section class=\"card board\" aria-labelledby=\"leaderboard-title\">\
-         <h2 id=\"leaderboard-title\">{title}</h2><p class=\"hint\">{hint}</p>\
-         <div class=\"scroll\"><table data-chart=\"leaderboard\" id=\"leaderboard\">\
-         <thead><tr><th scope=\"col\">{rank}</th><th scope=\"col\">{agent}</th>\
-         <th scope=\"col\" class=\"number\">{points}</th>\
-         <th scope=\"col\" class=\"number\">{resolved}</th>\
-         <th scope=\"col\" class=\"number\">{rating}</th></tr></thead>\n\
-         <tbody>\n{rows}</tbody></table></div></section>\n",
-        title = page.text("dashboard-leaderboard", &[]),
-        hint = page.text("dashboard-leaderboard-hint", &[]),
-        rank = page.text("dashboard-leaderboard-rank", &[]),
-        agent = page.text("dashboard-leaderboard-agent", &[]),
-        points = page.text("dashboard-leaderboard-points", &[]),
-        resolved = page.text("dashboard-leaderboard-resolved", &[]),
-        rating = page.text("dashboard-leaderboard-rating", &[]),
-    )
 }
 
 /// A chart in its card, with its heading and what it counts.
@@ -122,19 +143,26 @@ fn figure(
     title: &str,
     hint: &str,
     wide: bool,
-    svg: &str,
-) -> String {
-    format!(
-        "<figure class=\"card chart{wide}\" id=\"chart-{name}\" data-chart=\"{name}\">\
-         <figcaption><h2>{title}</h2><p class=\"hint\">{hint}</p></figcaption>\
-         <div class=\"scroll\">{svg}</div></figure>\n",
-        wide = if wide { " wide" } else { "" },
-        title = page.text(title, &[]),
-        hint = page.text(hint, &[]),
-    )
+    svg: Markup,
+) -> Markup {
+    let class = if wide {
+        "card chart wide"
+    } else {
+        "card chart"
+    };
+    html! {
+        figure class=(class) id={ "chart-" (name) } data-chart=(name) {
+            figcaption {
+                h2 { (page.t(title, &[])) }
+                p class="hint" { (page.t(hint, &[])) }
+            }
+            div class="scroll" { (svg) }
+        }
+        "\n"
+    }
 }
 
-fn daily(page: &DashboardPage<'_>) -> String {
+fn daily(page: &DashboardPage<'_>) -> Markup {
     let title = page.t("dashboard-chart-opened-resolved", &[]);
     let empty = page.t("dashboard-no-data", &[]);
     let opened = page.t("dashboard-series-opened", &[]);

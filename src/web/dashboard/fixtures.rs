@@ -18,6 +18,12 @@ fn localized(fr: &str, en: &str) -> Localized {
 }
 
 pub fn catalog() -> Catalog {
+    catalog_naming("Service Informatique", "Matériel informatique")
+}
+
+/// The catalog, with the IT team and the hardware category named in French by
+/// whoever wrote the configuration.
+pub fn catalog_naming(it_team: &str, hardware: &str) -> Catalog {
     let team = |id, slug: &str, fr: &str, en: &str| Team {
         id: TeamId(id),
         slug: slug.to_owned(),
@@ -38,18 +44,12 @@ pub fn catalog() -> Catalog {
     };
     Catalog::new(
         vec![
-            team(1, "it", "Service Informatique", "IT Department"),
+            team(1, "it", it_team, "IT Department"),
             team(2, "finance", "Service Financier", "Finance Department"),
             team(3, "hr", "Ressources humaines", "Human Resources"),
         ],
         vec![
-            category(
-                1,
-                "hardware",
-                "Matériel informatique",
-                "Computer hardware",
-                1,
-            ),
+            category(1, "hardware", hardware, "Computer hardware", 1),
             category(
                 2,
                 "software",
@@ -99,6 +99,24 @@ pub fn busy() -> Stats {
             average: Some(4.2),
             distribution: [4, 6, 10, 38, 62],
         },
+        sla_breached: Rate {
+            part: 25,
+            whole: 200,
+        },
+        first_contact_resolution: Rate {
+            part: 107,
+            whole: 268,
+        },
+        per_day,
+        leaderboard: leaderboard(),
+        ..busy_breakdowns()
+    }
+}
+
+/// The busy month's tickets by status, category, priority and team, a category
+/// and a team gone from the catalog among them.
+fn busy_breakdowns() -> Stats {
+    Stats {
         by_status: vec![(Status::Open, 20), (Status::Resolved, 250)],
         by_category: vec![
             (CategoryId(1), 140),
@@ -124,39 +142,35 @@ pub fn busy() -> Stats {
             (Status::InProgress, 27),
             (Status::WaitingOnUser, 9),
         ],
-        sla_breached: Rate {
-            part: 25,
-            whole: 200,
-        },
-        first_contact_resolution: Rate {
-            part: 107,
-            whole: 268,
-        },
-        per_day,
-        leaderboard: vec![
-            LeaderboardRow {
-                agent: UserId(7),
-                name: "Éloïse Durand".to_owned(),
-                points: 1_240,
-                resolved: 64,
-                rating: Some(4.6),
-            },
-            LeaderboardRow {
-                agent: UserId(3),
-                name: "<script>alert(1)</script>".to_owned(),
-                points: 980,
-                resolved: 51,
-                rating: None,
-            },
-            LeaderboardRow {
-                agent: UserId(9),
-                name: "Marc-Antoine Lefèvre".to_owned(),
-                points: -15,
-                resolved: 2,
-                rating: Some(3.0),
-            },
-        ],
+        ..quiet()
     }
+}
+
+/// Three agents, one of whom is named like a script.
+fn leaderboard() -> Vec<LeaderboardRow> {
+    vec![
+        LeaderboardRow {
+            agent: UserId(7),
+            name: "Éloïse Durand".to_owned(),
+            points: 1_240,
+            resolved: 64,
+            rating: Some(4.6),
+        },
+        LeaderboardRow {
+            agent: UserId(3),
+            name: "<script>alert(1)</script>".to_owned(),
+            points: 980,
+            resolved: 51,
+            rating: None,
+        },
+        LeaderboardRow {
+            agent: UserId(9),
+            name: "Marc-Antoine Lefèvre".to_owned(),
+            points: -15,
+            resolved: 2,
+            rating: Some(3.0),
+        },
+    ]
 }
 
 /// A period in which nothing happened, down to the empty days.
@@ -185,10 +199,14 @@ pub fn quiet() -> Stats {
 }
 
 pub fn render(texts: &Texts, language: Language, stats: &Stats) -> String {
+    render_with(texts, language, stats, &catalog())
+}
+
+pub fn render_with(texts: &Texts, language: Language, stats: &Stats, catalog: &Catalog) -> String {
     render_dashboard(&DashboardPage {
         texts,
         language,
-        catalog: &catalog(),
+        catalog,
         stats,
         user_name: "Camille O'Brien <admin>",
         csrf: "tok\"en",

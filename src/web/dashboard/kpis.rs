@@ -1,36 +1,37 @@
 //! The key figures at the top of the dashboard, one card each.
 
+use maud::{Markup, html};
+
 use super::format::{self, NO_VALUE};
-use super::html::escape;
 use super::page::DashboardPage;
 use crate::i18n::arg;
 use crate::store::stats::{Durations, Rate};
 
 /// Eight cards, four a row on a wide screen: what came in, what went out, what is
 /// left and how it was received; then how fast and how well.
-pub fn section(page: &DashboardPage<'_>) -> String {
+pub fn section(page: &DashboardPage<'_>) -> Markup {
     let stats = page.stats;
     let cards = [
         card(
             page,
             "opened",
             "dashboard-kpi-opened",
-            Some(page.count(stats.opened)),
-            page.text("dashboard-kpi-opened-detail", &[]),
+            Some(html! { (page.count(stats.opened)) }),
+            page.t("dashboard-kpi-opened-detail", &[]),
         ),
         card(
             page,
             "resolved",
             "dashboard-kpi-resolved",
-            Some(page.count(stats.resolved)),
-            page.text("dashboard-kpi-resolved-detail", &[]),
+            Some(html! { (page.count(stats.resolved)) }),
+            page.t("dashboard-kpi-resolved-detail", &[]),
         ),
         card(
             page,
             "backlog",
             "dashboard-kpi-backlog",
-            Some(page.count(stats.backlog.iter().map(|(_, n)| n).sum())),
-            page.text("dashboard-kpi-backlog-detail", &[]),
+            Some(html! { (page.count(stats.backlog.iter().map(|(_, n)| n).sum())) }),
+            page.t("dashboard-kpi-backlog-detail", &[]),
         ),
         satisfaction_card(page),
         duration_card(
@@ -60,49 +61,50 @@ pub fn section(page: &DashboardPage<'_>) -> String {
             stats.first_contact_resolution,
         ),
     ];
-    format!(
-        "<section class=\"kpis\" aria-labelledby=\"kpis-title\">\
-         <h2 id=\"kpis-title\" class=\"visually-hidden\">{}</h2>\n{}</section>\n",
-        page.text("dashboard-kpis", &[]),
-        cards.concat(),
-    )
+    html! {
+        section class="kpis" aria-labelledby="kpis-title" {
+            h2 id="kpis-title" class="visually-hidden" { (page.t("dashboard-kpis", &[])) }
+            "\n"
+            @for card in cards { (card) }
+        }
+        "\n"
+    }
 }
 
-/// One card; `value` is HTML, `None` when there is nothing to measure.
+/// One card; `value` is `None` when there is nothing to measure.
 fn card(
     page: &DashboardPage<'_>,
     id: &str,
     title: &str,
-    value: Option<String>,
+    value: Option<Markup>,
     detail: String,
-) -> String {
+) -> Markup {
     let (class, value, detail) = match value {
         Some(value) => ("kpi-value", value, detail),
         None => (
             "kpi-value is-empty",
-            NO_VALUE.to_owned(),
-            page.text("dashboard-kpi-not-measured", &[]),
+            html! { (NO_VALUE) },
+            page.t("dashboard-kpi-not-measured", &[]),
         ),
     };
-    format!(
-        "<article class=\"card kpi\" id=\"kpi-{id}\" data-kpi=\"{id}\"><h3>{title}</h3>\
-         <p class=\"{class}\">{value}</p><p class=\"kpi-detail\">{detail}</p></article>\n",
-        title = page.text(title, &[]),
-    )
+    html! {
+        article class="card kpi" id={ "kpi-" (id) } data-kpi=(id) {
+            h3 { (page.t(title, &[])) }
+            p class=(class) { (value) }
+            p class="kpi-detail" { (detail) }
+        }
+        "\n"
+    }
 }
 
 /// The mean in large, the median and how many tickets it is computed over below.
-fn duration_card(page: &DashboardPage<'_>, id: &str, title: &str, figure: Durations) -> String {
+fn duration_card(page: &DashboardPage<'_>, id: &str, title: &str, figure: Durations) -> Markup {
     let duration =
         |seconds: Option<f64>| seconds.and_then(|s| format::duration(page.texts, page.language, s));
     let value = duration(figure.mean_secs).map(|mean| {
-        format!(
-            "{} <span class=\"unit\">{}</span>",
-            escape(&mean),
-            page.text("dashboard-kpi-mean", &[]),
-        )
+        html! { (mean) " " span class="unit" { (page.t("dashboard-kpi-mean", &[])) } }
     });
-    let detail = page.text(
+    let detail = page.t(
         "dashboard-kpi-duration-detail",
         &[
             arg(
@@ -116,14 +118,14 @@ fn duration_card(page: &DashboardPage<'_>, id: &str, title: &str, figure: Durati
     card(page, id, title, value, detail)
 }
 
-fn satisfaction_card(page: &DashboardPage<'_>) -> String {
+fn satisfaction_card(page: &DashboardPage<'_>) -> Markup {
     let satisfaction = page.stats.satisfaction;
     let value = satisfaction
         .average
         .filter(|_| satisfaction.count > 0)
         .and_then(|average| format::decimal(page.language, average))
-        .map(|average| format!("{average} <span class=\"unit\">★ / 5</span>"));
-    let detail = page.text(
+        .map(|average| html! { (average) " " span class="unit" { "★ / 5" } });
+    let detail = page.t(
         "dashboard-kpi-satisfaction-detail",
         &[
             arg("count", page.count(satisfaction.count)),
@@ -140,12 +142,12 @@ fn satisfaction_card(page: &DashboardPage<'_>) -> String {
 }
 
 /// A percentage, with the part and the whole it comes from.
-fn rate_card(page: &DashboardPage<'_>, id: &str, title: &str, detail: &str, rate: Rate) -> String {
+fn rate_card(page: &DashboardPage<'_>, id: &str, title: &str, detail: &str, rate: Rate) -> Markup {
     let value = rate
         .percent()
         .and_then(|p| format::percent(page.language, p))
-        .map(|p| escape(&p));
-    let detail = page.text(
+        .map(|p| html! { (p) });
+    let detail = page.t(
         detail,
         &[
             arg("part", page.count(rate.part)),

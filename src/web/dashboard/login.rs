@@ -1,8 +1,9 @@
 //! The login page: e-mail and password, posted to `/login`.
 
+use maud::html;
 use url::form_urlencoded;
 
-use super::html::{document, escape, language_switch};
+use super::html::{document, language_switch};
 use crate::domain::Language;
 use crate::i18n::Texts;
 
@@ -17,7 +18,7 @@ pub struct LoginPage<'a> {
 
 /// The whole login document.
 pub fn render_login(page: &LoginPage<'_>) -> String {
-    let t = |key: &str| escape(&page.texts.t(page.language, key, &[]));
+    let t = |key: &str| page.texts.t(page.language, key, &[]);
     let languages = language_switch(page.texts, page.language, |language| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("lang", language.as_str());
@@ -26,38 +27,37 @@ pub fn render_login(page: &LoginPage<'_>) -> String {
         }
         query.finish()
     });
-    let error = page
-        .error
-        .map(|e| format!("<p class=\"alert\" role=\"alert\">{}</p>", escape(e)))
-        .unwrap_or_default();
-    let next = page
-        .next
-        .map(|n| {
-            format!(
-                "<input type=\"hidden\" name=\"next\" value=\"{}\">",
-                escape(n)
-            )
-        })
-        .unwrap_or_default();
-    let body = format!(
-        "<main class=\"login\">{languages}\
-         <div class=\"card signin\"><span class=\"brand\">guichet</span>\
-         <h1>{heading}</h1><p class=\"intro\">{intro}</p>{error}\
-         <form method=\"post\" action=\"/login\">{next}\
-         <div class=\"field\"><label for=\"email\">{email}</label>\
-         <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" \
-         required autofocus></div>\
-         <div class=\"field\"><label for=\"password\">{password}</label>\
-         <input id=\"password\" name=\"password\" type=\"password\" \
-         autocomplete=\"current-password\" required></div>\
-         <button class=\"primary\" type=\"submit\">{submit}</button></form></div></main>\n",
-        heading = t("login-heading"),
-        intro = t("login-intro"),
-        email = t("login-email"),
-        password = t("login-password"),
-        submit = t("login-submit"),
-    );
-    document(page.language, &t("login-page-title"), "signin-page", &body)
+    let body = html! {
+        main class="login" {
+            (languages)
+            div class="card signin" {
+                span class="brand" { "guichet" }
+                h1 { (t("login-heading")) }
+                p class="intro" { (t("login-intro")) }
+                @if let Some(error) = page.error {
+                    p class="alert" role="alert" { (error) }
+                }
+                form method="post" action="/login" {
+                    @if let Some(next) = page.next {
+                        input type="hidden" name="next" value=(next);
+                    }
+                    div class="field" {
+                        label for="email" { (t("login-email")) }
+                        input id="email" name="email" type="email" autocomplete="username"
+                            required autofocus;
+                    }
+                    div class="field" {
+                        label for="password" { (t("login-password")) }
+                        input id="password" name="password" type="password"
+                            autocomplete="current-password" required;
+                    }
+                    button class="primary" type="submit" { (t("login-submit")) }
+                }
+            }
+        }
+        "\n"
+    };
+    document(page.language, &t("login-page-title"), "signin-page", body)
 }
 
 #[cfg(test)]

@@ -1,11 +1,10 @@
 //! The dashboard page: the period's key figures, its charts and the agents'
 //! leaderboard, as one HTML document in the reader's language.
 
-use std::fmt::Write;
-
 use chrono::{NaiveDate, TimeDelta};
+use maud::{Markup, html};
 
-use super::html::{document, escape, language_switch};
+use super::html::{document, language_switch};
 use super::{figures, format, kpis};
 use crate::domain::{Catalog, Language};
 use crate::i18n::{Arg, Texts, arg};
@@ -33,13 +32,9 @@ pub struct DashboardPage<'a> {
 }
 
 impl DashboardPage<'_> {
+    /// A text in the reader's language (maud escapes it where it is put).
     pub(super) fn t(&self, key: &str, args: &[Arg<'_>]) -> String {
         self.texts.t(self.language, key, args)
-    }
-
-    /// A translated text, escaped for HTML.
-    pub(super) fn text(&self, key: &str, args: &[Arg<'_>]) -> String {
-        escape(&self.t(key, args))
     }
 
     pub(super) fn count(&self, n: u64) -> String {
@@ -53,73 +48,78 @@ impl DashboardPage<'_> {
 
 /// The whole dashboard document.
 pub fn render_dashboard(page: &DashboardPage<'_>) -> String {
-    let mut body = header(page);
-    body.push_str("<main>\n");
-    body.push_str(&super::banner::banner(page));
-    body.push_str(&heading(page));
-    body.push_str(&kpis::section(page));
-    body.push_str(&figures::charts(page));
-    body.push_str(&figures::leaderboard(page));
-    body.push_str("</main>\n");
+    let body = html! {
+        (header(page))
+        main {
+            "\n"
+            (super::banner::banner(page))
+            (heading(page))
+            (kpis::section(page))
+            (figures::charts(page))
+            (figures::leaderboard(page))
+        }
+        "\n"
+    };
     document(
         page.language,
-        &page.text("dashboard-page-title", &[]),
+        &page.t("dashboard-page-title", &[]),
         "dashboard",
-        &body,
+        body,
     )
 }
 
 /// The product, the language switch, who is signed in and the way out.
-fn header(page: &DashboardPage<'_>) -> String {
+fn header(page: &DashboardPage<'_>) -> Markup {
     let languages = language_switch(page.texts, page.language, |l| {
         format!("lang={}&days={}", l.as_str(), page.days)
     });
-    format!(
-        "<header class=\"topbar\"><div class=\"topbar-inner\">\
-         <span class=\"brand\">guichet</span><span class=\"spacer\"></span>{languages}\
-         <span class=\"user\">{user}</span>\
-         <form class=\"logout\" method=\"post\" action=\"/logout\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">\
-         <button type=\"submit\">{logout}</button></form>\
-         </div></header>\n",
-        user = page.text("dashboard-signed-in-as", &[arg("name", page.user_name)]),
-        csrf = escape(page.csrf),
-        logout = page.text("dashboard-logout", &[]),
-    )
+    html! {
+        header class="topbar" {
+            div class="topbar-inner" {
+                span class="brand" { "guichet" }
+                span class="spacer" {}
+                (languages)
+                span class="user" {
+                    (page.t("dashboard-signed-in-as", &[arg("name", page.user_name)]))
+                }
+                form class="logout" method="post" action="/logout" {
+                    input type="hidden" name="csrf" value=(page.csrf);
+                    button type="submit" { (page.t("dashboard-logout", &[])) }
+                }
+            }
+        }
+        "\n"
+    }
 }
 
 /// The title, the dates the figures cover and the choice of period.
-fn heading(page: &DashboardPage<'_>) -> String {
+fn heading(page: &DashboardPage<'_>) -> Markup {
     let (from, to) = covered_days(page.stats);
-    let mut periods = format!(
-        "<nav class=\"periods\" aria-label=\"{}\">",
-        page.text("dashboard-period", &[])
+    let range = page.t(
+        "dashboard-period-range",
+        &[
+            arg("from", page.long_date(from)),
+            arg("to", page.long_date(to)),
+        ],
     );
-    for days in PERIODS {
-        let current = if days == page.days {
-            " class=\"is-current\" aria-current=\"page\""
-        } else {
-            ""
-        };
-        let _ = write!(
-            periods,
-            "<a href=\"?days={days}\"{current}>{}</a>",
-            page.text("dashboard-period-days", &[arg("days", days.to_string())]),
-        );
+    html! {
+        div class="page-head" {
+            div {
+                h1 { (page.t("dashboard-heading", &[])) }
+                p class="period-range" { (range) }
+            }
+            nav class="periods" aria-label=(page.t("dashboard-period", &[])) {
+                @for days in PERIODS {
+                    @let current = days == page.days;
+                    a href={ "?days=" (days) } class=[current.then_some("is-current")]
+                        aria-current=[current.then_some("page")] {
+                        (page.t("dashboard-period-days", &[arg("days", days.to_string())]))
+                    }
+                }
+            }
+        }
+        "\n"
     }
-    periods.push_str("</nav>");
-    format!(
-        "<div class=\"page-head\"><div><h1>{title}</h1>\
-         <p class=\"period-range\">{range}</p></div>{periods}</div>\n",
-        title = page.text("dashboard-heading", &[]),
-        range = page.text(
-            "dashboard-period-range",
-            &[
-                arg("from", page.long_date(from)),
-                arg("to", page.long_date(to)),
-            ],
-        ),
-    )
 }
 
 /// The first and last days the figures cover: the company-local days of the
@@ -141,7 +141,7 @@ mod tests {
 
     use super::*;
     use crate::store::stats::Day;
-    use crate::web::dashboard::fixtures::{busy, quiet, render};
+    use crate::web::dashboard::fixtures::{busy, catalog_naming, quiet, render, render_with};
 
     const CHARTS: [&str; 7] = [
         "opened-resolved",
@@ -293,8 +293,29 @@ mod tests {
         let texts = Texts::load().unwrap();
         let html = render(&texts, Language::Fr, &busy());
         assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-        assert!(html.contains("Connecté en tant que Camille O&#39;Brien &lt;admin&gt;"));
+        // Attributes are double-quoted: an apostrophe is harmless as it is.
+        assert!(html.contains("Connecté en tant que Camille O'Brien &lt;admin&gt;"));
         assert!(html.contains("name=\"csrf\" value=\"tok&quot;en\""));
+    }
+
+    #[test]
+    fn a_hostile_team_or_category_name_is_shown_as_text() {
+        let texts = Texts::load().unwrap();
+        let catalog = catalog_naming(
+            "<b onmouseover=alert(1)>IT</b> \"R&D\"",
+            "</text><script>alert('x')</script>",
+        );
+        let html = render_with(&texts, Language::Fr, &busy(), &catalog);
+        well_formed(&html);
+        assert!(
+            html.contains(">&lt;b onmouseover=alert(1)&gt;IT&lt;/b&gt; &quot;R&amp;D&quot;</text>"),
+            "{html}"
+        );
+        assert!(html.contains(
+            "<title>&lt;b onmouseover=alert(1)&gt;IT&lt;/b&gt; &quot;R&amp;D&quot; — 236</title>"
+        ));
+        assert!(html.contains(">&lt;/text&gt;&lt;script&gt;alert('x')&lt;/script&gt;</text>"));
+        assert!(!html.contains("<b "), "markup from the catalog ran");
     }
 
     #[test]

@@ -1,12 +1,10 @@
 //! The daily chart: tickets opened and resolved per day, as two lines.
 
-use std::fmt::Write;
-
 use chrono::{Datelike, NaiveDate, Weekday};
+use maud::{Markup, html};
 
-use super::{Caption, GRID, INK, MUTED, color, empty_state, num, open};
+use super::{Caption, GRID, INK, MUTED, color, empty_state, frame, num};
 use crate::store::stats::Day;
-use crate::web::dashboard::html::escape;
 
 /// Tickets opened and resolved per day.
 pub struct DailyChart<'a> {
@@ -29,12 +27,58 @@ const LEFT: f64 = 52.0;
 const RIGHT: f64 = 20.0;
 const TOP: f64 = 52.0;
 const BOTTOM: f64 = 40.0;
+const PLOT_WIDTH: f64 = DAILY_WIDTH - LEFT - RIGHT;
+const PLOT_HEIGHT: f64 = DAILY_HEIGHT - TOP - BOTTOM;
+/// The axis: where a count of zero is drawn.
+const BASE: f64 = TOP + PLOT_HEIGHT;
+/// The lines of a day are grey, not the grid's.
+const AXIS: &str = "#cbd5e1";
+
+/// What one series counts on a day.
+type Count = fn(&Day) -> u64;
+
+/// The two series, each with its colour.
+const SERIES: [(Count, &str); 2] = [
+    (|d: &Day| d.opened, color::BLUE),
+    (|d: &Day| d.resolved, color::GREEN),
+];
+
+/// Where the days and the counts fall on the drawing.
+struct Plot {
+    /// How many days.
+    n: usize,
+    /// The count at the top of the scale.
+    top: u64,
+}
+
+impl Plot {
+    fn x(&self, i: usize) -> f64 {
+        if self.n == 1 {
+            LEFT + PLOT_WIDTH / 2.0
+        } else {
+            LEFT + i as f64 * PLOT_WIDTH / (self.n - 1) as f64
+        }
+    }
+
+    fn y(&self, value: u64) -> f64 {
+        BASE - value as f64 / self.top as f64 * PLOT_HEIGHT
+    }
+
+    /// The points of one series' line.
+    fn points(&self, days: &[Day], series: Count) -> String {
+        days.iter()
+            .enumerate()
+            .map(|(i, d)| format!("{},{}", num(self.x(i)), num(self.y(series(d)))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
 
 /// Two lines, tickets opened and resolved per day, with a legend, a scale and a
 /// few dates under the axis. Hovering a day tells its figures.
-pub fn daily_chart(chart: &DailyChart<'_>) -> String {
-    let days = chart.days;
-    let max = days
+pub fn daily_chart(chart: &DailyChart<'_>) -> Markup {
+    let max = chart
+        .days
         .iter()
         .map(|d| d.opened.max(d.resolved))
         .max()
@@ -43,143 +87,125 @@ pub fn daily_chart(chart: &DailyChart<'_>) -> String {
         return empty_state(&chart.caption, DAILY_WIDTH);
     }
     let (step, top) = nice_scale(max);
-    let plot_width = DAILY_WIDTH - LEFT - RIGHT;
-    let plot_height = DAILY_HEIGHT - TOP - BOTTOM;
-    let base = TOP + plot_height;
-    let n = days.len();
-    let x = |i: usize| {
-        if n == 1 {
-            LEFT + plot_width / 2.0
-        } else {
-            LEFT + i as f64 * plot_width / (n - 1) as f64
-        }
+    let plot = Plot {
+        n: chart.days.len(),
+        top,
     };
-    let y = |v: u64| base - v as f64 / top as f64 * plot_height;
-    let mut svg = open(&chart.caption, DAILY_WIDTH, DAILY_HEIGHT);
+    let content = html! {
+        (legend(chart))
+        (scale(chart, &plot, step))
+        (dates(chart, &plot))
+        (series(chart.days, &plot))
+        (hover(chart, &plot))
+    };
+    frame(&chart.caption, DAILY_WIDTH, DAILY_HEIGHT, content)
+}
 
-    // Legend, with each series' total.
-    let total = |f: fn(&Day) -> u64| (chart.number)(days.iter().map(f).sum());
-    let mut legend_x = LEFT;
-    for (name, total, color) in [
-        (chart.opened, total(|d| d.opened), color::BLUE),
-        (chart.resolved, total(|d| d.resolved), color::GREEN),
-    ] {
-        let text = format!("{name} ({total})");
-        let _ = write!(
-            svg,
-            "<rect x=\"{sx}\" y=\"12\" width=\"14\" height=\"14\" rx=\"3\" fill=\"{color}\"/>\
-             <text x=\"{tx}\" y=\"24\" font-size=\"14\" fill=\"{INK}\">{text}</text>",
-            sx = num(legend_x),
-            tx = num(legend_x + 20.0),
-            text = escape(&text),
-        );
-        legend_x += 20.0 + text.chars().count() as f64 * 8.0 + 28.0;
-    }
-
-    // Scale.
-    let mut value = 0;
-    while value <= top {
-        let line_y = num(y(value));
-        let stroke = if value == 0 { "#cbd5e1" } else { GRID };
-        let _ = write!(
-            svg,
-            "<line x1=\"{LEFT}\" y1=\"{line_y}\" x2=\"{x2}\" y2=\"{line_y}\" stroke=\"{stroke}\"/>\
-             <text x=\"{lx}\" y=\"{ly}\" text-anchor=\"end\" font-size=\"12\" fill=\"{MUTED}\">{label}</text>",
-            x2 = num(DAILY_WIDTH - RIGHT),
-            lx = num(LEFT - 8.0),
-            ly = num(y(value) + 4.0),
-            label = escape(&(chart.number)(value)),
-        );
-        match value.checked_add(step) {
-            Some(next) => value = next,
-            None => break,
+/// Each series' name and total, by its colour.
+fn legend(chart: &DailyChart<'_>) -> Markup {
+    let total = |f: Count| (chart.number)(chart.days.iter().map(f).sum());
+    let mut at = LEFT;
+    let entries = [chart.opened, chart.resolved]
+        .into_iter()
+        .zip(SERIES)
+        .map(|(name, (series, color))| {
+            let text = format!("{name} ({})", total(series));
+            let x = at;
+            at += 20.0 + text.chars().count() as f64 * 8.0 + 28.0;
+            (x, text, color)
+        })
+        .collect::<Vec<_>>();
+    html! {
+        @for (x, text, color) in entries {
+            rect x=(num(x)) y="12" width="14" height="14" rx="3" fill=(color) {}
+            text x=(num(x + 20.0)) y="24" font-size="14" fill=(INK) { (text) }
         }
     }
+}
 
-    // Dates under the axis.
-    for i in labelled(days) {
-        let at = x(i);
-        let anchor = if at < LEFT + 30.0 {
-            "start"
-        } else if at > DAILY_WIDTH - RIGHT - 30.0 {
-            "end"
-        } else {
-            "middle"
-        };
-        let _ = write!(
-            svg,
-            "<line x1=\"{at}\" y1=\"{base}\" x2=\"{at}\" y2=\"{tick}\" stroke=\"#cbd5e1\"/>\
-             <text x=\"{at}\" y=\"{ty}\" text-anchor=\"{anchor}\" font-size=\"12\" fill=\"{MUTED}\">{label}</text>",
-            at = num(at),
-            base = num(base),
-            tick = num(base + 5.0),
-            ty = num(base + 22.0),
-            label = escape(&(chart.axis_date)(days[i].day)),
-        );
+/// The horizontal lines of the scale, every `step`, with their counts.
+fn scale(chart: &DailyChart<'_>, plot: &Plot, step: u64) -> Markup {
+    let mut values = vec![0];
+    while let Some(next) = values.last().and_then(|v: &u64| v.checked_add(step)) {
+        if next > plot.top {
+            break;
+        }
+        values.push(next);
     }
+    html! {
+        @for value in values {
+            @let line_y = num(plot.y(value));
+            line x1=(LEFT) y1=(line_y) x2=(num(DAILY_WIDTH - RIGHT)) y2=(line_y)
+                stroke=(if value == 0 { AXIS } else { GRID }) {}
+            text x=(num(LEFT - 8.0)) y=(num(plot.y(value) + 4.0)) text-anchor="end"
+                font-size="12" fill=(MUTED) { ((chart.number)(value)) }
+        }
+    }
+}
 
-    // The series: an area under the opened line, then both lines.
-    let points = |f: fn(&Day) -> u64| {
-        days.iter()
-            .enumerate()
-            .map(|(i, d)| format!("{},{}", num(x(i)), num(y(f(d)))))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let _ = write!(
-        svg,
-        "<polygon points=\"{first},{base} {line} {last},{base}\" fill=\"{blue}\" fill-opacity=\"0.08\"/>",
-        first = num(x(0)),
-        last = num(x(n - 1)),
-        base = num(base),
-        line = points(|d| d.opened),
-        blue = color::BLUE,
+/// A few days under the axis, each with its tick.
+fn dates(chart: &DailyChart<'_>, plot: &Plot) -> Markup {
+    html! {
+        @for i in labelled(chart.days) {
+            @let at = plot.x(i);
+            @let anchor = if at < LEFT + 30.0 {
+                "start"
+            } else if at > DAILY_WIDTH - RIGHT - 30.0 {
+                "end"
+            } else {
+                "middle"
+            };
+            line x1=(num(at)) y1=(num(BASE)) x2=(num(at)) y2=(num(BASE + 5.0)) stroke=(AXIS) {}
+            text x=(num(at)) y=(num(BASE + 22.0)) text-anchor=(anchor) font-size="12"
+                fill=(MUTED) { ((chart.axis_date)(chart.days[i].day)) }
+        }
+    }
+}
+
+/// An area under the opened line, then both lines; dots on each day when the days
+/// are few enough to tell apart.
+fn series(days: &[Day], plot: &Plot) -> Markup {
+    let area = format!(
+        "{first},{base} {line} {last},{base}",
+        first = num(plot.x(0)),
+        last = num(plot.x(plot.n - 1)),
+        base = num(BASE),
+        line = plot.points(days, SERIES[0].0),
     );
     // Thinner lines when the days are packed together.
-    let stroke = if n > 92 { "1.5" } else { "2.5" };
-    for (f, color) in [
-        ((|d: &Day| d.opened) as fn(&Day) -> u64, color::BLUE),
-        (|d: &Day| d.resolved, color::GREEN),
-    ] {
-        let _ = write!(
-            svg,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{stroke}\" \
-             stroke-linejoin=\"round\" stroke-linecap=\"round\"/>",
-            points(f)
-        );
-        if n <= 31 {
-            for (i, day) in days.iter().enumerate() {
-                let _ = write!(
-                    svg,
-                    "<circle cx=\"{}\" cy=\"{}\" r=\"3.5\" fill=\"{color}\" stroke=\"#fff\" stroke-width=\"1.5\"/>",
-                    num(x(i)),
-                    num(y(f(day))),
-                );
+    let stroke = if plot.n > 92 { "1.5" } else { "2.5" };
+    html! {
+        polygon points=(area) fill=(color::BLUE) fill-opacity="0.08" {}
+        @for (f, color) in SERIES {
+            polyline points=(plot.points(days, f)) fill="none" stroke=(color)
+                stroke-width=(stroke) stroke-linejoin="round" stroke-linecap="round" {}
+            @if plot.n <= 31 {
+                @for (i, day) in days.iter().enumerate() {
+                    circle cx=(num(plot.x(i))) cy=(num(plot.y(f(day)))) r="3.5" fill=(color)
+                        stroke="#fff" stroke-width="1.5" {}
+                }
             }
         }
     }
+}
 
-    // One invisible column per day, on top, carrying the day's figures.
-    let half = if n == 1 {
-        plot_width / 2.0
+/// One invisible column per day, on top, carrying the day's figures.
+fn hover(chart: &DailyChart<'_>, plot: &Plot) -> Markup {
+    let half = if plot.n == 1 {
+        PLOT_WIDTH / 2.0
     } else {
-        plot_width / (n - 1) as f64 / 2.0
+        PLOT_WIDTH / (plot.n - 1) as f64 / 2.0
     };
-    for (i, day) in days.iter().enumerate() {
-        let from = (x(i) - half).max(LEFT);
-        let to = (x(i) + half).min(DAILY_WIDTH - RIGHT);
-        let _ = write!(
-            svg,
-            "<rect x=\"{}\" y=\"{TOP}\" width=\"{}\" height=\"{}\" fill=\"#000\" fill-opacity=\"0\">\
-             <title>{}</title></rect>",
-            num(from),
-            num(to - from),
-            num(plot_height),
-            escape(&(chart.tooltip)(day)),
-        );
+    html! {
+        @for (i, day) in chart.days.iter().enumerate() {
+            @let from = (plot.x(i) - half).max(LEFT);
+            @let to = (plot.x(i) + half).min(DAILY_WIDTH - RIGHT);
+            rect x=(num(from)) y=(TOP) width=(num(to - from)) height=(num(PLOT_HEIGHT))
+                fill="#000" fill-opacity="0" {
+                title { ((chart.tooltip)(day)) }
+            }
+        }
     }
-    svg.push_str("</svg>");
-    svg
 }
 
 /// The days written under the axis: all of them for a short period, Mondays up to
@@ -246,6 +272,7 @@ mod tests {
             tooltip: &|d| format!("{} — {} / {}", d.day, d.opened, d.resolved),
             number: &|n| n.to_string(),
         })
+        .into_string()
     }
 
     #[test]
