@@ -34,7 +34,7 @@ impl FromStr for UserRef {
         }
         s.parse()
             .map(UserRef::Identity)
-            .map_err(|_| ParseError::new("user", s, "an id, an e-mail address or platform:id"))
+            .map_err(|_| ParseError::new(crate::domain::ValueKind::User, s, "an id, an e-mail address or platform:id"))
     }
 }
 

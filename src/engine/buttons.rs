@@ -110,19 +110,19 @@ pub(super) async fn pressed(
     payload: &str,
     interaction: Option<&Interaction>,
 ) -> Result<()> {
-    let payload = Payload::decode(payload).ok_or_else(|| Refusal::new("error-unknown-button"))?;
+    let payload = Payload::decode(payload).ok_or_else(|| Refusal::invalid("error-unknown-button"))?;
     let language = who.language();
     let done = match payload {
         Payload::Category(category) => {
             let Some(Dialogue::Category { draft }) = intake::dialogue(conn, who).await? else {
-                return Err(Refusal::new("error-stale-button").into());
+                return Err(Refusal::conflict("error-stale-button").into());
             };
             let category = engine
                 .desk()
                 .catalog()
                 .category(CategoryId(category))
                 .filter(|c| c.active)
-                .ok_or_else(|| Refusal::new("error-stale-button"))?;
+                .ok_or_else(|| Refusal::conflict("error-stale-button"))?;
             intake::set_dialogue(
                 engine,
                 conn,
@@ -143,7 +143,7 @@ pub(super) async fn pressed(
         Payload::NewPriority(priority) => {
             let Some(Dialogue::Priority { draft, category }) = intake::dialogue(conn, who).await?
             else {
-                return Err(Refusal::new("error-stale-button").into());
+                return Err(Refusal::conflict("error-stale-button").into());
             };
             intake::set_dialogue(engine, conn, who, None).await?;
             intake::create_ticket(
@@ -164,7 +164,7 @@ pub(super) async fn pressed(
         Payload::Pick(choice) => {
             let Some(Dialogue::TicketChoice { pending }) = intake::dialogue(conn, who).await?
             else {
-                return Err(Refusal::new("error-stale-button").into());
+                return Err(Refusal::conflict("error-stale-button").into());
             };
             intake::set_dialogue(engine, conn, who, None).await?;
             match choice {
@@ -177,7 +177,7 @@ pub(super) async fn pressed(
                     let ticket = open
                         .into_iter()
                         .find(|t| t.id.0 == id)
-                        .ok_or_else(|| Refusal::new("error-stale-button"))?;
+                        .ok_or_else(|| Refusal::conflict("error-stale-button"))?;
                     intake::relay(engine, conn, who, &ticket, pending).await?;
                     engine.t(
                         language,
@@ -235,14 +235,14 @@ pub(super) async fn pressed(
         }
         Payload::NewForm(category) => {
             let Some(interaction) = interaction else {
-                return Err(Refusal::new("error-unknown-button").into());
+                return Err(Refusal::invalid("error-unknown-button").into());
             };
             // The form is the answer to the press.
             return forms::show(engine, conn, who, interaction, category.map(CategoryId)).await;
         }
         Payload::Approve(_) | Payload::AskInfo(_) | Payload::Refuse(_) => {
             let Some((ticket, decision)) = payload.decision() else {
-                return Err(Refusal::new("error-unknown-button").into());
+                return Err(Refusal::invalid("error-unknown-button").into());
             };
             return decisions::pressed(engine, conn, who, ticket, decision, interaction).await;
         }

@@ -177,10 +177,10 @@ pub(super) async fn run(
     interaction: Option<&Interaction>,
 ) -> Result<()> {
     let name = Name::find(typed)
-        .ok_or_else(|| Refusal::new("error-unknown-command").with("command", typed.to_owned()))?;
+        .ok_or_else(|| Refusal::invalid("error-unknown-command").with("command", typed.to_owned()))?;
     let language = who.language();
     let usage =
-        |key: &'static str| Refusal::new("error-usage").with("usage", engine.t(language, key, &[]));
+        |key: &'static str| Refusal::invalid("error-usage").with("usage", engine.t(language, key, &[]));
     let done: Option<String> = match name {
         Name::Help => {
             let key = if who.actor.role.is_staff() || who.actor.may_administer() {
@@ -211,7 +211,7 @@ pub(super) async fn run(
         }
         Name::New => {
             if matches!(place, Place::Thread(_)) {
-                return Err(Refusal::new("error-dm-only").into());
+                return Err(Refusal::invalid("error-dm-only").into());
             }
             // Where the platform shows forms, the command's answer is the form.
             if let Some(interaction) = interaction {
@@ -232,7 +232,7 @@ pub(super) async fn run(
                 Some(engine.t(language, "dialogue-describe", &[]))
             } else {
                 let Place::Direct { chat } = place else {
-                    return Err(Refusal::new("error-dm-only").into());
+                    return Err(Refusal::invalid("error-dm-only").into());
                 };
                 let chat = chat.clone();
                 let draft = intake::Draft {
@@ -392,13 +392,13 @@ async fn target(
             [] => Err(intake::no_open_ticket().into()),
             several => {
                 let refs: Vec<String> = several.iter().map(|t| t.reference.to_string()).collect();
-                Err(Refusal::new("error-which-ticket")
+                Err(Refusal::invalid("error-which-ticket")
                     .with("references", refs.join(", "))
                     .into())
             }
         };
     }
-    Err(Refusal::new("error-which-ticket")
+    Err(Refusal::invalid("error-which-ticket")
         .with("references", "TCK-…")
         .into())
 }

@@ -92,7 +92,7 @@ pub(super) async fn submitted(
         .await;
     }
     let Some(Payload::NewForm(category)) = decoded else {
-        return Err(Refusal::new("error-unknown-button").into());
+        return Err(Refusal::invalid("error-unknown-button").into());
     };
     let value = |id: &str| {
         values
@@ -103,7 +103,7 @@ pub(super) async fn submitted(
     };
     let (subject, description) = (value(SUBJECT), value(DESCRIPTION));
     if subject.is_empty() {
-        return Err(Refusal::new("error-empty").into());
+        return Err(Refusal::invalid("error-empty").into());
     }
     let text = if description.is_empty() {
         subject.to_owned()
@@ -143,10 +143,10 @@ pub(super) async fn post_panel(
     place: &Place,
 ) -> Result<String> {
     if !who.actor.may_administer() {
-        return Err(Refusal::new("error-admin-only").into());
+        return Err(Refusal::forbidden("error-admin-only").into());
     }
     let Place::Channel { channel } = place else {
-        return Err(Refusal::new("error-channel-only").into());
+        return Err(Refusal::invalid("error-channel-only").into());
     };
     // The panel is read by everyone: in the company's language.
     let language = engine.staff_language();

@@ -554,5 +554,5 @@ pub(super) async fn relay(
 
 /// Refuses a request that needs a ticket when the user has none open.
 pub(super) fn no_open_ticket() -> Refusal {
-    Refusal::new("error-no-open-ticket")
+    Refusal::not_found("error-no-open-ticket")
 }

@@ -46,11 +46,11 @@ pub(super) async fn show(
     interaction: Option<&Interaction>,
 ) -> Result<()> {
     if !(who.actor.role.is_staff() || who.actor.may_administer()) {
-        return Err(Refusal::new("error-leaderboard-staff").into());
+        return Err(Refusal::forbidden("error-leaderboard-staff").into());
     }
     let language = who.language();
     let span = Span::parse(args).ok_or_else(|| {
-        Refusal::new("error-usage").with("usage", engine.t(language, "usage-leaderboard", &[]))
+        Refusal::invalid("error-usage").with("usage", engine.t(language, "usage-leaderboard", &[]))
     })?;
     let desk = engine.desk();
     let tz = desk.time_zone();

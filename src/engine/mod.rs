@@ -35,7 +35,7 @@ use tracing::Instrument;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
-use crate::domain::{Identity, Language, NewUser, Platform, Role, User};
+use crate::domain::{Identity, Language, NewUser, Platform, Role, Status, User};
 use crate::i18n::{Arg, Texts};
 use crate::permissions::Actor;
 use crate::store::audit::Origin;
@@ -54,22 +54,79 @@ pub fn rating_payloads(ticket: crate::domain::TicketId) -> [String; 5] {
 pub const MESSAGE_MAX_CHARS: usize = 16_000;
 
 /// Something the person asked that cannot be done, to tell them in their language.
+/// Its kind is set where it is made; the web's status follows it, and so does what
+/// a ticket's thread says to someone who is not of its team.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refusal {
+    pub kind: RefusalKind,
+    /// The catalog key of the sentence: words only, never compared.
     pub key: &'static str,
-    pub args: Vec<(&'static str, String)>,
+    pub args: Vec<(&'static str, RefusalArg)>,
+}
+
+/// What sort of "no" a refusal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// What was named does not exist, or the person may not see it.
+    NotFound,
+    /// The person may not do this.
+    Forbidden,
+    /// The ticket's state (or the bot's question) does not allow it now.
+    Conflict,
+    /// What was typed or sent does not make sense.
+    Invalid,
+}
+
+/// A value a refusal's sentence names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefusalArg {
+    Text(String),
+    /// Worded for the reader (the chat), or by its name (the web API).
+    Status(Status),
+}
+
+impl RefusalArg {
+    /// The value without wording: a status by its name.
+    pub fn plain(self) -> String {
+        match self {
+            RefusalArg::Text(text) => text,
+            RefusalArg::Status(status) => status.as_str().to_owned(),
+        }
+    }
 }
 
 impl Refusal {
-    pub fn new(key: &'static str) -> Self {
+    fn of(kind: RefusalKind, key: &'static str) -> Self {
         Refusal {
+            kind,
             key,
             args: Vec::new(),
         }
     }
 
+    pub fn not_found(key: &'static str) -> Self {
+        Self::of(RefusalKind::NotFound, key)
+    }
+
+    pub fn forbidden(key: &'static str) -> Self {
+        Self::of(RefusalKind::Forbidden, key)
+    }
+
+    pub fn conflict(key: &'static str) -> Self {
+        Self::of(RefusalKind::Conflict, key)
+    }
+
+    pub fn invalid(key: &'static str) -> Self {
+        Self::of(RefusalKind::Invalid, key)
+    }
+
     pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.args.push((name, value.into()));
+        self.args.push((name, RefusalArg::Text(value.into())));
+        self
+    }
+
+    pub fn with_status(mut self, name: &'static str, status: Status) -> Self {
+        self.args.push((name, RefusalArg::Status(status)));
         self
     }
 }
@@ -241,7 +298,7 @@ impl Engine {
                 };
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
-                tracing::info!(user = %who.user.id, key = refusal.key, "refused");
+                tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = refusal.key, "refused");
                 say::refusal(self, &mut tx, &who, &event.event, &refusal)
                     .await
                     .map_err(EngineError::into_store)?;
@@ -454,7 +511,7 @@ fn only_store(e: DeskError) -> StoreError {
 fn check_length(text: &str) -> Result<()> {
     let n = text.chars().count();
     if n > MESSAGE_MAX_CHARS {
-        return Err(Refusal::new("error-too-long")
+        return Err(Refusal::invalid("error-too-long")
             .with("length", n.to_string())
             .with("max", MESSAGE_MAX_CHARS.to_string())
             .into());

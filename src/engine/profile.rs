@@ -19,7 +19,7 @@ pub(super) async fn profile(
     args: &str,
 ) -> Result<String> {
     if !matches!(place, Place::Direct { .. }) {
-        return Err(Refusal::new("error-dm-only").into());
+        return Err(Refusal::invalid("error-dm-only").into());
     }
     let (field, value) = args
         .trim()
@@ -45,7 +45,7 @@ pub(super) async fn profile(
         }
         _ => {
             let language = who.language();
-            return Err(Refusal::new("error-usage")
+            return Err(Refusal::invalid("error-usage")
                 .with("usage", engine.t(language, "usage-profile", &[]))
                 .into());
         }
@@ -90,7 +90,7 @@ pub(super) async fn link(
     args: &str,
 ) -> Result<()> {
     if !matches!(place, Place::Direct { .. }) {
-        return Err(Refusal::new("error-dm-only").into());
+        return Err(Refusal::invalid("error-dm-only").into());
     }
     let desk = engine.desk();
     let language = who.language();
@@ -106,7 +106,7 @@ pub(super) async fn link(
     }
     let (external, _) = store::users::identity_on(conn, who.user.id, who.platform)
         .await?
-        .ok_or_else(|| Refusal::new("error-link-code"))?;
+        .ok_or_else(|| Refusal::invalid("error-link-code"))?;
     let identity = Identity::new(who.platform, external);
     let user = desk
         .link_with_code(conn, &who.actor, &identity, args, Origin::Chat)

@@ -3,7 +3,7 @@
 
 use guichet_chat::{Button, Event, Interaction, Place};
 
-use super::{Engine, Refusal, Result, Who};
+use super::{Engine, Refusal, RefusalArg, Result, Who};
 use crate::doctor;
 use crate::domain::{Language, Platform, Ticket, TicketId, UserId};
 use crate::i18n::arg;
@@ -393,11 +393,9 @@ pub(super) async fn refusal(
     let args: Vec<_> = refusal
         .args
         .iter()
-        .map(|(k, v)| match v.parse::<crate::domain::Status>() {
-            Ok(status) if matches!(*k, "from" | "to") => {
-                arg(k, engine.status_label(language, status))
-            }
-            _ => arg(k, v.clone()),
+        .map(|(k, v)| match v {
+            RefusalArg::Status(status) => arg(k, engine.status_label(language, *status)),
+            RefusalArg::Text(text) => arg(k, text.clone()),
         })
         .collect();
     let text = engine.t(language, refusal.key, &args);

@@ -6,7 +6,7 @@ use guichet_chat::{IncomingFile, ThreadRef};
 
 use super::intake::{attachments, notify_assignee};
 use super::say::Contact;
-use super::{Acting, Engine, Refusal, Result, Who};
+use super::{Acting, Engine, Refusal, RefusalKind, Result, Who};
 use crate::desk::UserRef;
 use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, User, Visibility};
 use crate::i18n::{Arg, arg};
@@ -95,20 +95,14 @@ async fn reply(
     Ok(())
 }
 
-/// In a ticket's thread, "unknown ticket" or "forbidden" means the writer is not
-/// staff of its team.
+/// In a ticket's thread, a ticket not found or an act forbidden means the writer
+/// is not staff of its team.
 fn in_thread(e: super::EngineError) -> super::EngineError {
     match e {
         super::EngineError::Refused(r)
-            if matches!(
-                r.key,
-                "error-unknown-ticket"
-                    | "error-forbidden-staff"
-                    | "error-forbidden-note"
-                    | "error-forbidden-close"
-            ) =>
+            if matches!(r.kind, RefusalKind::NotFound | RefusalKind::Forbidden) =>
         {
-            Refusal::new("error-not-staff-here").into()
+            Refusal::forbidden("error-not-staff-here").into()
         }
         other => other,
     }
