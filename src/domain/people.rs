@@ -132,7 +132,13 @@ impl FromStr for Identity {
     type Err = ParseError;
     /// Parses `platform:id`, the form used on the command line.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ParseError::new(super::ValueKind::Identity, s, "discord:<id> or telegram:<id>");
+        let bad = || {
+            ParseError::new(
+                super::ValueKind::Identity,
+                s,
+                "discord:<id> or telegram:<id>",
+            )
+        };
         let (platform, id) = s.split_once(':').ok_or_else(bad)?;
         let id = id.trim();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {

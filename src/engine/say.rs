@@ -108,6 +108,27 @@ impl Engine {
             .await
     }
 
+    /// Tells an agent a ticket is now theirs, on their staff platform when they have one.
+    pub(crate) async fn notify_assignee(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        assignee: UserId,
+    ) -> Result<()> {
+        self.alert(conn, ticket, assignee, |language| {
+            self.t(
+                language,
+                "notify-assigned",
+                &[
+                    arg("reference", ticket.reference.to_string()),
+                    arg("subject", ticket.subject.clone()),
+                    arg("priority", self.priority_label(language, ticket.priority)),
+                ],
+            )
+        })
+        .await
+    }
+
     /// A direct message to the person who is acting, where they are: no need to look
     /// for their account.
     pub(crate) async fn tell_here(
@@ -396,6 +417,7 @@ pub(super) async fn refusal(
         .map(|(k, v)| match v {
             RefusalArg::Status(status) => arg(k, engine.status_label(language, *status)),
             RefusalArg::Text(text) => arg(k, text.clone()),
+            RefusalArg::Usage(key) => arg(k, engine.t(who.language(), key, &[])),
         })
         .collect();
     let text = engine.t(language, refusal.key, &args);

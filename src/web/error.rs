@@ -158,7 +158,10 @@ mod tests {
             reason,
         };
         let cases = [
-            (DeskError::UnknownTicket("TCK-20250214-001".into()), S::NOT_FOUND),
+            (
+                DeskError::UnknownTicket("TCK-20250214-001".into()),
+                S::NOT_FOUND,
+            ),
             (DeskError::UnknownUser("42".into()), S::NOT_FOUND),
             (DeskError::UnknownTeam("financ".into()), S::NOT_FOUND),
             (DeskError::UnknownCategory("travel".into()), S::NOT_FOUND),
@@ -206,7 +209,10 @@ mod tests {
                 DeskError::Decision(DecisionError::NoJustification),
                 S::BAD_REQUEST,
             ),
-            (DeskError::Decision(DecisionError::NoQuestion), S::BAD_REQUEST),
+            (
+                DeskError::Decision(DecisionError::NoQuestion),
+                S::BAD_REQUEST,
+            ),
             (
                 DeskError::Invalid(ParseError::new(ValueKind::Priority, "P9", "P0-P3")),
                 S::BAD_REQUEST,
@@ -227,7 +233,10 @@ mod tests {
         assert_eq!(error.key, "error-transition");
         assert_eq!(
             error.args,
-            [("from", "closed".to_owned()), ("to", "in_progress".to_owned())]
+            [
+                ("from", "closed".to_owned()),
+                ("to", "in_progress".to_owned())
+            ]
         );
     }
 }
