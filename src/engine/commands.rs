@@ -460,6 +460,7 @@ fn leading_reference(args: &str) -> Result<(Option<TicketReference>, &str), Refu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::RefusalKind;
 
     #[test]
     fn commands_split_from_text() {
@@ -494,5 +495,218 @@ mod tests {
         assert_eq!(rest, "Câble remplacé");
         assert_eq!(leading_reference("P1").unwrap().0, None);
         assert!(leading_reference("TCK-2025").is_err());
+    }
+
+    fn parse(typed: &str, at: &At<'_>) -> Result<Command, Refusal> {
+        let (name, args) = split(typed).expect("a command");
+        Command::parse(Name::find(name).expect("a known name"), args, at)
+    }
+
+    fn thread() -> Place {
+        Place::Thread(guichet_chat::ThreadRef {
+            space: "it".into(),
+            thread: "t1".into(),
+        })
+    }
+
+    fn dm() -> Place {
+        Place::Direct { chat: "c1".into() }
+    }
+
+    fn reference(text: &str) -> TicketArg {
+        TicketArg::Reference(text.parse().unwrap())
+    }
+
+    #[test]
+    fn in_a_tickets_thread_the_ticket_is_implied() {
+        let place = thread();
+        let here = At::new(&place, Some(TicketId(7)), None);
+        assert_eq!(
+            parse("/prendre", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Claim
+            ))
+        );
+        assert_eq!(
+            parse("/priorite p1", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Priority(Priority::P1)
+            ))
+        );
+        assert_eq!(
+            parse("/resoudre Câble remplacé", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Resolve("Câble remplacé".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn elsewhere_an_agent_names_the_ticket_first() {
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(
+            parse("/assigner TCK-20250214-002 <@!1001>", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Assign(Someone::Mention("1001".into()))
+            ))
+        );
+        assert_eq!(
+            parse("/assign TCK-20250214-002 telegram:2001", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Assign(Someone::Named(UserRef::Identity(
+                    "telegram:2001".parse().unwrap()
+                )))
+            ))
+        );
+        assert_eq!(
+            parse("/refuser TCK-20250214-002 Budget épuisé", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Decide(Decision::Refuse, "Budget épuisé".into())
+            ))
+        );
+        let which = parse("/prendre", &at).unwrap_err();
+        assert_eq!(
+            (which.kind, which.key),
+            (RefusalKind::Invalid, "error-which-ticket")
+        );
+        // The requester's own commands go to their only open ticket.
+        assert_eq!(
+            parse("/fermer", &at),
+            Ok(Command::Ticket(TicketArg::OnlyOpen, OnTicket::Close))
+        );
+    }
+
+    #[test]
+    fn what_does_not_read_is_refused_before_anything_is_done() {
+        let place = thread();
+        let here = At::new(&place, Some(TicketId(7)), None);
+        let refused = |typed: &str, at: &At<'_>| {
+            let r = parse(typed, at).unwrap_err();
+            (r.kind, r.key)
+        };
+        use RefusalKind::Invalid;
+        assert_eq!(
+            refused("/priorite P9", &here),
+            (Invalid, "error-invalid-priority")
+        );
+        assert_eq!(
+            refused("/statut fini", &here),
+            (Invalid, "error-invalid-status")
+        );
+        assert_eq!(refused("/assigner", &here), (Invalid, "error-usage"));
+        assert_eq!(refused("/transferer  ", &here), (Invalid, "error-usage"));
+        assert_eq!(refused("/nouveau", &here), (Invalid, "error-dm-only"));
+        assert_eq!(refused("/profil", &here), (Invalid, "error-dm-only"));
+        assert_eq!(refused("/panneau", &here), (Invalid, "error-channel-only"));
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(refused("/noter", &at), (Invalid, "error-usage"));
+        assert_eq!(
+            refused("/noter TCK-20250214-002 6", &at),
+            (Invalid, "error-invalid-rating")
+        );
+        assert_eq!(
+            refused("/noter TCK-2025", &at),
+            (Invalid, "error-invalid-reference")
+        );
+        assert_eq!(
+            refused("/langue klingon", &at),
+            (Invalid, "error-invalid-language")
+        );
+        assert_eq!(refused("/classement année", &at), (Invalid, "error-usage"));
+        assert_eq!(refused("/redistribuer", &at), (Invalid, "error-usage"));
+    }
+
+    #[test]
+    fn the_rest_of_a_command_is_typed_too() {
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(
+            parse("/noter TCK-20250214-002 4 Merci !", &at),
+            Ok(Command::Rate {
+                reference: "TCK-20250214-002".parse().unwrap(),
+                stars: Stars::new(4).unwrap(),
+                comment: Some("Merci !".into()),
+            })
+        );
+        assert_eq!(
+            parse("/langue en", &at),
+            Ok(Command::Language(Language::En))
+        );
+        assert_eq!(
+            parse("/classement mois", &at),
+            Ok(Command::Leaderboard(Span::Month))
+        );
+        assert_eq!(parse("/lier", &at), Ok(Command::Link(None)));
+        assert_eq!(
+            parse("/lier 123456", &at),
+            Ok(Command::Link(Some("123456".into())))
+        );
+        assert_eq!(
+            parse("/nouveau", &at),
+            Ok(Command::New(NewRequest::Describe))
+        );
+        assert_eq!(
+            parse("/nouveau Mon écran est noir", &at),
+            Ok(Command::New(NewRequest::Text {
+                chat: "c1".into(),
+                text: "Mon écran est noir".into()
+            }))
+        );
+        // Where forms are shown, `/ticket` answers with the form, for a category.
+        let interaction = Interaction {
+            id: "i1".into(),
+            token: "tok".into(),
+        };
+        let channel = Place::Channel {
+            channel: "general".into(),
+        };
+        let slash = At::new(&channel, None, Some(&interaction));
+        assert_eq!(
+            Command::parse(Name::New, "hardware", &slash),
+            Ok(Command::New(NewRequest::Form {
+                interaction: interaction.clone(),
+                category: Some("hardware".into())
+            }))
+        );
+        assert_eq!(
+            parse("/panneau", &slash),
+            Ok(Command::Panel {
+                channel: "general".into()
+            })
+        );
+    }
+
+    #[test]
+    fn some_commands_are_refused_to_some_people_before_reading_them() {
+        use crate::domain::{Role, UserId};
+        let employee = Actor {
+            user: UserId(1),
+            role: Role::Employee,
+            teams: Vec::new(),
+        };
+        let panel = Name::Panel.allowed(&employee).unwrap_err();
+        assert_eq!(
+            (panel.kind, panel.key),
+            (RefusalKind::Forbidden, "error-admin-only")
+        );
+        let board = Name::Leaderboard.allowed(&employee).unwrap_err();
+        assert_eq!(
+            (board.kind, board.key),
+            (RefusalKind::Forbidden, "error-leaderboard-staff")
+        );
+        assert_eq!(Name::New.allowed(&employee), Ok(()));
+        let agent = Actor {
+            role: Role::Agent,
+            ..employee
+        };
+        assert_eq!(Name::Leaderboard.allowed(&agent), Ok(()));
     }
 }
