@@ -3,8 +3,9 @@
 
 use guichet_chat::Place;
 
-use super::commands::{At, Command, Name, NewRequest, OnTicket, Someone, TicketArg};
+use super::commands::{At, Command, NewRequest, OnTicket, Someone, TicketArg};
 use super::dialogue::{self, Dialogue, Draft};
+use super::names::Name;
 use super::{
     Ctx, EngineError, Refusal, Result, decisions, forms, intake, leaderboard, profile, rating,
     staff, workload,

@@ -22,6 +22,7 @@ mod intake;
 mod labels;
 mod leaderboard;
 pub mod menus;
+mod names;
 mod overdue;
 mod press;
 mod profile;
