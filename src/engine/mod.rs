@@ -6,6 +6,10 @@
 //! the outbox. Nothing is sent from inside the transaction. When the person asked
 //! for something they may not do, or that makes no sense, the transaction is rolled
 //! back and a translated explanation is queued in a second one.
+//!
+//! One function, `act`, routes an event (by where it happened and what the bot
+//! waits for from its author) to its handler; handlers take one `Ctx`. Commands
+//! are read into a typed `Command` first (`commands`), then applied (`apply`).
 
 mod apply;
 mod author;
