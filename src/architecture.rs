@@ -635,7 +635,6 @@ fn the_top_level_modules_depend_on_each_other_one_way() {
 }
 
 #[test]
-#[ignore = "engine-internal cycles: being removed on branch engine"]
 fn the_engines_modules_depend_on_each_other_one_way() {
     let dependencies = dependencies(&library_sources());
     let graph = Graph::between_children_of(&["engine"], &dependencies);

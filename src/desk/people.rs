@@ -32,9 +32,13 @@ impl FromStr for UserRef {
         if s.contains('@') {
             return Ok(UserRef::Email(Email::parse(s)?));
         }
-        s.parse()
-            .map(UserRef::Identity)
-            .map_err(|_| ParseError::new("user", s, "an id, an e-mail address or platform:id"))
+        s.parse().map(UserRef::Identity).map_err(|_| {
+            ParseError::new(
+                crate::domain::ValueKind::User,
+                s,
+                "an id, an e-mail address or platform:id",
+            )
+        })
     }
 }
 

@@ -55,7 +55,9 @@ impl std::str::FromStr for Decision {
         Decision::ALL
             .into_iter()
             .find(|d| d.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| super::ParseError::new("decision", s, "approve, ask_info, refuse"))
+            .ok_or_else(|| {
+                super::ParseError::new(super::ValueKind::Decision, s, "approve, ask_info, refuse")
+            })
     }
 }
 

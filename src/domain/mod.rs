@@ -33,17 +33,53 @@ pub use ticket::{SlaClock, SlaTarget, Ticket, TicketId};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what} {value:?}: expected {expected}")]
 pub struct ParseError {
-    pub what: &'static str,
+    pub what: ValueKind,
     pub value: String,
     pub expected: &'static str,
 }
 
 impl ParseError {
-    pub fn new(what: &'static str, value: &str, expected: &'static str) -> Self {
+    pub fn new(what: ValueKind, value: &str, expected: &'static str) -> Self {
         ParseError {
             what,
             value: value.chars().take(80).collect(),
             expected,
         }
+    }
+}
+
+/// What a value that did not parse was meant to be: callers choose their words by
+/// it, never by the error's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Priority,
+    Status,
+    TicketReference,
+    Rating,
+    Language,
+    Email,
+    Role,
+    Identity,
+    DisplayName,
+    Decision,
+    /// Someone named by id, e-mail address or `platform:id`.
+    User,
+}
+
+impl std::fmt::Display for ValueKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ValueKind::Priority => "priority",
+            ValueKind::Status => "status",
+            ValueKind::TicketReference => "ticket reference",
+            ValueKind::Rating => "rating",
+            ValueKind::Language => "language",
+            ValueKind::Email => "e-mail address",
+            ValueKind::Role => "role",
+            ValueKind::Identity => "identity",
+            ValueKind::DisplayName => "display name",
+            ValueKind::Decision => "decision",
+            ValueKind::User => "user",
+        })
     }
 }

@@ -55,7 +55,7 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseError::new("role", s, "admin, agent, hr, employee"))
+            .ok_or_else(|| ParseError::new(super::ValueKind::Role, s, "admin, agent, hr, employee"))
     }
 }
 
@@ -97,7 +97,7 @@ impl FromStr for Language {
         Language::ALL
             .into_iter()
             .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| ParseError::new("language", s, "fr, en"))
+            .ok_or_else(|| ParseError::new(super::ValueKind::Language, s, "fr, en"))
     }
 }
 
@@ -132,7 +132,13 @@ impl FromStr for Identity {
     type Err = ParseError;
     /// Parses `platform:id`, the form used on the command line.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ParseError::new("identity", s, "discord:<id> or telegram:<id>");
+        let bad = || {
+            ParseError::new(
+                super::ValueKind::Identity,
+                s,
+                "discord:<id> or telegram:<id>",
+            )
+        };
         let (platform, id) = s.split_once(':').ok_or_else(bad)?;
         let id = id.trim();
         if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
@@ -157,7 +163,7 @@ impl Email {
     /// stricter belongs to the mail server.
     pub fn parse(s: &str) -> Result<Email, ParseError> {
         let s = s.trim();
-        let bad = || ParseError::new("e-mail address", s, "name@example.com");
+        let bad = || ParseError::new(super::ValueKind::Email, s, "name@example.com");
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -218,7 +224,7 @@ impl NewUser {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.contains(['\n', '\r']) {
             return Err(ParseError::new(
-                "display name",
+                super::ValueKind::DisplayName,
                 name,
                 "one line of 1 to 100 characters",
             ));

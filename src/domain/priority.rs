@@ -52,7 +52,7 @@ impl FromStr for Priority {
         Priority::ALL
             .into_iter()
             .find(|p| p.as_str().eq_ignore_ascii_case(s) || p.name_fr().eq_ignore_ascii_case(s))
-            .ok_or_else(|| ParseError::new("priority", s, "P0, P1, P2 or P3"))
+            .ok_or_else(|| ParseError::new(super::ValueKind::Priority, s, "P0, P1, P2 or P3"))
     }
 }
 

@@ -14,7 +14,11 @@ impl Stars {
     pub fn new(n: i64) -> Result<Stars, ParseError> {
         match u8::try_from(n) {
             Ok(n @ 1..=5) => Ok(Stars(n)),
-            _ => Err(ParseError::new("rating", &n.to_string(), "1 to 5 stars")),
+            _ => Err(ParseError::new(
+                super::ValueKind::Rating,
+                &n.to_string(),
+                "1 to 5 stars",
+            )),
         }
     }
 

@@ -51,7 +51,7 @@ impl FromStr for TicketReference {
     type Err = ParseError;
     /// Accepts what people type: `TCK-20250214-002`, `tck-20250214-2`, `#TCK-…`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || ParseError::new("ticket reference", s, "TCK-YYYYMMDD-NNN");
+        let bad = || ParseError::new(super::ValueKind::TicketReference, s, "TCK-YYYYMMDD-NNN");
         let upper = s.trim().trim_start_matches('#').to_ascii_uppercase();
         let rest = upper.strip_prefix("TCK-").ok_or_else(bad)?;
         let (day, seq) = rest.split_once('-').ok_or_else(bad)?;

@@ -75,7 +75,7 @@ impl FromStr for Status {
             .find(|st| st.as_str().eq_ignore_ascii_case(&normalized))
             .ok_or_else(|| {
                 ParseError::new(
-                    "status",
+                    super::ValueKind::Status,
                     s,
                     "open, in_progress, waiting_on_user, resolved or closed",
                 )

@@ -2,7 +2,8 @@
 //! functions the chat commands run, so the thread gets its line, the card is
 //! redrawn and the requester is told, exactly as when an agent types the command.
 
-use super::{Acting, Engine, EngineError, Result, staff};
+use super::{Acting, Ctx, Engine, EngineError, Result, decisions, staff};
+use crate::desk::DeskError;
 use crate::domain::{Decision, Priority, Status, Ticket, TicketId, UserId};
 use crate::store::{self, audit::Origin};
 
@@ -42,27 +43,9 @@ impl Engine {
             actor,
             origin,
         };
+        let mut cx = Ctx::new(self, &mut tx, &who);
         for change in changes {
-            match change {
-                TicketChange::Team(slug) => {
-                    staff::transfer(self, &mut tx, &who, ticket, slug).await?;
-                }
-                TicketChange::Priority(p) => {
-                    staff::set_priority(self, &mut tx, &who, ticket, *p).await?;
-                }
-                TicketChange::Assign(id) => {
-                    let assignee = store::users::get(&mut tx, *id)
-                        .await?
-                        .ok_or_else(|| crate::desk::DeskError::UnknownUser(id.to_string()))?;
-                    staff::assign_to(self, &mut tx, &who, ticket, assignee).await?;
-                }
-                TicketChange::Status(s) => {
-                    staff::set_status(self, &mut tx, &who, ticket, *s).await?;
-                }
-                TicketChange::Decide(decision, text) => {
-                    super::decisions::decide(self, &mut tx, &who, ticket, *decision, text).await?;
-                }
-            }
+            apply(&mut cx, ticket, change).await?;
         }
         let changed = store::tickets::get(&mut tx, ticket).await?.ok_or_else(|| {
             EngineError::from(crate::desk::DeskError::UnknownTicket(ticket.to_string()))
@@ -71,4 +54,23 @@ impl Engine {
         self.inner.wake.notify_one();
         Ok(changed)
     }
+}
+
+/// Makes one change, as the chat command for it would.
+async fn apply(cx: &mut Ctx<'_, Acting>, ticket: TicketId, change: &TicketChange) -> Result<()> {
+    match change {
+        TicketChange::Team(slug) => staff::transfer(cx, ticket, slug).await?,
+        TicketChange::Priority(p) => staff::set_priority(cx, ticket, *p).await?,
+        TicketChange::Assign(id) => {
+            let assignee = store::users::get(cx.conn, *id)
+                .await?
+                .ok_or_else(|| DeskError::UnknownUser(id.to_string()))?;
+            staff::assign_to(cx, ticket, assignee).await?
+        }
+        TicketChange::Status(s) => staff::set_status(cx, ticket, *s).await?,
+        TicketChange::Decide(decision, text) => {
+            decisions::decide(cx, ticket, *decision, text).await?
+        }
+    };
+    Ok(())
 }

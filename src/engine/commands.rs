@@ -1,144 +1,18 @@
 //! Commands, typed as `/name arguments` or chosen from the platform's menu, with
-//! their French and English names. In a ticket's thread the ticket is implied; in
-//! a private chat an agent names it first: `/claim TCK-20250214-002`.
+//! their French and English names, read into a [`Command`] whose arguments are
+//! typed before anything is done (`apply` carries it out). In a ticket's thread the
+//! ticket is implied; elsewhere an agent names it first: `/claim TCK-20250214-002`.
 
 use guichet_chat::{Interaction, Place};
 
-use super::intake::{self, Dialogue};
-use super::{Engine, EngineError, Refusal, Result, Who, decisions, forms, labels, staff};
-use crate::domain::{Decision, Language, Priority, Stars, Status, TicketId, TicketReference};
-use crate::i18n::arg;
-use crate::store::audit::Origin;
-use crate::store::{self, Conn};
-
-/// What can be asked, by its canonical (English) name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Name {
-    Help,
-    New,
-    Tickets,
-    Close,
-    Rate,
-    Language,
-    Cancel,
-    Claim,
-    Assign,
-    Priority,
-    Status,
-    Resolve,
-    Approve,
-    AskInfo,
-    Refuse,
-    Transfer,
-    Note,
-    Panel,
-    Leaderboard,
-    Unavailable,
-    Available,
-    Redistribute,
-    Profile,
-    Link,
-}
-
-/// Every name and alias a command answers to, French first.
-pub(crate) const NAMES: &[(Name, &[&str])] = &[
-    (Name::Help, &["aide", "help", "start"]),
-    (Name::New, &["nouveau", "new", "ticket"]),
-    (Name::Tickets, &["mestickets", "tickets", "list"]),
-    (Name::Close, &["fermer", "close"]),
-    (Name::Rate, &["noter", "rate"]),
-    (Name::Language, &["langue", "language", "lang"]),
-    (Name::Cancel, &["annuler", "cancel"]),
-    (Name::Claim, &["prendre", "claim"]),
-    (Name::Assign, &["assigner", "assign"]),
-    (Name::Priority, &["priorite", "priority"]),
-    (Name::Status, &["statut", "status"]),
-    (Name::Resolve, &["resoudre", "resolve"]),
-    (Name::Approve, &["approuver", "approve"]),
-    (Name::AskInfo, &["infos", "ask"]),
-    (Name::Refuse, &["refuser", "refuse"]),
-    (Name::Transfer, &["transferer", "transfer"]),
-    (Name::Note, &["note"]),
-    (Name::Panel, &["panneau", "panel"]),
-    (Name::Leaderboard, &["classement", "leaderboard", "top"]),
-    (Name::Unavailable, &["indisponible", "unavailable", "away"]),
-    (Name::Available, &["disponible", "available", "back"]),
-    (Name::Redistribute, &["redistribuer", "redistribute"]),
-    (Name::Profile, &["profil", "profile"]),
-    (Name::Link, &["lier", "link"]),
-];
-
-impl Name {
-    pub(super) fn is_staff_action(self) -> bool {
-        matches!(
-            self,
-            Name::Claim
-                | Name::Assign
-                | Name::Priority
-                | Name::Status
-                | Name::Resolve
-                | Name::Approve
-                | Name::AskInfo
-                | Name::Refuse
-                | Name::Transfer
-                | Name::Note
-                | Name::Close
-        )
-    }
-
-    /// Listed in the staff spaces' menus.
-    pub(super) fn for_staff(self) -> bool {
-        self.is_staff_action()
-            || matches!(
-                self,
-                Name::Leaderboard | Name::Unavailable | Name::Available | Name::Redistribute
-            )
-    }
-
-    pub(super) fn description_key(self) -> &'static str {
-        match self {
-            Name::Help => "command-help",
-            Name::New => "command-new",
-            Name::Tickets => "command-tickets",
-            Name::Close => "command-close",
-            Name::Rate => "command-rate",
-            Name::Language => "command-language",
-            Name::Cancel => "command-cancel",
-            Name::Claim => "command-claim",
-            Name::Assign => "command-assign",
-            Name::Priority => "command-priority",
-            Name::Status => "command-status",
-            Name::Resolve => "command-resolve",
-            Name::Approve => "command-approve",
-            Name::AskInfo => "command-ask",
-            Name::Refuse => "command-refuse",
-            Name::Transfer => "command-transfer",
-            Name::Note => "command-note",
-            Name::Panel => "command-panel",
-            Name::Leaderboard => "command-leaderboard",
-            Name::Unavailable => "command-unavailable",
-            Name::Available => "command-available",
-            Name::Redistribute => "command-redistribute",
-            Name::Profile => "command-profile",
-            Name::Link => "command-link",
-        }
-    }
-
-    pub fn find(typed: &str) -> Option<Name> {
-        let typed: String = typed
-            .to_lowercase()
-            .chars()
-            .map(|c| match c {
-                'é' | 'è' | 'ê' => 'e',
-                c => c,
-            })
-            .collect();
-        NAMES
-            .iter()
-            .find(|(_, aliases)| aliases.contains(&typed.as_str()))
-            .map(|(name, _)| *name)
-    }
-}
+use super::leaderboard::Span;
+use super::names::Name;
+use super::profile::ProfileChange;
+use super::{Refusal, labels};
+use crate::desk::UserRef;
+use crate::domain::{
+    Decision, Language, ParseError, Priority, Stars, Status, TicketId, TicketReference,
+};
 
 /// Splits `/name@bot rest` into the name and the rest; `None` for text that is not
 /// a command (including `//`, the note prefix).
@@ -153,321 +27,297 @@ pub(super) fn split(text: &str) -> Option<(&str, &str)> {
     Some((name, rest.trim()))
 }
 
+/// Where a command was typed: what reading its arguments depends on.
+pub(super) struct At<'a> {
+    pub place: &'a Place,
+    /// The ticket whose thread this is, when it is one: the ticket is implied.
+    pub ticket: Option<TicketId>,
+    /// The platform's interaction it came with (a Discord slash command).
+    pub interaction: Option<&'a Interaction>,
+}
+
+/// A command with its arguments read and typed.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Command {
+    Help,
+    New(NewRequest),
+    Tickets,
+    /// The help panel, posted in this server channel.
+    Panel {
+        channel: String,
+    },
+    /// `/disponible` (`true`) and `/indisponible`.
+    Availability(bool),
+    Redistribute(Someone),
+    Profile(ProfileChange),
+    /// `None`: asks for a code; else the code from the other platform.
+    Link(Option<String>),
+    Leaderboard(Span),
+    Cancel,
+    Language(Language),
+    Rate {
+        reference: TicketReference,
+        stars: Stars,
+        comment: Option<String>,
+    },
+    /// An action on one ticket.
+    Ticket(TicketArg, OnTicket),
+}
+
+/// What a command does to the ticket it names.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum OnTicket {
+    Close,
+    Claim,
+    Assign(Someone),
+    Priority(Priority),
+    Status(Status),
+    /// With the resolution's note (may be empty).
+    Resolve(String),
+    /// With the approval's note, the question or the justification.
+    Decide(Decision, String),
+    /// To the team of this slug.
+    Transfer(String),
+    Note(String),
+}
+
+/// How `/new` was asked.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum NewRequest {
+    /// From a platform that shows forms: the form is the answer, for the category
+    /// of this slug when one was chosen.
+    Form {
+        interaction: Interaction,
+        category: Option<String>,
+    },
+    /// Alone: the next message describes the request.
+    Describe,
+    /// With the request itself, in this private chat.
+    Text { chat: String, text: String },
+}
+
+/// The ticket a command is about.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum TicketArg {
+    /// The ticket of the thread the command was typed in.
+    Here(TicketId),
+    Reference(TicketReference),
+    /// None named: the author's only open ticket (their own commands).
+    OnlyOpen,
+}
+
+/// Someone named in a command.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Someone {
+    /// A mention, `<@123>` or `<@!123>`: an account on the writer's platform.
+    Mention(String),
+    /// An id, an e-mail address or `platform:id`.
+    Named(UserRef),
+}
+
+impl<'a> At<'a> {
+    pub(super) fn new(
+        place: &'a Place,
+        ticket: Option<TicketId>,
+        interaction: Option<&'a Interaction>,
+    ) -> Self {
+        At {
+            place,
+            ticket,
+            interaction,
+        }
+    }
+}
+
+impl Command {
+    /// Reads the arguments of command `name` typed at `at`.
+    pub(super) fn parse(name: Name, args: &str, at: &At<'_>) -> Result<Command, Refusal> {
+        let ticket = |own| TicketArg::parse(args, at, own);
+        Ok(match name {
+            Name::Help => Command::Help,
+            Name::New => Command::New(NewRequest::parse(args, at)?),
+            Name::Tickets => Command::Tickets,
+            Name::Panel => match at.place {
+                Place::Channel { channel } => Command::Panel {
+                    channel: channel.clone(),
+                },
+                _ => return Err(Refusal::invalid("error-channel-only")),
+            },
+            Name::Unavailable => Command::Availability(false),
+            Name::Available => Command::Availability(true),
+            Name::Redistribute => {
+                Command::Redistribute(Someone::required(args, "usage-redistribute")?)
+            }
+            Name::Profile => Command::Profile(ProfileChange::parse(direct_only(args, at)?)?),
+            Name::Link => {
+                let code = direct_only(args, at)?;
+                Command::Link(Some(code.to_owned()).filter(|c| !c.trim().is_empty()))
+            }
+            Name::Leaderboard => {
+                Command::Leaderboard(Span::parse(args).ok_or(Refusal::usage("usage-leaderboard"))?)
+            }
+            Name::Cancel => Command::Cancel,
+            Name::Language => Command::Language(args.parse().map_err(invalid)?),
+            Name::Rate => rate(args)?,
+            Name::Close => Command::Ticket(ticket(true)?.0, OnTicket::Close),
+            Name::Claim => Command::Ticket(ticket(false)?.0, OnTicket::Claim),
+            Name::Assign => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Assign(Someone::required(rest, "usage-assign")?))
+            })?,
+            Name::Priority => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Priority(rest.parse().map_err(invalid)?))
+            })?,
+            Name::Status => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Status(rest.parse().map_err(invalid)?))
+            })?,
+            Name::Resolve => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Resolve(rest.to_owned()))
+            })?,
+            Name::Approve => on(ticket(false)?, |rest| Ok(decide(Decision::Approve, rest)))?,
+            Name::AskInfo => on(ticket(false)?, |rest| Ok(decide(Decision::AskInfo, rest)))?,
+            Name::Refuse => on(ticket(false)?, |rest| Ok(decide(Decision::Refuse, rest)))?,
+            Name::Transfer => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Transfer(
+                    required(rest, "usage-transfer")?.to_owned(),
+                ))
+            })?,
+            Name::Note => on(ticket(false)?, |rest| {
+                Ok(OnTicket::Note(required(rest, "usage-note")?.to_owned()))
+            })?,
+        })
+    }
+}
+
+/// A command on `ticket`, what it does read from the rest of the arguments.
+fn on(
+    (ticket, rest): (TicketArg, &str),
+    action: impl FnOnce(&str) -> Result<OnTicket, Refusal>,
+) -> Result<Command, Refusal> {
+    Ok(Command::Ticket(ticket, action(rest)?))
+}
+
+fn invalid(e: ParseError) -> Refusal {
+    labels::invalid(&e)
+}
+
+fn decide(decision: Decision, text: &str) -> OnTicket {
+    OnTicket::Decide(decision, text.to_owned())
+}
+
+/// Text a command cannot do without.
+fn required<'a>(text: &'a str, usage: &'static str) -> Result<&'a str, Refusal> {
+    if text.trim().is_empty() {
+        return Err(Refusal::usage(usage));
+    }
+    Ok(text)
+}
+
+/// The arguments of a command used in a private chat only.
+fn direct_only<'a>(args: &'a str, at: &At<'_>) -> Result<&'a str, Refusal> {
+    match at.place {
+        Place::Direct { .. } => Ok(args),
+        _ => Err(Refusal::invalid("error-dm-only")),
+    }
+}
+
+/// `/rate TCK-… 1-5 [comment]`.
+fn rate(args: &str) -> Result<Command, Refusal> {
+    let usage = || Refusal::usage("usage-rate");
+    let (reference, rest) = leading_reference(args)?;
+    let reference = reference.ok_or_else(usage)?;
+    let (stars, comment) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let stars: i64 = stars.parse().map_err(|_| usage())?;
+    let stars = Stars::new(stars).map_err(invalid)?;
+    let comment = Some(comment)
+        .filter(|c| !c.trim().is_empty())
+        .map(str::to_owned);
+    Ok(Command::Rate {
+        reference,
+        stars,
+        comment,
+    })
+}
+
+impl NewRequest {
+    fn parse(args: &str, at: &At<'_>) -> Result<NewRequest, Refusal> {
+        let dm_only = || Refusal::invalid("error-dm-only");
+        if matches!(at.place, Place::Thread(_)) {
+            return Err(dm_only());
+        }
+        if let Some(interaction) = at.interaction {
+            let category = Some(args.trim()).filter(|s| !s.is_empty());
+            return Ok(NewRequest::Form {
+                interaction: interaction.clone(),
+                category: category.map(str::to_owned),
+            });
+        }
+        if args.is_empty() {
+            return Ok(NewRequest::Describe);
+        }
+        let Place::Direct { chat } = at.place else {
+            return Err(dm_only());
+        };
+        Ok(NewRequest::Text {
+            chat: chat.clone(),
+            text: args.to_owned(),
+        })
+    }
+}
+
+impl TicketArg {
+    /// The ticket: the thread's, a leading reference, or (for the requester's own
+    /// commands, `own`) their only open one. Returns the rest of the arguments.
+    fn parse<'a>(args: &'a str, at: &At<'_>, own: bool) -> Result<(TicketArg, &'a str), Refusal> {
+        if let Some(ticket) = at.ticket {
+            return Ok((TicketArg::Here(ticket), args.trim()));
+        }
+        match leading_reference(args)? {
+            (Some(reference), rest) => Ok((TicketArg::Reference(reference), rest)),
+            (None, rest) if own => Ok((TicketArg::OnlyOpen, rest)),
+            (None, _) => Err(Refusal::invalid("error-which-ticket").with("references", "TCK-…")),
+        }
+    }
+}
+
+impl Someone {
+    fn parse(text: &str) -> Result<Someone, ParseError> {
+        let text = text.trim();
+        let mention = text
+            .strip_prefix("<@")
+            .and_then(|m| m.strip_suffix('>'))
+            .map(|m| m.trim_start_matches('!'));
+        match mention {
+            Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) => {
+                Ok(Someone::Mention(id.to_owned()))
+            }
+            _ => text.parse().map(Someone::Named),
+        }
+    }
+
+    /// Someone the command cannot do without.
+    fn required(text: &str, usage: &'static str) -> Result<Someone, Refusal> {
+        Someone::parse(required(text, usage)?).map_err(invalid)
+    }
+}
+
 /// Takes a leading ticket reference off the arguments.
-fn leading_reference(args: &str) -> Result<(Option<TicketReference>, &str)> {
+fn leading_reference(args: &str) -> Result<(Option<TicketReference>, &str), Refusal> {
     let (first, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
     if first
         .to_ascii_uppercase()
         .trim_start_matches('#')
         .starts_with("TCK-")
     {
-        let reference = first.parse().map_err(|e| labels::invalid(&e))?;
+        let reference = first.parse().map_err(invalid)?;
         return Ok((Some(reference), rest.trim()));
     }
     Ok((None, args))
 }
 
-pub(super) async fn run(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    typed: &str,
-    args: &str,
-    interaction: Option<&Interaction>,
-) -> Result<()> {
-    let name = Name::find(typed)
-        .ok_or_else(|| Refusal::new("error-unknown-command").with("command", typed.to_owned()))?;
-    let language = who.language();
-    let usage =
-        |key: &'static str| Refusal::new("error-usage").with("usage", engine.t(language, key, &[]));
-    let done: Option<String> = match name {
-        Name::Help => {
-            let key = if who.actor.role.is_staff() || who.actor.may_administer() {
-                "help-agent"
-            } else {
-                "help-employee"
-            };
-            let teams: Vec<&str> = engine
-                .desk()
-                .catalog()
-                .teams()
-                .map(|t| t.slug.as_str())
-                .collect();
-            let mut text = engine.t(
-                language,
-                key,
-                &[
-                    arg("note", staff::NOTE_PREFIX),
-                    arg("teams", teams.join(", ")),
-                ],
-            );
-            if key == "help-agent" {
-                text.push('\n');
-                text.push_str(&engine.t(language, "help-agent-decisions", &[]));
-            }
-            reply(engine, conn, who, place, interaction, text).await?;
-            return Ok(());
-        }
-        Name::New => {
-            if matches!(place, Place::Thread(_)) {
-                return Err(Refusal::new("error-dm-only").into());
-            }
-            // Where the platform shows forms, the command's answer is the form.
-            if let Some(interaction) = interaction {
-                let category = match args.trim() {
-                    "" => None,
-                    slug => Some(
-                        engine
-                            .desk()
-                            .find_category(slug)
-                            .map_err(EngineError::from)?
-                            .id,
-                    ),
-                };
-                return forms::show(engine, conn, who, interaction, category).await;
-            }
-            if args.is_empty() {
-                intake::set_dialogue(engine, conn, who, Some(&Dialogue::Description)).await?;
-                Some(engine.t(language, "dialogue-describe", &[]))
-            } else {
-                let Place::Direct { chat } = place else {
-                    return Err(Refusal::new("error-dm-only").into());
-                };
-                let chat = chat.clone();
-                let draft = intake::Draft {
-                    text: args.to_owned(),
-                    files: Vec::new(),
-                    chat,
-                    message_id: format!("command:{}", engine.desk().now().timestamp_millis()),
-                    previous: None,
-                };
-                // A new request replaces whatever the bot was asking about.
-                intake::set_dialogue(engine, conn, who, None).await?;
-                intake::start_request(engine, conn, who, draft).await?;
-                None
-            }
-        }
-        Name::Tickets => Some(my_tickets(engine, conn, who).await?),
-        Name::Panel => Some(forms::post_panel(engine, conn, who, place).await?),
-        Name::Unavailable => Some(super::workload::availability(engine, conn, who, false).await?),
-        Name::Available => Some(super::workload::availability(engine, conn, who, true).await?),
-        Name::Redistribute => {
-            if args.trim().is_empty() {
-                return Err(usage("usage-redistribute").into());
-            }
-            Some(super::workload::redistribute(engine, conn, who, args).await?)
-        }
-        Name::Profile => Some(super::profile::profile(engine, conn, who, place, args).await?),
-        Name::Link => return super::profile::link(engine, conn, who, place, args).await,
-        Name::Leaderboard => {
-            return super::leaderboard::show(engine, conn, who, place, args, interaction).await;
-        }
-        Name::Cancel => {
-            intake::set_dialogue(engine, conn, who, None).await?;
-            Some(engine.t(language, "answer-cancelled", &[]))
-        }
-        Name::Language => {
-            let chosen: Language = args.parse().map_err(|e| labels::invalid(&e))?;
-            store::users::set_language(conn, who.user.id, chosen, true, engine.desk().now())
-                .await?;
-            Some(engine.t(chosen, "answer-language", &[]))
-        }
-        Name::Rate => {
-            let (reference, rest) = leading_reference(args)?;
-            let reference = reference.ok_or_else(|| usage("usage-rate"))?;
-            let (stars, comment) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            let stars: i64 = stars.parse().map_err(|_| usage("usage-rate"))?;
-            let stars = Stars::new(stars).map_err(|e| labels::invalid(&e))?;
-            let ticket = engine
-                .desk()
-                .ticket_by_reference(conn, &who.actor, &reference)
-                .await?;
-            let comment = Some(comment).filter(|c| !c.trim().is_empty());
-            engine
-                .desk()
-                .rate(conn, &who.actor, ticket.id, stars, comment, Origin::Chat)
-                .await?;
-            Some(engine.t(
-                language,
-                "answer-rated",
-                &[arg("stars", "★".repeat(stars.get().into()))],
-            ))
-        }
-        Name::Close => {
-            let ticket = target(engine, conn, who, place, args, true).await?.0;
-            Some(staff::close(engine, conn, &who.acting(), ticket).await?)
-        }
-        Name::Claim => {
-            let ticket = target(engine, conn, who, place, args, false).await?.0;
-            Some(staff::claim(engine, conn, &who.acting(), ticket).await?)
-        }
-        Name::Assign => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            if rest.is_empty() {
-                return Err(usage("usage-assign").into());
-            }
-            Some(staff::assign(engine, conn, who, ticket, &rest).await?)
-        }
-        Name::Priority => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            let priority: Priority = rest.parse().map_err(|e| labels::invalid(&e))?;
-            Some(staff::set_priority(engine, conn, &who.acting(), ticket, priority).await?)
-        }
-        Name::Status => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            let status: Status = rest.parse().map_err(|e| labels::invalid(&e))?;
-            Some(staff::set_status(engine, conn, &who.acting(), ticket, status).await?)
-        }
-        Name::Resolve => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            Some(staff::resolve(engine, conn, &who.acting(), ticket, &rest).await?)
-        }
-        Name::Approve | Name::AskInfo | Name::Refuse => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            let decision = match name {
-                Name::Approve => Decision::Approve,
-                Name::AskInfo => Decision::AskInfo,
-                _ => Decision::Refuse,
-            };
-            Some(decisions::decide(engine, conn, &who.acting(), ticket, decision, &rest).await?)
-        }
-        Name::Transfer => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            if rest.is_empty() {
-                return Err(usage("usage-transfer").into());
-            }
-            Some(staff::transfer(engine, conn, &who.acting(), ticket, &rest).await?)
-        }
-        Name::Note => {
-            let (ticket, rest) = target(engine, conn, who, place, args, false).await?;
-            if rest.is_empty() {
-                return Err(usage("usage-note").into());
-            }
-            let echo = matches!(place, Place::Direct { .. });
-            Some(staff::note_on(engine, conn, who, ticket, &rest, &[], echo).await?)
-        }
-    };
-    // In a thread, a staff action's own line in the thread is its confirmation.
-    let seen_in_thread =
-        matches!(place, Place::Thread(_)) && interaction.is_none() && name.is_staff_action();
-    if let Some(text) = done.filter(|_| !seen_in_thread) {
-        reply(engine, conn, who, place, interaction, text).await?;
-    }
-    Ok(())
-}
-
-/// The ticket a command is about: the thread's, a leading reference, or (for the
-/// requester's own commands) their only open ticket. Returns the rest of the arguments.
-async fn target(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    args: &str,
-    own: bool,
-) -> Result<(TicketId, String)> {
-    if let Place::Thread(thread) = place
-        && let Some(ticket) =
-            store::conversations::ticket_of_thread(conn, who.platform, thread).await?
-    {
-        return Ok((ticket, args.trim().to_owned()));
-    }
-    let (reference, rest) = leading_reference(args)?;
-    if let Some(reference) = reference {
-        let ticket = engine
-            .desk()
-            .ticket_by_reference(conn, &who.actor, &reference)
-            .await?;
-        return Ok((ticket.id, rest.to_owned()));
-    }
-    if own {
-        let open = intake::candidates(engine, conn, who).await?;
-        let open: Vec<_> = open
-            .into_iter()
-            .filter(|t| t.status != Status::Closed)
-            .collect();
-        return match open.as_slice() {
-            [only] => Ok((only.id, rest.to_owned())),
-            [] => Err(intake::no_open_ticket().into()),
-            several => {
-                let refs: Vec<String> = several.iter().map(|t| t.reference.to_string()).collect();
-                Err(Refusal::new("error-which-ticket")
-                    .with("references", refs.join(", "))
-                    .into())
-            }
-        };
-    }
-    Err(Refusal::new("error-which-ticket")
-        .with("references", "TCK-…")
-        .into())
-}
-
-async fn my_tickets(engine: &Engine, conn: &mut Conn, who: &Who) -> Result<String> {
-    let language = who.language();
-    let filter = store::tickets::TicketFilter {
-        requester: Some(who.user.id),
-        limit: 10,
-        ..Default::default()
-    };
-    let mine =
-        store::tickets::list(conn, &filter, store::tickets::Viewer::User(&who.actor)).await?;
-    if mine.is_empty() {
-        return Ok(engine.t(language, "my-tickets-none", &[]));
-    }
-    let lines: Vec<String> = mine
-        .iter()
-        .map(|t| {
-            engine.t(
-                language,
-                "my-tickets-line",
-                &[
-                    arg("reference", t.reference.to_string()),
-                    arg("status", engine.status_label(language, t.status)),
-                    arg("subject", crate::text::clip(&t.subject, 60)),
-                ],
-            )
-        })
-        .collect();
-    Ok(format!(
-        "{}\n{}",
-        engine.t(language, "my-tickets-title", &[]),
-        lines.join("\n")
-    ))
-}
-
-/// Answers where the command came from: its interaction, the thread, or the chat.
-async fn reply(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    interaction: Option<&Interaction>,
-    text: String,
-) -> Result<()> {
-    if interaction.is_some() {
-        return engine.answer(conn, who.platform, interaction, text).await;
-    }
-    match place {
-        Place::Direct { .. } => engine.tell_here(conn, who, text, Vec::new(), None).await,
-        // Server channels are answered through interactions only.
-        Place::Channel { .. } => Ok(()),
-        Place::Thread(thread) => {
-            if let Some(ticket) =
-                store::conversations::ticket_of_thread(conn, who.platform, thread).await?
-            {
-                engine
-                    .post_in_thread(conn, ticket, text, Vec::new())
-                    .await?;
-            }
-            Ok(())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::RefusalKind;
 
     #[test]
     fn commands_split_from_text() {
@@ -482,25 +332,198 @@ mod tests {
     }
 
     #[test]
-    fn names_answer_in_both_languages_and_without_accents() {
-        assert_eq!(Name::find("résoudre"), Some(Name::Resolve));
-        assert_eq!(Name::find("RESOLVE"), Some(Name::Resolve));
-        assert_eq!(Name::find("priorité"), Some(Name::Priority));
-        assert_eq!(Name::find("transférer"), Some(Name::Transfer));
-        assert_eq!(Name::find("delete"), None);
-        let mut all: Vec<&str> = NAMES.iter().flat_map(|(_, a)| a.iter().copied()).collect();
-        let n = all.len();
-        all.sort();
-        all.dedup();
-        assert_eq!(all.len(), n, "an alias names two commands");
-    }
-
-    #[test]
     fn a_leading_reference_is_taken_off() {
         let (reference, rest) = leading_reference("TCK-20250214-002 Câble remplacé").unwrap();
         assert_eq!(reference.unwrap().to_string(), "TCK-20250214-002");
         assert_eq!(rest, "Câble remplacé");
         assert_eq!(leading_reference("P1").unwrap().0, None);
         assert!(leading_reference("TCK-2025").is_err());
+    }
+
+    fn parse(typed: &str, at: &At<'_>) -> Result<Command, Refusal> {
+        let (name, args) = split(typed).expect("a command");
+        Command::parse(Name::find(name).expect("a known name"), args, at)
+    }
+
+    fn thread() -> Place {
+        Place::Thread(guichet_chat::ThreadRef {
+            space: "it".into(),
+            thread: "t1".into(),
+        })
+    }
+
+    fn dm() -> Place {
+        Place::Direct { chat: "c1".into() }
+    }
+
+    fn reference(text: &str) -> TicketArg {
+        TicketArg::Reference(text.parse().unwrap())
+    }
+
+    #[test]
+    fn in_a_tickets_thread_the_ticket_is_implied() {
+        let place = thread();
+        let here = At::new(&place, Some(TicketId(7)), None);
+        assert_eq!(
+            parse("/prendre", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Claim
+            ))
+        );
+        assert_eq!(
+            parse("/priorite p1", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Priority(Priority::P1)
+            ))
+        );
+        assert_eq!(
+            parse("/resoudre Câble remplacé", &here),
+            Ok(Command::Ticket(
+                TicketArg::Here(TicketId(7)),
+                OnTicket::Resolve("Câble remplacé".into())
+            ))
+        );
+    }
+
+    #[test]
+    fn elsewhere_an_agent_names_the_ticket_first() {
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(
+            parse("/assigner TCK-20250214-002 <@!1001>", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Assign(Someone::Mention("1001".into()))
+            ))
+        );
+        assert_eq!(
+            parse("/assign TCK-20250214-002 telegram:2001", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Assign(Someone::Named(UserRef::Identity(
+                    "telegram:2001".parse().unwrap()
+                )))
+            ))
+        );
+        assert_eq!(
+            parse("/refuser TCK-20250214-002 Budget épuisé", &at),
+            Ok(Command::Ticket(
+                reference("TCK-20250214-002"),
+                OnTicket::Decide(Decision::Refuse, "Budget épuisé".into())
+            ))
+        );
+        let which = parse("/prendre", &at).unwrap_err();
+        assert_eq!(
+            (which.kind, which.key),
+            (RefusalKind::Invalid, "error-which-ticket")
+        );
+        // The requester's own commands go to their only open ticket.
+        assert_eq!(
+            parse("/fermer", &at),
+            Ok(Command::Ticket(TicketArg::OnlyOpen, OnTicket::Close))
+        );
+    }
+
+    #[test]
+    fn what_does_not_read_is_refused_before_anything_is_done() {
+        let place = thread();
+        let here = At::new(&place, Some(TicketId(7)), None);
+        let refused = |typed: &str, at: &At<'_>| {
+            let r = parse(typed, at).unwrap_err();
+            (r.kind, r.key)
+        };
+        use RefusalKind::Invalid;
+        assert_eq!(
+            refused("/priorite P9", &here),
+            (Invalid, "error-invalid-priority")
+        );
+        assert_eq!(
+            refused("/statut fini", &here),
+            (Invalid, "error-invalid-status")
+        );
+        assert_eq!(refused("/assigner", &here), (Invalid, "error-usage"));
+        assert_eq!(refused("/transferer  ", &here), (Invalid, "error-usage"));
+        assert_eq!(refused("/nouveau", &here), (Invalid, "error-dm-only"));
+        assert_eq!(refused("/profil", &here), (Invalid, "error-dm-only"));
+        assert_eq!(refused("/panneau", &here), (Invalid, "error-channel-only"));
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(refused("/noter", &at), (Invalid, "error-usage"));
+        assert_eq!(
+            refused("/noter TCK-20250214-002 6", &at),
+            (Invalid, "error-invalid-rating")
+        );
+        assert_eq!(
+            refused("/noter TCK-2025", &at),
+            (Invalid, "error-invalid-reference")
+        );
+        assert_eq!(
+            refused("/langue klingon", &at),
+            (Invalid, "error-invalid-language")
+        );
+        assert_eq!(refused("/classement année", &at), (Invalid, "error-usage"));
+        assert_eq!(refused("/redistribuer", &at), (Invalid, "error-usage"));
+    }
+
+    #[test]
+    fn the_rest_of_a_command_is_typed_too() {
+        let place = dm();
+        let at = At::new(&place, None, None);
+        assert_eq!(
+            parse("/noter TCK-20250214-002 4 Merci !", &at),
+            Ok(Command::Rate {
+                reference: "TCK-20250214-002".parse().unwrap(),
+                stars: Stars::new(4).unwrap(),
+                comment: Some("Merci !".into()),
+            })
+        );
+        assert_eq!(
+            parse("/langue en", &at),
+            Ok(Command::Language(Language::En))
+        );
+        assert_eq!(
+            parse("/classement mois", &at),
+            Ok(Command::Leaderboard(Span::Month))
+        );
+        assert_eq!(parse("/lier", &at), Ok(Command::Link(None)));
+        assert_eq!(
+            parse("/lier 123456", &at),
+            Ok(Command::Link(Some("123456".into())))
+        );
+        assert_eq!(
+            parse("/nouveau", &at),
+            Ok(Command::New(NewRequest::Describe))
+        );
+        assert_eq!(
+            parse("/nouveau Mon écran est noir", &at),
+            Ok(Command::New(NewRequest::Text {
+                chat: "c1".into(),
+                text: "Mon écran est noir".into()
+            }))
+        );
+        // Where forms are shown, `/ticket` answers with the form, for a category.
+        let interaction = Interaction {
+            id: "i1".into(),
+            token: "tok".into(),
+        };
+        let channel = Place::Channel {
+            channel: "general".into(),
+        };
+        let slash = At::new(&channel, None, Some(&interaction));
+        assert_eq!(
+            Command::parse(Name::New, "hardware", &slash),
+            Ok(Command::New(NewRequest::Form {
+                interaction: interaction.clone(),
+                category: Some("hardware".into())
+            }))
+        );
+        assert_eq!(
+            parse("/panneau", &slash),
+            Ok(Command::Panel {
+                channel: "general".into()
+            })
+        );
     }
 }

@@ -7,13 +7,13 @@
 use chrono::{DateTime, TimeDelta};
 use guichet_chat::{Form, FormField, Interaction};
 
-use super::intake::{self, Dialogue};
-use super::{Acting, Engine, Result, Who, staff};
+use super::dialogue::{self, Dialogue};
+use super::{Acting, Ctx, Engine, Result, staff};
 use crate::domain::{Decision, Language, Platform, Ticket, TicketId};
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::present::Payload;
-use crate::store::{self, Conn};
+use crate::store;
 
 /// The id of the form's one field.
 const TEXT: &str = "text";
@@ -33,17 +33,16 @@ fn shows_forms(platform: Platform) -> bool {
 /// requester told in their language and, once the request is settled, asked to
 /// rate as after any resolution.
 pub(super) async fn decide(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     decision: Decision,
     text: &str,
 ) -> Result<String> {
     super::check_length(text)?;
+    let (engine, who) = (cx.engine, cx.who);
     let t = engine
         .desk()
-        .decide(conn, &who.actor, ticket, decision, text, who.origin)
+        .decide(cx.conn, &who.actor, ticket, decision, text, who.origin)
         .await?;
     let text = text.trim().to_owned();
     // An approval's note, when there is one, on a line of its own.
@@ -51,15 +50,7 @@ pub(super) async fn decide(
         "" => String::new(),
         text => format!("\n> {text}"),
     };
-    let (thread_key, requester_key, answer_key) = match decision {
-        Decision::Approve => ("thread-approved", "ticket-approved", "answer-approved"),
-        Decision::AskInfo => (
-            "thread-info-requested",
-            "ticket-info-requested",
-            "answer-info-requested",
-        ),
-        Decision::Refuse => ("thread-refused", "ticket-refused", "answer-refused"),
-    };
+    let (thread_key, requester_key, answer_key) = keys(decision);
     let name = who.user.display_name.clone();
     let line = staff::line(
         engine,
@@ -70,8 +61,8 @@ pub(super) async fn decide(
             arg("text", text.clone()),
         ],
     );
-    staff::record(engine, conn, ticket, line).await?;
-    let told = staff::tell_requester(engine, conn, who, &t, |language| {
+    staff::record(cx, ticket, line).await?;
+    let told = staff::tell_requester(cx, &t, |language| {
         engine.t(
             language,
             requester_key,
@@ -89,34 +80,42 @@ pub(super) async fn decide(
         && let Some(to) = told
         && to.platform.is_some()
     {
-        engine.ask_rating(conn, &t, &to, "rating-prompt").await?;
+        engine.ask_rating(cx.conn, &t, &to, "rating-prompt").await?;
     }
-    Ok(engine.t(
-        who.language(),
-        answer_key,
-        &[arg("reference", t.reference.to_string())],
-    ))
+    Ok(cx.t(answer_key, &[arg("reference", t.reference.to_string())]))
+}
+
+/// What the thread, the requester and the one deciding read of a decision.
+fn keys(decision: Decision) -> (&'static str, &'static str, &'static str) {
+    match decision {
+        Decision::Approve => ("thread-approved", "ticket-approved", "answer-approved"),
+        Decision::AskInfo => (
+            "thread-info-requested",
+            "ticket-info-requested",
+            "answer-info-requested",
+        ),
+        Decision::Refuse => ("thread-refused", "ticket-refused", "answer-refused"),
+    }
 }
 
 /// A decision button of the card. Approving needs nothing more; asking and
 /// refusing need a text: a form where the platform shows one, else the agent's
 /// next message in the thread.
 pub(super) async fn pressed(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+    cx: &mut Ctx<'_>,
     ticket: TicketId,
     decision: Decision,
     interaction: Option<&Interaction>,
 ) -> Result<()> {
     if !decision.needs_text() {
-        let done = decide(engine, conn, &who.acting(), ticket, decision, "").await?;
-        return engine.answer(conn, who.platform, interaction, done).await;
+        let done = decide(&mut cx.acting(), ticket, decision, "").await?;
+        return cx.answer(interaction, done).await;
     }
+    let (engine, who) = (cx.engine, cx.who);
     // Whoever may not decide is told now, not after writing their text.
     let t = engine
         .desk()
-        .ticket_to_decide(conn, &who.actor, ticket)
+        .ticket_to_decide(cx.conn, &who.actor, ticket)
         .await?;
     let now = engine.desk().now();
     if let Some(interaction) = interaction
@@ -126,7 +125,7 @@ pub(super) async fn pressed(
             interaction: interaction.clone(),
             form: form(engine, who.language(), &t, decision),
         };
-        outbox::enqueue(conn, who.platform, &envelope, now).await?;
+        outbox::enqueue(cx.conn, who.platform, &envelope, now).await?;
         return Ok(());
     }
     let waiting = Dialogue::DecisionText {
@@ -134,7 +133,7 @@ pub(super) async fn pressed(
         decision,
         asked_at: now.timestamp_millis(),
     };
-    intake::set_dialogue(engine, conn, who, Some(&waiting)).await?;
+    dialogue::set(cx, Some(&waiting)).await?;
     let (line_key, answer_key) = match decision {
         Decision::AskInfo => ("thread-awaiting-question", "answer-awaiting-question"),
         _ => (
@@ -148,10 +147,10 @@ pub(super) async fn pressed(
         &[arg("name", who.user.display_name.clone())],
     );
     engine
-        .post_in_thread(conn, ticket, line, Vec::new())
+        .post_in_thread(cx.conn, ticket, line, Vec::new())
         .await?;
-    let answer = engine.t(who.language(), answer_key, &[]);
-    engine.answer(conn, who.platform, interaction, answer).await
+    let answer = cx.t(answer_key, &[]);
+    cx.answer(interaction, answer).await
 }
 
 fn form(engine: &Engine, language: Language, t: &Ticket, decision: Decision) -> Form {
@@ -185,9 +184,7 @@ fn form(engine: &Engine, language: Language, t: &Ticket, decision: Decision) -> 
 
 /// The form of a decision, sent back filled in.
 pub(super) async fn submitted(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+    cx: &mut Ctx<'_>,
     ticket: TicketId,
     decision: Decision,
     values: &[(String, String)],
@@ -198,64 +195,41 @@ pub(super) async fn submitted(
         .find(|(field, _)| field == TEXT)
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    let done = decide(engine, conn, &who.acting(), ticket, decision, text).await?;
-    engine
-        .answer(conn, who.platform, Some(interaction), done)
-        .await
+    let done = decide(&mut cx.acting(), ticket, decision, text).await?;
+    cx.answer(Some(interaction), done).await
 }
 
 /// A message of staff in a ticket's thread: when it is the text a decision on this
 /// ticket waits for, takes the decision and returns `true`. A wait that is too
 /// old, or for a ticket decided meanwhile, ends: the message is an ordinary one.
-pub(super) async fn awaited(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    ticket: TicketId,
-    text: &str,
-) -> Result<bool> {
+pub(super) async fn awaited(cx: &mut Ctx<'_>, ticket: TicketId, text: &str) -> Result<bool> {
     let Some(Dialogue::DecisionText {
         ticket: awaited,
         decision,
         asked_at,
-    }) = intake::dialogue(conn, who).await?
+    }) = dialogue::current(cx).await?
     else {
         return Ok(false);
     };
     if awaited != ticket.0 {
         return Ok(false);
     }
-    intake::set_dialogue(engine, conn, who, None).await?;
+    dialogue::set(cx, None).await?;
     let fresh = DateTime::from_timestamp_millis(asked_at)
-        .is_some_and(|at| engine.desk().now() - at <= TEXT_WAIT);
-    let pending = store::tickets::get(conn, ticket)
+        .is_some_and(|at| cx.engine.desk().now() - at <= TEXT_WAIT);
+    let pending = store::tickets::get(cx.conn, ticket)
         .await?
         .is_some_and(|t| t.status.is_active());
     if !fresh || !pending {
         return Ok(false);
     }
-    decide(engine, conn, &who.acting(), ticket, decision, text).await?;
+    decide(&mut cx.acting(), ticket, decision, text).await?;
     Ok(true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_awaited_text_is_kept_as_json_between_messages() {
-        let state = Dialogue::DecisionText {
-            ticket: 7,
-            decision: Decision::AskInfo,
-            asked_at: 1_739_520_000_000,
-        };
-        let json = serde_json::to_string(&state).unwrap();
-        assert_eq!(
-            json,
-            r#"{"waiting_for":"decision_text","ticket":7,"decision":"ask_info","asked_at":1739520000000}"#
-        );
-        assert_eq!(serde_json::from_str::<Dialogue>(&json).unwrap(), state);
-    }
 
     #[test]
     fn only_discord_shows_forms() {

@@ -2,14 +2,13 @@
 //! for with a command or the help panel's button, sent back filled in. The forms
 //! of decisions come back here too and go to `decisions`.
 
-use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction, Place};
+use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction};
 
-use super::intake::{self, Draft};
-use super::{Engine, Refusal, Result, Who};
+use super::dialogue::{self, Draft};
+use super::{Ctx, Engine, Refusal, Result, decisions, guess, intake};
 use crate::domain::{CategoryId, Language};
 use crate::outbox::{self, Envelope};
 use crate::present::Payload;
-use crate::store::Conn;
 
 /// The ids of the form's fields.
 pub(super) const SUBJECT: &str = "subject";
@@ -21,18 +20,17 @@ const DESCRIPTION_MAX_CHARS: u16 = 4000;
 /// Shows the form in answer to `interaction`, for a request in `category` when the
 /// person already chose one.
 pub(super) async fn show(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+    cx: &mut Ctx<'_>,
     interaction: &Interaction,
     category: Option<CategoryId>,
 ) -> Result<()> {
-    let form = form(engine, who.language(), category);
+    let form = form(cx.engine, cx.who.language(), category);
     let envelope = Envelope::OpenForm {
         interaction: interaction.clone(),
         form,
     };
-    outbox::enqueue(conn, who.platform, &envelope, engine.desk().now()).await?;
+    let now = cx.engine.desk().now();
+    outbox::enqueue(cx.conn, cx.who.platform, &envelope, now).await?;
     Ok(())
 }
 
@@ -67,33 +65,32 @@ fn form(engine: &Engine, language: Language, category: Option<CategoryId>) -> Fo
     }
 }
 
-/// A filled-in form: the request goes the way a private message would (category
-/// guessed or asked for, unless the form came with one), and the person is told
-/// where to follow it.
+/// A filled-in form: a decision's goes to `decisions`; a request goes the way a
+/// private message would (category guessed or asked for, unless the form came with
+/// one), and the person is told where to follow it.
 pub(super) async fn submitted(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+    cx: &mut Ctx<'_>,
     payload: &str,
     values: &[(String, String)],
     interaction: &Interaction,
 ) -> Result<()> {
-    let decoded = Payload::decode(payload);
-    if let Some((ticket, decision)) = decoded.and_then(Payload::decision) {
-        return super::decisions::submitted(
-            engine,
-            conn,
-            who,
-            ticket,
-            decision,
-            values,
-            interaction,
-        )
-        .await;
+    let unknown = || Refusal::invalid("error-unknown-button");
+    let payload = Payload::decode(payload).ok_or_else(unknown)?;
+    if let Some((ticket, decision)) = payload.decision() {
+        return decisions::submitted(cx, ticket, decision, values, interaction).await;
     }
-    let Some(Payload::NewForm(category)) = decoded else {
-        return Err(Refusal::new("error-unknown-button").into());
+    let Payload::NewForm(category) = payload else {
+        return Err(unknown().into());
     };
+    request(cx, category.map(CategoryId), values, interaction).await
+}
+
+async fn request(
+    cx: &mut Ctx<'_>,
+    category: Option<CategoryId>,
+    values: &[(String, String)],
+    interaction: &Interaction,
+) -> Result<()> {
     let value = |id: &str| {
         values
             .iter()
@@ -103,7 +100,7 @@ pub(super) async fn submitted(
     };
     let (subject, description) = (value(SUBJECT), value(DESCRIPTION));
     if subject.is_empty() {
-        return Err(Refusal::new("error-empty").into());
+        return Err(Refusal::invalid("error-empty").into());
     }
     let text = if description.is_empty() {
         subject.to_owned()
@@ -119,39 +116,27 @@ pub(super) async fn submitted(
         message_id: format!("form:{}", interaction.id),
         previous: None,
     };
-    intake::set_dialogue(engine, conn, who, None).await?;
-    match category.and_then(|c| engine.desk().catalog().category(CategoryId(c))) {
+    dialogue::set(cx, None).await?;
+    let catalog = cx.engine.desk().catalog();
+    match category.and_then(|c| catalog.category(c)) {
         Some(category) if category.active => {
-            let category = category.id;
-            let priority = super::guess::priority(engine, &draft.text);
-            intake::create_ticket(engine, conn, who, draft, category, priority).await?;
+            let priority = guess::priority(cx.engine, &draft.text);
+            intake::create_ticket(cx, draft, category.id, priority).await?;
         }
-        _ => intake::start_request(engine, conn, who, draft).await?,
+        _ => intake::start_request(cx, draft).await?,
     }
-    let text = engine.t(who.language(), "form-received", &[]);
-    engine
-        .answer(conn, who.platform, Some(interaction), text)
-        .await
+    let text = cx.t("form-received", &[]);
+    cx.answer(Some(interaction), text).await
 }
 
 /// The help panel an administrator posts in a server channel: a word and the button
 /// that opens the form.
-pub(super) async fn post_panel(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-) -> Result<String> {
-    if !who.actor.may_administer() {
-        return Err(Refusal::new("error-admin-only").into());
-    }
-    let Place::Channel { channel } = place else {
-        return Err(Refusal::new("error-channel-only").into());
-    };
+pub(super) async fn post_panel(cx: &mut Ctx<'_>, channel: &str) -> Result<String> {
+    let engine = cx.engine;
     // The panel is read by everyone: in the company's language.
     let language = engine.staff_language();
     let envelope = Envelope::ChannelPost {
-        channel: channel.clone(),
+        channel: channel.to_owned(),
         text: engine.t(language, "panel-text", &[]),
         buttons: vec![vec![Button {
             label: engine.t(language, "button-open-ticket", &[]),
@@ -159,6 +144,6 @@ pub(super) async fn post_panel(
             style: ButtonStyle::Primary,
         }]],
     };
-    outbox::enqueue(conn, who.platform, &envelope, engine.desk().now()).await?;
-    Ok(engine.t(who.language(), "answer-panel-posted", &[]))
+    outbox::enqueue(cx.conn, cx.who.platform, &envelope, engine.desk().now()).await?;
+    Ok(cx.t("answer-panel-posted", &[]))
 }

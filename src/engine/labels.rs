@@ -2,7 +2,7 @@
 
 use super::{Engine, Refusal};
 use crate::desk::{BlindReason, DecisionError, DeskError};
-use crate::domain::{Language, ParseError, Priority, Status};
+use crate::domain::{Language, ParseError, Priority, Status, ValueKind};
 use crate::permissions::Action;
 use crate::present::labels::{priority_label, staff_status_label, status_label};
 
@@ -25,73 +25,83 @@ impl Engine {
     }
 }
 
-/// What to tell a person the desk refused.
+/// What to tell a person the desk refused, and what kind of refusal it is.
 pub fn refusal_of(error: &DeskError) -> Refusal {
     match error {
         DeskError::UnknownTicket(reference) => {
-            Refusal::new("error-unknown-ticket").with("reference", reference.clone())
+            Refusal::not_found("error-unknown-ticket").with("reference", reference.clone())
         }
-        DeskError::UnknownUser(who) => Refusal::new("error-unknown-user").with("user", who.clone()),
+        DeskError::UnknownUser(who) => {
+            Refusal::not_found("error-unknown-user").with("user", who.clone())
+        }
         DeskError::UnknownTeam(team) => {
-            Refusal::new("error-unknown-team").with("team", team.clone())
+            Refusal::not_found("error-unknown-team").with("team", team.clone())
         }
         DeskError::UnknownCategory(c) => {
-            Refusal::new("error-unknown-category").with("category", c.clone())
+            Refusal::not_found("error-unknown-category").with("category", c.clone())
         }
-        DeskError::Forbidden(action) => Refusal::new(forbidden_key(*action)),
-        DeskError::AdminOnly => Refusal::new("error-admin-only"),
-        DeskError::Transition { from, to } => Refusal::new("error-transition")
-            .with("from", from.as_str())
-            .with("to", to.as_str()),
-        DeskError::AlreadyAssigned(_) => Refusal::new("error-already-assigned"),
-        DeskError::NotTeamStaff(_) => Refusal::new("error-not-team-staff"),
-        DeskError::BlindLead { name, team, reason } => Refusal::new(match reason {
+        DeskError::Forbidden(action) => Refusal::forbidden(forbidden_key(*action)),
+        DeskError::AdminOnly => Refusal::forbidden("error-admin-only"),
+        DeskError::Transition { from, to } => Refusal::conflict("error-transition")
+            .with_status("from", *from)
+            .with_status("to", *to),
+        DeskError::AlreadyAssigned(_) => Refusal::conflict("error-already-assigned"),
+        DeskError::NotTeamStaff(_) => Refusal::forbidden("error-not-team-staff"),
+        DeskError::BlindLead { name, team, reason } => Refusal::invalid(match reason {
             BlindReason::Employee => "error-lead-employee",
             BlindReason::NotHr => "error-lead-not-hr",
             BlindReason::NotMember | BlindReason::UnknownAddress => "error-lead-not-member",
         })
         .with("name", name.clone())
         .with("team", team.clone()),
-        DeskError::NotResolved => Refusal::new("error-not-resolved"),
-        DeskError::StaffOnly => Refusal::new("error-staff-only"),
-        DeskError::BadLinkCode => Refusal::new("error-link-code"),
-        DeskError::LinkNotEmployee => Refusal::new("error-link-staff"),
+        DeskError::NotResolved => Refusal::conflict("error-not-resolved"),
+        DeskError::StaffOnly => Refusal::forbidden("error-staff-only"),
+        DeskError::BadLinkCode => Refusal::invalid("error-link-code"),
+        DeskError::LinkNotEmployee => Refusal::invalid("error-link-staff"),
         DeskError::PlatformTaken(platform) => {
-            Refusal::new("error-link-platform").with("platform", platform.to_string())
+            Refusal::invalid("error-link-platform").with("platform", platform.to_string())
         }
-        DeskError::NotLead => Refusal::new("error-not-lead"),
+        DeskError::NotLead => Refusal::forbidden("error-not-lead"),
         DeskError::IdentityTaken(identity) => {
-            Refusal::new("error-identity-taken").with("identity", identity.to_string())
+            Refusal::invalid("error-identity-taken").with("identity", identity.to_string())
         }
         DeskError::EmailTaken(email) => {
-            Refusal::new("error-email-taken").with("email", email.to_string())
+            Refusal::invalid("error-email-taken").with("email", email.to_string())
         }
-        DeskError::EmptySubject | DeskError::EmptyMessage => Refusal::new("error-empty"),
-        DeskError::Decision(e) => Refusal::new(match e {
-            DecisionError::NotNeeded => "error-decision-not-needed",
-            DecisionError::OwnRequest => "error-decision-own-request",
-            DecisionError::NotPending(_) => "error-decision-not-pending",
-            DecisionError::NoJustification => "error-decision-no-justification",
-            DecisionError::NoQuestion => "error-decision-no-question",
-        }),
+        DeskError::EmptySubject | DeskError::EmptyMessage => Refusal::invalid("error-empty"),
+        DeskError::Decision(e) => decision_refusal(e),
         DeskError::Invalid(e) => invalid(e),
-        // Not a refusal; callers turn store errors into internal errors first.
-        DeskError::Store(_) => Refusal::new("error-internal"),
+        // Not a refusal: callers turn store errors into internal errors first.
+        DeskError::Store(_) => Refusal::invalid("error-internal"),
+    }
+}
+
+fn decision_refusal(e: &DecisionError) -> Refusal {
+    match e {
+        DecisionError::NotNeeded => Refusal::conflict("error-decision-not-needed"),
+        DecisionError::OwnRequest => Refusal::forbidden("error-decision-own-request"),
+        DecisionError::NotPending(_) => Refusal::conflict("error-decision-not-pending"),
+        DecisionError::NoJustification => Refusal::invalid("error-decision-no-justification"),
+        DecisionError::NoQuestion => Refusal::invalid("error-decision-no-question"),
     }
 }
 
 /// A value that did not parse, named in the reader's language.
 pub fn invalid(e: &ParseError) -> Refusal {
     let key = match e.what {
-        "priority" => "error-invalid-priority",
-        "status" => "error-invalid-status",
-        "ticket reference" => "error-invalid-reference",
-        "rating" => "error-invalid-rating",
-        "language" => "error-invalid-language",
-        "e-mail address" => "error-invalid-email",
-        _ => "error-invalid-value",
+        ValueKind::Priority => "error-invalid-priority",
+        ValueKind::Status => "error-invalid-status",
+        ValueKind::TicketReference => "error-invalid-reference",
+        ValueKind::Rating => "error-invalid-rating",
+        ValueKind::Language => "error-invalid-language",
+        ValueKind::Email => "error-invalid-email",
+        ValueKind::Role
+        | ValueKind::Identity
+        | ValueKind::DisplayName
+        | ValueKind::Decision
+        | ValueKind::User => "error-invalid-value",
     };
-    Refusal::new(key).with("value", e.value.clone())
+    Refusal::invalid(key).with("value", e.value.clone())
 }
 
 fn forbidden_key(action: Action) -> &'static str {

@@ -2,23 +2,24 @@
 //! week (Monday) or month, from the ledger. For staff; answered privately.
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
-use guichet_chat::{Interaction, Place};
+use guichet_chat::Interaction;
 
-use super::{Engine, Refusal, Result, Who};
+use super::{Ctx, Result};
 use crate::i18n::arg;
-use crate::store::{self, Conn};
+use crate::store;
 
 /// How many agents the board shows.
 const SHOWN: u32 = 10;
 
+/// The period the board counts: `/classement [semaine|mois]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Span {
+pub(super) enum Span {
     Week,
     Month,
 }
 
 impl Span {
-    fn parse(args: &str) -> Option<Span> {
+    pub(super) fn parse(args: &str) -> Option<Span> {
         match args.trim().to_lowercase().as_str() {
             "" | "semaine" | "week" => Some(Span::Week),
             "mois" | "month" => Some(Span::Month),
@@ -37,21 +38,15 @@ impl Span {
     }
 }
 
+/// The board, for the one who asked only: in answer to their interaction, or
+/// privately.
 pub(super) async fn show(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    args: &str,
+    cx: &mut Ctx<'_>,
+    span: Span,
     interaction: Option<&Interaction>,
 ) -> Result<()> {
-    if !(who.actor.role.is_staff() || who.actor.may_administer()) {
-        return Err(Refusal::new("error-leaderboard-staff").into());
-    }
+    let (engine, who) = (cx.engine, cx.who);
     let language = who.language();
-    let span = Span::parse(args).ok_or_else(|| {
-        Refusal::new("error-usage").with("usage", engine.t(language, "usage-leaderboard", &[]))
-    })?;
     let desk = engine.desk();
     let tz = desk.time_zone();
     let first_day = span.start(desk.now().with_timezone(&tz).date_naive());
@@ -59,7 +54,7 @@ pub(super) async fn show(
         .and_hms_opt(0, 0, 0)
         .and_then(|t| t.and_local_timezone(tz).earliest())
         .map_or_else(|| desk.now(), |t| t.to_utc());
-    let board = store::points::leaderboard(conn, since, SHOWN).await?;
+    let board = store::points::leaderboard(cx.conn, since, SHOWN).await?;
     let key = match span {
         Span::Week => "leaderboard-week",
         Span::Month => "leaderboard-month",
@@ -94,14 +89,14 @@ pub(super) async fn show(
         ));
     }
     if who.actor.role.is_staff() && !board.iter().any(|r| r.agent == who.user.id) {
-        let mine = store::points::total_since(conn, who.user.id, since).await?;
+        let mine = store::points::total_since(cx.conn, who.user.id, since).await?;
         text.push('\n');
         text.push_str(&engine.t(language, "leaderboard-yours", &[arg("points", mine)]));
     }
-    match (interaction, place) {
-        (Some(_), _) => engine.answer(conn, who.platform, interaction, text).await,
+    match interaction {
+        Some(_) => cx.answer(interaction, text).await,
         // In a ticket's thread or a staff room, the board is for the one who asked.
-        _ => engine.tell_here(conn, who, text, Vec::new(), None).await,
+        None => cx.tell(text, Vec::new(), None).await,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The commands as platforms list them in their menus: Telegram's per-language
 //! menus, Discord's localized slash commands.
 
-use super::commands::{NAMES, Name};
+use super::names::{NAMES, Name};
 use crate::domain::Language;
 
 /// A command menu for a platform: `(name, description)` in `language`, for staff

@@ -6,19 +6,31 @@
 //! the outbox. Nothing is sent from inside the transaction. When the person asked
 //! for something they may not do, or that makes no sense, the transaction is rolled
 //! back and a translated explanation is queued in a second one.
+//!
+//! One function, `act`, routes an event (by where it happened and what the bot
+//! waits for from its author) to its handler; handlers take one `Ctx`. Commands
+//! are read into a typed `Command` first (`commands`), then applied (`apply`).
 
-mod buttons;
+mod apply;
+mod author;
 mod changes;
-pub mod commands;
+mod commands;
+mod context;
 mod decisions;
+mod dialogue;
 mod forms;
 mod guess;
 mod intake;
 mod labels;
 mod leaderboard;
 pub mod menus;
+mod names;
 mod overdue;
+mod press;
 mod profile;
+mod questions;
+mod rating;
+mod refusal;
 mod say;
 mod scheduled;
 mod sink;
@@ -28,46 +40,28 @@ mod workload;
 
 use std::sync::Arc;
 
-use guichet_chat::{Author, Event, Inbound, Place};
+use guichet_chat::{Event, Inbound, Place, ThreadRef};
 use tokio::sync::Notify;
 use tracing::Instrument;
 
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
-use crate::domain::{Identity, Language, NewUser, Platform, Role, User};
+use crate::domain::{Language, TicketId};
 use crate::i18n::{Arg, Texts};
 use crate::metrics::Metrics;
-use crate::permissions::Actor;
-use crate::store::audit::Origin;
-use crate::store::{self, Conn, Store, StoreError};
+use crate::store::{self, Store, StoreError};
 
 pub use changes::TicketChange;
 pub use labels::refusal_of;
+pub use refusal::{Refusal, RefusalArg, RefusalKind};
+
+use commands::At;
+pub(crate) use context::{Acting, Ctx, Who};
+use dialogue::{Dialogue, Draft};
 
 /// Longest message the helpdesk keeps, in characters; longer ones are refused with
 /// an explanation rather than cut.
 pub const MESSAGE_MAX_CHARS: usize = 16_000;
-
-/// Something the person asked that cannot be done, to tell them in their language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Refusal {
-    pub key: &'static str,
-    pub args: Vec<(&'static str, String)>,
-}
-
-impl Refusal {
-    pub fn new(key: &'static str) -> Self {
-        Refusal {
-            key,
-            args: Vec::new(),
-        }
-    }
-
-    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.args.push((name, value.into()));
-        self
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
@@ -138,43 +132,6 @@ pub enum Handled {
     SeenBefore,
 }
 
-/// Who acts in an event, and in which language to answer them.
-pub(crate) struct Who {
-    pub user: User,
-    pub actor: Actor,
-    pub platform: Platform,
-    /// Registered by this very event: no tickets, no dialogue yet.
-    pub is_new: bool,
-}
-
-impl Who {
-    pub fn language(&self) -> Language {
-        self.user.language
-    }
-
-    /// The author as the one acting on a ticket from the chat.
-    pub fn acting(&self) -> Acting {
-        Acting {
-            user: self.user.clone(),
-            actor: self.actor.clone(),
-            origin: Origin::Chat,
-        }
-    }
-}
-
-/// Someone acting on a ticket, from the chat or the web.
-pub(crate) struct Acting {
-    pub user: User,
-    pub actor: Actor,
-    pub origin: Origin,
-}
-
-impl Acting {
-    pub fn language(&self) -> Language {
-        self.user.language
-    }
-}
-
 impl Engine {
     pub fn new(
         store: Store,
@@ -233,7 +190,7 @@ impl Engine {
             // A user inserted by this transaction is invisible to others: no lock needed.
             store::users::lock(&mut tx, who.user.id).await?;
         }
-        match self.act(&mut tx, &who, &event.event).await {
+        match act(&mut Ctx::new(self, &mut tx, &who), &event.event).await {
             Ok(()) => tx.commit().await?,
             Err(EngineError::Refused(refusal)) => {
                 tx.rollback().await?;
@@ -243,7 +200,7 @@ impl Engine {
                 };
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
-                tracing::info!(user = %who.user.id, key = refusal.key, "refused");
+                tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = refusal.key, "refused");
                 say::refusal(self, &mut tx, &who, &event.event, &refusal)
                     .await
                     .map_err(EngineError::into_store)?;
@@ -269,159 +226,6 @@ impl Engine {
         }
     }
 
-    async fn act(&self, conn: &mut Conn, who: &Who, event: &Event) -> Result<()> {
-        match event {
-            Event::DirectMessage {
-                chat,
-                message_id,
-                text,
-                files,
-                reply_to,
-            } => {
-                check_length(text)?;
-                if let Some((name, args)) = commands::split(text) {
-                    let place = Place::Direct { chat: chat.clone() };
-                    return commands::run(self, conn, who, &place, name, args, None).await;
-                }
-                intake::direct_message(
-                    self,
-                    conn,
-                    who,
-                    chat,
-                    message_id,
-                    text,
-                    files,
-                    reply_to.as_deref(),
-                )
-                .await
-            }
-            Event::ThreadMessage {
-                thread,
-                message_id,
-                text,
-                files,
-            } => {
-                check_length(text)?;
-                staff::thread_message(self, conn, who, thread, message_id, text, files).await
-            }
-            Event::Command {
-                place,
-                name,
-                args,
-                interaction,
-            } => {
-                check_length(args)?;
-                commands::run(self, conn, who, place, name, args, interaction.as_ref()).await
-            }
-            Event::Button {
-                place,
-                payload,
-                interaction,
-            } => buttons::pressed(self, conn, who, place, payload, interaction.as_ref()).await,
-            Event::Form {
-                payload,
-                values,
-                interaction,
-                ..
-            } => forms::submitted(self, conn, who, payload, values, interaction).await,
-            // Reactions carry no request the helpdesk acts on yet.
-            Event::Reaction { .. } => Ok(()),
-        }
-    }
-
-    /// Finds the author, or registers them as an employee. Their platform's locale
-    /// sets their language until they choose one.
-    async fn who(&self, conn: &mut Conn, event: &Inbound) -> Result<Who, StoreError> {
-        let me = &self.inner;
-        let identity = Identity::new(event.platform, event.author.id.clone());
-        let locale = event
-            .author
-            .locale
-            .as_deref()
-            .and_then(Language::from_locale);
-        let mut is_new = true;
-        let (user, known_chat, reachable) =
-            match store::users::find_with_dm_chat(conn, &identity).await? {
-                Some(store::users::KnownAuthor {
-                    mut user,
-                    dm_chat,
-                    reachable,
-                }) => {
-                    is_new = false;
-                    if let Some(language) = locale.filter(|l| *l != user.language)
-                        && !store::users::language_chosen(conn, user.id).await?
-                    {
-                        store::users::set_language(conn, user.id, language, false, me.desk.now())
-                            .await?;
-                        user.language = language;
-                    }
-                    (user, dm_chat, reachable)
-                }
-                None => {
-                    let user = self
-                        .register(conn, &event.author, &identity, locale)
-                        .await?;
-                    (user, None, None)
-                }
-            };
-        // Where to write to them privately, learnt from their own messages; and
-        // that the platform lets the bot write to them there.
-        if let Event::DirectMessage { chat, .. } = &event.event {
-            if known_chat.as_deref() != Some(chat.as_str()) {
-                store::users::set_dm_chat(conn, &identity, chat).await?;
-            }
-            if reachable != Some(true) {
-                store::reach::wrote_privately(
-                    conn,
-                    event.platform,
-                    &identity.external_id,
-                    me.desk.now(),
-                )
-                .await?;
-            }
-        }
-        let actor = me.desk.actor_of(conn, &user).await.map_err(only_store)?;
-        Ok(Who {
-            user,
-            actor,
-            platform: event.platform,
-            is_new,
-        })
-    }
-
-    async fn register(
-        &self,
-        conn: &mut Conn,
-        author: &Author,
-        identity: &Identity,
-        locale: Option<Language>,
-    ) -> Result<User, StoreError> {
-        let me = &self.inner;
-        let name = NewUser::validate_name(&author.display_name)
-            .unwrap_or_else(|_| format!("{} {}", identity.platform, identity.external_id));
-        let new = NewUser {
-            display_name: name,
-            email: None,
-            language: locale.unwrap_or(me.config.company.default_language),
-            department: None,
-            role: Role::Employee,
-        };
-
-        let user = me
-            .desk
-            .add_user(
-                conn,
-                None,
-                &new,
-                std::slice::from_ref(identity),
-                Origin::Chat,
-            )
-            .await
-            .map_err(only_store)?;
-        tracing::info!(user = %user.id, %identity, "new user registered from chat");
-        Ok(user)
-    }
-
     pub(crate) fn desk(&self) -> &Desk {
         &self.inner.desk
     }
@@ -444,19 +248,116 @@ impl Engine {
     }
 }
 
-/// Finding or registering the author only fails in the store: anything else is a
-/// defect, reported as such.
-fn only_store(e: DeskError) -> StoreError {
-    match e {
-        DeskError::Store(e) => e,
-        other => StoreError::Unexpected(format!("finding the author: {other}")),
+/// The one routing function: from the event, where it happened and what the bot
+/// waits for from its author, to the handler that does what it asks.
+async fn act(cx: &mut Ctx<'_>, event: &Event) -> Result<()> {
+    check_length(written(event))?;
+    match event {
+        Event::DirectMessage {
+            chat,
+            message_id,
+            text,
+            files,
+            reply_to,
+        } => {
+            if let Some((name, args)) = commands::split(text) {
+                let place = Place::Direct { chat: chat.clone() };
+                return apply::command(cx, &At::new(&place, None, None), name, args).await;
+            }
+            let Some(message) = Draft::of_message(chat, message_id, text, files) else {
+                return Ok(());
+            };
+            match dialogue::current(cx).await? {
+                Some(Dialogue::Description) => intake::described(cx, message).await,
+                Some(Dialogue::Category { draft }) => {
+                    intake::more_before_category(cx, draft, message).await
+                }
+                Some(Dialogue::Priority { draft, category }) => {
+                    intake::more_before_priority(cx, draft, category, message).await
+                }
+                Some(Dialogue::TicketChoice { pending }) => {
+                    intake::more_before_choice(cx, pending, message).await
+                }
+                // A decision's text is awaited in the ticket's thread, not here.
+                Some(Dialogue::DecisionText { .. }) | None => {
+                    intake::direct_message(cx, message, reply_to.as_deref()).await
+                }
+            }
+        }
+        Event::ThreadMessage {
+            thread,
+            message_id,
+            text,
+            files,
+        } => {
+            let Some(ticket) = ticket_of_thread(cx, thread).await? else {
+                return Ok(());
+            };
+            if let Some(note) = text.strip_prefix(staff::NOTE_PREFIX) {
+                return staff::note_in_thread(cx, ticket, note, files).await;
+            }
+            if let Some((name, args)) = commands::split(text) {
+                let place = Place::Thread(thread.clone());
+                return apply::command(cx, &At::new(&place, Some(ticket), None), name, args).await;
+            }
+            if decisions::awaited(cx, ticket, text).await? {
+                return Ok(());
+            }
+            staff::reply(cx, ticket, message_id, text, files).await
+        }
+        Event::Command {
+            place,
+            name,
+            args,
+            interaction,
+        } => {
+            let at = At::new(place, ticket_at(cx, place).await?, interaction.as_ref());
+            apply::command(cx, &at, name, args).await
+        }
+        Event::Button {
+            payload,
+            interaction,
+            ..
+        } => press::pressed(cx, payload, interaction.as_ref()).await,
+        Event::Form {
+            payload,
+            values,
+            interaction,
+            ..
+        } => forms::submitted(cx, payload, values, interaction).await,
+        // Reactions carry no request the helpdesk acts on yet.
+        Event::Reaction { .. } => Ok(()),
     }
+}
+
+/// What the author typed, as it came: what is too long is refused.
+fn written(event: &Event) -> &str {
+    match event {
+        Event::DirectMessage { text, .. } | Event::ThreadMessage { text, .. } => text,
+        Event::Command { args, .. } => args,
+        Event::Button { .. } | Event::Form { .. } | Event::Reaction { .. } => "",
+    }
+}
+
+/// The ticket of the thread the event happened in, if it is a ticket's thread.
+async fn ticket_at(cx: &mut Ctx<'_>, place: &Place) -> Result<Option<TicketId>> {
+    match place {
+        Place::Thread(thread) => ticket_of_thread(cx, thread).await,
+        Place::Direct { .. } | Place::Channel { .. } => Ok(None),
+    }
+}
+
+/// The ticket whose thread this is, if it is one (the bot reads the staff spaces'
+/// other threads too, with nothing to do there).
+async fn ticket_of_thread(cx: &mut Ctx<'_>, thread: &ThreadRef) -> Result<Option<TicketId>> {
+    let platform = cx.who.platform;
+    Ok(store::conversations::ticket_of_thread(cx.conn, platform, thread).await?)
 }
 
 fn check_length(text: &str) -> Result<()> {
     let n = text.chars().count();
     if n > MESSAGE_MAX_CHARS {
-        return Err(Refusal::new("error-too-long")
+        return Err(Refusal::invalid("error-too-long")
             .with("length", n.to_string())
             .with("max", MESSAGE_MAX_CHARS.to_string())
             .into());

@@ -3,60 +3,72 @@
 //! two platforms with a one-time code, so their tickets, language and address
 //! follow them. Both in a private chat only.
 
-use guichet_chat::Place;
-
-use super::{Engine, Refusal, Result, Who, labels};
+use super::{Ctx, Refusal, Result, labels};
 use crate::desk::UserRef;
 use crate::domain::{Email, Identity, Language, User};
 use crate::i18n::arg;
-use crate::store::{self, Conn, audit::Origin};
+use crate::store::{self, audit::Origin};
 
-pub(super) async fn profile(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    args: &str,
-) -> Result<String> {
-    if !matches!(place, Place::Direct { .. }) {
-        return Err(Refusal::new("error-dm-only").into());
-    }
-    let (field, value) = args
-        .trim()
-        .split_once(char::is_whitespace)
-        .unwrap_or((args.trim(), ""));
-    let value = value.trim();
-    let desk = engine.desk();
-    let user = match field.to_lowercase().as_str() {
-        "" => who.user.clone(),
-        "email" | "e-mail" | "mail" | "adresse" => {
-            let email = Email::parse(value).map_err(|e| labels::invalid(&e))?;
-            desk.set_own_profile(conn, &who.actor, Some(&email), None, Origin::Chat)
-                .await?
-        }
-        "service" | "departement" | "département" | "department" => {
-            desk.set_own_profile(conn, &who.actor, None, Some(value), Origin::Chat)
-                .await?
-        }
-        "langue" | "language" | "lang" => {
-            let chosen: Language = value.parse().map_err(|e| labels::invalid(&e))?;
-            store::users::set_language(conn, who.user.id, chosen, true, desk.now()).await?;
-            desk.find_user(conn, &UserRef::Id(who.user.id)).await?
-        }
-        _ => {
-            let language = who.language();
-            return Err(Refusal::new("error-usage")
-                .with("usage", engine.t(language, "usage-profile", &[]))
-                .into());
-        }
-    };
-    describe(engine, conn, &user).await
+/// What `/profil` asks: to see the profile, or to set one of its fields.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum ProfileChange {
+    Show,
+    Email(Email),
+    Department(String),
+    Language(Language),
 }
 
-async fn describe(engine: &Engine, conn: &mut Conn, user: &User) -> Result<String> {
+impl ProfileChange {
+    /// `/profil [email <address> | langue fr|en | service <name>]`.
+    pub(super) fn parse(args: &str) -> Result<ProfileChange, Refusal> {
+        let (field, value) = args
+            .trim()
+            .split_once(char::is_whitespace)
+            .unwrap_or((args.trim(), ""));
+        let value = value.trim();
+        let invalid = |e| labels::invalid(&e);
+        Ok(match field.to_lowercase().as_str() {
+            "" => ProfileChange::Show,
+            "email" | "e-mail" | "mail" | "adresse" => {
+                ProfileChange::Email(Email::parse(value).map_err(invalid)?)
+            }
+            "service" | "departement" | "département" | "department" => {
+                ProfileChange::Department(value.to_owned())
+            }
+            "langue" | "language" | "lang" => {
+                ProfileChange::Language(value.parse().map_err(invalid)?)
+            }
+            _ => return Err(Refusal::usage("usage-profile")),
+        })
+    }
+}
+
+/// Sets what `change` says, then shows the profile.
+pub(super) async fn change(cx: &mut Ctx<'_>, change: ProfileChange) -> Result<String> {
+    let (desk, who) = (cx.engine.desk(), cx.who);
+    let user = match change {
+        ProfileChange::Show => who.user.clone(),
+        ProfileChange::Email(email) => {
+            desk.set_own_profile(cx.conn, &who.actor, Some(&email), None, Origin::Chat)
+                .await?
+        }
+        ProfileChange::Department(department) => {
+            desk.set_own_profile(cx.conn, &who.actor, None, Some(&department), Origin::Chat)
+                .await?
+        }
+        ProfileChange::Language(chosen) => {
+            store::users::set_language(cx.conn, who.user.id, chosen, true, desk.now()).await?;
+            desk.find_user(cx.conn, &UserRef::Id(who.user.id)).await?
+        }
+    };
+    describe(cx, &user).await
+}
+
+async fn describe(cx: &mut Ctx<'_>, user: &User) -> Result<String> {
+    let engine = cx.engine;
     let language = user.language;
     let none = || engine.t(language, "profile-none", &[]);
-    let accounts: Vec<String> = store::users::identities(conn, user.id)
+    let accounts: Vec<String> = store::users::identities(cx.conn, user.id)
         .await?
         .iter()
         .map(Identity::to_string)
@@ -81,37 +93,28 @@ async fn describe(engine: &Engine, conn: &mut Conn, user: &User) -> Result<Strin
 }
 
 /// Answers itself: once the accounts are joined, the answer goes to the joined
-/// user (the author's own user no longer has an account to write to).
-pub(super) async fn link(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    place: &Place,
-    args: &str,
-) -> Result<()> {
-    if !matches!(place, Place::Direct { .. }) {
-        return Err(Refusal::new("error-dm-only").into());
-    }
+/// user (the author's own user no longer has an account to write to). Without a
+/// code, gives one to type on the other platform.
+pub(super) async fn link(cx: &mut Ctx<'_>, code: Option<&str>) -> Result<()> {
+    let (engine, who) = (cx.engine, cx.who);
     let desk = engine.desk();
-    let language = who.language();
-    if args.trim().is_empty() {
-        let code = desk.new_link_code(conn, &who.actor).await?;
+    let Some(code) = code else {
+        let code = desk.new_link_code(cx.conn, &who.actor).await?;
         let minutes = crate::desk::LINK_CODE_LIFETIME.num_minutes();
-        let text = engine.t(
-            language,
+        let text = cx.t(
             "answer-link-code",
             &[arg("code", code), arg("minutes", minutes)],
         );
-        return engine.tell_here(conn, who, text, Vec::new(), None).await;
-    }
-    let (external, _) = store::users::identity_on(conn, who.user.id, who.platform)
+        return cx.tell(text, Vec::new(), None).await;
+    };
+    let (external, _) = store::users::identity_on(cx.conn, who.user.id, who.platform)
         .await?
-        .ok_or_else(|| Refusal::new("error-link-code"))?;
+        .ok_or_else(|| Refusal::invalid("error-link-code"))?;
     let identity = Identity::new(who.platform, external);
     let user = desk
-        .link_with_code(conn, &who.actor, &identity, args, Origin::Chat)
+        .link_with_code(cx.conn, &who.actor, &identity, code, Origin::Chat)
         .await?;
-    let accounts: Vec<String> = store::users::identities(conn, user.id)
+    let accounts: Vec<String> = store::users::identities(cx.conn, user.id)
         .await?
         .iter()
         .map(Identity::to_string)
@@ -121,8 +124,8 @@ pub(super) async fn link(
         "answer-linked",
         &[arg("accounts", accounts.join(", "))],
     );
-    let to = engine.contact(conn, user.id, Some(who.platform)).await?;
+    let to = engine.contact(cx.conn, user.id, Some(who.platform)).await?;
     engine
-        .send_to(conn, &to, text, Vec::new(), None, false)
+        .send_to(cx.conn, &to, text, Vec::new(), None, false)
         .await
 }

@@ -3,7 +3,7 @@
 
 use guichet_chat::{Button, Event, Interaction, Place};
 
-use super::{Engine, Refusal, Result, Who};
+use super::{Engine, Refusal, RefusalArg, Result, Who};
 use crate::doctor;
 use crate::domain::{Language, Platform, Ticket, TicketId, UserId};
 use crate::i18n::arg;
@@ -106,6 +106,27 @@ impl Engine {
         let text = text(to.language);
         self.send_to(conn, &to, text, Vec::new(), Some(ticket.id), true)
             .await
+    }
+
+    /// Tells an agent a ticket is now theirs, on their staff platform when they have one.
+    pub(crate) async fn notify_assignee(
+        &self,
+        conn: &mut Conn,
+        ticket: &Ticket,
+        assignee: UserId,
+    ) -> Result<()> {
+        self.alert(conn, ticket, assignee, |language| {
+            self.t(
+                language,
+                "notify-assigned",
+                &[
+                    arg("reference", ticket.reference.to_string()),
+                    arg("subject", ticket.subject.clone()),
+                    arg("priority", self.priority_label(language, ticket.priority)),
+                ],
+            )
+        })
+        .await
     }
 
     /// A direct message to the person who is acting, where they are: no need to look
@@ -393,11 +414,10 @@ pub(super) async fn refusal(
     let args: Vec<_> = refusal
         .args
         .iter()
-        .map(|(k, v)| match v.parse::<crate::domain::Status>() {
-            Ok(status) if matches!(*k, "from" | "to") => {
-                arg(k, engine.status_label(language, status))
-            }
-            _ => arg(k, v.clone()),
+        .map(|(k, v)| match v {
+            RefusalArg::Status(status) => arg(k, engine.status_label(language, *status)),
+            RefusalArg::Text(text) => arg(k, text.clone()),
+            RefusalArg::Usage(key) => arg(k, engine.t(who.language(), key, &[])),
         })
         .collect();
     let text = engine.t(language, refusal.key, &args);

@@ -5,7 +5,6 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::intake::notify_assignee;
 use super::{Engine, Result, overdue};
 use crate::domain::{Language, Role, SlaTarget, Status, Ticket, UserId};
 use crate::i18n::arg;
@@ -177,7 +176,7 @@ async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: boo
         let line = engine.staff_line("thread-auto-assigned", &[arg("name", name)]);
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
         engine.refresh_card(conn, t.id).await?;
-        notify_assignee(engine, conn, &t, assignee).await?;
+        engine.notify_assignee(conn, &t, assignee).await?;
         return Ok(true);
     }
     if remind {

@@ -1,68 +1,45 @@
 //! The team's side: messages in a ticket's thread, and the actions agents take from
-//! commands or from the card's buttons. Each action posts a line in the thread,
-//! redraws the card and tells the requester what concerns them.
+//! commands, from the card's buttons or from the web. Each action posts a line in
+//! the thread, redraws the card and tells the requester what concerns them.
 
-use guichet_chat::{IncomingFile, ThreadRef};
+use guichet_chat::IncomingFile;
 
-use super::intake::{attachments, notify_assignee};
 use super::say::Contact;
-use super::{Acting, Engine, Refusal, Result, Who};
-use crate::desk::UserRef;
-use crate::domain::{Identity, Language, Priority, Status, Ticket, TicketId, User, Visibility};
+use super::{Acting, Ctx, Engine, EngineError, Refusal, RefusalKind, Result};
+use crate::domain::{Language, Priority, Status, Ticket, TicketId, User, Visibility};
 use crate::i18n::{Arg, arg};
+use crate::store;
 use crate::store::audit::Origin;
-use crate::store::{self, Conn};
 
 /// The prefix that makes a thread message an internal note (`/note` works too).
 pub const NOTE_PREFIX: &str = "//";
 
-pub(super) async fn thread_message(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    thread: &ThreadRef,
-    message_id: &str,
-    text: &str,
-    files: &[IncomingFile],
-) -> Result<()> {
-    let Some(ticket) = store::conversations::ticket_of_thread(conn, who.platform, thread).await?
-    else {
-        // Not a ticket's thread: the bot reads the staff space but has nothing to do.
-        return Ok(());
-    };
-    if let Some(note) = text.strip_prefix(NOTE_PREFIX) {
-        note_on(engine, conn, who, ticket, note, files, false)
-            .await
-            .map_err(in_thread)?;
-        return Ok(());
-    }
-    if let Some((name, args)) = super::commands::split(text) {
-        let place = guichet_chat::Place::Thread(thread.clone());
-        return super::commands::run(engine, conn, who, &place, name, args, None).await;
-    }
-    if super::decisions::awaited(engine, conn, who, ticket, text).await? {
-        return Ok(());
-    }
-    reply(engine, conn, who, ticket, message_id, text, files)
-        .await
-        .map_err(in_thread)
-}
-
-/// An agent's answer: stored, then relayed to the requester.
-async fn reply(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+/// An agent's answer in the ticket's thread: stored, then relayed to the requester.
+pub(super) async fn reply(
+    cx: &mut Ctx<'_>,
     ticket: TicketId,
     message_id: &str,
     text: &str,
     files: &[IncomingFile],
 ) -> Result<()> {
-    let files = attachments(who.platform, files);
+    relay_reply(cx, ticket, message_id, text, files)
+        .await
+        .map_err(in_thread)
+}
+
+async fn relay_reply(
+    cx: &mut Ctx<'_>,
+    ticket: TicketId,
+    message_id: &str,
+    text: &str,
+    files: &[IncomingFile],
+) -> Result<()> {
+    let (engine, who) = (cx.engine, cx.who);
+    let files = who.attachments(files);
     let posted = engine
         .desk()
         .add_message(
-            conn,
+            cx.conn,
             &who.actor,
             ticket,
             text,
@@ -73,42 +50,48 @@ async fn reply(
         )
         .await?;
     let t = &posted.ticket;
-    let to = engine.requester(conn, t).await?;
+    let to = engine.requester(cx.conn, t).await?;
     let language = to.language;
-    let team = team_name(engine, t, language);
     let relayed = engine.t(
         language,
         "relay-from-agent",
         &[
             arg("name", who.user.display_name.clone()),
-            arg("team", team),
+            arg("team", team_name(engine, t, language)),
             arg("reference", t.reference.to_string()),
             arg("text", text.to_owned()),
         ],
     );
     engine
-        .send_to(conn, &to, relayed, posted.files, Some(t.id), false)
+        .send_to(cx.conn, &to, relayed, posted.files, Some(t.id), false)
         .await?;
     if posted.previous_status != t.status {
-        engine.refresh_card(conn, ticket).await?;
+        engine.refresh_card(cx.conn, ticket).await?;
     }
     Ok(())
 }
 
-/// In a ticket's thread, "unknown ticket" or "forbidden" means the writer is not
-/// staff of its team.
-fn in_thread(e: super::EngineError) -> super::EngineError {
+/// A note written in the thread with the note prefix.
+pub(super) async fn note_in_thread(
+    cx: &mut Ctx<'_>,
+    ticket: TicketId,
+    text: &str,
+    files: &[IncomingFile],
+) -> Result<()> {
+    note_on(cx, ticket, text, files, false)
+        .await
+        .map(|_| ())
+        .map_err(in_thread)
+}
+
+/// In a ticket's thread, a ticket not found or an act forbidden means the writer
+/// is not staff of its team.
+fn in_thread(e: EngineError) -> EngineError {
     match e {
-        super::EngineError::Refused(r)
-            if matches!(
-                r.key,
-                "error-unknown-ticket"
-                    | "error-forbidden-staff"
-                    | "error-forbidden-note"
-                    | "error-forbidden-close"
-            ) =>
+        EngineError::Refused(r)
+            if matches!(r.kind, RefusalKind::NotFound | RefusalKind::Forbidden) =>
         {
-            Refusal::new("error-not-staff-here").into()
+            Refusal::forbidden("error-not-staff-here").into()
         }
         other => other,
     }
@@ -116,19 +99,18 @@ fn in_thread(e: super::EngineError) -> super::EngineError {
 
 /// An internal note; `echo` posts it in the thread when it was written elsewhere.
 pub(super) async fn note_on(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
+    cx: &mut Ctx<'_>,
     ticket: TicketId,
     text: &str,
     files: &[IncomingFile],
     echo: bool,
 ) -> Result<String> {
-    let files = attachments(who.platform, files);
+    let (engine, who) = (cx.engine, cx.who);
+    let files = who.attachments(files);
     let posted = engine
         .desk()
         .add_message(
-            conn,
+            cx.conn,
             &who.actor,
             ticket,
             text.trim(),
@@ -139,9 +121,8 @@ pub(super) async fn note_on(
         )
         .await?;
     if echo {
-        let staff = engine.staff_language();
-        let line = engine.t(
-            staff,
+        let line = line(
+            engine,
             "thread-note",
             &[
                 arg("name", who.user.display_name.clone()),
@@ -149,10 +130,10 @@ pub(super) async fn note_on(
             ],
         );
         engine
-            .post_in_thread(conn, ticket, line, posted.files)
+            .post_in_thread(cx.conn, ticket, line, posted.files)
             .await?;
     }
-    Ok(engine.t(who.language(), "answer-noted", &[]))
+    Ok(cx.t("answer-noted", &[]))
 }
 
 /// A line about a change for the ticket's thread, in the staff's language.
@@ -161,55 +142,51 @@ pub(super) fn line(engine: &Engine, key: &str, args: &[Arg<'_>]) -> String {
 }
 
 /// Posts a line about a change in the ticket's thread and redraws the card.
-pub(super) async fn record(
-    engine: &Engine,
-    conn: &mut Conn,
-    ticket: TicketId,
-    line: String,
-) -> Result<()> {
-    engine
-        .post_in_thread(conn, ticket, line, Vec::new())
+pub(super) async fn record(cx: &mut Ctx<'_, Acting>, ticket: TicketId, line: String) -> Result<()> {
+    cx.engine
+        .post_in_thread(cx.conn, ticket, line, Vec::new())
         .await?;
-    engine.refresh_card(conn, ticket).await
+    cx.engine.refresh_card(cx.conn, ticket).await
 }
 
 /// Tells the requester about a change someone else made, in their language.
 /// Returns how they were reached (`None`: they made the change themselves).
 pub(super) async fn tell_requester(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     t: &Ticket,
     text: impl FnOnce(Language) -> String,
 ) -> Result<Option<Contact>> {
-    if t.requester == who.user.id {
+    if t.requester == cx.who.user.id {
         return Ok(None);
     }
-    let to = engine.requester(conn, t).await?;
-    engine
-        .send_to(conn, &to, text(to.language), Vec::new(), Some(t.id), false)
+    let to = cx.engine.requester(cx.conn, t).await?;
+    cx.engine
+        .send_to(
+            cx.conn,
+            &to,
+            text(to.language),
+            Vec::new(),
+            Some(t.id),
+            false,
+        )
         .await?;
     Ok(Some(to))
 }
 
-pub(super) async fn claim(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
-    ticket: TicketId,
-) -> Result<String> {
+pub(super) async fn claim(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let claimed = engine
         .desk()
-        .claim(conn, &who.actor, ticket, who.origin)
+        .claim(cx.conn, &who.actor, ticket, who.origin)
         .await?;
     if !claimed.changed {
-        return Ok(engine.t(who.language(), "answer-already-yours", &[]));
+        return Ok(cx.t("answer-already-yours", &[]));
     }
     let t = claimed.ticket;
     let name = who.user.display_name.clone();
     let text = line(engine, "thread-claimed", &[arg("name", name.clone())]);
-    record(engine, conn, ticket, text).await?;
-    tell_requester(engine, conn, who, &t, |language| {
+    record(cx, ticket, text).await?;
+    tell_requester(cx, &t, |language| {
         engine.t(
             language,
             "ticket-taken",
@@ -221,63 +198,23 @@ pub(super) async fn claim(
         )
     })
     .await?;
-    Ok(engine.t(
-        who.language(),
+    Ok(cx.t(
         "answer-claimed",
         &[arg("reference", t.reference.to_string())],
     ))
 }
 
-/// `/assign <someone>`: a mention, an id, an e-mail address or `platform:id`.
-pub(super) async fn assign(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    ticket: TicketId,
-    target: &str,
-) -> Result<String> {
-    let assignee = named_user(engine, conn, who, target).await?;
-    assign_to(engine, conn, &who.acting(), ticket, assignee).await
-}
-
-/// Someone named in a command: a mention (`<@123>`, an account on the writer's
-/// platform), an id, an e-mail address or `platform:id`.
-pub(super) async fn named_user(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    target: &str,
-) -> Result<User> {
-    let target = target.trim();
-    // A Discord mention, `<@123>` or `<@!123>`, names an account on this platform.
-    let mention = target
-        .strip_prefix("<@")
-        .and_then(|m| m.strip_suffix('>'))
-        .map(|m| m.trim_start_matches('!'));
-    let who_ref = match mention {
-        Some(id) if !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()) => {
-            UserRef::Identity(Identity::new(who.platform, id))
-        }
-        _ => target
-            .parse::<UserRef>()
-            .map_err(|e| super::labels::invalid(&e))?,
-    };
-    Ok(engine.desk().find_user(conn, &who_ref).await?)
-}
-
 pub(super) async fn assign_to(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     assignee: User,
 ) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let assigned = engine
         .desk()
-        .assign(conn, &who.actor, ticket, assignee.id, who.origin)
+        .assign(cx.conn, &who.actor, ticket, assignee.id, who.origin)
         .await?;
-    let answer = engine.t(
-        who.language(),
+    let answer = cx.t(
         "answer-assigned",
         &[arg("name", assignee.display_name.clone())],
     );
@@ -293,23 +230,22 @@ pub(super) async fn assign_to(
             arg("assignee", assignee.display_name.clone()),
         ],
     );
-    record(engine, conn, ticket, text).await?;
+    record(cx, ticket, text).await?;
     if assignee.id != who.user.id {
-        notify_assignee(engine, conn, &t, assignee.id).await?;
+        engine.notify_assignee(cx.conn, &t, assignee.id).await?;
     }
     Ok(answer)
 }
 
 pub(super) async fn set_priority(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     priority: Priority,
 ) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let set = engine
         .desk()
-        .set_priority(conn, &who.actor, ticket, priority, who.origin)
+        .set_priority(cx.conn, &who.actor, ticket, priority, who.origin)
         .await?;
     if set.changed {
         let staff = engine.staff_language();
@@ -321,31 +257,26 @@ pub(super) async fn set_priority(
                 arg("priority", engine.priority_label(staff, priority)),
             ],
         );
-        record(engine, conn, ticket, text).await?;
+        record(cx, ticket, text).await?;
     }
-    let language = who.language();
-    Ok(engine.t(
-        language,
-        "answer-priority-set",
-        &[arg("priority", engine.priority_label(language, priority))],
-    ))
+    let label = engine.priority_label(who.language(), priority);
+    Ok(cx.t("answer-priority-set", &[arg("priority", label)]))
 }
 
 pub(super) async fn set_status(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     status: Status,
 ) -> Result<String> {
     match status {
-        Status::Resolved => return resolve(engine, conn, who, ticket, "").await,
-        Status::Closed => return close(engine, conn, who, ticket).await,
+        Status::Resolved => return resolve(cx, ticket, "").await,
+        Status::Closed => return close(cx, ticket).await,
         _ => {}
     }
+    let (engine, who) = (cx.engine, cx.who);
     let t = engine
         .desk()
-        .set_status(conn, &who.actor, ticket, status, who.origin)
+        .set_status(cx.conn, &who.actor, ticket, status, who.origin)
         .await?;
     let text = line(
         engine,
@@ -355,9 +286,9 @@ pub(super) async fn set_status(
             arg("status", engine.staff_status_label(status)),
         ],
     );
-    record(engine, conn, ticket, text).await?;
+    record(cx, ticket, text).await?;
     if status == Status::WaitingOnUser {
-        tell_requester(engine, conn, who, &t, |language| {
+        tell_requester(cx, &t, |language| {
             engine.t(
                 language,
                 "ticket-waiting",
@@ -366,24 +297,19 @@ pub(super) async fn set_status(
         })
         .await?;
     }
-    let language = who.language();
-    Ok(engine.t(
-        language,
-        "answer-status-set",
-        &[arg("status", engine.status_label(language, status))],
-    ))
+    let label = engine.status_label(who.language(), status);
+    Ok(cx.t("answer-status-set", &[arg("status", label)]))
 }
 
 pub(super) async fn resolve(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     note: &str,
 ) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let t = engine
         .desk()
-        .resolve(conn, &who.actor, ticket, note, who.origin)
+        .resolve(cx.conn, &who.actor, ticket, note, who.origin)
         .await?;
     // The note, when there is one, on a line of its own.
     let note = match note.trim() {
@@ -396,8 +322,8 @@ pub(super) async fn resolve(
         "thread-resolved",
         &[arg("name", name.clone()), arg("note", note.clone())],
     );
-    record(engine, conn, ticket, text).await?;
-    let told = tell_requester(engine, conn, who, &t, |language| {
+    record(cx, ticket, text).await?;
+    let told = tell_requester(cx, &t, |language| {
         engine.t(
             language,
             "ticket-resolved",
@@ -413,7 +339,7 @@ pub(super) async fn resolve(
     // can be reached.
     let asked = match told {
         Some(to) if to.platform.is_some() => {
-            engine.ask_rating(conn, &t, &to, "rating-prompt").await?;
+            engine.ask_rating(cx.conn, &t, &to, "rating-prompt").await?;
             true
         }
         _ => false,
@@ -423,31 +349,23 @@ pub(super) async fn resolve(
     } else {
         "answer-resolved"
     };
-    Ok(engine.t(
-        who.language(),
-        key,
-        &[arg("reference", t.reference.to_string())],
-    ))
+    Ok(cx.t(key, &[arg("reference", t.reference.to_string())]))
 }
 
-pub(super) async fn close(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
-    ticket: TicketId,
-) -> Result<String> {
+pub(super) async fn close(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let t = engine
         .desk()
-        .set_status(conn, &who.actor, ticket, Status::Closed, who.origin)
+        .set_status(cx.conn, &who.actor, ticket, Status::Closed, who.origin)
         .await?;
     let text = line(
         engine,
         "thread-closed",
         &[arg("name", who.user.display_name.clone())],
     );
-    record(engine, conn, ticket, text).await?;
-    engine.set_thread_open(conn, ticket, false).await?;
-    tell_requester(engine, conn, who, &t, |language| {
+    record(cx, ticket, text).await?;
+    engine.set_thread_open(cx.conn, ticket, false).await?;
+    tell_requester(cx, &t, |language| {
         engine.t(
             language,
             "ticket-closed",
@@ -455,8 +373,7 @@ pub(super) async fn close(
         )
     })
     .await?;
-    Ok(engine.t(
-        who.language(),
+    Ok(cx.t(
         "answer-closed",
         &[arg("reference", t.reference.to_string())],
     ))
@@ -465,21 +382,19 @@ pub(super) async fn close(
 /// Hands the ticket to another team: the old thread says where it went and closes;
 /// the new team gets a thread of its own.
 pub(super) async fn transfer(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Acting,
+    cx: &mut Ctx<'_, Acting>,
     ticket: TicketId,
     team: &str,
 ) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let desk = engine.desk();
     let team = desk.find_team(team.trim())?;
-    let old_thread = engine.thread_plan(conn, ticket).await?;
+    let old_thread = engine.thread_plan(cx.conn, ticket).await?;
     let moved = desk
-        .transfer(conn, &who.actor, ticket, team.id, who.origin)
+        .transfer(cx.conn, &who.actor, ticket, team.id, who.origin)
         .await?;
     let language = who.language();
-    let answer = engine.t(
-        language,
+    let answer = cx.t(
         "answer-transferred",
         &[arg("team", team.name.get(language).to_owned())],
     );
@@ -492,34 +407,28 @@ pub(super) async fn transfer(
     // The old thread says where the ticket went and closes; what was queued for
     // it still goes there.
     if let Some(old) = &old_thread {
-        let text = engine.t(
-            staff,
-            "thread-transferred",
-            &[
-                arg("name", name.clone()),
-                arg("team", team.name.get(staff).to_owned()),
-            ],
-        );
-        engine.post_on(conn, old, text, Vec::new()).await?;
-        engine.close_or_open(conn, old, false).await?;
+        let args = [
+            arg("name", name.clone()),
+            arg("team", team.name.get(staff).to_owned()),
+        ];
+        let text = engine.t(staff, "thread-transferred", &args);
+        engine.post_on(cx.conn, old, text, Vec::new()).await?;
+        engine.close_or_open(cx.conn, old, false).await?;
     }
-    store::conversations::forget_thread(conn, ticket).await?;
-    if let Some((new, _)) = engine.open_thread(conn, &t, false).await? {
-        let summary = engine.t(
-            staff,
-            "thread-transferred-in",
-            &[
-                arg("name", name),
-                arg("subject", t.subject.clone()),
-                arg("description", t.description.clone()),
-            ],
-        );
-        engine.post_on(conn, &new, summary, Vec::new()).await?;
+    store::conversations::forget_thread(cx.conn, ticket).await?;
+    if let Some((new, _)) = engine.open_thread(cx.conn, &t, false).await? {
+        let args = [
+            arg("name", name),
+            arg("subject", t.subject.clone()),
+            arg("description", t.description.clone()),
+        ];
+        let summary = engine.t(staff, "thread-transferred-in", &args);
+        engine.post_on(cx.conn, &new, summary, Vec::new()).await?;
     }
     if let Some(assignee) = t.assignee {
-        notify_assignee(engine, conn, &t, assignee).await?;
+        engine.notify_assignee(cx.conn, &t, assignee).await?;
     }
-    tell_requester(engine, conn, who, &t, |language| {
+    tell_requester(cx, &t, |language| {
         engine.t(
             language,
             "ticket-transferred",

@@ -3,46 +3,37 @@
 //! others. Each moved ticket's thread says so, its card is redrawn, the new
 //! assignee is notified and the agent who lost it is told.
 
-use super::intake::notify_assignee;
-use super::{Engine, Result, Who, staff};
+use super::{Ctx, Result};
+use crate::domain::User;
 use crate::i18n::arg;
-use crate::store::{Conn, audit::Origin};
+use crate::store::audit::Origin;
 
-pub(super) async fn availability(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    available: bool,
-) -> Result<String> {
-    engine
+pub(super) async fn availability(cx: &mut Ctx<'_>, available: bool) -> Result<String> {
+    cx.engine
         .desk()
-        .set_own_availability(conn, &who.actor, available, Origin::Chat)
+        .set_own_availability(cx.conn, &cx.who.actor, available, Origin::Chat)
         .await?;
     let key = if available {
         "answer-available"
     } else {
         "answer-unavailable"
     };
-    Ok(engine.t(who.language(), key, &[]))
+    Ok(cx.t(key, &[]))
 }
 
-pub(super) async fn redistribute(
-    engine: &Engine,
-    conn: &mut Conn,
-    who: &Who,
-    target: &str,
-) -> Result<String> {
-    let agent = staff::named_user(engine, conn, who, target).await?;
+/// Hands `agent`'s tickets to the others of their teams.
+pub(super) async fn redistribute(cx: &mut Ctx<'_>, agent: User) -> Result<String> {
+    let (engine, who) = (cx.engine, cx.who);
     let moved = engine
         .desk()
-        .redistribute(conn, &who.actor, agent.id, Origin::Chat)
+        .redistribute(cx.conn, &who.actor, agent.id, Origin::Chat)
         .await?;
     let staff_language = engine.staff_language();
     let mut queued = 0;
     for m in &moved {
         let t = &m.ticket;
         let new_name = match m.to {
-            Some(to) => crate::store::users::get(conn, to)
+            Some(to) => crate::store::users::get(cx.conn, to)
                 .await?
                 .map(|u| u.display_name)
                 .unwrap_or_default(),
@@ -60,14 +51,16 @@ pub(super) async fn redistribute(
                 arg("to", new_name),
             ],
         );
-        engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
-        engine.refresh_card(conn, t.id).await?;
+        engine
+            .post_in_thread(cx.conn, t.id, line, Vec::new())
+            .await?;
+        engine.refresh_card(cx.conn, t.id).await?;
         if let Some(to) = m.to {
-            notify_assignee(engine, conn, t, to).await?;
+            engine.notify_assignee(cx.conn, t, to).await?;
         }
         let lead = who.user.display_name.clone();
         engine
-            .alert(conn, t, agent.id, |language| {
+            .alert(cx.conn, t, agent.id, |language| {
                 engine.t(
                     language,
                     "ticket-redistributed-away",
@@ -76,8 +69,7 @@ pub(super) async fn redistribute(
             })
             .await?;
     }
-    Ok(engine.t(
-        who.language(),
+    Ok(cx.t(
         "answer-redistributed",
         &[
             arg("agent", agent.display_name.clone()),

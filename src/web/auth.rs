@@ -95,7 +95,7 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::refused(crate::engine::Refusal::new(
+            Err(ApiError::refused(crate::engine::Refusal::forbidden(
                 "error-admin-only",
             )))
         }

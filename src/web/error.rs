@@ -97,30 +97,20 @@ impl ApiError {
 
     /// A refusal of the engine or the desk, with the status its kind calls for.
     pub fn refused(refusal: Refusal) -> Self {
-        let status = match refusal.key {
-            "error-unknown-ticket"
-            | "error-unknown-user"
-            | "error-unknown-team"
-            | "error-unknown-category" => StatusCode::NOT_FOUND,
-            "error-forbidden-staff"
-            | "error-forbidden-note"
-            | "error-forbidden-rate"
-            | "error-forbidden-close"
-            | "error-forbidden-decide"
-            | "error-decision-own-request"
-            | "error-admin-only"
-            | "error-staff-only"
-            | "error-not-lead"
-            | "error-not-team-staff" => StatusCode::FORBIDDEN,
-            "error-transition"
-            | "error-already-assigned"
-            | "error-not-resolved"
-            | "error-decision-not-needed"
-            | "error-decision-not-pending" => StatusCode::CONFLICT,
-            _ => StatusCode::BAD_REQUEST,
+        use crate::engine::RefusalKind;
+        let status = match refusal.kind {
+            RefusalKind::NotFound => StatusCode::NOT_FOUND,
+            RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+            RefusalKind::Conflict => StatusCode::CONFLICT,
+            RefusalKind::Invalid => StatusCode::BAD_REQUEST,
         };
+        let args = refusal
+            .args
+            .into_iter()
+            .map(|(name, value)| (name, value.plain()))
+            .collect();
         ApiError {
-            args: refusal.args,
+            args,
             ..Self::new(status, refusal.key)
         }
     }
@@ -167,5 +157,108 @@ impl IntoResponse for ApiError {
         }
         response.extensions_mut().insert(self);
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::desk::{BlindReason, DecisionError};
+    use crate::domain::{Email, Identity, ParseError, Platform, Status, UserId, ValueKind};
+    use crate::permissions::Action;
+
+    fn status_of(error: DeskError) -> StatusCode {
+        ApiError::from(error).status
+    }
+
+    #[test]
+    fn each_refusal_of_the_desk_answers_the_status_its_kind_calls_for() {
+        use StatusCode as S;
+        let lead = |reason| DeskError::BlindLead {
+            name: "Amel".into(),
+            team: "hr".into(),
+            reason,
+        };
+        let cases = [
+            (
+                DeskError::UnknownTicket("TCK-20250214-001".into()),
+                S::NOT_FOUND,
+            ),
+            (DeskError::UnknownUser("42".into()), S::NOT_FOUND),
+            (DeskError::UnknownTeam("financ".into()), S::NOT_FOUND),
+            (DeskError::UnknownCategory("travel".into()), S::NOT_FOUND),
+            (DeskError::Forbidden(Action::Claim), S::FORBIDDEN),
+            (DeskError::Forbidden(Action::AddNote), S::FORBIDDEN),
+            (DeskError::Forbidden(Action::Rate), S::FORBIDDEN),
+            (DeskError::Forbidden(Action::Close), S::FORBIDDEN),
+            (DeskError::Forbidden(Action::Decide), S::FORBIDDEN),
+            (DeskError::AdminOnly, S::FORBIDDEN),
+            (DeskError::StaffOnly, S::FORBIDDEN),
+            (DeskError::NotLead, S::FORBIDDEN),
+            (DeskError::NotTeamStaff(UserId(7)), S::FORBIDDEN),
+            (DeskError::Decision(DecisionError::OwnRequest), S::FORBIDDEN),
+            (
+                DeskError::Transition {
+                    from: Status::Closed,
+                    to: Status::Open,
+                },
+                S::CONFLICT,
+            ),
+            (DeskError::AlreadyAssigned(UserId(7)), S::CONFLICT),
+            (DeskError::NotResolved, S::CONFLICT),
+            (DeskError::Decision(DecisionError::NotNeeded), S::CONFLICT),
+            (
+                DeskError::Decision(DecisionError::NotPending(Status::Closed)),
+                S::CONFLICT,
+            ),
+            (lead(BlindReason::Employee), S::BAD_REQUEST),
+            (lead(BlindReason::NotHr), S::BAD_REQUEST),
+            (lead(BlindReason::NotMember), S::BAD_REQUEST),
+            (DeskError::BadLinkCode, S::BAD_REQUEST),
+            (DeskError::LinkNotEmployee, S::BAD_REQUEST),
+            (DeskError::PlatformTaken(Platform::Discord), S::BAD_REQUEST),
+            (
+                DeskError::IdentityTaken(Identity::new(Platform::Telegram, "2001")),
+                S::BAD_REQUEST,
+            ),
+            (
+                DeskError::EmailTaken(Email::parse("amel@example.com").unwrap()),
+                S::BAD_REQUEST,
+            ),
+            (DeskError::EmptySubject, S::BAD_REQUEST),
+            (DeskError::EmptyMessage, S::BAD_REQUEST),
+            (
+                DeskError::Decision(DecisionError::NoJustification),
+                S::BAD_REQUEST,
+            ),
+            (
+                DeskError::Decision(DecisionError::NoQuestion),
+                S::BAD_REQUEST,
+            ),
+            (
+                DeskError::Invalid(ParseError::new(ValueKind::Priority, "P9", "P0-P3")),
+                S::BAD_REQUEST,
+            ),
+        ];
+        for (error, status) in cases {
+            let shown = format!("{error:?}");
+            assert_eq!(status_of(error), status, "{shown}");
+        }
+    }
+
+    #[test]
+    fn a_refused_transition_names_the_statuses_by_their_names() {
+        let error = ApiError::from(DeskError::Transition {
+            from: Status::Closed,
+            to: Status::InProgress,
+        });
+        assert_eq!(error.key, "error-transition");
+        assert_eq!(
+            error.args,
+            [
+                ("from", "closed".to_owned()),
+                ("to", "in_progress".to_owned())
+            ]
+        );
     }
 }

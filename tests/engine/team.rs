@@ -5,6 +5,7 @@ use super::*;
 on_both_backends!(crate::support::chat::ChatDesk:
     the_agents_reply_reaches_the_employee_and_notes_do_not,
     an_it_agent_cannot_see_an_hr_ticket,
+    someone_outside_the_team_is_told_so_in_its_thread,
     transfer_moves_the_ticket_to_the_other_teams_space,
     agents_assign_prioritise_and_wait_from_the_thread,
     asking_for_what_already_is_says_nothing_twice,
@@ -142,6 +143,41 @@ async fn an_it_agent_cannot_see_an_hr_ticket(c: ChatDesk) {
             .iter()
             .any(|t| t.contains("Leila (Ressources humaines) s'occupe"))
     );
+}
+
+async fn someone_outside_the_team_is_told_so_in_its_thread(c: ChatDesk) {
+    sami(&c).await;
+    let leila = c.d.agent("Leila", "hr", &[]).await;
+    c.d.link(&leila, &format!("discord:{LEILA}")).await;
+    let thread = open_screen_ticket(&c).await;
+    let before = c.telegram.texts_to(IHEB).len();
+
+    // Leila, of the HR team, writes in the IT ticket's thread: an answer, a note.
+    c.in_thread(Discord, LEILA, "Leila", &thread, "Je m'en occupe")
+        .await;
+    c.in_thread(Discord, LEILA, "Leila", &thread, "// à voir avec l'IT")
+        .await;
+    c.deliver().await;
+
+    let not_staff = "⚠️ Vous ne faites pas partie de l'équipe de ce ticket : votre message n'a pas été transmis. Demandez à un administrateur de vous y ajouter.";
+    let told = c
+        .discord
+        .posts_in(&thread)
+        .iter()
+        .filter(|p| *p == not_staff)
+        .count();
+    assert_eq!(told, 2, "once for the answer, once for the note");
+    assert_eq!(
+        c.telegram.texts_to(IHEB).len(),
+        before,
+        "nothing reached the requester"
+    );
+    let t = ticket(&c, "TCK-20250214-001").await;
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let messages = store::messages::for_ticket(&mut conn, t.id, true)
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1, "only the request itself is kept");
 }
 
 async fn transfer_moves_the_ticket_to_the_other_teams_space(c: ChatDesk) {
