@@ -56,7 +56,18 @@ impl Texts {
 
     /// The sentence `key` in `language`, with `args` put in. A key missing from the
     /// catalog (a defect the tests catch) shows as the key itself and is logged.
-    pub fn t(&self, language: Language, key: &str, args: &[Arg<'_>]) -> String {
+    pub fn t(&self, language: Language, key: Key, args: &[Arg<'_>]) -> String {
+        // `t!` checks the arguments at compile time; a key chosen at run time is
+        // checked here, in every test run: a variable left out shows raw to people.
+        debug_assert!(
+            key.variables()
+                .iter()
+                .all(|v| args.iter().any(|(name, _)| name == v)),
+            "{key} uses {:?}; given {:?}",
+            key.variables(),
+            args.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        );
+        let key = key.id();
         let bundle = match language {
             Language::Fr => &self.fr,
             Language::En => &self.en,
@@ -117,6 +128,12 @@ include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 pub struct Key {
     id: &'static str,
     variables: &'static [&'static str],
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id)
+    }
 }
 
 impl Key {
@@ -224,7 +241,6 @@ pub fn arg<'a>(name: &'a str, value: impl Into<FluentValue<'a>>) -> Arg<'a> {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-    use std::path::Path;
 
     use super::*;
 
@@ -233,71 +249,47 @@ mod tests {
         Texts::load().unwrap();
     }
 
+    /// The build script refuses catalogs that differ; the table it wrote holds
+    /// every message of both.
     #[test]
-    fn every_key_exists_in_both_languages() {
-        let fr: BTreeSet<_> = Texts::keys(Language::Fr).into_iter().collect();
-        let en: BTreeSet<_> = Texts::keys(Language::En).into_iter().collect();
-        assert!(fr.len() > 20, "{fr:?}");
-        let only_fr: Vec<_> = fr.difference(&en).collect();
-        let only_en: Vec<_> = en.difference(&fr).collect();
-        assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
-        assert!(only_en.is_empty(), "missing in French: {only_en:?}");
+    fn the_compile_time_table_holds_every_message_of_both_catalogs() {
+        let table: BTreeSet<_> = MESSAGES.iter().map(|(id, _)| id.to_string()).collect();
+        assert!(table.len() > 300, "{}", table.len());
+        for language in Language::ALL {
+            let keys: BTreeSet<_> = Texts::keys(language).into_iter().collect();
+            assert_eq!(keys, table, "{language}");
+        }
     }
 
-    /// Every string in the chat code that looks like a catalog key (`"error-…"`,
-    /// `"status-…"`: a known prefix, a dash) names a key of the catalogs, whether it
-    /// is passed to `t` directly or chosen in a `match` first.
+    /// What `key!` and `t!` ask at compile time: the message exists, and takes
+    /// exactly the arguments given (in any order).
     #[test]
-    fn every_key_the_code_uses_exists() {
-        let known: BTreeSet<_> = Texts::keys(Language::Fr).into_iter().collect();
-        let prefixes: BTreeSet<_> = known.iter().filter_map(|k| k.split('-').next()).collect();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut files = vec![
-            root.join("engine"),
-            root.join("outbox"),
-            root.join("doctor"),
-        ];
-        let mut used = BTreeSet::new();
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-                continue;
-            }
-            let source = std::fs::read_to_string(&path).unwrap();
-            for literal in source.split('"').skip(1).step_by(2) {
-                let looks_like_key = literal.contains('-')
-                    && literal
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                    && literal
-                        .split('-')
-                        .next()
-                        .is_some_and(|p| prefixes.contains(p));
-                if looks_like_key {
-                    used.insert(literal.to_owned());
-                }
-            }
-        }
-        assert!(used.len() > 50, "the scan found too few keys: {used:?}");
-        let missing: Vec<_> = used.iter().filter(|k| !known.contains(*k)).collect();
-        assert!(
-            missing.is_empty(),
-            "keys used but not in the catalogs: {missing:?}"
-        );
+    fn keys_and_their_arguments_are_checked_against_the_catalogs() {
+        let created = ["category", "priority", "reference", "team"];
+        assert!(Key::checked("ticket-created", None).is_some());
+        assert!(Key::checked("ticket-created", Some(&created)).is_some());
+        let shuffled = ["team", "reference", "priority", "category"];
+        assert!(Key::checked("ticket-created", Some(&shuffled)).is_some());
+        // One left out, one misspelt, one too many, no such message.
+        assert!(Key::checked("ticket-created", Some(&created[1..])).is_none());
+        let misspelt = ["category", "priority", "referense", "team"];
+        assert!(Key::checked("ticket-created", Some(&misspelt)).is_none());
+        assert!(Key::checked("status-open", Some(&["count"])).is_none());
+        assert!(Key::checked("ticket-creatd", None).is_none());
+        assert_eq!(key!("ticket-created").variables(), created);
     }
 
     #[test]
     fn arguments_are_put_in_without_isolation_marks() {
         let texts = Texts::load().unwrap();
-        let text = texts.t(
+        let text = t!(
+            texts,
             Language::En,
             "ticket-created",
-            &[
-                arg("reference", "TCK-20250214-002"),
-                arg("team", "IT Department"),
-                arg("category", "Computer hardware"),
-                arg("priority", "P2 Normal"),
-            ],
+            reference = "TCK-20250214-002",
+            team = "IT Department",
+            category = "Computer hardware",
+            priority = "P2 Normal",
         );
         assert!(text.contains("TCK-20250214-002"), "{text}");
         assert!(!text.contains('\u{2068}'), "{text:?}");

@@ -4,6 +4,10 @@
 //! [`permissions`] and [`assignment`] the rules, [`store`] the durable state and
 //! [`desk`] the operations that combine them in one transaction each.
 
+// First, so that `key!` and `t!` are in scope in every module below.
+#[macro_use]
+pub mod i18n;
+
 pub mod app;
 #[cfg(test)]
 mod architecture;
@@ -15,7 +19,6 @@ pub mod desk;
 pub mod doctor;
 pub mod domain;
 pub mod engine;
-pub mod i18n;
 pub mod lease;
 pub mod mail;
 pub mod metrics;

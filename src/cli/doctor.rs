@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::config::Config;
 use crate::doctor::{self, Check, Finding, Trouble};
 use crate::domain::Language;
-use crate::i18n::{Texts, arg};
+use crate::i18n::Texts;
 use crate::mail::{self, Mailer};
 
 #[derive(Debug, clap::Args)]
@@ -22,7 +22,7 @@ pub struct DoctorArgs {
 pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     let texts = Texts::load().map_err(anyhow::Error::msg)?;
     let language = args.lang.unwrap_or(config.company.default_language);
-    println!("{}", texts.t(language, "setup-title", &[]));
+    println!("{}", t!(texts, language, "setup-title"));
     let findings = match App::build(config).await {
         Ok(app) => {
             // Printed, not recorded: this shell may lack a token or a password
@@ -44,18 +44,17 @@ pub async fn run(config: Config, args: DoctorArgs) -> anyhow::Result<()> {
     let count = findings.len() as i64;
     let failed = findings.iter().filter(|f| !f.ok()).count() as i64;
     if failed == 0 {
-        println!(
-            "{}",
-            texts.t(language, "setup-summary-ok", &[arg("count", count)])
-        );
+        println!("{}", t!(texts, language, "setup-summary-ok", count = count));
         return Ok(());
     }
     anyhow::bail!(
         "{}",
-        texts.t(
+        t!(
+            texts,
             language,
             "setup-summary-failed",
-            &[arg("failed", failed), arg("count", count)],
+            failed = failed,
+            count = count
         )
     )
 }

@@ -16,6 +16,7 @@ use crate::app::App;
 use crate::config::{Config, TelegramMode};
 use crate::domain::{Catalog, Language};
 use crate::engine::menus::Argument;
+use crate::i18n::Key;
 use crate::i18n::Texts;
 use crate::lease;
 use crate::mail::{self, Mailer};
@@ -367,7 +368,7 @@ pub fn slash_commands(texts: &Texts, catalog: &Catalog) -> Vec<SlashCommand> {
             })
             .collect()
     };
-    let option_names = |key: &str, option: &str| -> Vec<(Language, String, String)> {
+    let option_names = |key: Key, option: &str| -> Vec<(Language, String, String)> {
         Language::ALL
             .into_iter()
             .map(|l| {
@@ -388,12 +389,12 @@ pub fn slash_commands(texts: &Texts, catalog: &Catalog) -> Vec<SlashCommand> {
             option: match command.argument {
                 Argument::None => None,
                 Argument::Text => Some(CommandArgument {
-                    names: localized(option_names("option-details", "details")),
+                    names: localized(option_names(key!("option-details"), "details")),
                     required: false,
                     choices: Vec::new(),
                 }),
                 Argument::Category => Some(CommandArgument {
-                    names: localized(option_names("option-category", "category")),
+                    names: localized(option_names(key!("option-category"), "category")),
                     required: false,
                     choices: categories.clone(),
                 }),

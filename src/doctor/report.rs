@@ -5,6 +5,7 @@ use guichet_chat::{Right, SetupProblem, SpaceProblem};
 use super::{Check, Finding, Trouble};
 use crate::desk::BlindReason;
 use crate::domain::{Language, Platform};
+use crate::i18n::Key;
 use crate::i18n::{Texts, arg};
 
 /// One trouble, said: the problem and the fix.
@@ -17,40 +18,41 @@ pub struct Said {
 /// What a check looked at, in words.
 pub fn what(texts: &Texts, language: Language, check: &Check) -> String {
     match check {
-        Check::Database => texts.t(language, "setup-check-database", &[]),
-        Check::Migrations => texts.t(language, "setup-check-migrations", &[]),
-        Check::Mail { host } => texts.t(language, "setup-check-mail", &[arg("host", host.clone())]),
-        Check::Bot { platform } => texts.t(
+        Check::Database => t!(texts, language, "setup-check-database"),
+        Check::Migrations => t!(texts, language, "setup-check-migrations"),
+        Check::Mail { host } => t!(texts, language, "setup-check-mail", host = host.clone()),
+        Check::Bot { platform } => t!(
+            texts,
             language,
             "setup-check-bot",
-            &[arg("platform", platform.display_name())],
+            platform = platform.display_name()
         ),
         Check::Space {
             platform,
             team,
             space,
-        } => texts.t(
+        } => t!(
+            texts,
             language,
             "setup-check-space",
-            &[
-                arg("team", team.clone()),
-                arg("platform", platform.display_name()),
-                arg("space", space.clone()),
-            ],
+            team = team.clone(),
+            platform = platform.display_name(),
+            space = space.clone()
         ),
-        Check::Staff { platform, name, .. } => texts.t(
+        Check::Staff { platform, name, .. } => t!(
+            texts,
             language,
             "setup-check-staff",
-            &[
-                arg("name", name.clone()),
-                arg("platform", platform.display_name()),
-            ],
+            name = name.clone(),
+            platform = platform.display_name()
         ),
-        Check::Contacts => texts.t(language, "setup-check-contacts", &[]),
-        Check::Contact { team, name, .. } => texts.t(
+        Check::Contacts => t!(texts, language, "setup-check-contacts"),
+        Check::Contact { team, name, .. } => t!(
+            texts,
             language,
             "setup-check-contact",
-            &[arg("name", name.clone()), arg("team", team.clone())],
+            name = name.clone(),
+            team = team.clone()
         ),
     }
 }
@@ -79,7 +81,7 @@ pub fn line(texts: &Texts, language: Language, finding: &Finding) -> String {
 }
 
 fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> Said {
-    let t = |key: &str, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
+    let t = |key: Key, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
     let platform = match check {
         Check::Space { platform, .. } | Check::Bot { platform } | Check::Staff { platform, .. } => {
             Some(*platform)
@@ -95,21 +97,24 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
     };
     let (problem, fix) = match trouble {
         Trouble::Unreachable { error } => (
-            t("setup-unreachable", &[arg("error", error.clone())]),
+            t(key!("setup-unreachable"), &[arg("error", error.clone())]),
             match check {
-                Check::Database | Check::Migrations => t("setup-fix-database", &[]),
-                Check::Mail { .. } => t("setup-fix-mail", &[]),
-                _ => t("setup-fix-platform", &[arg("platform", on(platform))]),
+                Check::Database | Check::Migrations => t(key!("setup-fix-database"), &[]),
+                Check::Mail { .. } => t(key!("setup-fix-mail"), &[]),
+                _ => t(key!("setup-fix-platform"), &[arg("platform", on(platform))]),
             },
         ),
         Trouble::MigrationsPending { count } => (
-            t("setup-migrations-pending", &[arg("count", *count as i64)]),
-            t("setup-fix-migrations", &[]),
+            t(
+                key!("setup-migrations-pending"),
+                &[arg("count", *count as i64)],
+            ),
+            t(key!("setup-fix-migrations"), &[]),
         ),
         Trouble::PlatformOff => (
-            t("setup-platform-off", &[arg("platform", on(platform))]),
+            t(key!("setup-platform-off"), &[arg("platform", on(platform))]),
             t(
-                "setup-fix-platform-off",
+                key!("setup-fix-platform-off"),
                 &[arg(
                     "variable",
                     match platform {
@@ -120,8 +125,8 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
             ),
         ),
         Trouble::Refused { error } => (
-            t("setup-thread-refused", &[arg("error", error.clone())]),
-            t("setup-fix-thread-refused", &[]),
+            t(key!("setup-thread-refused"), &[arg("error", error.clone())]),
+            t(key!("setup-fix-thread-refused"), &[]),
         ),
         Trouble::Space { problem } => {
             space_trouble(texts, language, platform, &team, &space, problem)
@@ -130,24 +135,27 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
             problem: SetupProblem::CommandsMissing(names),
         } => (
             t(
-                "setup-commands-missing",
+                key!("setup-commands-missing"),
                 &[arg("commands", names.join(", "))],
             ),
-            t("setup-fix-commands", &[]),
+            t(key!("setup-fix-commands"), &[]),
         ),
         Trouble::NeverStarted => (
-            t("setup-never-started", &[arg("name", name.clone())]),
-            t("setup-fix-never-started", &[arg("name", name.clone())]),
+            t(key!("setup-never-started"), &[arg("name", name.clone())]),
+            t(
+                key!("setup-fix-never-started"),
+                &[arg("name", name.clone())],
+            ),
         ),
         Trouble::RefusesPrivate => (
-            t("setup-refuses-private", &[arg("name", name.clone())]),
+            t(key!("setup-refuses-private"), &[arg("name", name.clone())]),
             match platform {
                 Some(Platform::Discord) => t(
-                    "setup-fix-refuses-private-discord",
+                    key!("setup-fix-refuses-private-discord"),
                     &[arg("name", name.clone())],
                 ),
                 _ => t(
-                    "setup-fix-refuses-private-telegram",
+                    key!("setup-fix-refuses-private-telegram"),
                     &[arg("name", name.clone())],
                 ),
             },
@@ -155,12 +163,18 @@ fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> S
         Trouble::CannotSee { reason } => {
             let args = [arg("name", name.clone()), arg("team", team.clone())];
             let (problem, fix) = match reason {
-                BlindReason::Employee => ("setup-blind-employee", "setup-fix-blind-employee"),
-                BlindReason::NotHr => ("setup-blind-not-hr", "setup-fix-blind-not-hr"),
-                BlindReason::NotMember => ("setup-blind-not-member", "setup-fix-blind-not-member"),
+                BlindReason::Employee => (
+                    key!("setup-blind-employee"),
+                    key!("setup-fix-blind-employee"),
+                ),
+                BlindReason::NotHr => (key!("setup-blind-not-hr"), key!("setup-fix-blind-not-hr")),
+                BlindReason::NotMember => (
+                    key!("setup-blind-not-member"),
+                    key!("setup-fix-blind-not-member"),
+                ),
                 BlindReason::UnknownAddress => (
-                    "setup-blind-unknown-address",
-                    "setup-fix-blind-unknown-address",
+                    key!("setup-blind-unknown-address"),
+                    key!("setup-fix-blind-unknown-address"),
                 ),
             };
             (t(problem, &args), t(fix, &args))
@@ -177,33 +191,33 @@ fn space_trouble(
     space: &str,
     problem: &SpaceProblem,
 ) -> (String, String) {
-    let t = |key: &str, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
+    let t = |key: Key, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
     let telegram = platform == Some(Platform::Telegram);
     let place = [arg("space", space.to_owned()), arg("team", team.to_owned())];
     match problem {
         SpaceProblem::NotFound if telegram => (
-            t("setup-space-not-found-telegram", &place),
-            t("setup-fix-space-not-found-telegram", &place),
+            t(key!("setup-space-not-found-telegram"), &place),
+            t(key!("setup-fix-space-not-found-telegram"), &place),
         ),
         SpaceProblem::NotFound => (
-            t("setup-space-not-found-discord", &place),
-            t("setup-fix-space-not-found-discord", &place),
+            t(key!("setup-space-not-found-discord"), &place),
+            t(key!("setup-fix-space-not-found-discord"), &place),
         ),
         SpaceProblem::OtherServer => (
-            t("setup-space-other-server", &place),
-            t("setup-fix-space-other-server", &place),
+            t(key!("setup-space-other-server"), &place),
+            t(key!("setup-fix-space-other-server"), &place),
         ),
         SpaceProblem::NoThreads if telegram => (
-            t("setup-space-no-topics", &place),
-            t("setup-fix-space-no-topics", &place),
+            t(key!("setup-space-no-topics"), &place),
+            t(key!("setup-fix-space-no-topics"), &place),
         ),
         SpaceProblem::NoThreads => (
-            t("setup-space-not-text", &place),
-            t("setup-fix-space-not-text", &place),
+            t(key!("setup-space-not-text"), &place),
+            t(key!("setup-fix-space-not-text"), &place),
         ),
         SpaceProblem::NotAdministrator => (
-            t("setup-space-not-admin", &place),
-            t("setup-fix-space-not-admin", &place),
+            t(key!("setup-space-not-admin"), &place),
+            t(key!("setup-fix-space-not-admin"), &place),
         ),
         SpaceProblem::Missing(right) => {
             let args = [
@@ -211,11 +225,11 @@ fn space_trouble(
                 arg("space", space.to_owned()),
             ];
             (
-                t("setup-space-missing-right", &args),
+                t(key!("setup-space-missing-right"), &args),
                 if telegram {
-                    t("setup-fix-right-telegram", &args)
+                    t(key!("setup-fix-right-telegram"), &args)
                 } else {
-                    t("setup-fix-right-discord", &args)
+                    t(key!("setup-fix-right-discord"), &args)
                 },
             )
         }
@@ -225,16 +239,16 @@ fn space_trouble(
 /// A right by the name the platform's client shows.
 fn right_name(texts: &Texts, language: Language, right: Right) -> String {
     let key = match right {
-        Right::ViewChannel => "setup-right-view-channel",
-        Right::SendMessages => "setup-right-send-messages",
-        Right::SendMessagesInThreads => "setup-right-send-in-threads",
-        Right::CreatePrivateThreads => "setup-right-create-private-threads",
-        Right::ManageThreads => "setup-right-manage-threads",
-        Right::EmbedLinks => "setup-right-embed-links",
-        Right::AttachFiles => "setup-right-attach-files",
-        Right::ReadMessageHistory => "setup-right-read-history",
-        Right::ManageTopics => "setup-right-manage-topics",
-        Right::PostMessages => "setup-right-post-messages",
+        Right::ViewChannel => key!("setup-right-view-channel"),
+        Right::SendMessages => key!("setup-right-send-messages"),
+        Right::SendMessagesInThreads => key!("setup-right-send-in-threads"),
+        Right::CreatePrivateThreads => key!("setup-right-create-private-threads"),
+        Right::ManageThreads => key!("setup-right-manage-threads"),
+        Right::EmbedLinks => key!("setup-right-embed-links"),
+        Right::AttachFiles => key!("setup-right-attach-files"),
+        Right::ReadMessageHistory => key!("setup-right-read-history"),
+        Right::ManageTopics => key!("setup-right-manage-topics"),
+        Right::PostMessages => key!("setup-right-post-messages"),
     };
     texts.t(language, key, &[])
 }

@@ -18,7 +18,7 @@ use crate::store;
 /// The command `typed` with its arguments `args`, typed at `at` by the author.
 pub(super) async fn command(cx: &mut Ctx<'_>, at: &At<'_>, typed: &str, args: &str) -> Result<()> {
     let name = Name::find(typed).ok_or_else(|| {
-        Refusal::invalid("error-unknown-command").with("command", typed.to_owned())
+        Refusal::invalid(key!("error-unknown-command")).with("command", typed.to_owned())
     })?;
     name.allowed(&cx.who.actor)?;
     let command = Command::parse(name, args, at)?;
@@ -54,12 +54,12 @@ async fn apply(cx: &mut Ctx<'_>, at: &At<'_>, command: Command) -> Result<Option
         }
         Command::Cancel => {
             dialogue::set(cx, None).await?;
-            cx.t("answer-cancelled", &[])
+            cx.t(key!("answer-cancelled"), &[])
         }
         Command::Language(chosen) => {
             let now = cx.engine.desk().now();
             store::users::set_language(cx.conn, cx.who.user.id, chosen, true, now).await?;
-            cx.engine.t(chosen, "answer-language", &[])
+            t!(cx.engine, chosen, "answer-language")
         }
         Command::Rate {
             reference,
@@ -119,12 +119,12 @@ fn help(cx: &Ctx<'_>) -> String {
         arg("teams", teams.join(", ")),
     ];
     if !staff {
-        return cx.t("help-employee", &args);
+        return cx.t(key!("help-employee"), &args);
     }
     format!(
         "{}\n{}",
-        cx.t("help-agent", &args),
-        cx.t("help-agent-decisions", &[])
+        cx.t(key!("help-agent"), &args),
+        cx.t(key!("help-agent-decisions"), &[])
     )
 }
 
@@ -150,7 +150,7 @@ async fn new_request(cx: &mut Ctx<'_>, request: NewRequest) -> Result<Option<Str
         }
         NewRequest::Describe => {
             dialogue::set(cx, Some(&Dialogue::Description)).await?;
-            Ok(Some(cx.t("dialogue-describe", &[])))
+            Ok(Some(cx.t(key!("dialogue-describe"), &[])))
         }
         NewRequest::Text { chat, text } => {
             let now = cx.engine.desk().now();
@@ -188,11 +188,11 @@ async fn ticket(cx: &mut Ctx<'_>, named: TicketArg) -> Result<TicketId> {
                 .collect();
             match open.as_slice() {
                 [only] => Ok(only.id),
-                [] => Err(Refusal::not_found("error-no-open-ticket").into()),
+                [] => Err(Refusal::not_found(key!("error-no-open-ticket")).into()),
                 several => {
                     let refs: Vec<String> =
                         several.iter().map(|t| t.reference.to_string()).collect();
-                    Err(Refusal::invalid("error-which-ticket")
+                    Err(Refusal::invalid(key!("error-which-ticket"))
                         .with("references", refs.join(", "))
                         .into())
                 }
@@ -220,14 +220,14 @@ async fn my_tickets(cx: &mut Ctx<'_>) -> Result<String> {
     let viewer = store::tickets::Viewer::User(&who.actor);
     let mine = store::tickets::list(cx.conn, &filter, viewer).await?;
     if mine.is_empty() {
-        return Ok(cx.t("my-tickets-none", &[]));
+        return Ok(cx.t(key!("my-tickets-none"), &[]));
     }
     let language = who.language();
     let lines: Vec<String> = mine
         .iter()
         .map(|t| {
             cx.t(
-                "my-tickets-line",
+                key!("my-tickets-line"),
                 &[
                     arg("reference", t.reference.to_string()),
                     arg("status", cx.engine.status_label(language, t.status)),
@@ -238,7 +238,7 @@ async fn my_tickets(cx: &mut Ctx<'_>) -> Result<String> {
         .collect();
     Ok(format!(
         "{}\n{}",
-        cx.t("my-tickets-title", &[]),
+        cx.t(key!("my-tickets-title"), &[]),
         lines.join("\n")
     ))
 }

@@ -13,6 +13,7 @@ use crate::desk::UserRef;
 use crate::domain::{
     Decision, Language, ParseError, Priority, Stars, Status, TicketId, TicketReference,
 };
+use crate::i18n::Key;
 
 /// Splits `/name@bot rest` into the name and the rest; `None` for text that is not
 /// a command (including `//`, the note prefix).
@@ -141,28 +142,31 @@ impl Command {
                 Place::Channel { channel } => Command::Panel {
                     channel: channel.clone(),
                 },
-                _ => return Err(Refusal::invalid("error-channel-only")),
+                _ => return Err(Refusal::invalid(key!("error-channel-only"))),
             },
             Name::Unavailable => Command::Availability(false),
             Name::Available => Command::Availability(true),
             Name::Redistribute => {
-                Command::Redistribute(Someone::required(args, "usage-redistribute")?)
+                Command::Redistribute(Someone::required(args, key!("usage-redistribute"))?)
             }
             Name::Profile => Command::Profile(ProfileChange::parse(direct_only(args, at)?)?),
             Name::Link => {
                 let code = direct_only(args, at)?;
                 Command::Link(Some(code.to_owned()).filter(|c| !c.trim().is_empty()))
             }
-            Name::Leaderboard => {
-                Command::Leaderboard(Span::parse(args).ok_or(Refusal::usage("usage-leaderboard"))?)
-            }
+            Name::Leaderboard => Command::Leaderboard(
+                Span::parse(args).ok_or(Refusal::usage(key!("usage-leaderboard")))?,
+            ),
             Name::Cancel => Command::Cancel,
             Name::Language => Command::Language(args.parse().map_err(invalid)?),
             Name::Rate => rate(args)?,
             Name::Close => Command::Ticket(ticket(true)?.0, OnTicket::Close),
             Name::Claim => Command::Ticket(ticket(false)?.0, OnTicket::Claim),
             Name::Assign => on(ticket(false)?, |rest| {
-                Ok(OnTicket::Assign(Someone::required(rest, "usage-assign")?))
+                Ok(OnTicket::Assign(Someone::required(
+                    rest,
+                    key!("usage-assign"),
+                )?))
             })?,
             Name::Priority => on(ticket(false)?, |rest| {
                 Ok(OnTicket::Priority(rest.parse().map_err(invalid)?))
@@ -178,11 +182,13 @@ impl Command {
             Name::Refuse => on(ticket(false)?, |rest| Ok(decide(Decision::Refuse, rest)))?,
             Name::Transfer => on(ticket(false)?, |rest| {
                 Ok(OnTicket::Transfer(
-                    required(rest, "usage-transfer")?.to_owned(),
+                    required(rest, key!("usage-transfer"))?.to_owned(),
                 ))
             })?,
             Name::Note => on(ticket(false)?, |rest| {
-                Ok(OnTicket::Note(required(rest, "usage-note")?.to_owned()))
+                Ok(OnTicket::Note(
+                    required(rest, key!("usage-note"))?.to_owned(),
+                ))
             })?,
         })
     }
@@ -205,7 +211,7 @@ fn decide(decision: Decision, text: &str) -> OnTicket {
 }
 
 /// Text a command cannot do without.
-fn required<'a>(text: &'a str, usage: &'static str) -> Result<&'a str, Refusal> {
+fn required(text: &str, usage: Key) -> Result<&str, Refusal> {
     if text.trim().is_empty() {
         return Err(Refusal::usage(usage));
     }
@@ -216,13 +222,13 @@ fn required<'a>(text: &'a str, usage: &'static str) -> Result<&'a str, Refusal> 
 fn direct_only<'a>(args: &'a str, at: &At<'_>) -> Result<&'a str, Refusal> {
     match at.place {
         Place::Direct { .. } => Ok(args),
-        _ => Err(Refusal::invalid("error-dm-only")),
+        _ => Err(Refusal::invalid(key!("error-dm-only"))),
     }
 }
 
 /// `/rate TCK-… 1-5 [comment]`.
 fn rate(args: &str) -> Result<Command, Refusal> {
-    let usage = || Refusal::usage("usage-rate");
+    let usage = || Refusal::usage(key!("usage-rate"));
     let (reference, rest) = leading_reference(args)?;
     let reference = reference.ok_or_else(usage)?;
     let (stars, comment) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
@@ -240,7 +246,7 @@ fn rate(args: &str) -> Result<Command, Refusal> {
 
 impl NewRequest {
     fn parse(args: &str, at: &At<'_>) -> Result<NewRequest, Refusal> {
-        let dm_only = || Refusal::invalid("error-dm-only");
+        let dm_only = || Refusal::invalid(key!("error-dm-only"));
         if matches!(at.place, Place::Thread(_)) {
             return Err(dm_only());
         }
@@ -274,7 +280,9 @@ impl TicketArg {
         match leading_reference(args)? {
             (Some(reference), rest) => Ok((TicketArg::Reference(reference), rest)),
             (None, rest) if own => Ok((TicketArg::OnlyOpen, rest)),
-            (None, _) => Err(Refusal::invalid("error-which-ticket").with("references", "TCK-…")),
+            (None, _) => {
+                Err(Refusal::invalid(key!("error-which-ticket")).with("references", "TCK-…"))
+            }
         }
     }
 }
@@ -295,7 +303,7 @@ impl Someone {
     }
 
     /// Someone the command cannot do without.
-    fn required(text: &str, usage: &'static str) -> Result<Someone, Refusal> {
+    fn required(text: &str, usage: Key) -> Result<Someone, Refusal> {
         Someone::parse(required(text, usage)?).map_err(invalid)
     }
 }
@@ -417,7 +425,7 @@ mod tests {
         let which = parse("/prendre", &at).unwrap_err();
         assert_eq!(
             (which.kind, which.key),
-            (RefusalKind::Invalid, "error-which-ticket")
+            (RefusalKind::Invalid, key!("error-which-ticket"))
         );
         // The requester's own commands go to their only open ticket.
         assert_eq!(
@@ -437,34 +445,46 @@ mod tests {
         use RefusalKind::Invalid;
         assert_eq!(
             refused("/priorite P9", &here),
-            (Invalid, "error-invalid-priority")
+            (Invalid, key!("error-invalid-priority"))
         );
         assert_eq!(
             refused("/statut fini", &here),
-            (Invalid, "error-invalid-status")
+            (Invalid, key!("error-invalid-status"))
         );
-        assert_eq!(refused("/assigner", &here), (Invalid, "error-usage"));
-        assert_eq!(refused("/transferer  ", &here), (Invalid, "error-usage"));
-        assert_eq!(refused("/nouveau", &here), (Invalid, "error-dm-only"));
-        assert_eq!(refused("/profil", &here), (Invalid, "error-dm-only"));
-        assert_eq!(refused("/panneau", &here), (Invalid, "error-channel-only"));
+        assert_eq!(refused("/assigner", &here), (Invalid, key!("error-usage")));
+        assert_eq!(
+            refused("/transferer  ", &here),
+            (Invalid, key!("error-usage"))
+        );
+        assert_eq!(refused("/nouveau", &here), (Invalid, key!("error-dm-only")));
+        assert_eq!(refused("/profil", &here), (Invalid, key!("error-dm-only")));
+        assert_eq!(
+            refused("/panneau", &here),
+            (Invalid, key!("error-channel-only"))
+        );
         let place = dm();
         let at = At::new(&place, None, None);
-        assert_eq!(refused("/noter", &at), (Invalid, "error-usage"));
+        assert_eq!(refused("/noter", &at), (Invalid, key!("error-usage")));
         assert_eq!(
             refused("/noter TCK-20250214-002 6", &at),
-            (Invalid, "error-invalid-rating")
+            (Invalid, key!("error-invalid-rating"))
         );
         assert_eq!(
             refused("/noter TCK-2025", &at),
-            (Invalid, "error-invalid-reference")
+            (Invalid, key!("error-invalid-reference"))
         );
         assert_eq!(
             refused("/langue klingon", &at),
-            (Invalid, "error-invalid-language")
+            (Invalid, key!("error-invalid-language"))
         );
-        assert_eq!(refused("/classement année", &at), (Invalid, "error-usage"));
-        assert_eq!(refused("/redistribuer", &at), (Invalid, "error-usage"));
+        assert_eq!(
+            refused("/classement année", &at),
+            (Invalid, key!("error-usage"))
+        );
+        assert_eq!(
+            refused("/redistribuer", &at),
+            (Invalid, key!("error-usage"))
+        );
     }
 
     #[test]

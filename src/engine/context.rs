@@ -7,6 +7,7 @@ use guichet_chat::{Button, IncomingFile, Interaction};
 use super::{Engine, Result};
 use crate::domain::{Language, NewAttachment, Platform, TicketId, User};
 use crate::i18n::Arg;
+use crate::i18n::Key;
 use crate::permissions::Actor;
 use crate::store::Conn;
 use crate::store::audit::Origin;
@@ -86,7 +87,7 @@ impl<'a, W> Ctx<'a, W> {
 
 impl<W: AsRef<Acting>> Ctx<'_, W> {
     /// A text in the language of who acts.
-    pub fn t(&self, key: &str, args: &[Arg<'_>]) -> String {
+    pub fn t(&self, key: Key, args: &[Arg<'_>]) -> String {
         self.engine.t(self.who.as_ref().language(), key, args)
     }
 }

@@ -10,6 +10,7 @@ use guichet_chat::{Form, FormField, Interaction};
 use super::dialogue::{self, Dialogue};
 use super::{Acting, Ctx, Engine, Result, staff};
 use crate::domain::{Decision, Language, Platform, Ticket, TicketId};
+use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::present::Payload;
@@ -80,21 +81,31 @@ pub(super) async fn decide(
         && let Some(to) = told
         && to.platform.is_some()
     {
-        engine.ask_rating(cx.conn, &t, &to, "rating-prompt").await?;
+        engine
+            .ask_rating(cx.conn, &t, &to, key!("rating-prompt"))
+            .await?;
     }
     Ok(cx.t(answer_key, &[arg("reference", t.reference.to_string())]))
 }
 
 /// What the thread, the requester and the one deciding read of a decision.
-fn keys(decision: Decision) -> (&'static str, &'static str, &'static str) {
+fn keys(decision: Decision) -> (Key, Key, Key) {
     match decision {
-        Decision::Approve => ("thread-approved", "ticket-approved", "answer-approved"),
-        Decision::AskInfo => (
-            "thread-info-requested",
-            "ticket-info-requested",
-            "answer-info-requested",
+        Decision::Approve => (
+            key!("thread-approved"),
+            key!("ticket-approved"),
+            key!("answer-approved"),
         ),
-        Decision::Refuse => ("thread-refused", "ticket-refused", "answer-refused"),
+        Decision::AskInfo => (
+            key!("thread-info-requested"),
+            key!("ticket-info-requested"),
+            key!("answer-info-requested"),
+        ),
+        Decision::Refuse => (
+            key!("thread-refused"),
+            key!("ticket-refused"),
+            key!("answer-refused"),
+        ),
     }
 }
 
@@ -135,10 +146,13 @@ pub(super) async fn pressed(
     };
     dialogue::set(cx, Some(&waiting)).await?;
     let (line_key, answer_key) = match decision {
-        Decision::AskInfo => ("thread-awaiting-question", "answer-awaiting-question"),
+        Decision::AskInfo => (
+            key!("thread-awaiting-question"),
+            key!("answer-awaiting-question"),
+        ),
         _ => (
-            "thread-awaiting-justification",
-            "answer-awaiting-justification",
+            key!("thread-awaiting-justification"),
+            key!("answer-awaiting-justification"),
         ),
     };
     let line = staff::line(
@@ -156,14 +170,14 @@ pub(super) async fn pressed(
 fn form(engine: &Engine, language: Language, t: &Ticket, decision: Decision) -> Form {
     let (title, label, placeholder) = match decision {
         Decision::AskInfo => (
-            "form-ask-info-title",
-            "form-ask-info-label",
-            "form-ask-info-placeholder",
+            key!("form-ask-info-title"),
+            key!("form-ask-info-label"),
+            key!("form-ask-info-placeholder"),
         ),
         _ => (
-            "form-refuse-title",
-            "form-refuse-label",
-            "form-refuse-placeholder",
+            key!("form-refuse-title"),
+            key!("form-refuse-label"),
+            key!("form-refuse-placeholder"),
         ),
     };
     let reference = [arg("reference", t.reference.to_string())];
@@ -178,7 +192,7 @@ fn form(engine: &Engine, language: Language, t: &Ticket, decision: Decision) -> 
             required: true,
             max_chars: TEXT_MAX_CHARS,
         }],
-        fallback: engine.t(language, "form-decision-fallback", &[]),
+        fallback: t!(engine, language, "form-decision-fallback"),
     }
 }
 

@@ -7,6 +7,7 @@ use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction};
 use super::dialogue::{self, Draft};
 use super::{Ctx, Engine, Refusal, Result, decisions, guess, intake};
 use crate::domain::{CategoryId, Language};
+use crate::i18n::Key;
 use crate::outbox::{self, Envelope};
 use crate::present::Payload;
 
@@ -35,10 +36,10 @@ pub(super) async fn show(
 }
 
 fn form(engine: &Engine, language: Language, category: Option<CategoryId>) -> Form {
-    let t = |key: &str| engine.t(language, key, &[]);
+    let t = |key: Key| engine.t(language, key, &[]);
     let title = match category.and_then(|c| engine.desk().catalog().category(c)) {
-        Some(c) => format!("{} · {}", t("form-title"), c.name.get(language)),
-        None => t("form-title"),
+        Some(c) => format!("{} · {}", t(key!("form-title")), c.name.get(language)),
+        None => t(key!("form-title")),
     };
     Form {
         payload: Payload::NewForm(category.map(|c| c.0)).encode(),
@@ -46,22 +47,22 @@ fn form(engine: &Engine, language: Language, category: Option<CategoryId>) -> Fo
         fields: vec![
             FormField {
                 id: SUBJECT.into(),
-                label: t("form-subject"),
-                placeholder: Some(t("form-subject-placeholder")),
+                label: t(key!("form-subject")),
+                placeholder: Some(t(key!("form-subject-placeholder"))),
                 long: false,
                 required: true,
                 max_chars: SUBJECT_MAX_CHARS,
             },
             FormField {
                 id: DESCRIPTION.into(),
-                label: t("form-description"),
-                placeholder: Some(t("form-description-placeholder")),
+                label: t(key!("form-description")),
+                placeholder: Some(t(key!("form-description-placeholder"))),
                 long: true,
                 required: false,
                 max_chars: DESCRIPTION_MAX_CHARS,
             },
         ],
-        fallback: t("form-fallback"),
+        fallback: t(key!("form-fallback")),
     }
 }
 
@@ -74,7 +75,7 @@ pub(super) async fn submitted(
     values: &[(String, String)],
     interaction: &Interaction,
 ) -> Result<()> {
-    let unknown = || Refusal::invalid("error-unknown-button");
+    let unknown = || Refusal::invalid(key!("error-unknown-button"));
     let payload = Payload::decode(payload).ok_or_else(unknown)?;
     if let Some((ticket, decision)) = payload.decision() {
         return decisions::submitted(cx, ticket, decision, values, interaction).await;
@@ -100,7 +101,7 @@ async fn request(
     };
     let (subject, description) = (value(SUBJECT), value(DESCRIPTION));
     if subject.is_empty() {
-        return Err(Refusal::invalid("error-empty").into());
+        return Err(Refusal::invalid(key!("error-empty")).into());
     }
     let text = if description.is_empty() {
         subject.to_owned()
@@ -125,7 +126,7 @@ async fn request(
         }
         _ => intake::start_request(cx, draft).await?,
     }
-    let text = cx.t("form-received", &[]);
+    let text = cx.t(key!("form-received"), &[]);
     cx.answer(Some(interaction), text).await
 }
 
@@ -137,13 +138,13 @@ pub(super) async fn post_panel(cx: &mut Ctx<'_>, channel: &str) -> Result<String
     let language = engine.staff_language();
     let envelope = Envelope::ChannelPost {
         channel: channel.to_owned(),
-        text: engine.t(language, "panel-text", &[]),
+        text: t!(engine, language, "panel-text"),
         buttons: vec![vec![Button {
-            label: engine.t(language, "button-open-ticket", &[]),
+            label: t!(engine, language, "button-open-ticket"),
             payload: Payload::NewForm(None).encode(),
             style: ButtonStyle::Primary,
         }]],
     };
     outbox::enqueue(cx.conn, cx.who.platform, &envelope, engine.desk().now()).await?;
-    Ok(cx.t("answer-panel-posted", &[]))
+    Ok(cx.t(key!("answer-panel-posted"), &[]))
 }

@@ -91,7 +91,7 @@ pub(super) async fn more_before_category(
 ) -> Result<()> {
     draft.append(message);
     dialogue::set(cx, Some(&Dialogue::Category { draft })).await?;
-    questions::category(cx, "dialogue-still-category").await
+    questions::category(cx, key!("dialogue-still-category")).await
 }
 
 /// More of a request whose priority the bot asked for: kept, and asked again.
@@ -103,7 +103,7 @@ pub(super) async fn more_before_priority(
 ) -> Result<()> {
     draft.append(message);
     dialogue::set(cx, Some(&Dialogue::Priority { draft, category })).await?;
-    questions::priority(cx, "dialogue-still-priority").await
+    questions::priority(cx, key!("dialogue-still-priority")).await
 }
 
 /// More of a message the bot asked the ticket of: kept, and asked again.
@@ -136,9 +136,9 @@ pub(super) async fn category_chosen(
         category: category.id.0,
     };
     dialogue::set(cx, Some(&waiting)).await?;
-    questions::priority(cx, "dialogue-ask-priority").await?;
+    questions::priority(cx, key!("dialogue-ask-priority")).await?;
     let name = category.name.get(cx.who.language()).to_owned();
-    Ok(cx.t("answer-category", &[arg("category", name)]))
+    Ok(cx.t(key!("answer-category"), &[arg("category", name)]))
 }
 
 /// The priority button: the ticket is filed.
@@ -151,7 +151,7 @@ pub(super) async fn priority_chosen(
     dialogue::set(cx, None).await?;
     create_ticket(cx, draft, category, Some(priority)).await?;
     let label = cx.engine.priority_label(cx.who.language(), priority);
-    Ok(cx.t("answer-priority", &[arg("priority", label)]))
+    Ok(cx.t(key!("answer-priority"), &[arg("priority", label)]))
 }
 
 /// The button saying which ticket a message was for (`None`: a new one).
@@ -163,7 +163,7 @@ pub(super) async fn ticket_picked(
     dialogue::set(cx, None).await?;
     let Some(id) = choice else {
         start_request(cx, pending).await?;
-        return Ok(cx.t("answer-new-ticket", &[]));
+        return Ok(cx.t(key!("answer-new-ticket"), &[]));
     };
     let ticket = candidates(cx)
         .await?
@@ -172,14 +172,14 @@ pub(super) async fn ticket_picked(
         .ok_or_else(stale_button)?;
     relay(cx, &ticket, pending).await?;
     Ok(cx.t(
-        "answer-added-to",
+        key!("answer-added-to"),
         &[arg("reference", ticket.reference.to_string())],
     ))
 }
 
 /// A button whose question was answered already, or no longer stands.
 pub(super) fn stale_button() -> Refusal {
-    Refusal::conflict("error-stale-button")
+    Refusal::conflict(key!("error-stale-button"))
 }
 
 /// Whether a requester's message still belongs to the ticket: active, or resolved
@@ -222,7 +222,7 @@ pub(super) async fn start_request(cx: &mut Ctx<'_>, draft: Draft) -> Result<()> 
         }
         None => {
             dialogue::set(cx, Some(&Dialogue::Category { draft })).await?;
-            questions::category(cx, "dialogue-ask-category").await
+            questions::category(cx, key!("dialogue-ask-category")).await
         }
     }
 }
@@ -267,7 +267,7 @@ fn ticket_draft(
     let who = cx.who;
     let (mut subject, description) = split_subject(&draft.text);
     if subject.is_empty() {
-        subject = cx.t("subject-files-only", &[]);
+        subject = cx.t(key!("subject-files-only"), &[]);
     }
     let body = if draft.text.is_empty() {
         subject.clone()
@@ -305,7 +305,7 @@ async fn open_thread(cx: &mut Ctx<'_>, opened: &Opened, body: String) -> Result<
         let text = if clipped {
             let name = cx.who.user.display_name.clone();
             let args = [arg("name", name), arg("text", body)];
-            engine.t(engine.staff_language(), "thread-opening", &args)
+            engine.t(engine.staff_language(), key!("thread-opening"), &args)
         } else {
             String::new()
         };
@@ -328,9 +328,9 @@ fn confirmation(cx: &Ctx<'_>, ticket: &Ticket, held: bool) -> String {
             .unwrap_or_default()
     };
     let key = if held {
-        "ticket-created-held"
+        key!("ticket-created-held")
     } else {
-        "ticket-created"
+        key!("ticket-created")
     };
     cx.t(
         key,
@@ -378,13 +378,12 @@ pub(super) async fn relay(cx: &mut Ctx<'_>, ticket: &Ticket, message: Draft) -> 
         ticket.id,
     )
     .await?;
-    let text = engine.t(
+    let text = t!(
+        engine,
         engine.staff_language(),
         "thread-from-requester",
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("text", message.text.clone()),
-        ],
+        name = who.user.display_name.clone(),
+        text = message.text.clone()
     );
     engine
         .relay_to_thread(cx.conn, ticket.id, who.user.id, text, posted.files)
@@ -408,16 +407,17 @@ async fn reopen(cx: &mut Ctx<'_>, ticket: &Ticket) -> Result<()> {
         .desk()
         .set_status(cx.conn, &who.actor, ticket.id, to, Origin::Chat)
         .await?;
-    let text = engine.t(
+    let text = t!(
+        engine,
         engine.staff_language(),
         "thread-reopened",
-        &[arg("name", who.user.display_name.clone())],
+        name = who.user.display_name.clone()
     );
     engine
         .post_in_thread(cx.conn, ticket.id, text, Vec::new())
         .await?;
     let text = cx.t(
-        "ticket-reopened",
+        key!("ticket-reopened"),
         &[arg("reference", ticket.reference.to_string())],
     );
     cx.tell(text, Vec::new(), Some(ticket.id)).await

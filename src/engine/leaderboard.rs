@@ -56,8 +56,8 @@ pub(super) async fn show(
         .map_or_else(|| desk.now(), |t| t.to_utc());
     let board = store::points::leaderboard(cx.conn, since, SHOWN).await?;
     let key = match span {
-        Span::Week => "leaderboard-week",
-        Span::Month => "leaderboard-month",
+        Span::Week => key!("leaderboard-week"),
+        Span::Month => key!("leaderboard-month"),
     };
     let mut text = engine.t(
         language,
@@ -72,26 +72,25 @@ pub(super) async fn show(
     );
     if board.is_empty() {
         text.push('\n');
-        text.push_str(&engine.t(language, "leaderboard-empty", &[]));
+        text.push_str(&t!(engine, language, "leaderboard-empty"));
     }
     for (rank, row) in board.iter().enumerate() {
         let medal = ["🥇", "🥈", "🥉"].get(rank).copied().unwrap_or("▫️");
         text.push('\n');
-        text.push_str(&engine.t(
+        text.push_str(&t!(
+            engine,
             language,
             "leaderboard-line",
-            &[
-                arg("medal", medal),
-                arg("rank", rank + 1),
-                arg("name", row.name.clone()),
-                arg("points", row.points),
-            ],
+            medal = medal,
+            rank = rank + 1,
+            name = row.name.clone(),
+            points = row.points
         ));
     }
     if who.actor.role.is_staff() && !board.iter().any(|r| r.agent == who.user.id) {
         let mine = store::points::total_since(cx.conn, who.user.id, since).await?;
         text.push('\n');
-        text.push_str(&engine.t(language, "leaderboard-yours", &[arg("points", mine)]));
+        text.push_str(&t!(engine, language, "leaderboard-yours", points = mine));
     }
     match interaction {
         Some(_) => cx.answer(interaction, text).await,

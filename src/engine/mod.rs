@@ -47,6 +47,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::desk::{Desk, DeskError};
 use crate::domain::{Language, TicketId};
+use crate::i18n::Key;
 use crate::i18n::{Arg, Texts};
 use crate::metrics::Metrics;
 use crate::store::{self, Store, StoreError};
@@ -200,7 +201,7 @@ impl Engine {
                 };
                 // The author may be new: the rollback took their user away.
                 let who = self.who(&mut tx, &event).await?;
-                tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = refusal.key, "refused");
+                tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = %refusal.key, "refused");
                 say::refusal(self, &mut tx, &who, &event.event, &refusal)
                     .await
                     .map_err(EngineError::into_store)?;
@@ -238,7 +239,7 @@ impl Engine {
         &self.inner.config
     }
 
-    pub(crate) fn t(&self, language: Language, key: &str, args: &[Arg<'_>]) -> String {
+    pub(crate) fn t(&self, language: Language, key: Key, args: &[Arg<'_>]) -> String {
         self.inner.texts.t(language, key, args)
     }
 
@@ -357,7 +358,7 @@ async fn ticket_of_thread(cx: &mut Ctx<'_>, thread: &ThreadRef) -> Result<Option
 fn check_length(text: &str) -> Result<()> {
     let n = text.chars().count();
     if n > MESSAGE_MAX_CHARS {
-        return Err(Refusal::invalid("error-too-long")
+        return Err(Refusal::invalid(key!("error-too-long"))
             .with("length", n.to_string())
             .with("max", MESSAGE_MAX_CHARS.to_string())
             .into());

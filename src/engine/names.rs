@@ -2,6 +2,7 @@
 //! aliases, its description for the platforms' menus, and who may use it at all.
 
 use super::Refusal;
+use crate::i18n::Key;
 use crate::permissions::Actor;
 
 /// What can be asked, by its canonical (English) name.
@@ -88,32 +89,32 @@ impl Name {
             )
     }
 
-    pub(super) fn description_key(self) -> &'static str {
+    pub(super) fn description_key(self) -> Key {
         match self {
-            Name::Help => "command-help",
-            Name::New => "command-new",
-            Name::Tickets => "command-tickets",
-            Name::Close => "command-close",
-            Name::Rate => "command-rate",
-            Name::Language => "command-language",
-            Name::Cancel => "command-cancel",
-            Name::Claim => "command-claim",
-            Name::Assign => "command-assign",
-            Name::Priority => "command-priority",
-            Name::Status => "command-status",
-            Name::Resolve => "command-resolve",
-            Name::Approve => "command-approve",
-            Name::AskInfo => "command-ask",
-            Name::Refuse => "command-refuse",
-            Name::Transfer => "command-transfer",
-            Name::Note => "command-note",
-            Name::Panel => "command-panel",
-            Name::Leaderboard => "command-leaderboard",
-            Name::Unavailable => "command-unavailable",
-            Name::Available => "command-available",
-            Name::Redistribute => "command-redistribute",
-            Name::Profile => "command-profile",
-            Name::Link => "command-link",
+            Name::Help => key!("command-help"),
+            Name::New => key!("command-new"),
+            Name::Tickets => key!("command-tickets"),
+            Name::Close => key!("command-close"),
+            Name::Rate => key!("command-rate"),
+            Name::Language => key!("command-language"),
+            Name::Cancel => key!("command-cancel"),
+            Name::Claim => key!("command-claim"),
+            Name::Assign => key!("command-assign"),
+            Name::Priority => key!("command-priority"),
+            Name::Status => key!("command-status"),
+            Name::Resolve => key!("command-resolve"),
+            Name::Approve => key!("command-approve"),
+            Name::AskInfo => key!("command-ask"),
+            Name::Refuse => key!("command-refuse"),
+            Name::Transfer => key!("command-transfer"),
+            Name::Note => key!("command-note"),
+            Name::Panel => key!("command-panel"),
+            Name::Leaderboard => key!("command-leaderboard"),
+            Name::Unavailable => key!("command-unavailable"),
+            Name::Available => key!("command-available"),
+            Name::Redistribute => key!("command-redistribute"),
+            Name::Profile => key!("command-profile"),
+            Name::Link => key!("command-link"),
         }
     }
 
@@ -136,9 +137,11 @@ impl Name {
     /// are read.
     pub(super) fn allowed(self, actor: &Actor) -> Result<(), Refusal> {
         match self {
-            Name::Panel if !actor.may_administer() => Err(Refusal::forbidden("error-admin-only")),
+            Name::Panel if !actor.may_administer() => {
+                Err(Refusal::forbidden(key!("error-admin-only")))
+            }
             Name::Leaderboard if !(actor.role.is_staff() || actor.may_administer()) => {
-                Err(Refusal::forbidden("error-leaderboard-staff"))
+                Err(Refusal::forbidden(key!("error-leaderboard-staff")))
             }
             _ => Ok(()),
         }
@@ -175,12 +178,12 @@ mod tests {
         let panel = Name::Panel.allowed(&employee).unwrap_err();
         assert_eq!(
             (panel.kind, panel.key),
-            (RefusalKind::Forbidden, "error-admin-only")
+            (RefusalKind::Forbidden, key!("error-admin-only"))
         );
         let board = Name::Leaderboard.allowed(&employee).unwrap_err();
         assert_eq!(
             (board.kind, board.key),
-            (RefusalKind::Forbidden, "error-leaderboard-staff")
+            (RefusalKind::Forbidden, key!("error-leaderboard-staff"))
         );
         assert_eq!(Name::New.allowed(&employee), Ok(()));
         let agent = Actor {

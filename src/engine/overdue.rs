@@ -42,7 +42,7 @@ pub(super) async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Res
     let staff = engine.staff_language();
     let Some(to) = in_charge else {
         let line = engine.staff_line(
-            "overdue-thread-not-mailed",
+            key!("overdue-thread-not-mailed"),
             &[arg("age", engine.age(staff, created))],
         );
         return engine.post_in_thread(conn, t.id, line, Vec::new()).await;
@@ -61,18 +61,17 @@ pub(super) async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Res
     )
     .await?;
     let line = engine.staff_line(
-        "overdue-thread-mailed",
+        key!("overdue-thread-mailed"),
         &[arg("age", engine.age(staff, created)), arg("to", address)],
     );
     engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
     let requester = engine.requester(conn, t).await?;
-    let text = engine.t(
+    let text = t!(
+        engine,
         requester.language,
         "ticket-overdue",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("age", engine.age(requester.language, created)),
-        ],
+        reference = t.reference.to_string(),
+        age = engine.age(requester.language, created)
     );
     engine
         .send_to(conn, &requester, text, Vec::new(), Some(t.id), false)
@@ -147,7 +146,7 @@ async fn overdue_mail(
             None => "guichet".to_owned(),
         };
         let note = if m.visibility == Visibility::Internal {
-            engine.t(language, "mail-internal-note", &[])
+            t!(engine, language, "mail-internal-note")
         } else {
             String::new()
         };
@@ -158,7 +157,7 @@ async fn overdue_mail(
         ));
     }
     let messages = if quoted.is_empty() {
-        engine.t(language, "mail-no-messages", &[])
+        t!(engine, language, "mail-no-messages")
     } else {
         quoted.join("\n\n")
     };
@@ -168,18 +167,17 @@ async fn overdue_mail(
         .map(|team| team.name.get(language).to_owned())
         .unwrap_or_default();
     let age = engine.age(language, created);
-    let subject = engine.t(
+    let subject = t!(
+        engine,
         language,
         "mail-overdue-subject",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("age", age.clone()),
-            arg("subject", t.subject.clone()),
-        ],
+        reference = t.reference.to_string(),
+        age = age.clone(),
+        subject = t.subject.clone()
     );
     let body = engine.t(
         language,
-        "mail-overdue-body",
+        key!("mail-overdue-body"),
         &[
             arg("name", to.name.clone()),
             arg("reference", t.reference.to_string()),

@@ -13,7 +13,7 @@ pub(super) async fn pressed(
     payload: &str,
     interaction: Option<&Interaction>,
 ) -> Result<()> {
-    let unknown = || Refusal::invalid("error-unknown-button");
+    let unknown = || Refusal::invalid(key!("error-unknown-button"));
     let payload = Payload::decode(payload).ok_or_else(unknown)?;
     let done = match payload {
         Payload::Category(_) | Payload::NewPriority(_) | Payload::Pick(_) => {

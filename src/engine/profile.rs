@@ -6,7 +6,7 @@
 use super::{Ctx, Refusal, Result, labels};
 use crate::desk::UserRef;
 use crate::domain::{Email, Identity, Language, User};
-use crate::i18n::arg;
+use crate::i18n::{Key, arg};
 use crate::store::{self, audit::Origin};
 
 /// What `/profil` asks: to see the profile, or to set one of its fields.
@@ -38,7 +38,7 @@ impl ProfileChange {
             "langue" | "language" | "lang" => {
                 ProfileChange::Language(value.parse().map_err(invalid)?)
             }
-            _ => return Err(Refusal::usage("usage-profile")),
+            _ => return Err(Refusal::usage(key!("usage-profile"))),
         })
     }
 }
@@ -67,28 +67,21 @@ pub(super) async fn change(cx: &mut Ctx<'_>, change: ProfileChange) -> Result<St
 async fn describe(cx: &mut Ctx<'_>, user: &User) -> Result<String> {
     let engine = cx.engine;
     let language = user.language;
-    let none = || engine.t(language, "profile-none", &[]);
+    let none = || t!(engine, language, "profile-none");
     let accounts: Vec<String> = store::users::identities(cx.conn, user.id)
         .await?
         .iter()
         .map(Identity::to_string)
         .collect();
-    Ok(engine.t(
+    Ok(t!(
+        engine,
         language,
         "profile-show",
-        &[
-            arg("name", user.display_name.clone()),
-            arg(
-                "email",
-                user.email.as_ref().map_or_else(none, |e| e.to_string()),
-            ),
-            arg(
-                "language",
-                engine.t(language, &format!("language-{language}"), &[]),
-            ),
-            arg("department", user.department.clone().unwrap_or_else(none)),
-            arg("accounts", accounts.join(", ")),
-        ],
+        name = user.display_name.clone(),
+        email = user.email.as_ref().map_or_else(none, |e| e.to_string()),
+        language = engine.t(language, language_name(language), &[]),
+        department = user.department.clone().unwrap_or_else(none),
+        accounts = accounts.join(", ")
     ))
 }
 
@@ -102,14 +95,14 @@ pub(super) async fn link(cx: &mut Ctx<'_>, code: Option<&str>) -> Result<()> {
         let code = desk.new_link_code(cx.conn, &who.actor).await?;
         let minutes = crate::desk::LINK_CODE_LIFETIME.num_minutes();
         let text = cx.t(
-            "answer-link-code",
+            key!("answer-link-code"),
             &[arg("code", code), arg("minutes", minutes)],
         );
         return cx.tell(text, Vec::new(), None).await;
     };
     let (external, _) = store::users::identity_on(cx.conn, who.user.id, who.platform)
         .await?
-        .ok_or_else(|| Refusal::invalid("error-link-code"))?;
+        .ok_or_else(|| Refusal::invalid(key!("error-link-code")))?;
     let identity = Identity::new(who.platform, external);
     let user = desk
         .link_with_code(cx.conn, &who.actor, &identity, code, Origin::Chat)
@@ -119,13 +112,22 @@ pub(super) async fn link(cx: &mut Ctx<'_>, code: Option<&str>) -> Result<()> {
         .iter()
         .map(Identity::to_string)
         .collect();
-    let text = engine.t(
+    let text = t!(
+        engine,
         user.language,
         "answer-linked",
-        &[arg("accounts", accounts.join(", "))],
+        accounts = accounts.join(", ")
     );
     let to = engine.contact(cx.conn, user.id, Some(who.platform)).await?;
     engine
         .send_to(cx.conn, &to, text, Vec::new(), None, false)
         .await
+}
+
+/// A language's name, in the reader's language.
+fn language_name(language: Language) -> Key {
+    match language {
+        Language::Fr => key!("language-fr"),
+        Language::En => key!("language-en"),
+    }
 }

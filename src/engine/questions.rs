@@ -5,10 +5,11 @@ use guichet_chat::{Button, ButtonStyle};
 
 use super::{Ctx, Result};
 use crate::domain::{Priority, Ticket};
+use crate::i18n::Key;
 use crate::present::Payload;
 
 /// Which category; `key` says it for the first time or again.
-pub(super) async fn category(cx: &mut Ctx<'_>, key: &str) -> Result<()> {
+pub(super) async fn category(cx: &mut Ctx<'_>, key: Key) -> Result<()> {
     let language = cx.who.language();
     let buttons: Vec<Button> = cx
         .engine
@@ -27,17 +28,17 @@ pub(super) async fn category(cx: &mut Ctx<'_>, key: &str) -> Result<()> {
 }
 
 /// Which priority, each explained; `key` says it for the first time or again.
-pub(super) async fn priority(cx: &mut Ctx<'_>, key: &str) -> Result<()> {
+pub(super) async fn priority(cx: &mut Ctx<'_>, key: Key) -> Result<()> {
     let language = cx.who.language();
     let engine = cx.engine;
     let rows = Priority::ALL
         .into_iter()
         .map(|p| {
             let help_key = match p {
-                Priority::P0 => "priority-p0-help",
-                Priority::P1 => "priority-p1-help",
-                Priority::P2 => "priority-p2-help",
-                Priority::P3 => "priority-p3-help",
+                Priority::P0 => key!("priority-p0-help"),
+                Priority::P1 => key!("priority-p1-help"),
+                Priority::P2 => key!("priority-p2-help"),
+                Priority::P3 => key!("priority-p3-help"),
             };
             vec![Button {
                 label: format!(
@@ -72,10 +73,10 @@ pub(super) async fn ticket(cx: &mut Ctx<'_>, open: &[Ticket]) -> Result<()> {
         })
         .collect();
     rows.push(vec![Button {
-        label: cx.t("button-new-ticket", &[]),
+        label: cx.t(key!("button-new-ticket"), &[]),
         payload: Payload::Pick(None).encode(),
         style: ButtonStyle::Secondary,
     }]);
-    let text = cx.t("dialogue-which-ticket", &[]);
+    let text = cx.t(key!("dialogue-which-ticket"), &[]);
     cx.tell(text, rows, None).await
 }

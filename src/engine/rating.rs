@@ -19,7 +19,7 @@ pub(super) async fn pressed(cx: &mut Ctx<'_>, ticket: TicketId, stars: u8) -> Re
         .map(|t| t.reference.to_string())
         .unwrap_or_default();
     let hint = cx.t(
-        "rating-comment-hint",
+        key!("rating-comment-hint"),
         &[
             arg("reference", reference),
             arg("stars", i64::from(stars.get())),
@@ -47,7 +47,7 @@ pub(super) async fn typed(
 
 fn rated(cx: &Ctx<'_>, stars: Stars) -> String {
     cx.t(
-        "answer-rated",
+        key!("answer-rated"),
         &[arg("stars", "★".repeat(stars.get().into()))],
     )
 }

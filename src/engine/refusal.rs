@@ -2,6 +2,7 @@
 //! is typed, so that nothing downstream compares catalog keys.
 
 use crate::domain::Status;
+use crate::i18n::Key;
 
 /// Something the person asked that cannot be done, to tell them in their language.
 /// Its kind is set where it is made; the web's status follows it, and so does what
@@ -10,7 +11,7 @@ use crate::domain::Status;
 pub struct Refusal {
     pub kind: RefusalKind,
     /// The catalog key of the sentence: words only, never compared.
-    pub key: &'static str,
+    pub key: Key,
     pub args: Vec<(&'static str, RefusalArg)>,
 }
 
@@ -35,7 +36,7 @@ pub enum RefusalArg {
     Status(Status),
     /// How a command is typed: the catalog key of its usage line, worded in the
     /// author's language since the command names are theirs. Chat only.
-    Usage(&'static str),
+    Usage(Key),
 }
 
 impl RefusalArg {
@@ -44,13 +45,13 @@ impl RefusalArg {
         match self {
             RefusalArg::Text(text) => text,
             RefusalArg::Status(status) => status.as_str().to_owned(),
-            RefusalArg::Usage(key) => key.to_owned(),
+            RefusalArg::Usage(key) => key.id().to_owned(),
         }
     }
 }
 
 impl Refusal {
-    fn of(kind: RefusalKind, key: &'static str) -> Self {
+    fn of(kind: RefusalKind, key: Key) -> Self {
         Refusal {
             kind,
             key,
@@ -58,19 +59,19 @@ impl Refusal {
         }
     }
 
-    pub fn not_found(key: &'static str) -> Self {
+    pub fn not_found(key: Key) -> Self {
         Self::of(RefusalKind::NotFound, key)
     }
 
-    pub fn forbidden(key: &'static str) -> Self {
+    pub fn forbidden(key: Key) -> Self {
         Self::of(RefusalKind::Forbidden, key)
     }
 
-    pub fn conflict(key: &'static str) -> Self {
+    pub fn conflict(key: Key) -> Self {
         Self::of(RefusalKind::Conflict, key)
     }
 
-    pub fn invalid(key: &'static str) -> Self {
+    pub fn invalid(key: Key) -> Self {
         Self::of(RefusalKind::Invalid, key)
     }
 
@@ -80,8 +81,8 @@ impl Refusal {
     }
 
     /// "Usage: …" for a command typed wrong; `usage` is the key of its usage line.
-    pub fn usage(usage: &'static str) -> Self {
-        let mut refusal = Self::invalid("error-usage");
+    pub fn usage(usage: Key) -> Self {
+        let mut refusal = Self::invalid(key!("error-usage"));
         refusal.args.push(("usage", RefusalArg::Usage(usage)));
         refusal
     }

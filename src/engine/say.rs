@@ -6,6 +6,7 @@ use guichet_chat::{Button, Event, Interaction, Place};
 use super::{Engine, Refusal, RefusalArg, Result, Who};
 use crate::doctor;
 use crate::domain::{Language, Platform, Ticket, TicketId, UserId};
+use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::store::{self, Conn};
@@ -116,14 +117,13 @@ impl Engine {
         assignee: UserId,
     ) -> Result<()> {
         self.alert(conn, ticket, assignee, |language| {
-            self.t(
+            t!(
+                self,
                 language,
                 "notify-assigned",
-                &[
-                    arg("reference", ticket.reference.to_string()),
-                    arg("subject", ticket.subject.clone()),
-                    arg("priority", self.priority_label(language, ticket.priority)),
-                ],
+                reference = ticket.reference.to_string(),
+                subject = ticket.subject.clone(),
+                priority = self.priority_label(language, ticket.priority)
             )
         })
         .await
@@ -158,7 +158,7 @@ impl Engine {
         conn: &mut Conn,
         ticket: &Ticket,
         to: &Contact,
-        key: &str,
+        key: Key,
     ) -> Result<()> {
         let Some(platform) = to.platform else {
             return Ok(());
@@ -417,7 +417,7 @@ pub(super) async fn refusal(
         .map(|(k, v)| match v {
             RefusalArg::Status(status) => arg(k, engine.status_label(language, *status)),
             RefusalArg::Text(text) => arg(k, text.clone()),
-            RefusalArg::Usage(key) => arg(k, engine.t(who.language(), key, &[])),
+            RefusalArg::Usage(key) => arg(k, engine.t(who.language(), *key, &[])),
         })
         .collect();
     let text = engine.t(language, refusal.key, &args);

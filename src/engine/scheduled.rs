@@ -7,6 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Engine, Result, overdue};
 use crate::domain::{Language, Role, SlaTarget, Status, Ticket, UserId};
+use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::permissions::Action;
 use crate::planning::Rule;
@@ -50,8 +51,8 @@ impl Engine {
                     self,
                     conn,
                     &ticket,
-                    "thread-auto-closed",
-                    "ticket-auto-closed",
+                    key!("thread-auto-closed"),
+                    key!("ticket-auto-closed"),
                 )
                 .await
             }
@@ -61,8 +62,8 @@ impl Engine {
                     self,
                     conn,
                     &ticket,
-                    "thread-waiting-closed",
-                    "ticket-waiting-closed",
+                    key!("thread-waiting-closed"),
+                    key!("ticket-waiting-closed"),
                 )
                 .await
             }
@@ -81,15 +82,15 @@ impl Engine {
     pub(crate) fn age(&self, language: Language, since: DateTime<Utc>) -> String {
         let age = (self.desk().now() - since).max(TimeDelta::zero());
         let (days, hours, minutes) = (age.num_days(), age.num_hours() % 24, age.num_minutes() % 60);
-        let n = |key: &str, value: i64| self.t(language, key, &[arg("n", value)]);
+        let n = |key: Key, value: i64| self.t(language, key, &[arg("n", value)]);
         match (days, hours) {
-            (0, 0) => n("duration-minutes", minutes.max(1)),
-            (0, _) => n("duration-hours", hours),
-            (_, 0) => n("duration-days", days),
+            (0, 0) => n(key!("duration-minutes"), minutes.max(1)),
+            (0, _) => n(key!("duration-hours"), hours),
+            (_, 0) => n(key!("duration-days"), days),
             _ => format!(
                 "{} {}",
-                n("duration-days", days),
-                n("duration-hours", hours)
+                n(key!("duration-days"), days),
+                n(key!("duration-hours"), hours)
             ),
         }
     }
@@ -108,17 +109,14 @@ impl Engine {
         match late {
             Some(due) => {
                 let at = self.local_time(language, due);
-                format!(
-                    "{text}\n{}",
-                    self.t(language, "escalation-late", &[arg("at", at)])
-                )
+                format!("{text}\n{}", t!(self, language, "escalation-late", at = at))
             }
             None => text,
         }
     }
 
     /// A line for the ticket's thread, in the staff's language.
-    pub(super) fn staff_line(&self, key: &str, args: &[crate::i18n::Arg<'_>]) -> String {
+    pub(super) fn staff_line(&self, key: Key, args: &[crate::i18n::Arg<'_>]) -> String {
         self.t(self.staff_language(), key, args)
     }
 
@@ -140,7 +138,7 @@ async fn unanswered(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> 
     let name = engine.display_name(conn, t.requester).await?;
     let staff = engine.staff_language();
     let line = engine.staff_line(
-        "reminder-unanswered-thread",
+        key!("reminder-unanswered-thread"),
         &[
             arg("name", name.clone()),
             arg("age", engine.age(staff, since)),
@@ -150,15 +148,14 @@ async fn unanswered(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> 
     if let Some(assignee) = t.assignee {
         engine
             .alert(conn, t, assignee, |language| {
-                engine.t(
+                t!(
+                    engine,
                     language,
                     "reminder-unanswered",
-                    &[
-                        arg("reference", t.reference.to_string()),
-                        arg("subject", t.subject.clone()),
-                        arg("name", name),
-                        arg("age", engine.age(language, since)),
-                    ],
+                    reference = t.reference.to_string(),
+                    subject = t.subject.clone(),
+                    name = name,
+                    age = engine.age(language, since)
                 )
             })
             .await?;
@@ -173,7 +170,7 @@ async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: boo
     let desk = engine.desk();
     if let Some(assignee) = desk.auto_assign(conn, &mut t, Origin::Scheduler).await? {
         let name = engine.display_name(conn, assignee).await?;
-        let line = engine.staff_line("thread-auto-assigned", &[arg("name", name)]);
+        let line = engine.staff_line(key!("thread-auto-assigned"), &[arg("name", name)]);
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
         engine.refresh_card(conn, t.id).await?;
         engine.notify_assignee(conn, &t, assignee).await?;
@@ -182,7 +179,7 @@ async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: boo
     if remind {
         let since = t.times.created.unwrap_or(desk.now());
         let line = engine.staff_line(
-            "reminder-unassigned-thread",
+            key!("reminder-unassigned-thread"),
             &[arg("age", engine.age(engine.staff_language(), since))],
         );
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
@@ -229,8 +226,8 @@ async fn escalate(
     }
     .unwrap_or(desk.now());
     let target_key = match target {
-        SlaTarget::FirstResponse => "sla-first-response",
-        SlaTarget::Resolution => "sla-resolution",
+        SlaTarget::FirstResponse => key!("sla-first-response"),
+        SlaTarget::Resolution => key!("sla-resolution"),
     };
     let people = match level {
         1 => t.assignee.into_iter().collect(),
@@ -249,7 +246,11 @@ async fn escalate(
             .alert(conn, &t, user, |language| {
                 let text = engine.t(
                     language,
-                    &format!("escalation-{}", level.min(3)),
+                    match level {
+                        0 | 1 => key!("escalation-1"),
+                        2 => key!("escalation-2"),
+                        _ => key!("escalation-3"),
+                    },
                     &[
                         arg("reference", t.reference.to_string()),
                         arg("subject", t.subject.clone()),
@@ -264,7 +265,7 @@ async fn escalate(
     }
     let staff = engine.staff_language();
     let names = if told.is_empty() {
-        engine.t(staff, "escalation-nobody", &[])
+        t!(engine, staff, "escalation-nobody")
     } else {
         told.join(", ")
     };
@@ -272,7 +273,11 @@ async fn escalate(
         tracing::warn!(ticket = %t.reference, level, "an SLA target is missed and nobody could be told in private");
     }
     let line = engine.staff_line(
-        &format!("escalation-{}-thread", level.min(3)),
+        match level {
+            0 | 1 => key!("escalation-1-thread"),
+            2 => key!("escalation-2-thread"),
+            _ => key!("escalation-3-thread"),
+        },
         &[
             arg("target", engine.t(staff, target_key, &[])),
             arg("due", engine.local_time(staff, due)),
@@ -324,7 +329,9 @@ async fn rating_reminder(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result
         return Ok(());
     }
     let to = engine.requester(conn, t).await?;
-    engine.ask_rating(conn, t, &to, "rating-reminder").await
+    engine
+        .ask_rating(conn, t, &to, key!("rating-reminder"))
+        .await
 }
 
 /// The requester has not answered for a while: they are told when the ticket will
@@ -335,21 +342,20 @@ async fn waiting_warning(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result
         + TimeDelta::from_std(engine.config().follow_up.close_waiting_after.0)
             .unwrap_or(TimeDelta::days(7));
     let to = engine.requester(conn, t).await?;
-    let text = engine.t(
+    let text = t!(
+        engine,
         to.language,
         "ticket-waiting-warning",
-        &[
-            arg("reference", t.reference.to_string()),
-            arg("subject", t.subject.clone()),
-            arg("date", engine.local_time(to.language, closes)),
-        ],
+        reference = t.reference.to_string(),
+        subject = t.subject.clone(),
+        date = engine.local_time(to.language, closes)
     );
     engine
         .send_to(conn, &to, text, Vec::new(), Some(t.id), true)
         .await?;
     let name = engine.display_name(conn, t.requester).await?;
     let line = engine.staff_line(
-        "thread-waiting-warned",
+        key!("thread-waiting-warned"),
         &[
             arg("name", name),
             arg("date", engine.local_time(engine.staff_language(), closes)),
@@ -364,8 +370,8 @@ async fn close(
     engine: &Engine,
     conn: &mut Conn,
     t: &Ticket,
-    thread_key: &str,
-    requester_key: &str,
+    thread_key: Key,
+    requester_key: Key,
 ) -> Result<()> {
     let since = match t.status {
         Status::Resolved => t.times.resolved,

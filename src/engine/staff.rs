@@ -7,6 +7,7 @@ use guichet_chat::IncomingFile;
 use super::say::Contact;
 use super::{Acting, Ctx, Engine, EngineError, Refusal, RefusalKind, Result};
 use crate::domain::{Language, Priority, Status, Ticket, TicketId, User, Visibility};
+use crate::i18n::Key;
 use crate::i18n::{Arg, arg};
 use crate::store;
 use crate::store::audit::Origin;
@@ -52,15 +53,14 @@ async fn relay_reply(
     let t = &posted.ticket;
     let to = engine.requester(cx.conn, t).await?;
     let language = to.language;
-    let relayed = engine.t(
+    let relayed = t!(
+        engine,
         language,
         "relay-from-agent",
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("team", team_name(engine, t, language)),
-            arg("reference", t.reference.to_string()),
-            arg("text", text.to_owned()),
-        ],
+        name = who.user.display_name.clone(),
+        team = team_name(engine, t, language),
+        reference = t.reference.to_string(),
+        text = text.to_owned()
     );
     engine
         .send_to(cx.conn, &to, relayed, posted.files, Some(t.id), false)
@@ -91,7 +91,7 @@ fn in_thread(e: EngineError) -> EngineError {
         EngineError::Refused(r)
             if matches!(r.kind, RefusalKind::NotFound | RefusalKind::Forbidden) =>
         {
-            Refusal::forbidden("error-not-staff-here").into()
+            Refusal::forbidden(key!("error-not-staff-here")).into()
         }
         other => other,
     }
@@ -123,7 +123,7 @@ pub(super) async fn note_on(
     if echo {
         let line = line(
             engine,
-            "thread-note",
+            key!("thread-note"),
             &[
                 arg("name", who.user.display_name.clone()),
                 arg("text", text.trim().to_owned()),
@@ -133,11 +133,11 @@ pub(super) async fn note_on(
             .post_in_thread(cx.conn, ticket, line, posted.files)
             .await?;
     }
-    Ok(cx.t("answer-noted", &[]))
+    Ok(cx.t(key!("answer-noted"), &[]))
 }
 
 /// A line about a change for the ticket's thread, in the staff's language.
-pub(super) fn line(engine: &Engine, key: &str, args: &[Arg<'_>]) -> String {
+pub(super) fn line(engine: &Engine, key: Key, args: &[Arg<'_>]) -> String {
     engine.t(engine.staff_language(), key, args)
 }
 
@@ -180,26 +180,25 @@ pub(super) async fn claim(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         .claim(cx.conn, &who.actor, ticket, who.origin)
         .await?;
     if !claimed.changed {
-        return Ok(cx.t("answer-already-yours", &[]));
+        return Ok(cx.t(key!("answer-already-yours"), &[]));
     }
     let t = claimed.ticket;
     let name = who.user.display_name.clone();
-    let text = line(engine, "thread-claimed", &[arg("name", name.clone())]);
+    let text = line(engine, key!("thread-claimed"), &[arg("name", name.clone())]);
     record(cx, ticket, text).await?;
     tell_requester(cx, &t, |language| {
-        engine.t(
+        t!(
+            engine,
             language,
             "ticket-taken",
-            &[
-                arg("reference", t.reference.to_string()),
-                arg("name", name),
-                arg("team", team_name(engine, &t, language)),
-            ],
+            reference = t.reference.to_string(),
+            name = name,
+            team = team_name(engine, &t, language)
         )
     })
     .await?;
     Ok(cx.t(
-        "answer-claimed",
+        key!("answer-claimed"),
         &[arg("reference", t.reference.to_string())],
     ))
 }
@@ -215,7 +214,7 @@ pub(super) async fn assign_to(
         .assign(cx.conn, &who.actor, ticket, assignee.id, who.origin)
         .await?;
     let answer = cx.t(
-        "answer-assigned",
+        key!("answer-assigned"),
         &[arg("name", assignee.display_name.clone())],
     );
     if !assigned.changed {
@@ -224,7 +223,7 @@ pub(super) async fn assign_to(
     let t = assigned.ticket;
     let text = line(
         engine,
-        "thread-assigned",
+        key!("thread-assigned"),
         &[
             arg("name", who.user.display_name.clone()),
             arg("assignee", assignee.display_name.clone()),
@@ -251,7 +250,7 @@ pub(super) async fn set_priority(
         let staff = engine.staff_language();
         let text = line(
             engine,
-            "thread-priority",
+            key!("thread-priority"),
             &[
                 arg("name", who.user.display_name.clone()),
                 arg("priority", engine.priority_label(staff, priority)),
@@ -260,7 +259,7 @@ pub(super) async fn set_priority(
         record(cx, ticket, text).await?;
     }
     let label = engine.priority_label(who.language(), priority);
-    Ok(cx.t("answer-priority-set", &[arg("priority", label)]))
+    Ok(cx.t(key!("answer-priority-set"), &[arg("priority", label)]))
 }
 
 pub(super) async fn set_status(
@@ -280,7 +279,7 @@ pub(super) async fn set_status(
         .await?;
     let text = line(
         engine,
-        "thread-status",
+        key!("thread-status"),
         &[
             arg("name", who.user.display_name.clone()),
             arg("status", engine.staff_status_label(status)),
@@ -289,16 +288,17 @@ pub(super) async fn set_status(
     record(cx, ticket, text).await?;
     if status == Status::WaitingOnUser {
         tell_requester(cx, &t, |language| {
-            engine.t(
+            t!(
+                engine,
                 language,
                 "ticket-waiting",
-                &[arg("reference", t.reference.to_string())],
+                reference = t.reference.to_string()
             )
         })
         .await?;
     }
     let label = engine.status_label(who.language(), status);
-    Ok(cx.t("answer-status-set", &[arg("status", label)]))
+    Ok(cx.t(key!("answer-status-set"), &[arg("status", label)]))
 }
 
 pub(super) async fn resolve(
@@ -319,19 +319,18 @@ pub(super) async fn resolve(
     let name = who.user.display_name.clone();
     let text = line(
         engine,
-        "thread-resolved",
+        key!("thread-resolved"),
         &[arg("name", name.clone()), arg("note", note.clone())],
     );
     record(cx, ticket, text).await?;
     let told = tell_requester(cx, &t, |language| {
-        engine.t(
+        t!(
+            engine,
             language,
             "ticket-resolved",
-            &[
-                arg("reference", t.reference.to_string()),
-                arg("name", name),
-                arg("note", note),
-            ],
+            reference = t.reference.to_string(),
+            name = name,
+            note = note
         )
     })
     .await?;
@@ -339,15 +338,17 @@ pub(super) async fn resolve(
     // can be reached.
     let asked = match told {
         Some(to) if to.platform.is_some() => {
-            engine.ask_rating(cx.conn, &t, &to, "rating-prompt").await?;
+            engine
+                .ask_rating(cx.conn, &t, &to, key!("rating-prompt"))
+                .await?;
             true
         }
         _ => false,
     };
     let key = if asked {
-        "answer-resolved-rated"
+        key!("answer-resolved-rated")
     } else {
-        "answer-resolved"
+        key!("answer-resolved")
     };
     Ok(cx.t(key, &[arg("reference", t.reference.to_string())]))
 }
@@ -360,21 +361,22 @@ pub(super) async fn close(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         .await?;
     let text = line(
         engine,
-        "thread-closed",
+        key!("thread-closed"),
         &[arg("name", who.user.display_name.clone())],
     );
     record(cx, ticket, text).await?;
     engine.set_thread_open(cx.conn, ticket, false).await?;
     tell_requester(cx, &t, |language| {
-        engine.t(
+        t!(
+            engine,
             language,
             "ticket-closed",
-            &[arg("reference", t.reference.to_string())],
+            reference = t.reference.to_string()
         )
     })
     .await?;
     Ok(cx.t(
-        "answer-closed",
+        key!("answer-closed"),
         &[arg("reference", t.reference.to_string())],
     ))
 }
@@ -395,7 +397,7 @@ pub(super) async fn transfer(
         .await?;
     let language = who.language();
     let answer = cx.t(
-        "answer-transferred",
+        key!("answer-transferred"),
         &[arg("team", team.name.get(language).to_owned())],
     );
     if !moved.changed {
@@ -411,7 +413,7 @@ pub(super) async fn transfer(
             arg("name", name.clone()),
             arg("team", team.name.get(staff).to_owned()),
         ];
-        let text = engine.t(staff, "thread-transferred", &args);
+        let text = engine.t(staff, key!("thread-transferred"), &args);
         engine.post_on(cx.conn, old, text, Vec::new()).await?;
         engine.close_or_open(cx.conn, old, false).await?;
     }
@@ -422,20 +424,19 @@ pub(super) async fn transfer(
             arg("subject", t.subject.clone()),
             arg("description", t.description.clone()),
         ];
-        let summary = engine.t(staff, "thread-transferred-in", &args);
+        let summary = engine.t(staff, key!("thread-transferred-in"), &args);
         engine.post_on(cx.conn, &new, summary, Vec::new()).await?;
     }
     if let Some(assignee) = t.assignee {
         engine.notify_assignee(cx.conn, &t, assignee).await?;
     }
     tell_requester(cx, &t, |language| {
-        engine.t(
+        t!(
+            engine,
             language,
             "ticket-transferred",
-            &[
-                arg("reference", t.reference.to_string()),
-                arg("team", team.name.get(language).to_owned()),
-            ],
+            reference = t.reference.to_string(),
+            team = team.name.get(language).to_owned()
         )
     })
     .await?;

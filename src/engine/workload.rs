@@ -14,9 +14,9 @@ pub(super) async fn availability(cx: &mut Ctx<'_>, available: bool) -> Result<St
         .set_own_availability(cx.conn, &cx.who.actor, available, Origin::Chat)
         .await?;
     let key = if available {
-        "answer-available"
+        key!("answer-available")
     } else {
-        "answer-unavailable"
+        key!("answer-unavailable")
     };
     Ok(cx.t(key, &[]))
 }
@@ -39,17 +39,16 @@ pub(super) async fn redistribute(cx: &mut Ctx<'_>, agent: User) -> Result<String
                 .unwrap_or_default(),
             None => {
                 queued += 1;
-                engine.t(staff_language, "thread-queue", &[])
+                t!(engine, staff_language, "thread-queue")
             }
         };
-        let line = engine.t(
+        let line = t!(
+            engine,
             staff_language,
             "thread-redistributed",
-            &[
-                arg("name", who.user.display_name.clone()),
-                arg("agent", agent.display_name.clone()),
-                arg("to", new_name),
-            ],
+            name = who.user.display_name.clone(),
+            agent = agent.display_name.clone(),
+            to = new_name
         );
         engine
             .post_in_thread(cx.conn, t.id, line, Vec::new())
@@ -61,16 +60,18 @@ pub(super) async fn redistribute(cx: &mut Ctx<'_>, agent: User) -> Result<String
         let lead = who.user.display_name.clone();
         engine
             .alert(cx.conn, t, agent.id, |language| {
-                engine.t(
+                t!(
+                    engine,
                     language,
                     "ticket-redistributed-away",
-                    &[arg("reference", t.reference.to_string()), arg("name", lead)],
+                    reference = t.reference.to_string(),
+                    name = lead
                 )
             })
             .await?;
     }
     Ok(cx.t(
-        "answer-redistributed",
+        key!("answer-redistributed"),
         &[
             arg("agent", agent.display_name.clone()),
             arg("count", moved.len()),

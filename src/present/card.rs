@@ -11,6 +11,7 @@ use super::payload::Payload;
 use crate::domain::{
     Category, Decision, Language, Priority, Status, Team, Ticket, TicketId, TicketReference, UserId,
 };
+use crate::i18n::Key;
 use crate::i18n::{Arg, Texts, arg};
 use crate::text::{clip, shorten};
 
@@ -69,7 +70,7 @@ pub fn draw(texts: &Texts, language: Language, time_zone: Tz, view: &TicketView<
     if let Some((key, due)) = late {
         let due = due.with_timezone(&time_zone).format("%d/%m %H:%M");
         fields.push(CardField {
-            name: pen.t("card-sla"),
+            name: pen.t(key!("card-sla")),
             value: pen.t_with(key, &[arg("due", due.to_string())]),
         });
     }
@@ -81,7 +82,7 @@ pub fn draw(texts: &Texts, language: Language, time_zone: Tz, view: &TicketView<
     };
     let card = Card {
         title: pen.t_with(
-            "card-title",
+            key!("card-title"),
             &[
                 arg("reference", ticket.reference.to_string()),
                 arg("subject", ticket.subject.clone()),
@@ -107,22 +108,22 @@ struct Pen<'a> {
 }
 
 impl Pen<'_> {
-    fn t(&self, key: &str) -> String {
+    fn t(&self, key: Key) -> String {
         self.texts.t(self.language, key, &[])
     }
 
-    fn t_with(&self, key: &str, args: &[Arg]) -> String {
+    fn t_with(&self, key: Key, args: &[Arg]) -> String {
         self.texts.t(self.language, key, args)
     }
 
-    fn field(&self, key: &str, value: String) -> CardField {
+    fn field(&self, key: Key, value: String) -> CardField {
         CardField {
             name: self.t(key),
             value,
         }
     }
 
-    fn button(&self, key: &str, payload: Payload, style: ButtonStyle) -> Button {
+    fn button(&self, key: Key, payload: Payload, style: ButtonStyle) -> Button {
         Button {
             label: self.t(key),
             payload: payload.encode(),
@@ -137,49 +138,49 @@ fn fields(pen: &Pen<'_>, view: &TicketView<'_>) -> Vec<CardField> {
     let (ticket, language) = (&view.ticket, pen.language);
     let mut fields = vec![
         pen.field(
-            "card-status",
+            key!("card-status"),
             staff_status_label(pen.texts, language, ticket.status),
         ),
         pen.field(
-            "card-priority",
+            key!("card-priority"),
             priority_label(pen.texts, language, ticket.priority),
         ),
         pen.field(
-            "card-category",
+            key!("card-category"),
             view.category
                 .map(|c| c.name.get(language).to_owned())
                 .unwrap_or_default(),
         ),
         pen.field(
-            "card-team",
+            key!("card-team"),
             view.team
                 .map(|t| t.name.get(language).to_owned())
                 .unwrap_or_default(),
         ),
-        pen.field("card-requester", view.requester.clone()),
+        pen.field(key!("card-requester"), view.requester.clone()),
         pen.field(
-            "card-assignee",
+            key!("card-assignee"),
             view.assignee
                 .clone()
-                .unwrap_or_else(|| pen.t("card-unassigned")),
+                .unwrap_or_else(|| pen.t(key!("card-unassigned"))),
         ),
     ];
     if let Some(resolution) = &ticket.resolution {
-        fields.push(pen.field("card-resolution", resolution.clone()));
+        fields.push(pen.field(key!("card-resolution"), resolution.clone()));
     }
     if let Some(old) = &view.follows_up {
-        fields.push(pen.field("card-follows-up", old.to_string()));
+        fields.push(pen.field(key!("card-follows-up"), old.to_string()));
     }
     if view.needs_approval()
         && let Some((decision, name)) = &view.last_decision
     {
         let key = match decision {
-            Decision::Approve => "card-decision-approved",
-            Decision::AskInfo => "card-decision-info-requested",
-            Decision::Refuse => "card-decision-refused",
+            Decision::Approve => key!("card-decision-approved"),
+            Decision::AskInfo => key!("card-decision-info-requested"),
+            Decision::Refuse => key!("card-decision-refused"),
         };
         let decided = pen.t_with(key, &[arg("name", name.clone())]);
-        fields.push(pen.field("card-decision", decided));
+        fields.push(pen.field(key!("card-decision"), decided));
     }
     fields
 }
@@ -189,7 +190,13 @@ fn fields(pen: &Pen<'_>, view: &TicketView<'_>) -> Vec<CardField> {
 fn actions(pen: &Pen<'_>, view: &TicketView<'_>) -> (Vec<Vec<Button>>, Option<Select>) {
     let ticket = &view.ticket;
     let id = ticket.id.0;
-    let close = || pen.button("button-close", Payload::Close(id), ButtonStyle::Secondary);
+    let close = || {
+        pen.button(
+            key!("button-close"),
+            Payload::Close(id),
+            ButtonStyle::Secondary,
+        )
+    };
     if ticket.status == Status::Resolved {
         return (vec![vec![close()]], None);
     }
@@ -198,10 +205,18 @@ fn actions(pen: &Pen<'_>, view: &TicketView<'_>) -> (Vec<Vec<Button>>, Option<Se
     }
     let mut row = Vec::new();
     if ticket.assignee.is_none() {
-        row.push(pen.button("button-claim", Payload::Claim(id), ButtonStyle::Primary));
+        row.push(pen.button(
+            key!("button-claim"),
+            Payload::Claim(id),
+            ButtonStyle::Primary,
+        ));
     }
     if !view.needs_approval() {
-        row.push(pen.button("button-resolve", Payload::Resolve(id), ButtonStyle::Success));
+        row.push(pen.button(
+            key!("button-resolve"),
+            Payload::Resolve(id),
+            ButtonStyle::Success,
+        ));
     }
     row.push(close());
     let mut buttons = vec![row];
@@ -209,7 +224,7 @@ fn actions(pen: &Pen<'_>, view: &TicketView<'_>) -> (Vec<Vec<Button>>, Option<Se
         buttons.push(decision_buttons(pen, ticket.id));
     }
     let select = Select {
-        placeholder: pen.t("card-priority-placeholder"),
+        placeholder: pen.t(key!("card-priority-placeholder")),
         choices: Priority::ALL
             .into_iter()
             .filter(|p| *p != ticket.priority)
@@ -228,9 +243,9 @@ fn decision_buttons(pen: &Pen<'_>, id: TicketId) -> Vec<Button> {
         .into_iter()
         .map(|decision| {
             let (key, style) = match decision {
-                Decision::Approve => ("button-approve", ButtonStyle::Success),
-                Decision::AskInfo => ("button-ask-info", ButtonStyle::Primary),
-                Decision::Refuse => ("button-refuse", ButtonStyle::Danger),
+                Decision::Approve => (key!("button-approve"), ButtonStyle::Success),
+                Decision::AskInfo => (key!("button-ask-info"), ButtonStyle::Primary),
+                Decision::Refuse => (key!("button-refuse"), ButtonStyle::Danger),
             };
             pen.button(key, Payload::of_decision(id, decision), style)
         })
@@ -250,7 +265,7 @@ fn tone(ticket: &Ticket, late: bool) -> Tone {
 
 /// The missed target that still matters, with its due time: the resolution
 /// while the ticket is not resolved, the first response while nobody answered.
-fn sla_breach(ticket: &Ticket) -> Option<(&'static str, DateTime<Utc>)> {
+fn sla_breach(ticket: &Ticket) -> Option<(Key, DateTime<Utc>)> {
     let sla = &ticket.sla;
     if !ticket.status.is_active() {
         return None;
@@ -258,12 +273,12 @@ fn sla_breach(ticket: &Ticket) -> Option<(&'static str, DateTime<Utc>)> {
     if sla.resolution_breached.is_some() {
         return sla
             .resolution_due
-            .map(|due| ("card-sla-resolution-missed", due));
+            .map(|due| (key!("card-sla-resolution-missed"), due));
     }
     if sla.first_response_breached.is_some() && ticket.times.first_response.is_none() {
         return sla
             .first_response_due
-            .map(|due| ("card-sla-first-response-missed", due));
+            .map(|due| (key!("card-sla-first-response-missed"), due));
     }
     None
 }

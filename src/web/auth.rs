@@ -95,9 +95,9 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::refused(crate::engine::Refusal::forbidden(
-                "error-admin-only",
-            )))
+            Err(ApiError::refused(crate::engine::Refusal::forbidden(key!(
+                "error-admin-only"
+            ))))
         }
     }
 
@@ -117,7 +117,7 @@ impl Caller {
                 Some(given) if constant_time_eq(given.as_bytes(), csrf.as_bytes()) => Ok(()),
                 _ => Err(ApiError::new(
                     axum::http::StatusCode::FORBIDDEN,
-                    "web-error-csrf",
+                    key!("web-error-csrf"),
                 )),
             },
         }
@@ -160,7 +160,7 @@ pub fn check_origin(headers: &HeaderMap) -> ApiResult<()> {
     } else {
         Err(ApiError::new(
             axum::http::StatusCode::FORBIDDEN,
-            "web-error-cross-site",
+            key!("web-error-cross-site"),
         ))
     }
 }

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::desk::DeskError;
 use crate::engine::{EngineError, Refusal, refusal_of};
+use crate::i18n::Key;
 use crate::store::StoreError;
 
 #[derive(Debug, Clone)]
@@ -20,7 +21,7 @@ pub struct ApiError {
     /// A stable word for scripts: `not_found`, `forbidden`, `bad_request`…
     pub code: &'static str,
     /// The catalog key of the sentence, and its arguments.
-    pub key: &'static str,
+    pub key: Key,
     pub args: Vec<(&'static str, String)>,
     /// Seconds, for 429 answers.
     pub retry_after: Option<u64>,
@@ -46,7 +47,7 @@ pub struct ErrorDetail {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, key: &'static str) -> Self {
+    pub fn new(status: StatusCode, key: Key) -> Self {
         let code = match status {
             StatusCode::BAD_REQUEST => "bad_request",
             StatusCode::UNAUTHORIZED => "unauthenticated",
@@ -75,24 +76,24 @@ impl ApiError {
         self
     }
 
-    pub fn bad_request(key: &'static str) -> Self {
+    pub fn bad_request(key: Key) -> Self {
         Self::new(StatusCode::BAD_REQUEST, key)
     }
 
     pub fn unauthenticated() -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "web-error-unauthenticated")
+        Self::new(StatusCode::UNAUTHORIZED, key!("web-error-unauthenticated"))
     }
 
     pub fn forbidden() -> Self {
-        Self::new(StatusCode::FORBIDDEN, "web-error-forbidden")
+        Self::new(StatusCode::FORBIDDEN, key!("web-error-forbidden"))
     }
 
     pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "web-error-not-found")
+        Self::new(StatusCode::NOT_FOUND, key!("web-error-not-found"))
     }
 
     pub fn internal() -> Self {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, key!("error-internal"))
     }
 
     /// A refusal of the engine or the desk, with the status its kind calls for.
@@ -252,7 +253,7 @@ mod tests {
             from: Status::Closed,
             to: Status::InProgress,
         });
-        assert_eq!(error.key, "error-transition");
+        assert_eq!(error.key, key!("error-transition"));
         assert_eq!(
             error.args,
             [

@@ -47,26 +47,29 @@ pub enum Unreadable {
 impl From<Unreadable> for ApiError {
     fn from(why: Unreadable) -> Self {
         match why {
-            Unreadable::MediaType { expected } => {
-                ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "web-error-media-type")
-                    .with("expected", expected)
-            }
+            Unreadable::MediaType { expected } => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                key!("web-error-media-type"),
+            )
+            .with("expected", expected),
             Unreadable::TooLarge => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "web-error-too-large")
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, key!("web-error-too-large"))
                     .with("kib", (BODY_LIMIT / 1024).to_string())
             }
-            Unreadable::Cut => ApiError::bad_request("web-error-body-cut"),
-            Unreadable::Malformed => ApiError::bad_request("web-error-malformed-body"),
-            Unreadable::UnknownField { name, known } => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "web-error-unknown-field")
-                    .with("name", name)
-                    .with("known", known.join(", "))
-            }
-            Unreadable::Unfit => {
-                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "web-error-unfit-body")
-            }
-            Unreadable::Query => ApiError::bad_request("web-error-bad-query"),
-            Unreadable::Path => ApiError::bad_request("web-error-bad-path"),
+            Unreadable::Cut => ApiError::bad_request(key!("web-error-body-cut")),
+            Unreadable::Malformed => ApiError::bad_request(key!("web-error-malformed-body")),
+            Unreadable::UnknownField { name, known } => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                key!("web-error-unknown-field"),
+            )
+            .with("name", name)
+            .with("known", known.join(", ")),
+            Unreadable::Unfit => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                key!("web-error-unfit-body"),
+            ),
+            Unreadable::Query => ApiError::bad_request(key!("web-error-bad-query")),
+            Unreadable::Path => ApiError::bad_request(key!("web-error-bad-path")),
             Unreadable::Defect => ApiError::internal(),
         }
     }

@@ -102,7 +102,7 @@ pub async fn submit(
                 .await?;
             tx.commit().await?;
             tracing::info!(email = %attempt.email, address = %attempt.address, "web: login failed");
-            let message = state.texts().t(attempt.language, "web-login-failed", &[]);
+            let message = t!(state.texts(), attempt.language, "web-login-failed");
             Ok(attempt.form_again(&state, StatusCode::UNAUTHORIZED, &message))
         }
     }
@@ -148,10 +148,11 @@ async fn throttled(state: &WebState, attempt: &Attempt) -> ApiResult<Option<Resp
     }
     tracing::warn!(email = %attempt.email, address = %attempt.address, "web: login refused, too many failures");
     let minutes = web.login_window.0.as_secs().div_ceil(60);
-    let message = state.texts().t(
+    let message = t!(
+        state.texts(),
         attempt.language,
         "web-login-throttled",
-        &[crate::i18n::arg("minutes", minutes)],
+        minutes = minutes
     );
     let mut page = attempt.form_again(state, StatusCode::TOO_MANY_REQUESTS, &message);
     page.headers_mut().insert(

@@ -149,7 +149,7 @@ async fn not_found() -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "web-error-method")
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, key!("web-error-method"))
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.

@@ -100,13 +100,13 @@ impl Inner {
         // log and the audit trail.
         let key = match (refusal, platform) {
             (Some(Refusal::Unreachable), Platform::Telegram) => {
-                "delivery-undelivered-unreachable-telegram"
+                key!("delivery-undelivered-unreachable-telegram")
             }
             (Some(Refusal::Unreachable), Platform::Discord) => {
-                "delivery-undelivered-unreachable-discord"
+                key!("delivery-undelivered-unreachable-discord")
             }
-            (Some(_), _) => "delivery-undelivered-refused",
-            (None, _) => "delivery-undelivered-gave-up",
+            (Some(_), _) => key!("delivery-undelivered-refused"),
+            (None, _) => key!("delivery-undelivered-gave-up"),
         };
         let mut notice = self.texts.t(language, key, &args);
         notice.push('\n');
@@ -136,10 +136,11 @@ impl Inner {
         let Some((language, platform)) = self.reach(conn, author, ticket.origin).await? else {
             return Ok(());
         };
-        let mut notice = self.texts.t(
+        let mut notice = t!(
+            self.texts,
             language,
             "delivery-thread-undelivered",
-            &[arg("reference", ticket.reference.to_string())],
+            reference = ticket.reference.to_string()
         );
         notice.push('\n');
         notice.push_str(&self.quote(language, text));
@@ -207,17 +208,14 @@ impl Inner {
         else {
             return Ok(());
         };
-        let notice = self.texts.t(
+        let notice = t!(
+            self.texts,
             language,
             "delivery-team-not-told",
-            &[
-                arg("reference", ticket.reference.to_string()),
-                arg(
-                    "team",
-                    team.map(|t| t.name.get(language).to_owned())
-                        .unwrap_or_default(),
-                ),
-            ],
+            reference = ticket.reference.to_string(),
+            team = team
+                .map(|t| t.name.get(language).to_owned())
+                .unwrap_or_default()
         );
         let dm = Envelope::Direct {
             user: ticket.requester.0,
@@ -255,13 +253,12 @@ impl Inner {
                 .map_or_else(|| member.clone(), |u| u.display_name);
             names.push(name);
         }
-        let notice = self.texts.t(
+        let notice = t!(
+            self.texts,
             self.staff_language,
             "delivery-left-out",
-            &[
-                arg("names", names.join(", ")),
-                arg("count", names.len() as i64),
-            ],
+            names = names.join(", "),
+            count = names.len() as i64
         );
         let post = Envelope::ThreadPost {
             ticket: *ticket,
@@ -289,10 +286,11 @@ impl Inner {
     }
 
     fn quote(&self, language: Language, text: &str) -> String {
-        self.texts.t(
+        t!(
+            self.texts,
             language,
             "delivery-quote",
-            &[arg("text", shorten(text.trim(), QUOTED).replace('\n', " "))],
+            text = shorten(text.trim(), QUOTED).replace('\n', " ")
         )
     }
 }

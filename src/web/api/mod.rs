@@ -106,7 +106,7 @@ impl Names {
 
 /// A query parameter that did not parse.
 pub(super) fn bad_parameter(name: &str, value: &str) -> ApiError {
-    ApiError::bad_request("web-error-bad-parameter")
+    ApiError::bad_request(key!("web-error-bad-parameter"))
         .with("name", name.to_owned())
         .with("value", value.to_owned())
 }

@@ -275,18 +275,18 @@ fn api_error(e: RetryError) -> ApiError {
     match e {
         RetryError::UnknownRow(_) | RetryError::UnknownEvent(_) => ApiError::not_found(),
         RetryError::NotDead { id, status } => {
-            ApiError::new(StatusCode::CONFLICT, "web-error-not-dead-letter")
+            ApiError::new(StatusCode::CONFLICT, key!("web-error-not-dead-letter"))
                 .with("id", id.to_string())
                 .with("status", status.as_str())
         }
         RetryError::AlreadyReplayed(id) => {
-            ApiError::new(StatusCode::CONFLICT, "web-error-already-replayed")
+            ApiError::new(StatusCode::CONFLICT, key!("web-error-already-replayed"))
                 .with("id", id.to_string())
         }
         RetryError::FailedAgain { id, .. } | RetryError::Unreadable { id, .. } => {
             // The cause may hold SQL or data: the log has it, the body does not.
             tracing::warn!(id, error = %e, "web: a failed event could not be replayed");
-            ApiError::new(StatusCode::CONFLICT, "web-error-replay-failed")
+            ApiError::new(StatusCode::CONFLICT, key!("web-error-replay-failed"))
                 .with("id", id.to_string())
         }
         RetryError::Store(e) => e.into(),
@@ -295,7 +295,7 @@ fn api_error(e: RetryError) -> ApiError {
 
 fn limit_of(query: &LimitQuery) -> ApiResult<u32> {
     if let Some(unknown) = query.others.keys().find(|k| *k != "lang") {
-        return Err(ApiError::bad_request("web-error-unknown-parameter")
+        return Err(ApiError::bad_request(key!("web-error-unknown-parameter"))
             .with("name", unknown.clone())
             .with("known", "limit"));
     }
@@ -303,7 +303,7 @@ fn limit_of(query: &LimitQuery) -> ApiResult<u32> {
         None | Some("") => Ok(DEFAULT_LIMIT),
         Some(v) => match v.parse::<i64>() {
             Ok(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => Ok(n as u32),
-            Ok(n) => Err(ApiError::bad_request("web-error-bad-limit")
+            Ok(n) => Err(ApiError::bad_request(key!("web-error-bad-limit"))
                 .with("value", n.to_string())
                 .with("max", MAX_LIMIT.to_string())),
             Err(_) => Err(bad_parameter("limit", v)),

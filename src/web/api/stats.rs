@@ -107,7 +107,7 @@ fn period_of(state: &WebState, query: &PeriodQuery) -> ApiResult<Period> {
             .transpose()
     };
     let bad_period =
-        || ApiError::bad_request("web-error-bad-period").with("max", MAX_DAYS.to_string());
+        || ApiError::bad_request(key!("web-error-bad-period")).with("max", MAX_DAYS.to_string());
     match (
         date("from", &query.from)?,
         date("to", &query.to)?,

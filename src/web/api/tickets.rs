@@ -111,7 +111,7 @@ pub async fn list(
 
 fn filter_of(state: &WebState, query: &ListQuery) -> ApiResult<TicketFilter> {
     if let Some(unknown) = query.others.keys().find(|k| *k != "lang") {
-        return Err(ApiError::bad_request("web-error-unknown-parameter")
+        return Err(ApiError::bad_request(key!("web-error-unknown-parameter"))
             .with("name", unknown.clone())
             .with("known", PARAMETERS.join(", ")));
     }
@@ -131,7 +131,7 @@ fn filter_of(state: &WebState, query: &ListQuery) -> ApiResult<TicketFilter> {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
         Some(n) => {
-            return Err(ApiError::bad_request("web-error-bad-limit")
+            return Err(ApiError::bad_request(key!("web-error-bad-limit"))
                 .with("value", n.to_string())
                 .with("max", MAX_LIMIT.to_string()));
         }
@@ -255,10 +255,10 @@ impl Update {
                 self.decision_text.unwrap_or_default(),
             ));
         } else if self.decision_text.is_some() {
-            return Err(ApiError::bad_request("web-error-decision-text-alone"));
+            return Err(ApiError::bad_request(key!("web-error-decision-text-alone")));
         }
         if changes.is_empty() {
-            return Err(ApiError::bad_request("web-error-nothing-to-change"));
+            return Err(ApiError::bad_request(key!("web-error-nothing-to-change")));
         }
         Ok(changes)
     }

@@ -17,7 +17,7 @@ pub fn banner(page: &DashboardPage<'_>) -> Markup {
     }
     html! {
         section class="setup-banner" role="alert" {
-            h2 { "⚠️ " (page.t("setup-banner-title", &[arg("count", failing.len() as i64)])) }
+            h2 { "⚠️ " (page.t(key!("setup-banner-title"), &[arg("count", failing.len() as i64)])) }
             ul {
                 @for finding in failing.iter().take(SHOWN) {
                     @let what = doctor::what(page.texts, page.language, &finding.check);
@@ -31,7 +31,7 @@ pub fn banner(page: &DashboardPage<'_>) -> Markup {
             }
             @if failing.len() > SHOWN {
                 p {
-                    (page.t("setup-banner-more", &[arg("count", (failing.len() - SHOWN) as i64)]))
+                    (page.t(key!("setup-banner-more"), &[arg("count", (failing.len() - SHOWN) as i64)]))
                 }
             }
         }

@@ -6,6 +6,7 @@ use super::charts::{self, Bar, Caption, DailyChart, color};
 use super::format::{self, NO_VALUE};
 use super::page::DashboardPage;
 use crate::domain::{Priority, Status};
+use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::store::stats::Durations;
 
@@ -14,46 +15,46 @@ pub fn charts(page: &DashboardPage<'_>) -> Markup {
     let daily = figure(
         page,
         "opened-resolved",
-        "dashboard-chart-opened-resolved",
-        "dashboard-chart-opened-resolved-hint",
+        key!("dashboard-chart-opened-resolved"),
+        key!("dashboard-chart-opened-resolved-hint"),
         true,
         daily(page),
     );
-    let created = "dashboard-chart-created-hint";
+    let created = key!("dashboard-chart-created-hint");
     let bar_figures = [
         (
             "backlog",
-            "dashboard-chart-backlog",
-            "dashboard-chart-backlog-hint",
+            key!("dashboard-chart-backlog"),
+            key!("dashboard-chart-backlog-hint"),
             backlog(page),
         ),
         (
             "times",
-            "dashboard-chart-times",
-            "dashboard-chart-times-hint",
+            key!("dashboard-chart-times"),
+            key!("dashboard-chart-times-hint"),
             times(page),
         ),
         (
             "categories",
-            "dashboard-chart-categories",
+            key!("dashboard-chart-categories"),
             created,
             categories(page),
         ),
-        ("teams", "dashboard-chart-teams", created, teams(page)),
+        ("teams", key!("dashboard-chart-teams"), created, teams(page)),
         (
             "priorities",
-            "dashboard-chart-priorities",
+            key!("dashboard-chart-priorities"),
             created,
             priorities(page),
         ),
         (
             "satisfaction",
-            "dashboard-chart-satisfaction",
-            "dashboard-chart-satisfaction-hint",
+            key!("dashboard-chart-satisfaction"),
+            key!("dashboard-chart-satisfaction-hint"),
             satisfaction(page),
         ),
     ];
-    let empty = page.t("dashboard-no-data", &[]);
+    let empty = page.t(key!("dashboard-no-data"), &[]);
     let bar_figures = bar_figures.map(|(name, title, hint, bars)| {
         let caption = Caption {
             name,
@@ -84,22 +85,22 @@ pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
     let rows = &page.stats.leaderboard;
     html! {
         section class="card board" aria-labelledby="leaderboard-title" {
-            h2 id="leaderboard-title" { (page.t("dashboard-leaderboard", &[])) }
-            p class="hint" { (page.t("dashboard-leaderboard-hint", &[])) }
+            h2 id="leaderboard-title" { (page.t(key!("dashboard-leaderboard"), &[])) }
+            p class="hint" { (page.t(key!("dashboard-leaderboard-hint"), &[])) }
             div class="scroll" {
                 table data-chart="leaderboard" id="leaderboard" {
                     thead {
                         tr {
-                            th scope="col" { (page.t("dashboard-leaderboard-rank", &[])) }
-                            th scope="col" { (page.t("dashboard-leaderboard-agent", &[])) }
+                            th scope="col" { (page.t(key!("dashboard-leaderboard-rank"), &[])) }
+                            th scope="col" { (page.t(key!("dashboard-leaderboard-agent"), &[])) }
                             th scope="col" class="number" {
-                                (page.t("dashboard-leaderboard-points", &[]))
+                                (page.t(key!("dashboard-leaderboard-points"), &[]))
                             }
                             th scope="col" class="number" {
-                                (page.t("dashboard-leaderboard-resolved", &[]))
+                                (page.t(key!("dashboard-leaderboard-resolved"), &[]))
                             }
                             th scope="col" class="number" {
-                                (page.t("dashboard-leaderboard-rating", &[]))
+                                (page.t(key!("dashboard-leaderboard-rating"), &[]))
                             }
                         }
                     }
@@ -124,7 +125,7 @@ pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
                         }
                         @if rows.is_empty() {
                             tr {
-                                td colspan="5" class="empty" { (page.t("dashboard-no-data", &[])) }
+                                td colspan="5" class="empty" { (page.t(key!("dashboard-no-data"), &[])) }
                             }
                             "\n"
                         }
@@ -140,8 +141,8 @@ pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
 fn figure(
     page: &DashboardPage<'_>,
     name: &str,
-    title: &str,
-    hint: &str,
+    title: Key,
+    hint: Key,
     wide: bool,
     svg: Markup,
 ) -> Markup {
@@ -163,10 +164,10 @@ fn figure(
 }
 
 fn daily(page: &DashboardPage<'_>) -> Markup {
-    let title = page.t("dashboard-chart-opened-resolved", &[]);
-    let empty = page.t("dashboard-no-data", &[]);
-    let opened = page.t("dashboard-series-opened", &[]);
-    let resolved = page.t("dashboard-series-resolved", &[]);
+    let title = page.t(key!("dashboard-chart-opened-resolved"), &[]);
+    let empty = page.t(key!("dashboard-no-data"), &[]);
+    let opened = page.t(key!("dashboard-series-opened"), &[]);
+    let resolved = page.t(key!("dashboard-series-resolved"), &[]);
     charts::daily_chart(&DailyChart {
         caption: Caption {
             name: "opened-resolved",
@@ -179,7 +180,7 @@ fn daily(page: &DashboardPage<'_>) -> Markup {
         axis_date: &|date| format::short_date(page.texts, page.language, date),
         tooltip: &|day| {
             page.t(
-                "dashboard-day-tooltip",
+                key!("dashboard-day-tooltip"),
                 &[
                     arg("date", page.long_date(day.day)),
                     arg("opened", page.count(day.opened)),
@@ -198,11 +199,11 @@ fn backlog(page: &DashboardPage<'_>) -> Vec<Bar> {
     rows.into_iter()
         .map(|(status, n)| {
             let (key, color) = match status {
-                Status::Open => ("status-open", color::BLUE),
-                Status::InProgress => ("status-in-progress", color::VIOLET),
-                Status::WaitingOnUser => ("status-waiting-on-requester", color::AMBER),
-                Status::Resolved => ("status-resolved", color::GREEN),
-                Status::Closed => ("status-closed", color::SLATE),
+                Status::Open => (key!("status-open"), color::BLUE),
+                Status::InProgress => (key!("status-in-progress"), color::VIOLET),
+                Status::WaitingOnUser => (key!("status-waiting-on-requester"), color::AMBER),
+                Status::Resolved => (key!("status-resolved"), color::GREEN),
+                Status::Closed => (key!("status-closed"), color::SLATE),
             };
             count_bar(page, page.t(key, &[]), n, color)
         })
@@ -215,7 +216,7 @@ fn times(page: &DashboardPage<'_>) -> Vec<Bar> {
     if stats.first_response.count == 0 && stats.resolution.count == 0 {
         return Vec::new();
     }
-    let bar = |key: &str, seconds: Option<f64>, color| {
+    let bar = |key: Key, seconds: Option<f64>, color| {
         let shown = seconds.and_then(|s| format::duration(page.texts, page.language, s));
         Bar {
             label: page.t(key, &[]),
@@ -225,7 +226,7 @@ fn times(page: &DashboardPage<'_>) -> Vec<Bar> {
             color,
         }
     };
-    let pair = |figure: Durations, mean: &str, median: &str| {
+    let pair = |figure: Durations, mean: Key, median: Key| {
         [
             bar(mean, figure.mean_secs, color::INDIGO),
             bar(median, figure.median_secs, color::CYAN),
@@ -234,13 +235,13 @@ fn times(page: &DashboardPage<'_>) -> Vec<Bar> {
     let mut bars = Vec::with_capacity(4);
     bars.extend(pair(
         stats.first_response,
-        "dashboard-times-first-response-mean",
-        "dashboard-times-first-response-median",
+        key!("dashboard-times-first-response-mean"),
+        key!("dashboard-times-first-response-median"),
     ));
     bars.extend(pair(
         stats.resolution,
-        "dashboard-times-resolution-mean",
-        "dashboard-times-resolution-median",
+        key!("dashboard-times-resolution-mean"),
+        key!("dashboard-times-resolution-median"),
     ));
     bars
 }
@@ -250,7 +251,10 @@ fn categories(page: &DashboardPage<'_>) -> Vec<Bar> {
     let named = page.stats.by_category.iter().map(|&(id, n)| {
         let name = match page.catalog.category(id) {
             Some(category) => category.name.get(page.language).to_owned(),
-            None => page.t("dashboard-unknown-category", &[arg("id", id.to_string())]),
+            None => page.t(
+                key!("dashboard-unknown-category"),
+                &[arg("id", id.to_string())],
+            ),
         };
         (name, n)
     });
@@ -262,7 +266,7 @@ fn teams(page: &DashboardPage<'_>) -> Vec<Bar> {
     let named = page.stats.by_team.iter().map(|&(id, n)| {
         let name = match page.catalog.team(id) {
             Some(team) => team.name.get(page.language).to_owned(),
-            None => page.t("dashboard-unknown-team", &[arg("id", id.to_string())]),
+            None => page.t(key!("dashboard-unknown-team"), &[arg("id", id.to_string())]),
         };
         (name, n)
     });
@@ -276,10 +280,10 @@ fn priorities(page: &DashboardPage<'_>) -> Vec<Bar> {
     rows.into_iter()
         .map(|(priority, n)| {
             let (key, color) = match priority {
-                Priority::P0 => ("priority-p0", color::RED),
-                Priority::P1 => ("priority-p1", color::ORANGE),
-                Priority::P2 => ("priority-p2", color::BLUE),
-                Priority::P3 => ("priority-p3", color::SLATE),
+                Priority::P0 => (key!("priority-p0"), color::RED),
+                Priority::P1 => (key!("priority-p1"), color::ORANGE),
+                Priority::P2 => (key!("priority-p2"), color::BLUE),
+                Priority::P3 => (key!("priority-p3"), color::SLATE),
             };
             let label = format!("{priority} {}", page.t(key, &[]));
             count_bar(page, label, n, color)
@@ -300,7 +304,7 @@ fn satisfaction(page: &DashboardPage<'_>) -> Vec<Bar> {
     (1..=5usize)
         .rev()
         .map(|stars| {
-            let label = page.t("dashboard-stars", &[arg("stars", stars.to_string())]);
+            let label = page.t(key!("dashboard-stars"), &[arg("stars", stars.to_string())]);
             count_bar(page, label, distribution[stars - 1], COLORS[stars - 1])
         })
         .collect()

@@ -4,7 +4,8 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::domain::Language;
-use crate::i18n::{Texts, arg};
+use crate::i18n::Key;
+use crate::i18n::Texts;
 
 /// Shown where a figure cannot be computed (nothing to measure in the period).
 pub const NO_VALUE: &str = "—";
@@ -71,29 +72,30 @@ pub fn duration(texts: &Texts, language: Language, seconds: f64) -> Option<Strin
     // `as` saturates: an absurdly long duration is shown as a very large one.
     let minutes = (seconds / 60.0).round() as u64;
     let text = if minutes == 0 {
-        texts.t(language, "dashboard-duration-under-a-minute", &[])
+        t!(texts, language, "dashboard-duration-under-a-minute")
     } else if minutes < 60 {
-        texts.t(
+        t!(
+            texts,
             language,
             "dashboard-duration-minutes",
-            &[arg("minutes", minutes.to_string())],
+            minutes = minutes.to_string()
         )
     } else if minutes < 24 * 60 {
         let (hours, minutes) = (minutes / 60, minutes % 60);
         if minutes == 0 {
-            texts.t(
+            t!(
+                texts,
                 language,
                 "dashboard-duration-hours",
-                &[arg("hours", hours.to_string())],
+                hours = hours.to_string()
             )
         } else {
-            texts.t(
+            t!(
+                texts,
                 language,
                 "dashboard-duration-hours-minutes",
-                &[
-                    arg("hours", hours.to_string()),
-                    arg("minutes", minutes.to_string()),
-                ],
+                hours = hours.to_string(),
+                minutes = minutes.to_string()
             )
         }
     } else {
@@ -101,12 +103,14 @@ pub fn duration(texts: &Texts, language: Language, seconds: f64) -> Option<Strin
         let (days, hours) = (hours / 24, hours % 24);
         let days = count(language, days);
         if hours == 0 {
-            texts.t(language, "dashboard-duration-days", &[arg("days", days)])
+            t!(texts, language, "dashboard-duration-days", days = days)
         } else {
-            texts.t(
+            t!(
+                texts,
                 language,
                 "dashboard-duration-days-hours",
-                &[arg("days", days), arg("hours", hours.to_string())],
+                days = days,
+                hours = hours.to_string()
             )
         }
     };
@@ -115,43 +119,41 @@ pub fn duration(texts: &Texts, language: Language, seconds: f64) -> Option<Strin
 
 /// A day on a chart's axis: "14 févr." / "Feb 14".
 pub fn short_date(texts: &Texts, language: Language, date: NaiveDate) -> String {
-    texts.t(
+    t!(
+        texts,
         language,
         "dashboard-date-short",
-        &[
-            arg("day", date.day().to_string()),
-            arg("month", month(texts, language, date)),
-        ],
+        day = date.day().to_string(),
+        month = month(texts, language, date)
     )
 }
 
 /// A day in full: "14 févr. 2025" / "Feb 14, 2025".
 pub fn long_date(texts: &Texts, language: Language, date: NaiveDate) -> String {
-    texts.t(
+    t!(
+        texts,
         language,
         "dashboard-date-long",
-        &[
-            arg("day", date.day().to_string()),
-            arg("month", month(texts, language, date)),
-            arg("year", date.year().to_string()),
-        ],
+        day = date.day().to_string(),
+        month = month(texts, language, date),
+        year = date.year().to_string()
     )
 }
 
 fn month(texts: &Texts, language: Language, date: NaiveDate) -> String {
-    const KEYS: [&str; 12] = [
-        "dashboard-month-1",
-        "dashboard-month-2",
-        "dashboard-month-3",
-        "dashboard-month-4",
-        "dashboard-month-5",
-        "dashboard-month-6",
-        "dashboard-month-7",
-        "dashboard-month-8",
-        "dashboard-month-9",
-        "dashboard-month-10",
-        "dashboard-month-11",
-        "dashboard-month-12",
+    const KEYS: [Key; 12] = [
+        key!("dashboard-month-1"),
+        key!("dashboard-month-2"),
+        key!("dashboard-month-3"),
+        key!("dashboard-month-4"),
+        key!("dashboard-month-5"),
+        key!("dashboard-month-6"),
+        key!("dashboard-month-7"),
+        key!("dashboard-month-8"),
+        key!("dashboard-month-9"),
+        key!("dashboard-month-10"),
+        key!("dashboard-month-11"),
+        key!("dashboard-month-12"),
     ];
     texts.t(language, KEYS[date.month0() as usize], &[])
 }

@@ -46,12 +46,12 @@ pub fn language_switch(
     query: impl Fn(Language) -> String,
 ) -> Markup {
     html! {
-        nav class="languages" aria-label=(texts.t(language, "dashboard-language", &[])) {
+        nav class="languages" aria-label=(t!(texts, language, "dashboard-language")) {
             @for other in Language::ALL {
                 @let current = other == language;
                 @let name = match other {
-                    Language::Fr => "dashboard-language-fr",
-                    Language::En => "dashboard-language-en",
+                    Language::Fr => key!("dashboard-language-fr"),
+                    Language::En => key!("dashboard-language-en"),
                 };
                 a href={ "?" (query(other)) } hreflang=(other.as_str()) lang=(other.as_str())
                     aria-current=[current.then_some("true")]

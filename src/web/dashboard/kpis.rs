@@ -4,6 +4,7 @@ use maud::{Markup, html};
 
 use super::format::{self, NO_VALUE};
 use super::page::DashboardPage;
+use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::store::stats::{Durations, Rate};
 
@@ -15,55 +16,55 @@ pub fn section(page: &DashboardPage<'_>) -> Markup {
         card(
             page,
             "opened",
-            "dashboard-kpi-opened",
+            key!("dashboard-kpi-opened"),
             Some(html! { (page.count(stats.opened)) }),
-            page.t("dashboard-kpi-opened-detail", &[]),
+            page.t(key!("dashboard-kpi-opened-detail"), &[]),
         ),
         card(
             page,
             "resolved",
-            "dashboard-kpi-resolved",
+            key!("dashboard-kpi-resolved"),
             Some(html! { (page.count(stats.resolved)) }),
-            page.t("dashboard-kpi-resolved-detail", &[]),
+            page.t(key!("dashboard-kpi-resolved-detail"), &[]),
         ),
         card(
             page,
             "backlog",
-            "dashboard-kpi-backlog",
+            key!("dashboard-kpi-backlog"),
             Some(html! { (page.count(stats.backlog.iter().map(|(_, n)| n).sum())) }),
-            page.t("dashboard-kpi-backlog-detail", &[]),
+            page.t(key!("dashboard-kpi-backlog-detail"), &[]),
         ),
         satisfaction_card(page),
         duration_card(
             page,
             "first-response",
-            "dashboard-kpi-first-response",
+            key!("dashboard-kpi-first-response"),
             stats.first_response,
         ),
         duration_card(
             page,
             "resolution",
-            "dashboard-kpi-resolution",
+            key!("dashboard-kpi-resolution"),
             stats.resolution,
         ),
         rate_card(
             page,
             "sla-breach",
-            "dashboard-kpi-sla-breach",
-            "dashboard-kpi-sla-breach-detail",
+            key!("dashboard-kpi-sla-breach"),
+            key!("dashboard-kpi-sla-breach-detail"),
             stats.sla_breached,
         ),
         rate_card(
             page,
             "first-contact",
-            "dashboard-kpi-first-contact",
-            "dashboard-kpi-first-contact-detail",
+            key!("dashboard-kpi-first-contact"),
+            key!("dashboard-kpi-first-contact-detail"),
             stats.first_contact_resolution,
         ),
     ];
     html! {
         section class="kpis" aria-labelledby="kpis-title" {
-            h2 id="kpis-title" class="visually-hidden" { (page.t("dashboard-kpis", &[])) }
+            h2 id="kpis-title" class="visually-hidden" { (page.t(key!("dashboard-kpis"), &[])) }
             "\n"
             @for card in cards { (card) }
         }
@@ -75,7 +76,7 @@ pub fn section(page: &DashboardPage<'_>) -> Markup {
 fn card(
     page: &DashboardPage<'_>,
     id: &str,
-    title: &str,
+    title: Key,
     value: Option<Markup>,
     detail: String,
 ) -> Markup {
@@ -84,7 +85,7 @@ fn card(
         None => (
             "kpi-value is-empty",
             html! { (NO_VALUE) },
-            page.t("dashboard-kpi-not-measured", &[]),
+            page.t(key!("dashboard-kpi-not-measured"), &[]),
         ),
     };
     html! {
@@ -98,14 +99,14 @@ fn card(
 }
 
 /// The mean in large, the median and how many tickets it is computed over below.
-fn duration_card(page: &DashboardPage<'_>, id: &str, title: &str, figure: Durations) -> Markup {
+fn duration_card(page: &DashboardPage<'_>, id: &str, title: Key, figure: Durations) -> Markup {
     let duration =
         |seconds: Option<f64>| seconds.and_then(|s| format::duration(page.texts, page.language, s));
     let value = duration(figure.mean_secs).map(|mean| {
-        html! { (mean) " " span class="unit" { (page.t("dashboard-kpi-mean", &[])) } }
+        html! { (mean) " " span class="unit" { (page.t(key!("dashboard-kpi-mean"), &[])) } }
     });
     let detail = page.t(
-        "dashboard-kpi-duration-detail",
+        key!("dashboard-kpi-duration-detail"),
         &[
             arg(
                 "median",
@@ -126,7 +127,7 @@ fn satisfaction_card(page: &DashboardPage<'_>) -> Markup {
         .and_then(|average| format::decimal(page.language, average))
         .map(|average| html! { (average) " " span class="unit" { "★ / 5" } });
     let detail = page.t(
-        "dashboard-kpi-satisfaction-detail",
+        key!("dashboard-kpi-satisfaction-detail"),
         &[
             arg("count", page.count(satisfaction.count)),
             arg("n", satisfaction.count),
@@ -135,14 +136,14 @@ fn satisfaction_card(page: &DashboardPage<'_>) -> Markup {
     card(
         page,
         "satisfaction",
-        "dashboard-kpi-satisfaction",
+        key!("dashboard-kpi-satisfaction"),
         value,
         detail,
     )
 }
 
 /// A percentage, with the part and the whole it comes from.
-fn rate_card(page: &DashboardPage<'_>, id: &str, title: &str, detail: &str, rate: Rate) -> Markup {
+fn rate_card(page: &DashboardPage<'_>, id: &str, title: Key, detail: Key, rate: Rate) -> Markup {
     let value = rate
         .percent()
         .and_then(|p| format::percent(page.language, p))

@@ -5,6 +5,7 @@ use url::form_urlencoded;
 
 use super::html::{document, language_switch};
 use crate::domain::Language;
+use crate::i18n::Key;
 use crate::i18n::Texts;
 
 pub struct LoginPage<'a> {
@@ -18,7 +19,7 @@ pub struct LoginPage<'a> {
 
 /// The whole login document.
 pub fn render_login(page: &LoginPage<'_>) -> String {
-    let t = |key: &str| page.texts.t(page.language, key, &[]);
+    let t = |key: Key| page.texts.t(page.language, key, &[]);
     let languages = language_switch(page.texts, page.language, |language| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair("lang", language.as_str());
@@ -32,8 +33,8 @@ pub fn render_login(page: &LoginPage<'_>) -> String {
             (languages)
             div class="card signin" {
                 span class="brand" { "guichet" }
-                h1 { (t("login-heading")) }
-                p class="intro" { (t("login-intro")) }
+                h1 { (t(key!("login-heading"))) }
+                p class="intro" { (t(key!("login-intro"))) }
                 @if let Some(error) = page.error {
                     p class="alert" role="alert" { (error) }
                 }
@@ -42,22 +43,27 @@ pub fn render_login(page: &LoginPage<'_>) -> String {
                         input type="hidden" name="next" value=(next);
                     }
                     div class="field" {
-                        label for="email" { (t("login-email")) }
+                        label for="email" { (t(key!("login-email"))) }
                         input id="email" name="email" type="email" autocomplete="username"
                             required autofocus;
                     }
                     div class="field" {
-                        label for="password" { (t("login-password")) }
+                        label for="password" { (t(key!("login-password"))) }
                         input id="password" name="password" type="password"
                             autocomplete="current-password" required;
                     }
-                    button class="primary" type="submit" { (t("login-submit")) }
+                    button class="primary" type="submit" { (t(key!("login-submit"))) }
                 }
             }
         }
         "\n"
     };
-    document(page.language, &t("login-page-title"), "signin-page", body)
+    document(
+        page.language,
+        &t(key!("login-page-title")),
+        "signin-page",
+        body,
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use maud::{Markup, html};
 use super::html::{document, language_switch};
 use super::{figures, format, kpis};
 use crate::domain::{Catalog, Language};
+use crate::i18n::Key;
 use crate::i18n::{Arg, Texts, arg};
 use crate::store::stats::Stats;
 
@@ -33,7 +34,7 @@ pub struct DashboardPage<'a> {
 
 impl DashboardPage<'_> {
     /// A text in the reader's language (maud escapes it where it is put).
-    pub(super) fn t(&self, key: &str, args: &[Arg<'_>]) -> String {
+    pub(super) fn t(&self, key: Key, args: &[Arg<'_>]) -> String {
         self.texts.t(self.language, key, args)
     }
 
@@ -62,7 +63,7 @@ pub fn render_dashboard(page: &DashboardPage<'_>) -> String {
     };
     document(
         page.language,
-        &page.t("dashboard-page-title", &[]),
+        &page.t(key!("dashboard-page-title"), &[]),
         "dashboard",
         body,
     )
@@ -80,11 +81,11 @@ fn header(page: &DashboardPage<'_>) -> Markup {
                 span class="spacer" {}
                 (languages)
                 span class="user" {
-                    (page.t("dashboard-signed-in-as", &[arg("name", page.user_name)]))
+                    (page.t(key!("dashboard-signed-in-as"), &[arg("name", page.user_name)]))
                 }
                 form class="logout" method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(page.csrf);
-                    button type="submit" { (page.t("dashboard-logout", &[])) }
+                    button type="submit" { (page.t(key!("dashboard-logout"), &[])) }
                 }
             }
         }
@@ -96,7 +97,7 @@ fn header(page: &DashboardPage<'_>) -> Markup {
 fn heading(page: &DashboardPage<'_>) -> Markup {
     let (from, to) = covered_days(page.stats);
     let range = page.t(
-        "dashboard-period-range",
+        key!("dashboard-period-range"),
         &[
             arg("from", page.long_date(from)),
             arg("to", page.long_date(to)),
@@ -105,15 +106,15 @@ fn heading(page: &DashboardPage<'_>) -> Markup {
     html! {
         div class="page-head" {
             div {
-                h1 { (page.t("dashboard-heading", &[])) }
+                h1 { (page.t(key!("dashboard-heading"), &[])) }
                 p class="period-range" { (range) }
             }
-            nav class="periods" aria-label=(page.t("dashboard-period", &[])) {
+            nav class="periods" aria-label=(page.t(key!("dashboard-period"), &[])) {
                 @for days in PERIODS {
                     @let current = days == page.days;
                     a href={ "?days=" (days) } class=[current.then_some("is-current")]
                         aria-current=[current.then_some("page")] {
-                        (page.t("dashboard-period-days", &[arg("days", days.to_string())]))
+                        (page.t(key!("dashboard-period-days"), &[arg("days", days.to_string())]))
                     }
                 }
             }
