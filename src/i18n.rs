@@ -217,9 +217,22 @@ macro_rules! key {
 
 /// A sentence from the catalogs, its key and argument names checked at compile
 /// time: `t!(texts, language, "ticket-created", reference = r, team = name)`.
-/// `texts` is anything with a `t(language, Key, &[Arg])` method.
+/// `texts` is anything with a `t(language, Key, &[Arg])` method; a helper that
+/// knows its reader's language (`t(Key, &[Arg])`) is called without one:
+/// `t!(page, "dashboard-title")`.
 #[macro_export]
 macro_rules! t {
+    ($texts:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+        const KEY: $crate::i18n::Key =
+            match $crate::i18n::Key::checked($id, Some(&[$(stringify!($name)),*])) {
+                Some(key) => key,
+                None => panic!(concat!(
+                    "`", $id, "` is not a message of config/locales taking exactly these arguments: "
+                    $(, stringify!($name), " ")*
+                )),
+            };
+        $texts.t(KEY, &[$($crate::i18n::arg(stringify!($name), $value)),*])
+    }};
     ($texts:expr, $language:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
         const KEY: $crate::i18n::Key =
             match $crate::i18n::Key::checked($id, Some(&[$(stringify!($name)),*])) {

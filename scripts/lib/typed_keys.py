@@ -124,17 +124,20 @@ def macro_calls(src):
         args = split_top(src[open_paren + 1 : close])
         start = receiver_start(src, dot)
         receiver = src[start:dot]
+        # `X.t(language, key!(…), &[…])`, or `X.t(key!(…), &[…])` for helpers
+        # that know the language.
+        lead = args[:-2] if len(args) in (2, 3) else None
         ok = (
-            len(args) == 3
-            and re.fullmatch(r'key!\("[a-z0-9-]+"\)', args[1])
-            and args[2].startswith("&[")
-            and args[2].endswith("]")
+            lead is not None
+            and re.fullmatch(r'key!\("[a-z0-9-]+"\)', args[-2])
+            and args[-1].startswith("&[")
+            and args[-1].endswith("]")
             and receiver
             and start >= i
         )
         named = []
         if ok:
-            for a in split_top(args[2][2:-1]):
+            for a in split_top(args[-1][2:-1]):
                 am = re.fullmatch(r'(?:crate::i18n::)?arg\(\s*"(\w+)",\s*(.*)\)', a, re.S)
                 if not am:
                     ok = False
@@ -144,8 +147,8 @@ def macro_calls(src):
             out += src[i : close + 1]
             i = close + 1
             continue
-        key = args[1][len('key!("') : -2]
-        call = ", ".join([receiver, args[0], f'"{key}"'] + named)
+        key = args[-2][len('key!("') : -2]
+        call = ", ".join([receiver] + lead + [f'"{key}"'] + named)
         out += src[i:start] + f"t!({call})"
         i = close + 1
 
@@ -158,7 +161,9 @@ def main():
                 continue
             p = os.path.join(root, f)
             src = open(p, encoding="utf-8").read()
-            new = macro_calls(quote_keys(src, ids))
+            # Once keys are quoted, `--calls` only turns calls into `t!`.
+            quoted = src if "--calls" in sys.argv else quote_keys(src, ids)
+            new = macro_calls(quoted)
             if new != src:
                 if "key!(" in new and not re.search(r"use crate::key;|crate::key!", new):
                     pass

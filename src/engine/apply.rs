@@ -54,7 +54,7 @@ async fn apply(cx: &mut Ctx<'_>, at: &At<'_>, command: Command) -> Result<Option
         }
         Command::Cancel => {
             dialogue::set(cx, None).await?;
-            cx.t(key!("answer-cancelled"), &[])
+            t!(cx, "answer-cancelled")
         }
         Command::Language(chosen) => {
             let now = cx.engine.desk().now();
@@ -124,7 +124,7 @@ fn help(cx: &Ctx<'_>) -> String {
     format!(
         "{}\n{}",
         cx.t(key!("help-agent"), &args),
-        cx.t(key!("help-agent-decisions"), &[])
+        t!(cx, "help-agent-decisions")
     )
 }
 
@@ -150,7 +150,7 @@ async fn new_request(cx: &mut Ctx<'_>, request: NewRequest) -> Result<Option<Str
         }
         NewRequest::Describe => {
             dialogue::set(cx, Some(&Dialogue::Description)).await?;
-            Ok(Some(cx.t(key!("dialogue-describe"), &[])))
+            Ok(Some(t!(cx, "dialogue-describe")))
         }
         NewRequest::Text { chat, text } => {
             let now = cx.engine.desk().now();
@@ -220,25 +220,24 @@ async fn my_tickets(cx: &mut Ctx<'_>) -> Result<String> {
     let viewer = store::tickets::Viewer::User(&who.actor);
     let mine = store::tickets::list(cx.conn, &filter, viewer).await?;
     if mine.is_empty() {
-        return Ok(cx.t(key!("my-tickets-none"), &[]));
+        return Ok(t!(cx, "my-tickets-none"));
     }
     let language = who.language();
     let lines: Vec<String> = mine
         .iter()
         .map(|t| {
-            cx.t(
-                key!("my-tickets-line"),
-                &[
-                    arg("reference", t.reference.to_string()),
-                    arg("status", cx.engine.status_label(language, t.status)),
-                    arg("subject", crate::text::clip(&t.subject, 60)),
-                ],
+            t!(
+                cx,
+                "my-tickets-line",
+                reference = t.reference.to_string(),
+                status = cx.engine.status_label(language, t.status),
+                subject = crate::text::clip(&t.subject, 60)
             )
         })
         .collect();
     Ok(format!(
         "{}\n{}",
-        cx.t(key!("my-tickets-title"), &[]),
+        t!(cx, "my-tickets-title"),
         lines.join("\n")
     ))
 }

@@ -126,7 +126,7 @@ async fn request(
         }
         _ => intake::start_request(cx, draft).await?,
     }
-    let text = cx.t(key!("form-received"), &[]);
+    let text = t!(cx, "form-received");
     cx.answer(Some(interaction), text).await
 }
 
@@ -146,5 +146,5 @@ pub(super) async fn post_panel(cx: &mut Ctx<'_>, channel: &str) -> Result<String
         }]],
     };
     outbox::enqueue(cx.conn, cx.who.platform, &envelope, engine.desk().now()).await?;
-    Ok(cx.t(key!("answer-panel-posted"), &[]))
+    Ok(t!(cx, "answer-panel-posted"))
 }

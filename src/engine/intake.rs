@@ -138,7 +138,7 @@ pub(super) async fn category_chosen(
     dialogue::set(cx, Some(&waiting)).await?;
     questions::priority(cx, key!("dialogue-ask-priority")).await?;
     let name = category.name.get(cx.who.language()).to_owned();
-    Ok(cx.t(key!("answer-category"), &[arg("category", name)]))
+    Ok(t!(cx, "answer-category", category = name))
 }
 
 /// The priority button: the ticket is filed.
@@ -151,7 +151,7 @@ pub(super) async fn priority_chosen(
     dialogue::set(cx, None).await?;
     create_ticket(cx, draft, category, Some(priority)).await?;
     let label = cx.engine.priority_label(cx.who.language(), priority);
-    Ok(cx.t(key!("answer-priority"), &[arg("priority", label)]))
+    Ok(t!(cx, "answer-priority", priority = label))
 }
 
 /// The button saying which ticket a message was for (`None`: a new one).
@@ -163,7 +163,7 @@ pub(super) async fn ticket_picked(
     dialogue::set(cx, None).await?;
     let Some(id) = choice else {
         start_request(cx, pending).await?;
-        return Ok(cx.t(key!("answer-new-ticket"), &[]));
+        return Ok(t!(cx, "answer-new-ticket"));
     };
     let ticket = candidates(cx)
         .await?
@@ -171,9 +171,10 @@ pub(super) async fn ticket_picked(
         .find(|t| t.id == id)
         .ok_or_else(stale_button)?;
     relay(cx, &ticket, pending).await?;
-    Ok(cx.t(
-        key!("answer-added-to"),
-        &[arg("reference", ticket.reference.to_string())],
+    Ok(t!(
+        cx,
+        "answer-added-to",
+        reference = ticket.reference.to_string()
     ))
 }
 
@@ -267,7 +268,7 @@ fn ticket_draft(
     let who = cx.who;
     let (mut subject, description) = split_subject(&draft.text);
     if subject.is_empty() {
-        subject = cx.t(key!("subject-files-only"), &[]);
+        subject = t!(cx, "subject-files-only");
     }
     let body = if draft.text.is_empty() {
         subject.clone()
@@ -416,9 +417,10 @@ async fn reopen(cx: &mut Ctx<'_>, ticket: &Ticket) -> Result<()> {
     engine
         .post_in_thread(cx.conn, ticket.id, text, Vec::new())
         .await?;
-    let text = cx.t(
-        key!("ticket-reopened"),
-        &[arg("reference", ticket.reference.to_string())],
+    let text = t!(
+        cx,
+        "ticket-reopened",
+        reference = ticket.reference.to_string()
     );
     cx.tell(text, Vec::new(), Some(ticket.id)).await
 }

@@ -6,7 +6,7 @@
 use super::{Ctx, Refusal, Result, labels};
 use crate::desk::UserRef;
 use crate::domain::{Email, Identity, Language, User};
-use crate::i18n::{Key, arg};
+use crate::i18n::Key;
 use crate::store::{self, audit::Origin};
 
 /// What `/profil` asks: to see the profile, or to set one of its fields.
@@ -94,10 +94,7 @@ pub(super) async fn link(cx: &mut Ctx<'_>, code: Option<&str>) -> Result<()> {
     let Some(code) = code else {
         let code = desk.new_link_code(cx.conn, &who.actor).await?;
         let minutes = crate::desk::LINK_CODE_LIFETIME.num_minutes();
-        let text = cx.t(
-            key!("answer-link-code"),
-            &[arg("code", code), arg("minutes", minutes)],
-        );
+        let text = t!(cx, "answer-link-code", code = code, minutes = minutes);
         return cx.tell(text, Vec::new(), None).await;
     };
     let (external, _) = store::users::identity_on(cx.conn, who.user.id, who.platform)

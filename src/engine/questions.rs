@@ -73,10 +73,10 @@ pub(super) async fn ticket(cx: &mut Ctx<'_>, open: &[Ticket]) -> Result<()> {
         })
         .collect();
     rows.push(vec![Button {
-        label: cx.t(key!("button-new-ticket"), &[]),
+        label: t!(cx, "button-new-ticket"),
         payload: Payload::Pick(None).encode(),
         style: ButtonStyle::Secondary,
     }]);
-    let text = cx.t(key!("dialogue-which-ticket"), &[]);
+    let text = t!(cx, "dialogue-which-ticket");
     cx.tell(text, rows, None).await
 }

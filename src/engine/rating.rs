@@ -3,7 +3,6 @@
 
 use super::{Ctx, Result, labels};
 use crate::domain::{Stars, TicketId, TicketReference};
-use crate::i18n::arg;
 use crate::store::{self, audit::Origin};
 
 /// A star button: rated, and a hint that a comment may follow.
@@ -18,12 +17,11 @@ pub(super) async fn pressed(cx: &mut Ctx<'_>, ticket: TicketId, stars: u8) -> Re
         .await?
         .map(|t| t.reference.to_string())
         .unwrap_or_default();
-    let hint = cx.t(
-        key!("rating-comment-hint"),
-        &[
-            arg("reference", reference),
-            arg("stars", i64::from(stars.get())),
-        ],
+    let hint = t!(
+        cx,
+        "rating-comment-hint",
+        reference = reference,
+        stars = i64::from(stars.get())
     );
     cx.tell(hint, Vec::new(), Some(rating.ticket)).await?;
     Ok(rated(cx, stars))
@@ -46,8 +44,5 @@ pub(super) async fn typed(
 }
 
 fn rated(cx: &Ctx<'_>, stars: Stars) -> String {
-    cx.t(
-        key!("answer-rated"),
-        &[arg("stars", "★".repeat(stars.get().into()))],
-    )
+    t!(cx, "answer-rated", stars = "★".repeat(stars.get().into()))
 }

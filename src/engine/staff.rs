@@ -133,7 +133,7 @@ pub(super) async fn note_on(
             .post_in_thread(cx.conn, ticket, line, posted.files)
             .await?;
     }
-    Ok(cx.t(key!("answer-noted"), &[]))
+    Ok(t!(cx, "answer-noted"))
 }
 
 /// A line about a change for the ticket's thread, in the staff's language.
@@ -180,7 +180,7 @@ pub(super) async fn claim(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         .claim(cx.conn, &who.actor, ticket, who.origin)
         .await?;
     if !claimed.changed {
-        return Ok(cx.t(key!("answer-already-yours"), &[]));
+        return Ok(t!(cx, "answer-already-yours"));
     }
     let t = claimed.ticket;
     let name = who.user.display_name.clone();
@@ -197,9 +197,10 @@ pub(super) async fn claim(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         )
     })
     .await?;
-    Ok(cx.t(
-        key!("answer-claimed"),
-        &[arg("reference", t.reference.to_string())],
+    Ok(t!(
+        cx,
+        "answer-claimed",
+        reference = t.reference.to_string()
     ))
 }
 
@@ -213,10 +214,7 @@ pub(super) async fn assign_to(
         .desk()
         .assign(cx.conn, &who.actor, ticket, assignee.id, who.origin)
         .await?;
-    let answer = cx.t(
-        key!("answer-assigned"),
-        &[arg("name", assignee.display_name.clone())],
-    );
+    let answer = t!(cx, "answer-assigned", name = assignee.display_name.clone());
     if !assigned.changed {
         return Ok(answer);
     }
@@ -259,7 +257,7 @@ pub(super) async fn set_priority(
         record(cx, ticket, text).await?;
     }
     let label = engine.priority_label(who.language(), priority);
-    Ok(cx.t(key!("answer-priority-set"), &[arg("priority", label)]))
+    Ok(t!(cx, "answer-priority-set", priority = label))
 }
 
 pub(super) async fn set_status(
@@ -298,7 +296,7 @@ pub(super) async fn set_status(
         .await?;
     }
     let label = engine.status_label(who.language(), status);
-    Ok(cx.t(key!("answer-status-set"), &[arg("status", label)]))
+    Ok(t!(cx, "answer-status-set", status = label))
 }
 
 pub(super) async fn resolve(
@@ -375,10 +373,7 @@ pub(super) async fn close(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         )
     })
     .await?;
-    Ok(cx.t(
-        key!("answer-closed"),
-        &[arg("reference", t.reference.to_string())],
-    ))
+    Ok(t!(cx, "answer-closed", reference = t.reference.to_string()))
 }
 
 /// Hands the ticket to another team: the old thread says where it went and closes;
@@ -396,9 +391,10 @@ pub(super) async fn transfer(
         .transfer(cx.conn, &who.actor, ticket, team.id, who.origin)
         .await?;
     let language = who.language();
-    let answer = cx.t(
-        key!("answer-transferred"),
-        &[arg("team", team.name.get(language).to_owned())],
+    let answer = t!(
+        cx,
+        "answer-transferred",
+        team = team.name.get(language).to_owned()
     );
     if !moved.changed {
         return Ok(answer);

@@ -5,7 +5,6 @@
 
 use super::{Ctx, Result};
 use crate::domain::User;
-use crate::i18n::arg;
 use crate::store::audit::Origin;
 
 pub(super) async fn availability(cx: &mut Ctx<'_>, available: bool) -> Result<String> {
@@ -70,12 +69,11 @@ pub(super) async fn redistribute(cx: &mut Ctx<'_>, agent: User) -> Result<String
             })
             .await?;
     }
-    Ok(cx.t(
-        key!("answer-redistributed"),
-        &[
-            arg("agent", agent.display_name.clone()),
-            arg("count", moved.len()),
-            arg("queued", queued),
-        ],
+    Ok(t!(
+        cx,
+        "answer-redistributed",
+        agent = agent.display_name.clone(),
+        count = moved.len(),
+        queued = queued
     ))
 }

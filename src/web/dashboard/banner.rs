@@ -5,7 +5,6 @@ use maud::{Markup, html};
 
 use super::page::DashboardPage;
 use crate::doctor;
-use crate::i18n::arg;
 
 /// How many problems the banner lists before pointing to `guichet doctor`.
 const SHOWN: usize = 5;
@@ -17,7 +16,7 @@ pub fn banner(page: &DashboardPage<'_>) -> Markup {
     }
     html! {
         section class="setup-banner" role="alert" {
-            h2 { "⚠️ " (page.t(key!("setup-banner-title"), &[arg("count", failing.len() as i64)])) }
+            h2 { "⚠️ " (t!(page, "setup-banner-title", count = failing.len() as i64)) }
             ul {
                 @for finding in failing.iter().take(SHOWN) {
                     @let what = doctor::what(page.texts, page.language, &finding.check);
@@ -31,7 +30,7 @@ pub fn banner(page: &DashboardPage<'_>) -> Markup {
             }
             @if failing.len() > SHOWN {
                 p {
-                    (page.t(key!("setup-banner-more"), &[arg("count", (failing.len() - SHOWN) as i64)]))
+                    (t!(page, "setup-banner-more", count = (failing.len() - SHOWN) as i64))
                 }
             }
         }

@@ -7,7 +7,6 @@ use super::format::{self, NO_VALUE};
 use super::page::DashboardPage;
 use crate::domain::{Priority, Status};
 use crate::i18n::Key;
-use crate::i18n::arg;
 use crate::store::stats::Durations;
 
 /// The seven chart figures, the daily one across the whole width.
@@ -54,7 +53,7 @@ pub fn charts(page: &DashboardPage<'_>) -> Markup {
             satisfaction(page),
         ),
     ];
-    let empty = page.t(key!("dashboard-no-data"), &[]);
+    let empty = t!(page, "dashboard-no-data");
     let bar_figures = bar_figures.map(|(name, title, hint, bars)| {
         let caption = Caption {
             name,
@@ -85,22 +84,22 @@ pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
     let rows = &page.stats.leaderboard;
     html! {
         section class="card board" aria-labelledby="leaderboard-title" {
-            h2 id="leaderboard-title" { (page.t(key!("dashboard-leaderboard"), &[])) }
-            p class="hint" { (page.t(key!("dashboard-leaderboard-hint"), &[])) }
+            h2 id="leaderboard-title" { (t!(page, "dashboard-leaderboard")) }
+            p class="hint" { (t!(page, "dashboard-leaderboard-hint")) }
             div class="scroll" {
                 table data-chart="leaderboard" id="leaderboard" {
                     thead {
                         tr {
-                            th scope="col" { (page.t(key!("dashboard-leaderboard-rank"), &[])) }
-                            th scope="col" { (page.t(key!("dashboard-leaderboard-agent"), &[])) }
+                            th scope="col" { (t!(page, "dashboard-leaderboard-rank")) }
+                            th scope="col" { (t!(page, "dashboard-leaderboard-agent")) }
                             th scope="col" class="number" {
-                                (page.t(key!("dashboard-leaderboard-points"), &[]))
+                                (t!(page, "dashboard-leaderboard-points"))
                             }
                             th scope="col" class="number" {
-                                (page.t(key!("dashboard-leaderboard-resolved"), &[]))
+                                (t!(page, "dashboard-leaderboard-resolved"))
                             }
                             th scope="col" class="number" {
-                                (page.t(key!("dashboard-leaderboard-rating"), &[]))
+                                (t!(page, "dashboard-leaderboard-rating"))
                             }
                         }
                     }
@@ -125,7 +124,7 @@ pub fn leaderboard(page: &DashboardPage<'_>) -> Markup {
                         }
                         @if rows.is_empty() {
                             tr {
-                                td colspan="5" class="empty" { (page.t(key!("dashboard-no-data"), &[])) }
+                                td colspan="5" class="empty" { (t!(page, "dashboard-no-data")) }
                             }
                             "\n"
                         }
@@ -164,10 +163,10 @@ fn figure(
 }
 
 fn daily(page: &DashboardPage<'_>) -> Markup {
-    let title = page.t(key!("dashboard-chart-opened-resolved"), &[]);
-    let empty = page.t(key!("dashboard-no-data"), &[]);
-    let opened = page.t(key!("dashboard-series-opened"), &[]);
-    let resolved = page.t(key!("dashboard-series-resolved"), &[]);
+    let title = t!(page, "dashboard-chart-opened-resolved");
+    let empty = t!(page, "dashboard-no-data");
+    let opened = t!(page, "dashboard-series-opened");
+    let resolved = t!(page, "dashboard-series-resolved");
     charts::daily_chart(&DailyChart {
         caption: Caption {
             name: "opened-resolved",
@@ -179,13 +178,12 @@ fn daily(page: &DashboardPage<'_>) -> Markup {
         resolved: &resolved,
         axis_date: &|date| format::short_date(page.texts, page.language, date),
         tooltip: &|day| {
-            page.t(
-                key!("dashboard-day-tooltip"),
-                &[
-                    arg("date", page.long_date(day.day)),
-                    arg("opened", page.count(day.opened)),
-                    arg("resolved", page.count(day.resolved)),
-                ],
+            t!(
+                page,
+                "dashboard-day-tooltip",
+                date = page.long_date(day.day),
+                opened = page.count(day.opened),
+                resolved = page.count(day.resolved)
             )
         },
         number: &|n| page.count(n),
@@ -251,10 +249,7 @@ fn categories(page: &DashboardPage<'_>) -> Vec<Bar> {
     let named = page.stats.by_category.iter().map(|&(id, n)| {
         let name = match page.catalog.category(id) {
             Some(category) => category.name.get(page.language).to_owned(),
-            None => page.t(
-                key!("dashboard-unknown-category"),
-                &[arg("id", id.to_string())],
-            ),
+            None => t!(page, "dashboard-unknown-category", id = id.to_string()),
         };
         (name, n)
     });
@@ -266,7 +261,7 @@ fn teams(page: &DashboardPage<'_>) -> Vec<Bar> {
     let named = page.stats.by_team.iter().map(|&(id, n)| {
         let name = match page.catalog.team(id) {
             Some(team) => team.name.get(page.language).to_owned(),
-            None => page.t(key!("dashboard-unknown-team"), &[arg("id", id.to_string())]),
+            None => t!(page, "dashboard-unknown-team", id = id.to_string()),
         };
         (name, n)
     });
@@ -304,7 +299,7 @@ fn satisfaction(page: &DashboardPage<'_>) -> Vec<Bar> {
     (1..=5usize)
         .rev()
         .map(|stars| {
-            let label = page.t(key!("dashboard-stars"), &[arg("stars", stars.to_string())]);
+            let label = t!(page, "dashboard-stars", stars = stars.to_string());
             count_bar(page, label, distribution[stars - 1], COLORS[stars - 1])
         })
         .collect()

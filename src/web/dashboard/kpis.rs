@@ -18,21 +18,21 @@ pub fn section(page: &DashboardPage<'_>) -> Markup {
             "opened",
             key!("dashboard-kpi-opened"),
             Some(html! { (page.count(stats.opened)) }),
-            page.t(key!("dashboard-kpi-opened-detail"), &[]),
+            t!(page, "dashboard-kpi-opened-detail"),
         ),
         card(
             page,
             "resolved",
             key!("dashboard-kpi-resolved"),
             Some(html! { (page.count(stats.resolved)) }),
-            page.t(key!("dashboard-kpi-resolved-detail"), &[]),
+            t!(page, "dashboard-kpi-resolved-detail"),
         ),
         card(
             page,
             "backlog",
             key!("dashboard-kpi-backlog"),
             Some(html! { (page.count(stats.backlog.iter().map(|(_, n)| n).sum())) }),
-            page.t(key!("dashboard-kpi-backlog-detail"), &[]),
+            t!(page, "dashboard-kpi-backlog-detail"),
         ),
         satisfaction_card(page),
         duration_card(
@@ -64,7 +64,7 @@ pub fn section(page: &DashboardPage<'_>) -> Markup {
     ];
     html! {
         section class="kpis" aria-labelledby="kpis-title" {
-            h2 id="kpis-title" class="visually-hidden" { (page.t(key!("dashboard-kpis"), &[])) }
+            h2 id="kpis-title" class="visually-hidden" { (t!(page, "dashboard-kpis")) }
             "\n"
             @for card in cards { (card) }
         }
@@ -85,7 +85,7 @@ fn card(
         None => (
             "kpi-value is-empty",
             html! { (NO_VALUE) },
-            page.t(key!("dashboard-kpi-not-measured"), &[]),
+            t!(page, "dashboard-kpi-not-measured"),
         ),
     };
     html! {
@@ -103,18 +103,14 @@ fn duration_card(page: &DashboardPage<'_>, id: &str, title: Key, figure: Duratio
     let duration =
         |seconds: Option<f64>| seconds.and_then(|s| format::duration(page.texts, page.language, s));
     let value = duration(figure.mean_secs).map(|mean| {
-        html! { (mean) " " span class="unit" { (page.t(key!("dashboard-kpi-mean"), &[])) } }
+        html! { (mean) " " span class="unit" { (t!(page, "dashboard-kpi-mean")) } }
     });
-    let detail = page.t(
-        key!("dashboard-kpi-duration-detail"),
-        &[
-            arg(
-                "median",
-                duration(figure.median_secs).unwrap_or(NO_VALUE.into()),
-            ),
-            arg("count", page.count(figure.count)),
-            arg("n", figure.count),
-        ],
+    let detail = t!(
+        page,
+        "dashboard-kpi-duration-detail",
+        median = duration(figure.median_secs).unwrap_or(NO_VALUE.into()),
+        count = page.count(figure.count),
+        n = figure.count
     );
     card(page, id, title, value, detail)
 }
@@ -126,12 +122,11 @@ fn satisfaction_card(page: &DashboardPage<'_>) -> Markup {
         .filter(|_| satisfaction.count > 0)
         .and_then(|average| format::decimal(page.language, average))
         .map(|average| html! { (average) " " span class="unit" { "★ / 5" } });
-    let detail = page.t(
-        key!("dashboard-kpi-satisfaction-detail"),
-        &[
-            arg("count", page.count(satisfaction.count)),
-            arg("n", satisfaction.count),
-        ],
+    let detail = t!(
+        page,
+        "dashboard-kpi-satisfaction-detail",
+        count = page.count(satisfaction.count),
+        n = satisfaction.count
     );
     card(
         page,

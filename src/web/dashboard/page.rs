@@ -8,7 +8,7 @@ use super::html::{document, language_switch};
 use super::{figures, format, kpis};
 use crate::domain::{Catalog, Language};
 use crate::i18n::Key;
-use crate::i18n::{Arg, Texts, arg};
+use crate::i18n::{Arg, Texts};
 use crate::store::stats::Stats;
 
 /// The periods offered, in days.
@@ -63,7 +63,7 @@ pub fn render_dashboard(page: &DashboardPage<'_>) -> String {
     };
     document(
         page.language,
-        &page.t(key!("dashboard-page-title"), &[]),
+        &t!(page, "dashboard-page-title"),
         "dashboard",
         body,
     )
@@ -81,11 +81,11 @@ fn header(page: &DashboardPage<'_>) -> Markup {
                 span class="spacer" {}
                 (languages)
                 span class="user" {
-                    (page.t(key!("dashboard-signed-in-as"), &[arg("name", page.user_name)]))
+                    (t!(page, "dashboard-signed-in-as", name = page.user_name))
                 }
                 form class="logout" method="post" action="/logout" {
                     input type="hidden" name="csrf" value=(page.csrf);
-                    button type="submit" { (page.t(key!("dashboard-logout"), &[])) }
+                    button type="submit" { (t!(page, "dashboard-logout")) }
                 }
             }
         }
@@ -96,25 +96,24 @@ fn header(page: &DashboardPage<'_>) -> Markup {
 /// The title, the dates the figures cover and the choice of period.
 fn heading(page: &DashboardPage<'_>) -> Markup {
     let (from, to) = covered_days(page.stats);
-    let range = page.t(
-        key!("dashboard-period-range"),
-        &[
-            arg("from", page.long_date(from)),
-            arg("to", page.long_date(to)),
-        ],
+    let range = t!(
+        page,
+        "dashboard-period-range",
+        from = page.long_date(from),
+        to = page.long_date(to)
     );
     html! {
         div class="page-head" {
             div {
-                h1 { (page.t(key!("dashboard-heading"), &[])) }
+                h1 { (t!(page, "dashboard-heading")) }
                 p class="period-range" { (range) }
             }
-            nav class="periods" aria-label=(page.t(key!("dashboard-period"), &[])) {
+            nav class="periods" aria-label=(t!(page, "dashboard-period")) {
                 @for days in PERIODS {
                     @let current = days == page.days;
                     a href={ "?days=" (days) } class=[current.then_some("is-current")]
                         aria-current=[current.then_some("page")] {
-                        (page.t(key!("dashboard-period-days"), &[arg("days", days.to_string())]))
+                        (t!(page, "dashboard-period-days", days = days.to_string()))
                     }
                 }
             }
