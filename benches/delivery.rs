@@ -157,7 +157,7 @@ impl Outlet for Platform20ms {
 
 async fn prepare(url: &str) -> App {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/guichet.toml");
-    let mut config = Config::load_with_env(&path, Vec::new()).expect("config");
+    let mut config = Config::load(&path).expect("config");
     config.database.url = url.to_owned();
     config.outbox.instance = "bench".into();
     App::build(config).await.expect("database")

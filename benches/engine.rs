@@ -131,7 +131,7 @@ async fn run(backend: &str, url: &str, baseline_url: &str, messages: usize, rate
 /// hardware experts with room for every ticket.
 async fn setup(url: &str) -> (Store, Engine) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/guichet.toml");
-    let mut config = Config::load_with_env(&path, Vec::new()).expect("config");
+    let mut config = Config::load(&path).expect("config");
     config.database.url = url.to_owned();
     config.teams.get_mut("it").unwrap().staff = Some(StaffSpace {
         platform: Platform::Discord,

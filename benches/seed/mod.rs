@@ -86,9 +86,8 @@ pub fn database_path() -> PathBuf {
 /// The committed configuration on the file at `path`, with the teams' staff spaces.
 pub fn config_for(path: &Path) -> Config {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/guichet.toml");
-    let url = format!("sqlite://{}", path.display());
-    let mut config =
-        Config::load_with_env(&file, vec![("GUICHET__DATABASE__URL".into(), url)]).expect("config");
+    let mut config = Config::load(&file).expect("config");
+    config.database.url = format!("sqlite://{}", path.display());
     for (team, platform, space) in [
         ("it", Platform::Discord, "it-staff"),
         ("finance", Platform::Telegram, "-1002000"),

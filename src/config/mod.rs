@@ -14,9 +14,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
-use figment::providers::{Format, Toml};
-use figment::value::{Dict, Map, Value};
-use figment::{Figment, Metadata, Profile, Provider};
+use figment::providers::{Env, Format, Toml};
+use figment::{Figment, Provider};
 use serde::Deserialize;
 
 pub use database::{Backend, Database, UnsupportedUrl, redact_url};
@@ -316,17 +315,9 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// Reads `path`, applies the environment overrides, checks the result.
+    /// Reads `path`, applies the `GUICHET__…` environment overrides, checks the
+    /// result.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        Self::load_with_env(path, std::env::vars())
-    }
-
-    /// [`Config::load`] with the environment given, so tests need not change the
-    /// process's.
-    pub fn load_with_env(
-        path: &Path,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Config, ConfigError> {
         // Figment treats a missing file as empty; an operator wants to know.
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             origin: path.display().to_string(),
@@ -335,7 +326,7 @@ impl Config {
                 "cannot read the configuration file ({e}); pass --config or set GUICHET_CONFIG"
             ),
         })?;
-        let figment = Figment::from(Toml::string(&text)).merge(EnvOverrides::from_vars(env));
+        let figment = Figment::from(Toml::string(&text)).merge(environment());
         let config: Config = figment
             .extract()
             .map_err(|e| from_figment(&figment, path, e))?;
@@ -387,66 +378,17 @@ pub fn path_from(flag: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(DEFAULT_PATH))
 }
 
-/// The `GUICHET__…` variables as a configuration layer: `GUICHET__SLA__P1__RESOLUTION`
-/// sets `sla.p1.resolution`. Values are read as TOML-like scalars (`8`, `true`, text).
-struct EnvOverrides(Vec<(String, String)>);
-
-const ENV_LAYER: &str = "environment";
-
-impl EnvOverrides {
-    fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
-        EnvOverrides(
-            vars.into_iter()
-                .filter_map(|(name, value)| {
-                    let key = name.strip_prefix(ENV_PREFIX)?;
-                    Some((key.to_ascii_lowercase().replace("__", "."), value))
-                })
-                .filter(|(key, _)| !key.is_empty() && !key.split('.').any(str::is_empty))
-                .collect(),
-        )
-    }
-}
-
-impl Provider for EnvOverrides {
-    fn metadata(&self) -> Metadata {
-        Metadata::named(ENV_LAYER)
-    }
-
-    fn data(&self) -> Result<Map<Profile, Dict>, figment::Error> {
-        let mut dict = Dict::new();
-        for (key, value) in &self.0 {
-            let value: Value = value.parse().unwrap_or_else(|_| Value::from(value.clone()));
-            let path: Vec<&str> = key.split('.').collect();
-            insert_at(&mut dict, &path, value);
-        }
-        Ok(Profile::Default.collect(dict))
-    }
-}
-
-fn insert_at(dict: &mut Dict, path: &[&str], value: Value) {
-    match path {
-        [] => {}
-        [leaf] => {
-            dict.insert((*leaf).to_owned(), value);
-        }
-        [head, rest @ ..] => {
-            let entry = dict
-                .entry((*head).to_owned())
-                .or_insert_with(|| Dict::new().into());
-            if !matches!(entry, Value::Dict(..)) {
-                *entry = Dict::new().into();
-            }
-            if let Value::Dict(_, inner) = entry {
-                insert_at(inner, rest, value);
-            }
-        }
-    }
+/// The `GUICHET__…` variables as a configuration layer (figment's own provider):
+/// `GUICHET__SLA__P1__RESOLUTION` sets `sla.p1.resolution`; values are read as
+/// TOML-like scalars (`8`, `true`, text).
+fn environment() -> Env {
+    Env::prefixed(ENV_PREFIX).split("__")
 }
 
 fn came_from_env(figment: &Figment, key: &str) -> bool {
     figment
         .find_metadata(key)
-        .is_some_and(|m| m.name == ENV_LAYER)
+        .is_some_and(|m| m.name == environment().metadata().name)
 }
 
 /// Names the file or the environment variable a key's value came from.

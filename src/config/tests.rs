@@ -6,10 +6,20 @@ fn committed() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(DEFAULT_PATH)
 }
 
-fn env(vars: &[(&str, &str)]) -> Vec<(String, String)> {
-    vars.iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+/// Loads `path` with exactly `vars` as the process's `GUICHET__` variables, in
+/// figment's jail (which restores the environment after, one test at a time).
+#[allow(clippy::result_large_err)] // figment's own error type, in tests only
+fn load_with(path: &Path, vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let mut loaded = None;
+    figment::Jail::expect_with(|jail| {
+        jail.clear_env();
+        for (name, value) in vars {
+            jail.set_env(name, value);
+        }
+        loaded = Some(Config::load(path));
+        Ok(())
+    });
+    loaded.expect("the jail ran")
 }
 
 /// A copy of the committed file with one piece of text replaced.
@@ -26,12 +36,12 @@ fn edited(from: &str, to: &str) -> tempfile::NamedTempFile {
 }
 
 fn error_of(file: &tempfile::NamedTempFile, vars: &[(&str, &str)]) -> ConfigError {
-    Config::load_with_env(file.path(), env(vars)).unwrap_err()
+    load_with(file.path(), vars).unwrap_err()
 }
 
 #[test]
 fn the_committed_configuration_loads_with_the_helpdesk_defaults() {
-    let config = Config::load_with_env(&committed(), env(&[])).unwrap();
+    let config = load_with(&committed(), &[]).unwrap();
     assert_eq!(config.company.time_zone, chrono_tz::Europe::Paris);
     assert_eq!(config.company.default_language, Language::Fr);
     assert!(config.database.url.starts_with("sqlite://"));
@@ -71,15 +81,15 @@ fn the_committed_configuration_loads_with_the_helpdesk_defaults() {
 
 #[test]
 fn environment_variables_override_any_key() {
-    let config = Config::load_with_env(
+    let config = load_with(
         &committed(),
-        env(&[
+        &[
             ("GUICHET__SLA__P1__RESOLUTION", "12h"),
             ("GUICHET__DATABASE__MAX_CONNECTIONS", "3"),
             ("GUICHET__TEAMS__IT__EMAIL", "support-it@example.com"),
             ("GUICHET__COMPANY__DEFAULT_LANGUAGE", "en"),
             ("UNRELATED", "ignored"),
-        ]),
+        ],
     )
     .unwrap();
     assert_eq!(config.sla.p1.resolution.to_string(), "12h");
@@ -93,7 +103,7 @@ fn environment_variables_override_any_key() {
 
 #[test]
 fn a_missing_file_is_named() {
-    let err = Config::load_with_env(Path::new("/nonexistent/guichet.toml"), env(&[])).unwrap_err();
+    let err = load_with(Path::new("/nonexistent/guichet.toml"), &[]).unwrap_err();
     assert_eq!(err.origin, "/nonexistent/guichet.toml");
     assert!(err.message.contains("cannot read"), "{err}");
 }
@@ -133,11 +143,7 @@ fn a_bad_value_names_the_file_the_key_and_the_problem() {
 
 #[test]
 fn a_bad_environment_value_names_the_variable() {
-    let err = Config::load_with_env(
-        &committed(),
-        env(&[("GUICHET__SLA__P1__RESOLUTION", "soon")]),
-    )
-    .unwrap_err();
+    let err = load_with(&committed(), &[("GUICHET__SLA__P1__RESOLUTION", "soon")]).unwrap_err();
     assert_eq!(
         err.origin,
         "environment variable GUICHET__SLA__P1__RESOLUTION"
@@ -178,8 +184,7 @@ fn database_passwords_come_only_from_the_environment() {
     assert!(err.message.contains("GUICHET__DATABASE__URL"), "{err}");
     assert!(!err.to_string().contains("hunter2"), "{err}");
 
-    let config =
-        Config::load_with_env(&committed(), env(&[("GUICHET__DATABASE__URL", secret)])).unwrap();
+    let config = load_with(&committed(), &[("GUICHET__DATABASE__URL", secret)]).unwrap();
     assert_eq!(config.database.url, secret);
     let shown = format!("{config:?}");
     assert!(!shown.contains("hunter2"), "{shown}");
@@ -187,43 +192,38 @@ fn database_passwords_come_only_from_the_environment() {
 
 #[test]
 fn the_bot_api_address_can_be_set_and_is_checked() {
-    let config = Config::load_with_env(
+    let config = load_with(
         &committed(),
-        env(&[("GUICHET__TELEGRAM__API_URL", "http://127.0.0.1:8081/")]),
+        &[("GUICHET__TELEGRAM__API_URL", "http://127.0.0.1:8081/")],
     )
     .unwrap();
     assert_eq!(
         config.telegram.api_url.unwrap().as_str(),
         "http://127.0.0.1:8081/"
     );
-    let err = Config::load_with_env(
-        &committed(),
-        env(&[("GUICHET__TELEGRAM__API_URL", "not a url")]),
-    )
-    .unwrap_err();
+    let err = load_with(&committed(), &[("GUICHET__TELEGRAM__API_URL", "not a url")]).unwrap_err();
     assert_eq!(err.key.as_deref(), Some("telegram.api_url"));
 }
 
 #[test]
 fn webhook_mode_needs_its_public_address() {
-    let err = Config::load_with_env(&committed(), env(&[("GUICHET__TELEGRAM__MODE", "webhook")]))
-        .unwrap_err();
+    let err = load_with(&committed(), &[("GUICHET__TELEGRAM__MODE", "webhook")]).unwrap_err();
     assert_eq!(err.key.as_deref(), Some("telegram.webhook_url"));
-    let config = Config::load_with_env(
+    let config = load_with(
         &committed(),
-        env(&[
+        &[
             ("GUICHET__TELEGRAM__MODE", "webhook"),
             (
                 "GUICHET__TELEGRAM__WEBHOOK_URL",
                 "https://helpdesk.example.com/telegram/webhook",
             ),
-        ]),
+        ],
     )
     .unwrap();
     assert_eq!(config.telegram.mode, TelegramMode::Webhook);
-    let err = Config::load_with_env(
+    let err = load_with(
         &committed(),
-        env(&[("GUICHET__TELEGRAM__MODE", "carrier-pigeon")]),
+        &[("GUICHET__TELEGRAM__MODE", "carrier-pigeon")],
     )
     .unwrap_err();
     assert_eq!(err.key.as_deref(), Some("telegram.mode"));
@@ -231,7 +231,7 @@ fn webhook_mode_needs_its_public_address() {
 
 #[test]
 fn the_scheduler_sections_are_read_and_checked() {
-    let config = Config::load_with_env(&committed(), env(&[])).unwrap();
+    let config = load_with(&committed(), &[]).unwrap();
     assert_eq!(config.reminders.unanswered.p1.to_string(), "30m");
     assert_eq!(config.overdue.after.len(), 1);
     assert!(!config.business_hours.enabled);

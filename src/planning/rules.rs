@@ -309,7 +309,7 @@ mod tests {
 
     fn config() -> Config {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/guichet.toml");
-        Config::load_with_env(&path, Vec::new()).unwrap()
+        Config::load(&path).unwrap()
     }
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {

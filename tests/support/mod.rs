@@ -70,7 +70,7 @@ pub fn committed_config_path() -> PathBuf {
 }
 
 pub fn committed_config() -> Config {
-    Config::load_with_env(&committed_config_path(), Vec::new()).expect("committed config loads")
+    Config::load(&committed_config_path()).expect("committed config loads")
 }
 
 /// 14 February 2025, 09:00 in Paris: the day of the specification's example tickets.
