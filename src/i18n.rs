@@ -222,7 +222,27 @@ macro_rules! key {
 /// `t!(page, "dashboard-title")`.
 #[macro_export]
 macro_rules! t {
-    ($texts:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+    ($texts:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $texts.t(
+            $crate::key_taking!($id $(, $name)*),
+            &[$($crate::i18n::arg(stringify!($name), $value)),*],
+        )
+    };
+    ($texts:expr, $language:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $texts.t(
+            $language,
+            $crate::key_taking!($id $(, $name)*),
+            &[$($crate::i18n::arg(stringify!($name), $value)),*],
+        )
+    };
+}
+
+/// For `t!`: the message `id`, checked at compile time to take exactly the
+/// arguments named.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! key_taking {
+    ($id:literal $(, $name:ident)*) => {{
         const KEY: $crate::i18n::Key =
             match $crate::i18n::Key::checked($id, Some(&[$(stringify!($name)),*])) {
                 Some(key) => key,
@@ -231,18 +251,7 @@ macro_rules! t {
                     $(, stringify!($name), " ")*
                 )),
             };
-        $texts.t(KEY, &[$($crate::i18n::arg(stringify!($name), $value)),*])
-    }};
-    ($texts:expr, $language:expr, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {{
-        const KEY: $crate::i18n::Key =
-            match $crate::i18n::Key::checked($id, Some(&[$(stringify!($name)),*])) {
-                Some(key) => key,
-                None => panic!(concat!(
-                    "`", $id, "` is not a message of config/locales taking exactly these arguments: "
-                    $(, stringify!($name), " ")*
-                )),
-            };
-        $texts.t($language, KEY, &[$($crate::i18n::arg(stringify!($name), $value)),*])
+        KEY
     }};
 }
 
