@@ -57,20 +57,17 @@ mod tests {
         used
     }
 
+    /// That every key the pages use exists is checked at compile time (`key!`,
+    /// `t!`); this finds catalog entries nothing shows any more.
     #[test]
-    fn the_pages_use_every_key_of_their_catalog_and_no_other() {
+    fn the_pages_use_every_key_of_their_catalog() {
         let used = keys_in_the_code();
         assert!(used.len() > 60, "the scan found too few keys: {used:?}");
         let known: BTreeSet<_> = Texts::keys(Language::Fr)
             .into_iter()
             .filter(|k| k.starts_with("dashboard-") || k.starts_with("login-"))
             .collect();
-        let missing: Vec<_> = used.difference(&known).collect();
         let unused: Vec<_> = known.difference(&used).collect();
-        assert!(
-            missing.is_empty(),
-            "used but not in the catalogs: {missing:?}"
-        );
         assert!(
             unused.is_empty(),
             "in the catalogs but never used: {unused:?}"
