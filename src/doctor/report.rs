@@ -6,7 +6,7 @@ use super::{Check, Finding, Trouble};
 use crate::desk::BlindReason;
 use crate::domain::{Language, Platform};
 use crate::i18n::Key;
-use crate::i18n::{Texts, arg};
+use crate::i18n::{Arg, Texts, arg};
 
 /// One trouble, said: the problem and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,106 +81,161 @@ pub fn line(texts: &Texts, language: Language, finding: &Finding) -> String {
 }
 
 fn say(texts: &Texts, language: Language, check: &Check, trouble: &Trouble) -> Said {
-    let t = |key: Key, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
-    let platform = match check {
-        Check::Space { platform, .. } | Check::Bot { platform } | Check::Staff { platform, .. } => {
-            Some(*platform)
-        }
-        _ => None,
-    };
-    let on = |platform: Option<Platform>| platform.map(Platform::display_name).unwrap_or_default();
-    let (name, team, space) = match check {
-        Check::Staff { name, .. } => (name.clone(), String::new(), String::new()),
-        Check::Contact { name, team, .. } => (name.clone(), team.clone(), String::new()),
-        Check::Space { team, space, .. } => (String::new(), team.clone(), space.clone()),
-        _ => Default::default(),
-    };
+    let pen = Pen { texts, language };
+    let named = Named::of(check);
     let (problem, fix) = match trouble {
-        Trouble::Unreachable { error } => (
-            t(key!("setup-unreachable"), &[arg("error", error.clone())]),
-            match check {
-                Check::Database | Check::Migrations => t(key!("setup-fix-database"), &[]),
-                Check::Mail { .. } => t(key!("setup-fix-mail"), &[]),
-                _ => t(key!("setup-fix-platform"), &[arg("platform", on(platform))]),
-            },
-        ),
+        Trouble::Unreachable { error } => unreachable(&pen, check, named.platform, error),
         Trouble::MigrationsPending { count } => (
-            t(
-                key!("setup-migrations-pending"),
-                &[arg("count", *count as i64)],
-            ),
-            t(key!("setup-fix-migrations"), &[]),
+            t!(pen, "setup-migrations-pending", count = *count as i64),
+            t!(pen, "setup-fix-migrations"),
         ),
-        Trouble::PlatformOff => (
-            t(key!("setup-platform-off"), &[arg("platform", on(platform))]),
-            t(
-                key!("setup-fix-platform-off"),
-                &[arg(
-                    "variable",
-                    match platform {
-                        Some(Platform::Discord) => "DISCORD_BOT_TOKEN",
-                        _ => "TELEGRAM_BOT_TOKEN",
-                    },
-                )],
-            ),
-        ),
+        Trouble::PlatformOff => platform_off(&pen, named.platform),
         Trouble::Refused { error } => (
-            t(key!("setup-thread-refused"), &[arg("error", error.clone())]),
-            t(key!("setup-fix-thread-refused"), &[]),
+            t!(pen, "setup-thread-refused", error = error.clone()),
+            t!(pen, "setup-fix-thread-refused"),
         ),
-        Trouble::Space { problem } => {
-            space_trouble(texts, language, platform, &team, &space, problem)
-        }
+        Trouble::Space { problem } => space_trouble(
+            texts,
+            language,
+            named.platform,
+            named.team,
+            named.space,
+            problem,
+        ),
         Trouble::Setup {
             problem: SetupProblem::CommandsMissing(names),
         } => (
-            t(
-                key!("setup-commands-missing"),
-                &[arg("commands", names.join(", "))],
-            ),
-            t(key!("setup-fix-commands"), &[]),
+            t!(pen, "setup-commands-missing", commands = names.join(", ")),
+            t!(pen, "setup-fix-commands"),
         ),
         Trouble::NeverStarted => (
-            t(key!("setup-never-started"), &[arg("name", name.clone())]),
-            t(
-                key!("setup-fix-never-started"),
-                &[arg("name", name.clone())],
-            ),
+            t!(pen, "setup-never-started", name = named.name.to_owned()),
+            t!(pen, "setup-fix-never-started", name = named.name.to_owned()),
         ),
-        Trouble::RefusesPrivate => (
-            t(key!("setup-refuses-private"), &[arg("name", name.clone())]),
-            match platform {
-                Some(Platform::Discord) => t(
-                    key!("setup-fix-refuses-private-discord"),
-                    &[arg("name", name.clone())],
-                ),
-                _ => t(
-                    key!("setup-fix-refuses-private-telegram"),
-                    &[arg("name", name.clone())],
-                ),
-            },
-        ),
-        Trouble::CannotSee { reason } => {
-            let args = [arg("name", name.clone()), arg("team", team.clone())];
-            let (problem, fix) = match reason {
-                BlindReason::Employee => (
-                    key!("setup-blind-employee"),
-                    key!("setup-fix-blind-employee"),
-                ),
-                BlindReason::NotHr => (key!("setup-blind-not-hr"), key!("setup-fix-blind-not-hr")),
-                BlindReason::NotMember => (
-                    key!("setup-blind-not-member"),
-                    key!("setup-fix-blind-not-member"),
-                ),
-                BlindReason::UnknownAddress => (
-                    key!("setup-blind-unknown-address"),
-                    key!("setup-fix-blind-unknown-address"),
-                ),
-            };
-            (t(problem, &args), t(fix, &args))
-        }
+        Trouble::RefusesPrivate => refuses_private(&pen, &named),
+        Trouble::CannotSee { reason } => cannot_see(&pen, &named, *reason),
     };
     Said { problem, fix }
+}
+
+/// The texts of one reader's language, for `t!(pen, "…", name = value)`.
+struct Pen<'a> {
+    texts: &'a Texts,
+    language: Language,
+}
+
+impl Pen<'_> {
+    fn t(&self, key: Key, args: &[Arg<'_>]) -> String {
+        self.texts.t(self.language, key, args)
+    }
+}
+
+/// What a check names, for the sentences about its troubles: empty where it names
+/// nothing of the kind.
+struct Named<'a> {
+    platform: Option<Platform>,
+    name: &'a str,
+    team: &'a str,
+    space: &'a str,
+}
+
+impl<'a> Named<'a> {
+    fn of(check: &'a Check) -> Named<'a> {
+        let platform = match check {
+            Check::Space { platform, .. }
+            | Check::Bot { platform }
+            | Check::Staff { platform, .. } => Some(*platform),
+            _ => None,
+        };
+        let (name, team, space) = match check {
+            Check::Staff { name, .. } => (name.as_str(), "", ""),
+            Check::Contact { name, team, .. } => (name.as_str(), team.as_str(), ""),
+            Check::Space { team, space, .. } => ("", team.as_str(), space.as_str()),
+            _ => ("", "", ""),
+        };
+        Named {
+            platform,
+            name,
+            team,
+            space,
+        }
+    }
+}
+
+/// A platform by its name, or nothing.
+fn platform_name(platform: Option<Platform>) -> &'static str {
+    platform.map(Platform::display_name).unwrap_or_default()
+}
+
+/// The thing could not be reached: the error, and where to look.
+fn unreachable(
+    pen: &Pen<'_>,
+    check: &Check,
+    platform: Option<Platform>,
+    error: &str,
+) -> (String, String) {
+    let problem = t!(pen, "setup-unreachable", error = error.to_owned());
+    let fix = match check {
+        Check::Database | Check::Migrations => t!(pen, "setup-fix-database"),
+        Check::Mail { .. } => t!(pen, "setup-fix-mail"),
+        _ => t!(
+            pen,
+            "setup-fix-platform",
+            platform = platform_name(platform)
+        ),
+    };
+    (problem, fix)
+}
+
+/// A space on a platform this process does not connect to: the token to set.
+fn platform_off(pen: &Pen<'_>, platform: Option<Platform>) -> (String, String) {
+    let variable = match platform {
+        Some(Platform::Discord) => "DISCORD_BOT_TOKEN",
+        _ => "TELEGRAM_BOT_TOKEN",
+    };
+    (
+        t!(
+            pen,
+            "setup-platform-off",
+            platform = platform_name(platform)
+        ),
+        t!(pen, "setup-fix-platform-off", variable = variable),
+    )
+}
+
+/// A person who refuses private messages: how they allow them on their platform.
+fn refuses_private(pen: &Pen<'_>, named: &Named<'_>) -> (String, String) {
+    let name = || named.name.to_owned();
+    let problem = t!(pen, "setup-refuses-private", name = name());
+    let fix = match named.platform {
+        Some(Platform::Discord) => t!(pen, "setup-fix-refuses-private-discord", name = name()),
+        _ => t!(pen, "setup-fix-refuses-private-telegram", name = name()),
+    };
+    (problem, fix)
+}
+
+/// An escalation contact blind to the team's tickets, and why.
+fn cannot_see(pen: &Pen<'_>, named: &Named<'_>, reason: BlindReason) -> (String, String) {
+    let (problem, fix) = match reason {
+        BlindReason::Employee => (
+            key!("setup-blind-employee"),
+            key!("setup-fix-blind-employee"),
+        ),
+        BlindReason::NotHr => (key!("setup-blind-not-hr"), key!("setup-fix-blind-not-hr")),
+        BlindReason::NotMember => (
+            key!("setup-blind-not-member"),
+            key!("setup-fix-blind-not-member"),
+        ),
+        BlindReason::UnknownAddress => (
+            key!("setup-blind-unknown-address"),
+            key!("setup-fix-blind-unknown-address"),
+        ),
+    };
+    let args = [
+        arg("name", named.name.to_owned()),
+        arg("team", named.team.to_owned()),
+    ];
+    (pen.t(problem, &args), pen.t(fix, &args))
 }
 
 fn space_trouble(

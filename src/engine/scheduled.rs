@@ -212,30 +212,110 @@ async fn escalate(
     conn: &mut Conn,
     mut t: Ticket,
     target: SlaTarget,
-    Level {
-        number: level,
-        late,
-    }: Level,
+    level: Level,
 ) -> Result<()> {
     let desk = engine.desk();
-    desk.escalate(conn, &mut t, target, level, Origin::Scheduler)
+    desk.escalate(conn, &mut t, target, level.number, Origin::Scheduler)
         .await?;
     let due = match target {
         SlaTarget::FirstResponse => t.sla.first_response_due,
         SlaTarget::Resolution => t.sla.resolution_due,
     }
     .unwrap_or(desk.now());
-    let target_key = match target {
-        SlaTarget::FirstResponse => key!("sla-first-response"),
-        SlaTarget::Resolution => key!("sla-resolution"),
+    let breach = Breach {
+        ticket: &t,
+        target,
+        due,
+        level,
     };
-    let people = match level {
+    let told = tell_in_private(engine, conn, &breach).await?;
+    let line = breach.thread_line(engine, &told);
+    engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
+    if level.number >= 2 {
+        engine.refresh_card(conn, t.id).await?;
+    }
+    Ok(())
+}
+
+/// An SLA target of a ticket, missed (or about to be) at an escalation level.
+struct Breach<'a> {
+    ticket: &'a Ticket,
+    target: SlaTarget,
+    due: DateTime<Utc>,
+    level: Level,
+}
+
+impl Breach<'_> {
+    /// The private alert to one person, in their language.
+    fn alert(&self, engine: &Engine, language: Language) -> String {
+        let text = engine.t(
+            language,
+            match self.level.number {
+                0 | 1 => key!("escalation-1"),
+                2 => key!("escalation-2"),
+                _ => key!("escalation-3"),
+            },
+            &[
+                arg("reference", self.ticket.reference.to_string()),
+                arg("subject", self.ticket.subject.clone()),
+                arg("target", self.target_name(engine, language)),
+                arg("due", engine.local_time(language, self.due)),
+            ],
+        );
+        engine.late_note(language, text, self.level.late)
+    }
+
+    /// The line in the ticket's thread, naming who was `told` in private.
+    fn thread_line(&self, engine: &Engine, told: &[String]) -> String {
+        let staff = engine.staff_language();
+        let names = if told.is_empty() {
+            t!(engine, staff, "escalation-nobody")
+        } else {
+            told.join(", ")
+        };
+        if told.is_empty() && self.level.number >= 2 {
+            tracing::warn!(ticket = %self.ticket.reference, level = self.level.number, "an SLA target is missed and nobody could be told in private");
+        }
+        let line = engine.staff_line(
+            match self.level.number {
+                0 | 1 => key!("escalation-1-thread"),
+                2 => key!("escalation-2-thread"),
+                _ => key!("escalation-3-thread"),
+            },
+            &[
+                arg("target", self.target_name(engine, staff)),
+                arg("due", engine.local_time(staff, self.due)),
+                arg("names", names),
+            ],
+        );
+        engine.late_note(staff, line, self.level.late)
+    }
+
+    /// The target, in words, in `language`.
+    fn target_name(&self, engine: &Engine, language: Language) -> String {
+        match self.target {
+            SlaTarget::FirstResponse => t!(engine, language, "sla-first-response"),
+            SlaTarget::Resolution => t!(engine, language, "sla-resolution"),
+        }
+    }
+}
+
+/// Tells in private whoever the level names and may see the ticket; returns the
+/// names of those told.
+async fn tell_in_private(
+    engine: &Engine,
+    conn: &mut Conn,
+    breach: &Breach<'_>,
+) -> Result<Vec<String>> {
+    let t = breach.ticket;
+    let people = match breach.level.number {
         1 => t.assignee.into_iter().collect(),
-        2 => escalation_contacts(engine, conn, &t).await?,
+        2 => escalation_contacts(engine, conn, t).await?,
         _ => store::users::with_role(conn, Role::Admin).await?,
     };
     // Never a word of a ticket to someone it is hidden from (an HR ticket).
-    let scope = desk.scope_of(&t)?;
+    let desk = engine.desk();
+    let scope = desk.scope_of(t)?;
     let mut told = Vec::new();
     for user in people {
         if !desk.actor(conn, user).await?.may(Action::View, &scope) {
@@ -243,53 +323,11 @@ async fn escalate(
             continue;
         }
         engine
-            .alert(conn, &t, user, |language| {
-                let text = engine.t(
-                    language,
-                    match level {
-                        0 | 1 => key!("escalation-1"),
-                        2 => key!("escalation-2"),
-                        _ => key!("escalation-3"),
-                    },
-                    &[
-                        arg("reference", t.reference.to_string()),
-                        arg("subject", t.subject.clone()),
-                        arg("target", engine.t(language, target_key, &[])),
-                        arg("due", engine.local_time(language, due)),
-                    ],
-                );
-                engine.late_note(language, text, late)
-            })
+            .alert(conn, t, user, |language| breach.alert(engine, language))
             .await?;
         told.push(engine.display_name(conn, user).await?);
     }
-    let staff = engine.staff_language();
-    let names = if told.is_empty() {
-        t!(engine, staff, "escalation-nobody")
-    } else {
-        told.join(", ")
-    };
-    if told.is_empty() && level >= 2 {
-        tracing::warn!(ticket = %t.reference, level, "an SLA target is missed and nobody could be told in private");
-    }
-    let line = engine.staff_line(
-        match level {
-            0 | 1 => key!("escalation-1-thread"),
-            2 => key!("escalation-2-thread"),
-            _ => key!("escalation-3-thread"),
-        },
-        &[
-            arg("target", engine.t(staff, target_key, &[])),
-            arg("due", engine.local_time(staff, due)),
-            arg("names", names),
-        ],
-    );
-    let line = engine.late_note(staff, line, late);
-    engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
-    if level >= 2 {
-        engine.refresh_card(conn, t.id).await?;
-    }
-    Ok(())
+    Ok(told)
 }
 
 /// Level 2 of a team: its leads and the users its configuration names.

@@ -9,7 +9,7 @@ use crate::domain::{AuditAction, TicketId, UserId};
 use crate::outbox::backoff::backoff;
 use crate::store::audit::{Origin, Record};
 use crate::store::outbox::{Channel, Claimed};
-use crate::store::{self, StoreError};
+use crate::store::{self, Conn, StoreError, Tx};
 
 impl Inner {
     /// Records what the platform created and marks the row delivered, in one transaction.
@@ -20,51 +20,18 @@ impl Inner {
         delivered: Option<Delivered>,
     ) -> Result<Outcome, StoreError> {
         let mut tx = self.store.begin().await?;
-        if let (Some(delivered), Channel::Chat(platform)) = (&delivered, row.channel)
-            && !delivered.left_out.is_empty()
-        {
-            self.tell_left_out(&mut tx, platform, envelope, &delivered.left_out)
-                .await?;
-        }
         if let Some(delivered) = &delivered {
+            if let Channel::Chat(platform) = row.channel
+                && !delivered.left_out.is_empty()
+            {
+                self.tell_left_out(&mut tx, platform, envelope, &delivered.left_out)
+                    .await?;
+            }
             match envelope {
                 Envelope::OpenThread { plan, .. } => {
-                    let card = delivered.message.as_ref().map(|m| m.message.as_str());
-                    match (&delivered.thread, card) {
-                        (Some(thread), _) => {
-                            self.space_works(&mut tx, row, *plan).await?;
-                            if !store::conversations::thread_created(
-                                &mut tx,
-                                *plan,
-                                &thread.thread,
-                                card,
-                            )
-                            .await?
-                            {
-                                tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
-                            }
-                        }
-                        // The card owed to a thread opened earlier.
-                        (None, Some(card)) => {
-                            store::conversations::card_posted(&mut tx, *plan, card).await?;
-                        }
-                        (None, None) => {
-                            tracing::error!(plan, "the platform opened a thread but returned no id")
-                        }
-                    }
-                    if card.is_none() {
-                        // The thread is there, its card not yet: the row stays, and
-                        // posts the card at its next turn, before the thread's posts.
-                        let next = self.desk.now()
-                            + TimeDelta::from_std(self.config.first_retry.0)
-                                .unwrap_or(TimeDelta::seconds(2));
-                        store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
-                        tx.commit().await?;
-                        tracing::warn!(
-                            id = row.id,
-                            "a thread opened without its card; the card will follow"
-                        );
-                        return Ok(Outcome::Retry);
+                    let card_owed = self.thread_opened(&mut tx, row, *plan, delivered).await?;
+                    if card_owed {
+                        return self.card_to_follow(tx, row).await;
                     }
                 }
                 Envelope::Direct {
@@ -72,30 +39,12 @@ impl Inner {
                     ..
                 }
                 | Envelope::RatingPrompt { ticket, .. } => {
-                    if let (Some(message), Channel::Chat(platform)) =
-                        (&delivered.message, row.channel)
-                    {
-                        store::conversations::link_dm(
-                            &mut tx,
-                            platform,
-                            &message.chat,
-                            &message.message,
-                            TicketId(*ticket),
-                        )
-                        .await?;
-                    }
+                    link_private(&mut tx, row, TicketId(*ticket), delivered).await?;
                 }
                 _ => {}
             }
         }
-        // A private message that went: the person can be written to there.
-        if let (
-            Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. },
-            Channel::Chat(platform),
-        ) = (envelope, row.channel)
-        {
-            store::reach::learn(&mut tx, UserId(*user), platform, true, self.desk.now()).await?;
-        }
+        self.learn_reachable(&mut tx, row, envelope).await?;
         let ours = store::outbox::delivered(&mut tx, row.id, &self.owner, self.desk.now()).await?;
         tx.commit().await?;
         if !ours {
@@ -105,6 +54,65 @@ impl Inner {
             );
         }
         Ok(Outcome::Delivered)
+    }
+
+    /// A ticket's thread, opened: records it, or the card owed to a thread opened
+    /// earlier. Returns whether the card is still owed.
+    async fn thread_opened(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        plan: i64,
+        delivered: &Delivered,
+    ) -> Result<bool, StoreError> {
+        let card = delivered.message.as_ref().map(|m| m.message.as_str());
+        match (&delivered.thread, card) {
+            (Some(thread), _) => {
+                self.space_works(conn, row, plan).await?;
+                if !store::conversations::thread_created(conn, plan, &thread.thread, card).await? {
+                    tracing::warn!(plan, thread = %thread.thread, "a second thread was opened for one plan; it is left unused");
+                }
+            }
+            // The card owed to a thread opened earlier.
+            (None, Some(card)) => {
+                store::conversations::card_posted(conn, plan, card).await?;
+            }
+            (None, None) => {
+                tracing::error!(plan, "the platform opened a thread but returned no id")
+            }
+        }
+        Ok(card.is_none())
+    }
+
+    /// The thread is there, its card not yet: the row stays, and posts the card at
+    /// its next turn, before the thread's posts.
+    async fn card_to_follow(&self, mut tx: Tx, row: &Claimed) -> Result<Outcome, StoreError> {
+        let next = self.desk.now()
+            + TimeDelta::from_std(self.config.first_retry.0).unwrap_or(TimeDelta::seconds(2));
+        store::outbox::later(&mut tx, row.id, &self.owner, next).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            id = row.id,
+            "a thread opened without its card; the card will follow"
+        );
+        Ok(Outcome::Retry)
+    }
+
+    /// A private message that went: the person can be written to there.
+    async fn learn_reachable(
+        &self,
+        conn: &mut Conn,
+        row: &Claimed,
+        envelope: &Envelope,
+    ) -> Result<(), StoreError> {
+        if let (
+            Envelope::Direct { user, .. } | Envelope::RatingPrompt { user, .. },
+            Channel::Chat(platform),
+        ) = (envelope, row.channel)
+        {
+            store::reach::learn(conn, UserId(*user), platform, true, self.desk.now()).await?;
+        }
+        Ok(())
     }
 
     /// A thread opened in a space: a refusal recorded there is over, and the other
@@ -220,4 +228,18 @@ impl Inner {
         tx.commit().await?;
         Ok(Outcome::Dead)
     }
+}
+
+/// A private message about a ticket that went: an answer to it is about that ticket.
+async fn link_private(
+    conn: &mut Conn,
+    row: &Claimed,
+    ticket: TicketId,
+    delivered: &Delivered,
+) -> Result<(), StoreError> {
+    if let (Some(message), Channel::Chat(platform)) = (&delivered.message, row.channel) {
+        store::conversations::link_dm(conn, platform, &message.chat, &message.message, ticket)
+            .await?;
+    }
+    Ok(())
 }
