@@ -42,10 +42,10 @@ async fn main() {
     );
     prepare_database(&path).await;
 
-    let config = config_for(&path);
-    let store = guichet::app::prepare_store(&config)
+    let app = App::build_at(config_for(&path), Arc::new(ManualClock::new(now())))
         .await
         .expect("database");
+    let store = app.store.clone();
     let reset = reset_earlier_runs(&store).await;
     if reset > 0 {
         println!(
@@ -53,9 +53,6 @@ async fn main() {
             thousands(reset)
         );
     }
-    let app = App::build_at(config, Arc::new(ManualClock::new(now())))
-        .await
-        .expect("database");
     let scheduler = app.scheduler();
     let scale = format!(
         "{} tickets ({} open)",

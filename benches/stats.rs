@@ -36,13 +36,13 @@ async fn main() {
         now().format("%Y-%m-%d %H:%M UTC")
     );
     prepare_database(&path).await;
-    let config = config_for(&path);
-    let store = guichet::app::prepare_store(&config)
+    let clock = std::sync::Arc::new(guichet::clock::ManualClock::new(now()));
+    let app = guichet::app::App::build_at(config_for(&path), clock)
         .await
         .expect("database");
-    let catalog = guichet::app::load_catalog(&store).await.unwrap();
-    let team = catalog.teams().find(|t| t.slug == TEAM).unwrap().id;
-    let tz = config.company.time_zone;
+    let store = app.store.clone();
+    let team = app.desk.catalog().teams().find(|t| t.slug == TEAM).unwrap().id;
+    let tz = app.config.company.time_zone;
     println!(
         "  {} tickets ({} of team {TEAM}), {} messages, {} ratings, {} points entries",
         thousands(count(&store, "SELECT COUNT(*) FROM tickets").await),
@@ -116,7 +116,7 @@ async fn main() {
         }
     }
 
-    let endpoint = endpoint_times(&store, &config).await;
+    let endpoint = endpoint_times(&app).await;
 
     for (name, med) in default_period {
         let verdict = if med.as_secs_f64() * 1000.0 < TARGET_MS {
@@ -146,15 +146,9 @@ async fn main() {
 /// `GET /api/v1/stats` through the real router on a 127.0.0.1 port, as an admin's
 /// token and as an IT agent's: what a dashboard or a script waits for, JSON
 /// included. Returns the medians of the 30-day requests.
-async fn endpoint_times(
-    store: &Store,
-    config: &guichet::config::Config,
-) -> Vec<(String, Duration)> {
+async fn endpoint_times(app: &guichet::app::App) -> Vec<(String, Duration)> {
     use guichet::domain::Role;
-    let clock = std::sync::Arc::new(guichet::clock::ManualClock::new(now()));
-    let app = guichet::app::App::build_at(config.clone(), clock)
-        .await
-        .expect("database");
+    let store = &app.store;
     let state = app.web(Vec::new());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

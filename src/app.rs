@@ -148,9 +148,8 @@ impl App {
 }
 
 /// Connects, applies pending migrations and synchronises teams and categories from
-/// the configuration, in one transaction. For what needs the database and nothing
-/// else; the service itself starts from [`App::build`].
-pub async fn prepare_store(config: &Config) -> Result<Store, StoreError> {
+/// the configuration, in one transaction.
+async fn prepare_store(config: &Config) -> Result<Store, StoreError> {
     let store = Store::connect(&config.database.url, config.database.max_connections).await?;
     store.migrate().await?;
     let mut tx = store.begin().await?;
@@ -160,7 +159,7 @@ pub async fn prepare_store(config: &Config) -> Result<Store, StoreError> {
 }
 
 /// The teams and categories in force, read once after [`prepare_store`].
-pub async fn load_catalog(store: &Store) -> Result<Catalog, StoreError> {
+async fn load_catalog(store: &Store) -> Result<Catalog, StoreError> {
     let mut conn = store.pool().acquire().await?;
     store::catalog::load(&mut conn).await
 }

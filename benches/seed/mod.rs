@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, TimeZone, Utc};
 use guichet::clock::ManualClock;
 use guichet::config::{Config, StaffSpace};
-use guichet::desk::Desk;
+use guichet::app::App;
 use guichet::domain::{
     Category, Email, Language, NewUser, Platform, Priority, Role, TeamId, TicketReference, UserId,
 };
@@ -145,11 +145,9 @@ pub fn median(sorted: &[Duration]) -> Duration {
 /// side file renamed at the end, so an interrupted seeding leaves nothing behind.
 pub async fn prepare_database(path: &Path) {
     if path.exists() {
-        let store = guichet::app::prepare_store(&config_for(path))
-            .await
-            .expect("database");
-        let tickets = count(&store, "SELECT COUNT(*) FROM tickets").await;
-        store.close().await;
+        let app = App::build(config_for(path)).await.expect("database");
+        let tickets = count(&app.store, "SELECT COUNT(*) FROM tickets").await;
+        app.store.close().await;
         assert_eq!(
             tickets,
             TICKETS,
@@ -169,11 +167,11 @@ pub async fn prepare_database(path: &Path) {
     let side = PathBuf::from(format!("{}.seeding", path.display()));
     remove_with_logs(&side);
     let start = Instant::now();
-    let config = config_for(&side);
-    let store = guichet::app::prepare_store(&config)
+    let app = App::build_at(config_for(&side), Arc::new(ManualClock::new(now())))
         .await
         .expect("database");
-    let seeded = seed(&store, &config).await;
+    let store = app.store.clone();
+    let seeded = seed(&app).await;
     {
         let mut conn = store.pool().acquire().await.unwrap();
         sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -270,9 +268,9 @@ fn millis(d: guichet::config::HumanDuration) -> i64 {
     i64::try_from(d.0.as_millis()).unwrap()
 }
 
-async fn seed(store: &Store, config: &Config) -> Seeded {
-    let catalog = Arc::new(guichet::app::load_catalog(store).await.unwrap());
-    let desk = Desk::new(Arc::new(ManualClock::new(now())), config, catalog.clone());
+async fn seed(app: &App) -> Seeded {
+    let (store, config, desk) = (&app.store, &*app.config, &app.desk);
+    let catalog = desk.catalog();
     let mut seeded = Seeded::default();
 
     // The agents and an admin, as `guichet user add` / `team add-member` would.
