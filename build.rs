@@ -1,7 +1,8 @@
-//! Reads the text catalogs (`config/locales/{fr,en}/*.ftl`) and writes the set of
-//! their messages, each with the variables it uses, to `$OUT_DIR/catalog.rs`. The
-//! `key!` and `t!` macros (`src/i18n.rs`) check every key and every argument name
-//! the code gives against it at compile time.
+//! Reads the text catalogs (`config/locales/{fr,en}/*.ftl`) and writes, to
+//! `$OUT_DIR/catalog.rs`, the set of their messages, each with the variables it
+//! uses, and the catalogs themselves (every file, so a new one cannot be left out).
+//! The `key!` and `t!` macros (`src/i18n.rs`) check every key and every argument
+//! name the code gives against the set at compile time.
 //!
 //! The build fails, naming the entry, when a catalog does not parse or when a
 //! message exists in one language only.
@@ -22,6 +23,7 @@ fn main() {
     let root = Path::new("config/locales");
     println!("cargo::rerun-if-changed={}", root.display());
     let mut by_language = Vec::new();
+    let mut sources = String::new();
     for language in LANGUAGES {
         let dir = root.join(language);
         println!("cargo::rerun-if-changed={}", dir.display());
@@ -32,6 +34,22 @@ fn main() {
             .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
             .collect();
         files.sort();
+        // The catalog the binary carries: every file of the language, in order.
+        let parts: Vec<String> = files
+            .iter()
+            .map(|path| {
+                let name = path.file_name().expect("a file").to_string_lossy();
+                format!(
+                    "include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/config/locales/{language}/{name}\"))"
+                )
+            })
+            .collect();
+        sources.push_str(&format!(
+            "/// The {language} catalog: every `config/locales/{language}/*.ftl`.\n\
+             pub(crate) const {}: &str = concat!({});\n",
+            language.to_uppercase(),
+            parts.join(", \"\\n\", ")
+        ));
         for path in files {
             println!("cargo::rerun-if-changed={}", path.display());
             let source = std::fs::read_to_string(&path).expect("a readable catalog");
@@ -64,6 +82,7 @@ fn main() {
         out.push_str(&format!("    ({id:?}, &[{}]),\n", list.join(", ")));
     }
     out.push_str("];\n");
+    out.push_str(&sources);
     let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog.rs");
     std::fs::write(target, out).expect("the generated catalog is written");
 }

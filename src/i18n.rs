@@ -1,7 +1,8 @@
 //! Every sentence a user reads, from the French and English catalogs under
 //! `config/locales` (Fluent). The catalogs are built into the binary, so a deployed
-//! service cannot miss them; a test fails when a key exists in one language only or
-//! when the code asks for a key no catalog has.
+//! service cannot miss them. build.rs refuses to build when a message exists in one
+//! language only, and `key!`/`t!` when the code names a message no catalog has, or
+//! (`t!`) gives it other arguments than its variables.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -9,25 +10,9 @@ use unic_langid::langid;
 
 use crate::domain::Language;
 
-/// One catalog per language, in four files: the chat (`guichet.ftl`), the web
-/// API (`web.ftl`), the dashboard (`dashboard.ftl`) and the setup doctor and
-/// delivery troubles (`setup.ftl`).
-macro_rules! catalog {
-    ($language:literal) => {
-        concat!(
-            include_str!(concat!("../config/locales/", $language, "/guichet.ftl")),
-            "\n",
-            include_str!(concat!("../config/locales/", $language, "/web.ftl")),
-            "\n",
-            include_str!(concat!("../config/locales/", $language, "/dashboard.ftl")),
-            "\n",
-            include_str!(concat!("../config/locales/", $language, "/setup.ftl")),
-        )
-    };
-}
-
-const FRENCH: &str = catalog!("fr");
-const ENGLISH: &str = catalog!("en");
+// The catalogs themselves (`FR`, `EN`: every file of `config/locales/{fr,en}`) and
+// the table of their messages (`MESSAGES`), written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
 /// The catalogs, loaded once and shared.
 pub struct Texts {
@@ -45,17 +30,18 @@ impl std::fmt::Debug for Texts {
 pub type Arg<'a> = (&'a str, FluentValue<'a>);
 
 impl Texts {
-    /// Parses the built-in catalogs. They are checked by the test suite, so a
+    /// Parses the built-in catalogs. build.rs parsed them already, so a
     /// failure here is a build defect, reported with the offending entry.
     pub fn load() -> Result<Texts, String> {
         Ok(Texts {
-            fr: bundle(Language::Fr, FRENCH)?,
-            en: bundle(Language::En, ENGLISH)?,
+            fr: bundle(Language::Fr, FR)?,
+            en: bundle(Language::En, EN)?,
         })
     }
 
-    /// The sentence `key` in `language`, with `args` put in. A key missing from the
-    /// catalog (a defect the tests catch) shows as the key itself and is logged.
+    /// The sentence `key` in `language`, with `args` put in. Every `Key` names a
+    /// message of both catalogs (checked when it was made); should formatting still
+    /// fail, the key itself is shown and the failure logged.
     pub fn t(&self, language: Language, key: Key, args: &[Arg<'_>]) -> String {
         // `t!` checks the arguments at compile time; a key chosen at run time is
         // checked here, in every test run: a variable left out shows raw to people.
@@ -88,11 +74,12 @@ impl Texts {
         text.into_owned()
     }
 
-    /// The keys of one language's catalog.
-    pub fn keys(language: Language) -> Vec<String> {
+    /// The keys of one language's catalog, read from its text.
+    #[cfg(test)]
+    pub(crate) fn keys(language: Language) -> Vec<String> {
         let source = match language {
-            Language::Fr => FRENCH,
-            Language::En => ENGLISH,
+            Language::Fr => FR,
+            Language::En => EN,
         };
         source
             .lines()
@@ -117,8 +104,6 @@ fn bundle(language: Language, source: &str) -> Result<FluentBundle<FluentResourc
         .map_err(|errors| format!("the {language} catalog repeats entries: {errors:?}"))?;
     Ok(bundle)
 }
-
-include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
 /// A message of the catalogs. Made only by [`key!`](crate::key) and
 /// [`t!`](crate::t), which check at compile time that the message exists (and,
