@@ -41,7 +41,13 @@ async fn main() {
         .await
         .expect("database");
     let store = app.store.clone();
-    let team = app.desk.catalog().teams().find(|t| t.slug == TEAM).unwrap().id;
+    let team = app
+        .desk
+        .catalog()
+        .teams()
+        .find(|t| t.slug == TEAM)
+        .unwrap()
+        .id;
     let tz = app.config.company.time_zone;
     println!(
         "  {} tickets ({} of team {TEAM}), {} messages, {} ratings, {} points entries",

@@ -26,9 +26,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
+use guichet::app::App;
 use guichet::clock::ManualClock;
 use guichet::config::{Config, StaffSpace};
-use guichet::app::App;
 use guichet::domain::{
     Category, Email, Language, NewUser, Platform, Priority, Role, TeamId, TicketReference, UserId,
 };

@@ -69,9 +69,6 @@ impl Command {
     }
 }
 
-/// What every command works with: the application, built once.
-pub type Ctx = App;
-
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let path = config::path_from(cli.config);
     let config = Config::load(&path)?;
@@ -80,7 +77,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Doctor(args) => return doctor::run(config, args).await,
         command => command,
     };
-    let ctx = App::build(config)
+    // What every command works with: the application, built once.
+    let app = App::build(config)
         .await
         .context("cannot prepare the database")?;
     let result = match command {
@@ -89,13 +87,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The database is up to date; teams and categories are loaded.");
             Ok(())
         }
-        Command::User(command) => user::run(&ctx, command).await,
-        Command::Team(command) => team::run(&ctx, command).await,
-        Command::Ticket(command) => ticket::run(&ctx, command).await,
-        Command::Token(command) => token::run(&ctx, command).await,
-        Command::Outbox(command) => outbox::run(&ctx, command).await,
+        Command::User(command) => user::run(&app, command).await,
+        Command::Team(command) => team::run(&app, command).await,
+        Command::Ticket(command) => ticket::run(&app, command).await,
+        Command::Token(command) => token::run(&app, command).await,
+        Command::Outbox(command) => outbox::run(&app, command).await,
     };
-    ctx.store.close().await;
+    app.store.close().await;
     result
 }
 

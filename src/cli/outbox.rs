@@ -7,7 +7,8 @@ use anyhow::bail;
 use clap::Subcommand;
 use guichet_chat::{Event, Inbound};
 
-use super::{Ctx, table};
+use super::table;
+use crate::app::App;
 use crate::engine::Handled;
 use crate::retry::{self, By, RetryError, Which};
 use crate::store;
@@ -45,16 +46,16 @@ const BY_CLI: By = By {
     origin: Origin::Cli,
 };
 
-pub async fn run(ctx: &Ctx, command: OutboxCommand) -> anyhow::Result<()> {
+pub async fn run(app: &App, command: OutboxCommand) -> anyhow::Result<()> {
     match command {
         OutboxCommand::List {
             failed: false,
             limit,
-        } => list_dead(ctx, limit).await,
+        } => list_dead(app, limit).await,
         OutboxCommand::List {
             failed: true,
             limit,
-        } => list_failed(ctx, limit).await,
+        } => list_failed(app, limit).await,
         OutboxCommand::Retry {
             ids,
             all,
@@ -64,7 +65,7 @@ pub async fn run(ctx: &Ctx, command: OutboxCommand) -> anyhow::Result<()> {
             ids.sort_unstable();
             ids.dedup();
             let which = if all { Which::All } else { Which::Ids(&ids) };
-            let revived = retry::retry_dead(&ctx.store, which, BY_CLI, ctx.desk.now()).await?;
+            let revived = retry::retry_dead(&app.store, which, BY_CLI, app.desk.now()).await?;
             for row in &revived {
                 println!(
                     "Dead letter {} ({} {}) is back in the outbox.",
@@ -81,13 +82,13 @@ pub async fn run(ctx: &Ctx, command: OutboxCommand) -> anyhow::Result<()> {
             ids,
             all,
             failed: true,
-        } => replay(ctx, ids, all).await,
+        } => replay(app, ids, all).await,
     }
 }
 
-async fn list_dead(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
-    let mut conn = ctx.store.pool().acquire().await?;
-    let tz = ctx.config.company.time_zone;
+async fn list_dead(app: &App, limit: u32) -> anyhow::Result<()> {
+    let mut conn = app.store.pool().acquire().await?;
+    let tz = app.config.company.time_zone;
     let dead = store::dead_letters::list(&mut conn, limit.clamp(1, 1000)).await?;
     let mut out = table::new(&[
         "ID",
@@ -116,9 +117,9 @@ async fn list_dead(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn list_failed(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
-    let mut conn = ctx.store.pool().acquire().await?;
-    let tz = ctx.config.company.time_zone;
+async fn list_failed(app: &App, limit: u32) -> anyhow::Result<()> {
+    let mut conn = app.store.pool().acquire().await?;
+    let tz = app.config.company.time_zone;
     let failed = store::failed_events::latest_unreplayed(&mut conn, limit.clamp(1, 1000)).await?;
     let mut out = table::new(&["ID", "Platform", "Event", "What", "From", "Failed", "Error"]);
     for event in &failed {
@@ -143,12 +144,12 @@ async fn list_failed(ctx: &Ctx, limit: u32) -> anyhow::Result<()> {
 
 /// Replays failed events: the given ones (all checked first: an unknown or
 /// replayed id changes nothing), or every one not replayed.
-async fn replay(ctx: &Ctx, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
-    let engine = &ctx.engine;
+async fn replay(app: &App, ids: Vec<i64>, all: bool) -> anyhow::Result<()> {
+    let engine = &app.engine;
     let outcomes = if all {
         retry::replay_all(engine, BY_CLI).await?
     } else {
-        let mut conn = ctx.store.pool().acquire().await?;
+        let mut conn = app.store.pool().acquire().await?;
         for &id in &ids {
             match store::failed_events::get(&mut conn, id).await? {
                 None => return Err(RetryError::UnknownEvent(id).into()),

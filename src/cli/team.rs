@@ -2,8 +2,9 @@
 
 use clap::Subcommand;
 
+use super::table;
 use super::user::yes_no;
-use super::{Ctx, table};
+use crate::app::App;
 use crate::desk::UserRef;
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -49,25 +50,25 @@ fn parse_on_off(s: &str) -> Result<bool, String> {
     }
 }
 
-pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
-    let mut tx = ctx.store.begin().await?;
+pub async fn run(app: &App, command: TeamCommand) -> anyhow::Result<()> {
+    let mut tx = app.store.begin().await?;
     match command {
-        TeamCommand::List => list(ctx, &mut tx).await?,
-        TeamCommand::Show { team } => show(ctx, &mut tx, &team).await?,
+        TeamCommand::List => list(app, &mut tx).await?,
+        TeamCommand::Show { team } => show(app, &mut tx, &team).await?,
         TeamCommand::AddMember { team, user, lead } => {
-            add_member(ctx, &mut tx, &team, &user, lead).await?
+            add_member(app, &mut tx, &team, &user, lead).await?
         }
         TeamCommand::RemoveMember { team, user } => {
-            remove_member(ctx, &mut tx, &team, &user).await?
+            remove_member(app, &mut tx, &team, &user).await?
         }
         TeamCommand::Expertise { user, categories } => {
-            set_expertise(ctx, &mut tx, &user, &categories).await?
+            set_expertise(app, &mut tx, &user, &categories).await?
         }
         TeamCommand::Capacity { user, capacity } => {
-            set_capacity(ctx, &mut tx, &user, capacity).await?
+            set_capacity(app, &mut tx, &user, capacity).await?
         }
         TeamCommand::Availability { user, available } => {
-            set_availability(ctx, &mut tx, &user, available).await?
+            set_availability(app, &mut tx, &user, available).await?
         }
     }
     tx.commit().await?;
@@ -75,9 +76,9 @@ pub async fn run(ctx: &Ctx, command: TeamCommand) -> anyhow::Result<()> {
 }
 
 /// Every team with its number of members.
-async fn list(ctx: &Ctx, tx: &mut Conn) -> anyhow::Result<()> {
+async fn list(app: &App, tx: &mut Conn) -> anyhow::Result<()> {
     let mut out = table::new(&["Team", "Nom", "Name", "Members", "Confidential", "E-mail"]);
-    for team in ctx.desk.catalog().teams() {
+    for team in app.desk.catalog().teams() {
         let members = store::catalog::members(tx, team.id).await?;
         out.add_row(vec![
             team.slug.clone(),
@@ -93,9 +94,9 @@ async fn list(ctx: &Ctx, tx: &mut Conn) -> anyhow::Result<()> {
 }
 
 /// One team's members with their load, capacity and expertise.
-async fn show(ctx: &Ctx, tx: &mut Conn, team: &str) -> anyhow::Result<()> {
-    let team = ctx.desk.find_team(team)?;
-    let categories: Vec<_> = ctx.desk.catalog().categories().collect();
+async fn show(app: &App, tx: &mut Conn, team: &str) -> anyhow::Result<()> {
+    let team = app.desk.find_team(team)?;
+    let categories: Vec<_> = app.desk.catalog().categories().collect();
     let mut out = table::new(&[
         "ID",
         "Name",
@@ -107,7 +108,7 @@ async fn show(ctx: &Ctx, tx: &mut Conn, team: &str) -> anyhow::Result<()> {
         "Expertise",
     ]);
     for member in store::catalog::members(tx, team.id).await? {
-        let user = ctx.desk.find_user(tx, &UserRef::Id(member.user)).await?;
+        let user = app.desk.find_user(tx, &UserRef::Id(member.user)).await?;
         let expertise: Vec<&str> = store::catalog::expertise(tx, user.id)
             .await?
             .iter()
@@ -140,15 +141,15 @@ async fn show(ctx: &Ctx, tx: &mut Conn, team: &str) -> anyhow::Result<()> {
 }
 
 async fn add_member(
-    ctx: &Ctx,
+    app: &App,
     tx: &mut Conn,
     team: &str,
     user: &UserRef,
     lead: bool,
 ) -> anyhow::Result<()> {
-    let team = ctx.desk.find_team(team)?;
-    let user = ctx.desk.find_user(tx, user).await?;
-    ctx.desk
+    let team = app.desk.find_team(team)?;
+    let user = app.desk.find_user(tx, user).await?;
+    app.desk
         .add_member(tx, None, &team, user.id, lead, Origin::Cli)
         .await?;
     println!(
@@ -166,10 +167,10 @@ async fn add_member(
     Ok(())
 }
 
-async fn remove_member(ctx: &Ctx, tx: &mut Conn, team: &str, user: &UserRef) -> anyhow::Result<()> {
-    let team = ctx.desk.find_team(team)?;
-    let user = ctx.desk.find_user(tx, user).await?;
-    if ctx
+async fn remove_member(app: &App, tx: &mut Conn, team: &str, user: &UserRef) -> anyhow::Result<()> {
+    let team = app.desk.find_team(team)?;
+    let user = app.desk.find_user(tx, user).await?;
+    if app
         .desk
         .remove_member(tx, None, &team, user.id, Origin::Cli)
         .await?
@@ -187,17 +188,17 @@ async fn remove_member(ctx: &Ctx, tx: &mut Conn, team: &str, user: &UserRef) -> 
 
 /// Replaces the agent's expertise with `categories` (slugs).
 async fn set_expertise(
-    ctx: &Ctx,
+    app: &App,
     tx: &mut Conn,
     user: &UserRef,
     categories: &[String],
 ) -> anyhow::Result<()> {
-    let user = ctx.desk.find_user(tx, user).await?;
+    let user = app.desk.find_user(tx, user).await?;
     let mut found = Vec::new();
     for slug in categories {
-        found.push(ctx.desk.find_category(slug)?);
+        found.push(app.desk.find_category(slug)?);
     }
-    ctx.desk
+    app.desk
         .set_expertise(tx, None, user.id, &found, Origin::Cli)
         .await?;
     if categories.is_empty() {
@@ -213,13 +214,13 @@ async fn set_expertise(
 }
 
 async fn set_capacity(
-    ctx: &Ctx,
+    app: &App,
     tx: &mut Conn,
     user: &UserRef,
     capacity: u32,
 ) -> anyhow::Result<()> {
-    let user = ctx.desk.find_user(tx, user).await?;
-    let user = ctx
+    let user = app.desk.find_user(tx, user).await?;
+    let user = app
         .desk
         .set_agent_settings(tx, None, user.id, Some(capacity), None, Origin::Cli)
         .await?;
@@ -231,13 +232,13 @@ async fn set_capacity(
 }
 
 async fn set_availability(
-    ctx: &Ctx,
+    app: &App,
     tx: &mut Conn,
     user: &UserRef,
     available: bool,
 ) -> anyhow::Result<()> {
-    let user = ctx.desk.find_user(tx, user).await?;
-    let user = ctx
+    let user = app.desk.find_user(tx, user).await?;
+    let user = app
         .desk
         .set_agent_settings(tx, None, user.id, None, Some(available), Origin::Cli)
         .await?;

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use clap::{Args, Subcommand};
 
-use super::{Ctx, table};
+use super::table;
+use crate::app::App;
 use crate::desk::{DeskError, UserRef};
 use crate::domain::{
     CategoryId, Priority, Status, TeamId, Ticket, TicketReference, UserId, Visibility,
@@ -65,28 +66,28 @@ impl Names {
     }
 }
 
-pub async fn run(ctx: &Ctx, command: TicketCommand) -> anyhow::Result<()> {
-    let mut conn = ctx.store.pool().acquire().await?;
+pub async fn run(app: &App, command: TicketCommand) -> anyhow::Result<()> {
+    let mut conn = app.store.pool().acquire().await?;
     match command {
-        TicketCommand::List(args) => list(ctx, &mut conn, &args).await,
-        TicketCommand::Show { reference } => show(ctx, &mut conn, &reference).await,
+        TicketCommand::List(args) => list(app, &mut conn, &args).await,
+        TicketCommand::Show { reference } => show(app, &mut conn, &reference).await,
     }
 }
 
-fn team_slug(ctx: &Ctx, id: TeamId) -> &str {
-    ctx.desk.catalog().team(id).map_or("?", |t| t.slug.as_str())
+fn team_slug(app: &App, id: TeamId) -> &str {
+    app.desk.catalog().team(id).map_or("?", |t| t.slug.as_str())
 }
 
-fn category_slug(ctx: &Ctx, id: CategoryId) -> &str {
-    ctx.desk
+fn category_slug(app: &App, id: CategoryId) -> &str {
+    app.desk
         .catalog()
         .category(id)
         .map_or("?", |c| c.slug.as_str())
 }
 
 /// The tickets the filters in `args` select, newest first.
-async fn list(ctx: &Ctx, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()> {
-    let tz = ctx.config.company.time_zone;
+async fn list(app: &App, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()> {
+    let tz = app.config.company.time_zone;
     let mut names = Names::default();
     let mut filter = TicketFilter {
         status: args.status,
@@ -95,16 +96,16 @@ async fn list(ctx: &Ctx, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()>
         ..Default::default()
     };
     if let Some(slug) = &args.team {
-        filter.team = Some(ctx.desk.find_team(slug)?.id);
+        filter.team = Some(app.desk.find_team(slug)?.id);
     }
     if let Some(slug) = &args.category {
-        filter.category = Some(ctx.desk.find_category(slug)?.id);
+        filter.category = Some(app.desk.find_category(slug)?.id);
     }
     if let Some(who) = &args.assignee {
-        filter.assignee = Some(ctx.desk.find_user(conn, who).await?.id);
+        filter.assignee = Some(app.desk.find_user(conn, who).await?.id);
     }
     if let Some(who) = &args.requester {
-        filter.requester = Some(ctx.desk.find_user(conn, who).await?.id);
+        filter.requester = Some(app.desk.find_user(conn, who).await?.id);
     }
     let tickets = store::tickets::list(conn, &filter, Viewer::Operator).await?;
     let mut out = table::new(&[
@@ -123,8 +124,8 @@ async fn list(ctx: &Ctx, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()>
             t.reference.to_string(),
             t.status.to_string(),
             t.priority.to_string(),
-            team_slug(ctx, t.team).to_owned(),
-            category_slug(ctx, t.category).to_owned(),
+            team_slug(app, t.team).to_owned(),
+            category_slug(app, t.category).to_owned(),
             names.of(conn, Some(t.requester)).await?,
             names.of(conn, t.assignee).await?,
             table::when(t.times.created, tz),
@@ -137,11 +138,11 @@ async fn list(ctx: &Ctx, conn: &mut Conn, args: &ListArgs) -> anyhow::Result<()>
 }
 
 /// The ticket's fields and description, then its conversation and audit trail.
-async fn show(ctx: &Ctx, conn: &mut Conn, reference: &TicketReference) -> anyhow::Result<()> {
+async fn show(app: &App, conn: &mut Conn, reference: &TicketReference) -> anyhow::Result<()> {
     let ticket = store::tickets::by_reference(conn, reference)
         .await?
         .ok_or_else(|| DeskError::UnknownTicket(reference.to_string()))?;
-    let tz = ctx.config.company.time_zone;
+    let tz = app.config.company.time_zone;
     let mut names = Names::default();
     let mut out = table::new(&["Field", "Value"]);
     let times = &ticket.times;
@@ -153,8 +154,8 @@ async fn show(ctx: &Ctx, conn: &mut Conn, reference: &TicketReference) -> anyhow
             "Priority",
             format!("{} {}", ticket.priority, ticket.priority.name_fr()),
         ),
-        ("Team", team_slug(ctx, ticket.team).to_owned()),
-        ("Category", category_slug(ctx, ticket.category).to_owned()),
+        ("Team", team_slug(app, ticket.team).to_owned()),
+        ("Category", category_slug(app, ticket.category).to_owned()),
         ("Requester", names.of(conn, Some(ticket.requester)).await?),
         ("Assignee", names.of(conn, ticket.assignee).await?),
         ("Created", table::when(times.created, tz)),
@@ -172,18 +173,18 @@ async fn show(ctx: &Ctx, conn: &mut Conn, reference: &TicketReference) -> anyhow
     if !ticket.description.is_empty() {
         println!("\n{}", ticket.description);
     }
-    print_conversation(ctx, conn, &mut names, &ticket).await?;
-    print_audit_trail(ctx, conn, &mut names, &ticket).await
+    print_conversation(app, conn, &mut names, &ticket).await?;
+    print_audit_trail(app, conn, &mut names, &ticket).await
 }
 
 /// Every message of the ticket, internal notes included; nothing when there is none.
 async fn print_conversation(
-    ctx: &Ctx,
+    app: &App,
     conn: &mut Conn,
     names: &mut Names,
     ticket: &Ticket,
 ) -> anyhow::Result<()> {
-    let tz = ctx.config.company.time_zone;
+    let tz = app.config.company.time_zone;
     let messages = store::messages::for_ticket(conn, ticket.id, true).await?;
     if messages.is_empty() {
         return Ok(());
@@ -205,12 +206,12 @@ async fn print_conversation(
 }
 
 async fn print_audit_trail(
-    ctx: &Ctx,
+    app: &App,
     conn: &mut Conn,
     names: &mut Names,
     ticket: &Ticket,
 ) -> anyhow::Result<()> {
-    let tz = ctx.config.company.time_zone;
+    let tz = app.config.company.time_zone;
     let mut out = table::new(&["When", "Who", "What", "From", "To", "Via"]);
     for e in store::audit::for_ticket(conn, ticket.id).await? {
         let who = match e.actor {

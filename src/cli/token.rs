@@ -3,7 +3,8 @@
 
 use clap::Subcommand;
 
-use super::{Ctx, table};
+use super::table;
+use crate::app::App;
 use crate::desk::UserRef;
 use crate::store;
 
@@ -23,16 +24,16 @@ pub enum TokenCommand {
     Revoke { id: i64 },
 }
 
-pub async fn run(ctx: &Ctx, command: TokenCommand) -> anyhow::Result<()> {
-    let mut tx = ctx.store.begin().await?;
-    let now = ctx.desk.now();
+pub async fn run(app: &App, command: TokenCommand) -> anyhow::Result<()> {
+    let mut tx = app.store.begin().await?;
+    let now = app.desk.now();
     match command {
         TokenCommand::Create { user, name } => {
             let name = name.trim();
             if name.is_empty() {
                 anyhow::bail!("--name: say what the token is for");
             }
-            let found = ctx.desk.find_user(&mut tx, &user).await?;
+            let found = app.desk.find_user(&mut tx, &user).await?;
             let secret = crate::web::new_secret();
             let id = store::accounts::create_token(
                 &mut tx,
@@ -51,7 +52,7 @@ pub async fn run(ctx: &Ctx, command: TokenCommand) -> anyhow::Result<()> {
             return Ok(());
         }
         TokenCommand::List => {
-            let tz = ctx.config.company.time_zone;
+            let tz = app.config.company.time_zone;
             let tokens = store::accounts::tokens(&mut tx).await?;
             let mut out = table::new(&["ID", "Name", "User", "Created", "Last used", "Revoked"]);
             for t in &tokens {

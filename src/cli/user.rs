@@ -2,7 +2,8 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Ctx, table};
+use super::table;
+use crate::app::App;
 use crate::desk::UserRef;
 use crate::domain::{Email, Identity, Language, NewUser, Role, User};
 use crate::store::audit::Origin;
@@ -59,7 +60,7 @@ pub struct AddUser {
     password_stdin: bool,
 }
 
-pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
+pub async fn run(app: &App, command: UserCommand) -> anyhow::Result<()> {
     // Read and hashed before the transaction: nothing waits on the terminal.
     let password_hash = match &command {
         UserCommand::Add(AddUser {
@@ -69,17 +70,17 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
         | UserCommand::Password { .. } => Some(password_from_stdin()?),
         _ => None,
     };
-    let mut tx = ctx.store.begin().await?;
+    let mut tx = app.store.begin().await?;
     match command {
-        UserCommand::Add(args) => add(ctx, &mut tx, args, password_hash.as_deref()).await?,
+        UserCommand::Add(args) => add(app, &mut tx, args, password_hash.as_deref()).await?,
         UserCommand::List => list(&mut tx).await?,
-        UserCommand::Show { user } => show(ctx, &mut tx, &user).await?,
-        UserCommand::SetRole { user, role } => set_role(ctx, &mut tx, &user, role).await?,
+        UserCommand::Show { user } => show(app, &mut tx, &user).await?,
+        UserCommand::SetRole { user, role } => set_role(app, &mut tx, &user, role).await?,
         UserCommand::Password { user } => {
             let hash = password_hash.as_deref().unwrap_or_default();
-            set_password(ctx, &mut tx, &user, hash).await?
+            set_password(app, &mut tx, &user, hash).await?
         }
-        UserCommand::Link { user, identity } => link(ctx, &mut tx, &user, &identity).await?,
+        UserCommand::Link { user, identity } => link(app, &mut tx, &user, &identity).await?,
     }
     tx.commit().await?;
     Ok(())
@@ -87,7 +88,7 @@ pub async fn run(ctx: &Ctx, command: UserCommand) -> anyhow::Result<()> {
 
 /// Creates the user; `password_hash` gives them a web login.
 async fn add(
-    ctx: &Ctx,
+    app: &App,
     tx: &mut Conn,
     add: AddUser,
     password_hash: Option<&str>,
@@ -95,7 +96,7 @@ async fn add(
     let new = NewUser {
         display_name: NewUser::validate_name(&add.name)?,
         email: add.email,
-        language: add.language.unwrap_or(ctx.config.company.default_language),
+        language: add.language.unwrap_or(app.config.company.default_language),
         department: add
             .department
             .map(|d| d.trim().to_owned())
@@ -105,12 +106,12 @@ async fn add(
     if password_hash.is_some() && new.email.is_none() {
         anyhow::bail!("a web login needs an e-mail address: add --email");
     }
-    let user = ctx
+    let user = app
         .desk
         .add_user(tx, None, &new, &add.identities, Origin::Cli)
         .await?;
     if let Some(hash) = password_hash {
-        store::accounts::set_password(tx, user.id, hash, ctx.desk.now()).await?;
+        store::accounts::set_password(tx, user.id, hash, app.desk.now()).await?;
     }
     println!(
         "Created user {} ({}), role {}.",
@@ -154,16 +155,16 @@ async fn list(tx: &mut Conn) -> anyhow::Result<()> {
 }
 
 /// One user with their identities and teams.
-async fn show(ctx: &Ctx, tx: &mut Conn, user: &UserRef) -> anyhow::Result<()> {
-    let user = ctx.desk.find_user(tx, user).await?;
+async fn show(app: &App, tx: &mut Conn, user: &UserRef) -> anyhow::Result<()> {
+    let user = app.desk.find_user(tx, user).await?;
     let identities = identities_of(tx, &user).await?;
     let mut teams = Vec::new();
     for id in store::users::teams_of(tx, user.id).await? {
-        if let Some(team) = ctx.desk.catalog().team(id) {
+        if let Some(team) = app.desk.catalog().team(id) {
             teams.push(team.slug.clone());
         }
     }
-    let tz = ctx.config.company.time_zone;
+    let tz = app.config.company.time_zone;
     let mut out = table::new(&["Field", "Value"]);
     for (field, value) in [
         ("ID", user.id.to_string()),
@@ -197,9 +198,9 @@ async fn show(ctx: &Ctx, tx: &mut Conn, user: &UserRef) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn set_role(ctx: &Ctx, tx: &mut Conn, user: &UserRef, role: Role) -> anyhow::Result<()> {
-    let found = ctx.desk.find_user(tx, user).await?;
-    let user = ctx
+async fn set_role(app: &App, tx: &mut Conn, user: &UserRef, role: Role) -> anyhow::Result<()> {
+    let found = app.desk.find_user(tx, user).await?;
+    let user = app
         .desk
         .set_role(tx, None, found.id, role, Origin::Cli)
         .await?;
@@ -208,15 +209,15 @@ async fn set_role(ctx: &Ctx, tx: &mut Conn, user: &UserRef, role: Role) -> anyho
 }
 
 /// Sets the web password (`hash`) and ends the user's open sessions.
-async fn set_password(ctx: &Ctx, tx: &mut Conn, user: &UserRef, hash: &str) -> anyhow::Result<()> {
-    let found = ctx.desk.find_user(tx, user).await?;
+async fn set_password(app: &App, tx: &mut Conn, user: &UserRef, hash: &str) -> anyhow::Result<()> {
+    let found = app.desk.find_user(tx, user).await?;
     let Some(email) = &found.email else {
         anyhow::bail!(
             "{} has no e-mail address to log in with; set one first",
             found.display_name
         );
     };
-    store::accounts::set_password(tx, found.id, hash, ctx.desk.now()).await?;
+    store::accounts::set_password(tx, found.id, hash, app.desk.now()).await?;
     let ended = store::accounts::close_sessions_of(tx, found.id).await?;
     println!(
         "{} ({}) logs in as {email}; {ended} open session(s) ended.",
@@ -225,9 +226,9 @@ async fn set_password(ctx: &Ctx, tx: &mut Conn, user: &UserRef, hash: &str) -> a
     Ok(())
 }
 
-async fn link(ctx: &Ctx, tx: &mut Conn, user: &UserRef, identity: &Identity) -> anyhow::Result<()> {
-    let found = ctx.desk.find_user(tx, user).await?;
-    ctx.desk
+async fn link(app: &App, tx: &mut Conn, user: &UserRef, identity: &Identity) -> anyhow::Result<()> {
+    let found = app.desk.find_user(tx, user).await?;
+    app.desk
         .link_identity(tx, None, found.id, identity, Origin::Cli)
         .await?;
     println!(

@@ -1,5 +1,11 @@
 //! Durations as people write them in the configuration: `90s`, `15m`, `4h`, `3d`,
-//! `1h30m`.
+//! `1w`, `1h30m`.
+//!
+//! Not humantime, on purpose: it also takes months and years (`1M` = 30.44 days,
+//! `1y` = 365.25 days: an SLA of "1M" would be a fraction of a day off any calendar
+//! month), and spelled-out units with spaces (`3 days 4 hours`), none of which the
+//! error message below can teach. This grammar is the one the message teaches, and
+//! `Display` writes it back (`1h30m`), so `guichet` prints what an operator wrote.
 
 use std::fmt;
 use std::str::FromStr;
