@@ -6,6 +6,7 @@
 mod assign;
 mod contacts;
 mod decisions;
+mod opening;
 mod people;
 mod points;
 mod profile;
@@ -22,9 +23,10 @@ pub use contacts::{
     BlindContact, BlindReason, ContactSource, blind_escalation_contacts, blind_reason,
 };
 pub use decisions::DecisionError;
+pub use opening::{FirstMessage, Opened, TicketDraft};
 pub use people::UserRef;
 pub use profile::LINK_CODE_LIFETIME;
-pub use tickets::{FirstMessage, Opened, Posted, TicketDraft};
+pub use tickets::Posted;
 pub use workload::Moved;
 
 use crate::clock::SharedClock;
