@@ -221,7 +221,7 @@ async fn print_audit_trail(
         out.add_row(vec![
             table::when(Some(e.at), tz),
             who,
-            e.action,
+            e.action.to_string(),
             e.old_value.unwrap_or_default(),
             e.new_value.unwrap_or_default(),
             e.origin,

@@ -8,14 +8,12 @@
 
 use super::{Desk, Result};
 use crate::domain::{TeamId, UserId};
-use crate::planning::Rule;
 use crate::store::{self, Conn};
 
 impl Desk {
     /// Offers `team`'s unassigned tickets again. Returns how many were offered.
     pub async fn offer_queue(&self, conn: &mut Conn, team: TeamId) -> Result<u64> {
-        let offered =
-            store::jobs::offer_queue(conn, team, Rule::Unassigned.as_str(), self.now()).await?;
+        let offered = store::jobs::offer_queue(conn, team, self.now()).await?;
         if offered > 0 {
             tracing::info!(%team, offered, "the team's queue is offered again");
         }

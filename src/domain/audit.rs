@@ -50,6 +50,38 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    pub const ALL: [AuditAction; 26] = {
+        use AuditAction::*;
+        [
+            TicketCreated,
+            StatusChanged,
+            PriorityChanged,
+            Assigned,
+            Claimed,
+            AutoAssigned,
+            Unassigned,
+            Transferred,
+            Resolved,
+            Rated,
+            NoteAdded,
+            UserCreated,
+            RoleChanged,
+            IdentityLinked,
+            ProfileChanged,
+            TeamMemberAdded,
+            TeamMemberRemoved,
+            AgentSettingsChanged,
+            DeliveryAbandoned,
+            DeliveryRetried,
+            Escalated,
+            OverdueMailed,
+            OverdueNotMailed,
+            Approved,
+            Refused,
+            InfoRequested,
+        ]
+    };
+
     pub fn as_str(self) -> &'static str {
         use AuditAction::*;
         match self {
@@ -89,6 +121,47 @@ impl fmt::Display for AuditAction {
     }
 }
 
+/// What a line of the trail read back says changed: an action this version knows,
+/// or the name of one it does not (written by another version), kept as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordedAction {
+    Known(AuditAction),
+    Unknown(String),
+}
+
+impl RecordedAction {
+    /// The action a stored name stands for; never fails.
+    pub fn parse(stored: &str) -> RecordedAction {
+        AuditAction::ALL
+            .into_iter()
+            .find(|action| action.as_str() == stored)
+            .map_or_else(
+                || RecordedAction::Unknown(stored.to_owned()),
+                RecordedAction::Known,
+            )
+    }
+
+    /// The name stored for the action.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordedAction::Known(action) => action.as_str(),
+            RecordedAction::Unknown(stored) => stored,
+        }
+    }
+}
+
+impl PartialEq<AuditAction> for RecordedAction {
+    fn eq(&self, other: &AuditAction) -> bool {
+        matches!(self, RecordedAction::Known(action) if action == other)
+    }
+}
+
+impl fmt::Display for RecordedAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One line of the trail, as read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
@@ -98,10 +171,33 @@ pub struct AuditEvent {
     pub actor: Option<UserId>,
     /// The user the change was about, for changes to people.
     pub subject_user: Option<UserId>,
-    pub action: String,
+    pub action: RecordedAction,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     /// chat, web, cli or scheduler.
     pub origin: String,
     pub at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_as_it_was_written() {
+        for action in AuditAction::ALL {
+            assert_eq!(
+                RecordedAction::parse(action.as_str()),
+                RecordedAction::Known(action)
+            );
+        }
+    }
+
+    #[test]
+    fn an_action_this_version_does_not_know_is_kept_as_stored() {
+        let read = RecordedAction::parse("incident_opened");
+        assert_eq!(read, RecordedAction::Unknown("incident_opened".into()));
+        assert_eq!(read.to_string(), "incident_opened");
+        assert!(AuditAction::ALL.into_iter().all(|action| read != action));
+    }
 }

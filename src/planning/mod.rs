@@ -8,9 +8,10 @@ pub mod rules;
 
 use chrono::{DateTime, Utc};
 
-pub use rules::{Policy, Rule};
+pub use crate::domain::Rule;
+pub use rules::Policy;
 
-use crate::domain::Ticket;
+use crate::domain::{JobKind, Ticket};
 use crate::store::jobs;
 use crate::store::{Conn, StoreError};
 
@@ -26,12 +27,12 @@ pub async fn plan(
     for rule in Rule::ALL {
         let stood = rows
             .iter()
-            .find(|j| j.kind == rule.as_str())
+            .find(|j| j.kind == JobKind::Rule(rule))
             .map(|j| &j.state);
         if let Some(next) = policy.plan(rule, ticket, stood, now)
             && stood != Some(&next)
         {
-            jobs::put(conn, ticket.id, rule.as_str(), &next, now).await?;
+            jobs::put(conn, ticket.id, rule, &next, now).await?;
         }
     }
     Ok(())

@@ -13,62 +13,10 @@ use super::calendar::{BusinessHours, Calendar};
 use crate::config::{
     Config, EscalationConfig, FollowUpConfig, HumanDuration, RemindersConfig, Sla,
 };
-use crate::domain::{SlaClock, Status, Ticket};
+use crate::domain::{Rule, SlaClock, Status, Ticket};
 use crate::store::jobs::JobState;
 
-/// The rules, each a row per ticket in `jobs` under its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Rule {
-    /// The requester wrote after the team's last answer: remind whoever works it.
-    Unanswered,
-    /// Nobody took the ticket: assign again, else remind the team. The reminders
-    /// stop after `unassigned_max`; the assignment attempts go on at the same pace
-    /// (someone may have room later), and a change of the team's people offers
-    /// the queue at once (`store::jobs::offer_queue`).
-    Unassigned,
-    /// Escalation of the first-response target, levels 1 to 3.
-    FirstResponse,
-    /// Escalation of the resolution target, levels 1 to 3.
-    Resolution,
-    /// The e-mail to the person in charge, once per threshold.
-    Overdue,
-    /// The star rating asked once more.
-    RatingReminder,
-    /// A resolved ticket closes.
-    CloseResolved,
-    /// A ticket waiting on its requester: a warning, then closing.
-    Waiting,
-}
-
 impl Rule {
-    pub const ALL: [Rule; 8] = [
-        Rule::Unanswered,
-        Rule::Unassigned,
-        Rule::FirstResponse,
-        Rule::Resolution,
-        Rule::Overdue,
-        Rule::RatingReminder,
-        Rule::CloseResolved,
-        Rule::Waiting,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rule::Unanswered => "unanswered",
-            Rule::Unassigned => "unassigned",
-            Rule::FirstResponse => "sla_first_response",
-            Rule::Resolution => "sla_resolution",
-            Rule::Overdue => "overdue",
-            Rule::RatingReminder => "rating_reminder",
-            Rule::CloseResolved => "close_resolved",
-            Rule::Waiting => "waiting",
-        }
-    }
-
-    pub fn parse(kind: &str) -> Option<Rule> {
-        Rule::ALL.into_iter().find(|r| r.as_str() == kind)
-    }
-
     /// Whether several steps due at once are done as one, the last: a reminder
     /// after an outage is sent once. Escalation levels are not: each level owed
     /// has its own audience and is told once, even late. The waiting rule warns

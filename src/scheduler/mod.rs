@@ -20,6 +20,7 @@ use rand::Rng;
 use tracing::Instrument;
 
 use crate::config::SchedulerConfig;
+use crate::domain::JobKind;
 use crate::engine::{Engine, EngineError};
 use crate::metrics::Metrics;
 use crate::planning::Rule;
@@ -30,15 +31,13 @@ use crate::store::{self, Conn, Store, StoreError};
 const BATCH: u32 = 200;
 /// A tick claims again while rows are due, up to this many times.
 const MAX_ROUNDS: usize = 50;
-/// The housekeeping task: deleting sent messages and event ids past retention.
-const RETENTION: &str = "retention";
 
 /// The rule a claimed step runs, as `/metrics` labels it.
 fn rule_label(job: &Claimed) -> &'static str {
-    match (job.ticket, Rule::parse(&job.kind)) {
+    match (job.ticket, &job.kind) {
         (None, _) => "housekeeping",
-        (Some(_), Some(rule)) => rule.as_str(),
-        (Some(_), None) => "unknown",
+        (Some(_), JobKind::Rule(rule)) => rule.as_str(),
+        (Some(_), JobKind::Retention | JobKind::Unknown(_)) => "unknown",
     }
 }
 
@@ -176,7 +175,7 @@ impl Scheduler {
     async fn ensure_housekeeping(&self) -> Result<(), StoreError> {
         let me = &self.inner;
         let mut tx = me.store.begin().await?;
-        jobs::ensure_housekeeping(&mut tx, RETENTION, me.engine.desk().now()).await?;
+        jobs::ensure_housekeeping(&mut tx, &JobKind::Retention, me.engine.desk().now()).await?;
         tx.commit().await
     }
 
@@ -209,7 +208,7 @@ impl Scheduler {
         let Some(row) = jobs::held(&mut tx, job.id, claim).await? else {
             return Ok(false);
         };
-        let (Some(ticket), Some(rule)) = (ticket, Rule::parse(&row.kind)) else {
+        let (Some(ticket), &JobKind::Rule(rule)) = (ticket, &row.kind) else {
             tracing::warn!(job = row.id, kind = %row.kind, "a job of an unknown kind or ticket: dropped");
             let done = JobState {
                 due: None,
@@ -267,13 +266,13 @@ impl Scheduler {
     async fn housekeeping(
         &self,
         conn: &mut Conn,
-        kind: &str,
+        kind: &JobKind,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        if kind != RETENTION {
-            tracing::warn!(kind, "an unknown housekeeping task: skipped");
+        let JobKind::Retention = kind else {
+            tracing::warn!(%kind, "an unknown housekeeping task: skipped");
             return Ok(());
-        }
+        };
         let retention = &self.inner.engine.config().retention;
         let before = |d: Duration| now - TimeDelta::from_std(d).unwrap_or(TimeDelta::days(30));
         let sent = store::outbox::purge(conn, before(retention.sent_messages.0)).await?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::{Conn, Result, millis, time};
-use crate::domain::{AuditAction, AuditEvent, TicketId, UserId};
+use crate::domain::{AuditAction, AuditEvent, RecordedAction, TicketId, UserId};
 
 /// Where a change came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +72,7 @@ fn event(row: &sqlx::any::AnyRow) -> Result<AuditEvent> {
         ticket: ticket.map(TicketId),
         actor: actor.map(UserId),
         subject_user: subject.map(UserId),
-        action: row.try_get("action")?,
+        action: RecordedAction::parse(row.try_get("action")?),
         old_value: row.try_get("old_value")?,
         new_value: row.try_get("new_value")?,
         origin: row.try_get("origin")?,

@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Conn, Result, flag, millis, time, time_opt};
-use crate::domain::{TeamId, TicketId};
+use crate::domain::{JobKind, Rule, TeamId, TicketId};
 
 /// Where a rule stands for a ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +28,20 @@ pub struct JobState {
 pub struct Job {
     pub id: i64,
     pub ticket: Option<TicketId>,
-    pub kind: String,
+    pub kind: JobKind,
     pub state: JobState,
+}
+
+/// The row's kind, read from its stored name.
+fn kind(row: &AnyRow) -> Result<JobKind> {
+    Ok(JobKind::parse(row.try_get("kind")?))
 }
 
 fn job(row: &AnyRow) -> Result<Job> {
     Ok(Job {
         id: row.try_get("id")?,
         ticket: row.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
-        kind: row.try_get("kind")?,
+        kind: kind(row)?,
         state: JobState {
             anchor: time(row, "anchor")?,
             step: u32::try_from(row.try_get::<i64, _>("step")?).unwrap_or(u32::MAX),
@@ -71,7 +76,7 @@ pub async fn of_ticket(conn: &mut Conn, ticket: TicketId) -> Result<Vec<Job>> {
 pub async fn put(
     conn: &mut Conn,
     ticket: TicketId,
-    kind: &str,
+    rule: Rule,
     state: &JobState,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -83,7 +88,7 @@ pub async fn put(
          due_at = excluded.due_at, claim = NULL, updated_at = excluded.updated_at",
     )
     .bind(ticket.0)
-    .bind(kind)
+    .bind(rule.as_str())
     .bind(millis(state.anchor))
     .bind(i64::from(state.step))
     .bind(i64::from(state.live))
@@ -107,7 +112,7 @@ macro_rules! offer_sql {
     };
 }
 
-/// Makes the `unassigned` rows of `team`'s queue (its open tickets nobody has) due
+/// Makes the [`Rule::Unassigned`] rows of `team`'s queue (its open tickets nobody has) due
 /// at `now`, claims dropped: the next tick gives each ticket to whoever fits now.
 /// Called in the transaction of a change that may let someone take tickets; reads
 /// the team's queue through `tickets_team_status` and each row through
@@ -116,12 +121,7 @@ macro_rules! offer_sql {
 /// assign the person this very change concerns, whose row the change holds, and
 /// waiting would deadlock; the rule's next attempt offers that ticket again.
 /// Returns the rows offered.
-pub async fn offer_queue(
-    conn: &mut Conn,
-    team: TeamId,
-    unassigned: &str,
-    now: DateTime<Utc>,
-) -> Result<u64> {
+pub async fn offer_queue(conn: &mut Conn, team: TeamId, now: DateTime<Utc>) -> Result<u64> {
     let query = if conn.backend_name() == "PostgreSQL" {
         sqlx::query(offer_sql!(" FOR UPDATE OF j SKIP LOCKED"))
     } else {
@@ -129,7 +129,7 @@ pub async fn offer_queue(
     };
     let done = query
         .bind(millis(now))
-        .bind(unassigned)
+        .bind(Rule::Unassigned.as_str())
         .bind(team.0)
         .execute(&mut *conn)
         .await?;
@@ -137,13 +137,17 @@ pub async fn offer_queue(
 }
 
 /// Makes sure a housekeeping task exists, first due at `due`.
-pub async fn ensure_housekeeping(conn: &mut Conn, kind: &str, due: DateTime<Utc>) -> Result<()> {
+pub async fn ensure_housekeeping(
+    conn: &mut Conn,
+    kind: &JobKind,
+    due: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO jobs (ticket_id, kind, anchor, step, live, due_at, updated_at) \
          VALUES (NULL, $1, $2, 0, 1, $2, $2) \
          ON CONFLICT (kind) WHERE ticket_id IS NULL DO NOTHING",
     )
-    .bind(kind)
+    .bind(kind.as_str())
     .bind(millis(due))
     .execute(&mut *conn)
     .await?;
@@ -172,7 +176,7 @@ const CLAIM_POSTGRES: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
 pub struct Claimed {
     pub id: i64,
     pub ticket: Option<TicketId>,
-    pub kind: String,
+    pub kind: JobKind,
 }
 
 /// Claims up to `limit` rows due at `now`, the oldest first, for `claim` until
@@ -202,7 +206,7 @@ pub async fn claim(
             Ok(Claimed {
                 id: row.try_get("id")?,
                 ticket: row.try_get::<Option<i64>, _>("ticket_id")?.map(TicketId),
-                kind: row.try_get("kind")?,
+                kind: kind(row)?,
             })
         })
         .collect::<Result<_>>()?;

@@ -1,7 +1,7 @@
 //! `guichet outbox`: an operator sees what was not delivered and sends it again;
 //! the dispatcher then delivers it once, and the audit trail says who asked.
 
-use guichet::domain::TicketReference;
+use guichet::domain::{AuditAction, TicketReference};
 use guichet::store;
 use guichet_chat::{DeliveryError, Event, Platform, Refusal};
 
@@ -124,7 +124,7 @@ async fn an_operator_retries_a_dead_letter_and_it_arrives_once(c: ChatDesk) {
         .unwrap();
     let retried: Vec<_> = trail
         .iter()
-        .filter(|e| e.action == "delivery_retried")
+        .filter(|e| e.action == AuditAction::DeliveryRetried)
         .collect();
     assert_eq!(retried.len(), 1, "{trail:?}");
     assert_eq!(

@@ -79,7 +79,7 @@ async fn trail(c: &ChatDesk, t: &Ticket) -> Vec<(String, Option<i64>, Option<Str
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.action, e.actor.map(|u| u.0), e.new_value))
+        .map(|e| (e.action.to_string(), e.actor.map(|u| u.0), e.new_value))
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! Delivery: crashes, failing platforms, dead letters, files across platforms.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(crate::support::chat::ChatDesk:
     a_crash_between_commit_and_delivery_delivers_once_after_restart,
@@ -116,7 +117,7 @@ async fn a_refused_delivery_becomes_an_audited_dead_letter(c: ChatDesk) {
     let trail = store::audit::for_ticket(&mut conn, t.id).await.unwrap();
     let dead = trail
         .iter()
-        .find(|e| e.action == "delivery_abandoned")
+        .find(|e| e.action == AuditAction::DeliveryAbandoned)
         .expect("audited");
     assert_eq!(
         dead.new_value.as_deref(),

@@ -2,6 +2,7 @@
 //! one-time code.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(crate::support::chat::ChatDesk:
     a_linked_user_sees_the_same_tickets_from_both_platforms,
@@ -86,9 +87,8 @@ async fn a_linked_user_sees_the_same_tickets_from_both_platforms(c: ChatDesk) {
         .await
         .unwrap();
     assert!(
-        trail.iter().any(
-            |e| e.action == "identity_linked" && e.new_value.as_deref() == Some("discord:5001")
-        ),
+        trail.iter().any(|e| e.action == AuditAction::IdentityLinked
+            && e.new_value.as_deref() == Some("discord:5001")),
         "{trail:?}"
     );
     drop(conn);

@@ -1,6 +1,7 @@
 //! The team's side: answers, notes, confidentiality, assignment, transfers.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(crate::support::chat::ChatDesk:
     the_agents_reply_reaches_the_employee_and_notes_do_not,
@@ -305,7 +306,7 @@ async fn agents_assign_prioritise_and_wait_from_the_thread(c: ChatDesk) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.action, e.actor.map(|u| u.0)))
+        .map(|e| (e.action.to_string(), e.actor.map(|u| u.0)))
         .collect();
     for (action, actor) in [
         ("priority_changed", sami.user.0),
@@ -438,7 +439,7 @@ async fn handing_a_ticket_back_to_the_queue_frees_it(c: ChatDesk) {
     let trail = store::audit::for_ticket(&mut conn, t.id).await.unwrap();
     let unassigned = trail
         .iter()
-        .find(|e| e.action == "unassigned")
+        .find(|e| e.action == AuditAction::Unassigned)
         .expect("audited");
     assert_eq!(unassigned.old_value, Some(sami.user.to_string()));
 }

@@ -2,7 +2,7 @@
 //! tickets to the others, late agents are passed over.
 
 use super::*;
-use guichet::domain::Role;
+use guichet::domain::{AuditAction, Role};
 
 on_both_backends!(crate::support::chat::ChatDesk:
     an_away_agent_receives_no_new_ticket,
@@ -72,7 +72,7 @@ async fn an_away_agent_receives_no_new_ticket(c: ChatDesk) {
     let trail = store::audit::for_user(&mut conn, sami.user).await.unwrap();
     let changes: Vec<_> = trail
         .iter()
-        .filter(|e| e.action == "agent_settings_changed" && e.actor.is_some())
+        .filter(|e| e.action == AuditAction::AgentSettingsChanged && e.actor.is_some())
         .map(|e| (e.actor, e.new_value.clone()))
         .collect();
     assert_eq!(
@@ -165,7 +165,7 @@ async fn a_lead_shares_out_an_agents_tickets(c: ChatDesk) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.action, e.actor.map(|u| u.0)))
+        .map(|e| (e.action.to_string(), e.actor.map(|u| u.0)))
         .collect();
     for action in ["unassigned", "assigned"] {
         assert!(

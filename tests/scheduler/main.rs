@@ -242,7 +242,7 @@ impl Sched {
             .await
             .unwrap()
             .into_iter()
-            .map(|e| (e.action, e.old_value, e.new_value))
+            .map(|e| (e.action.to_string(), e.old_value, e.new_value))
             .collect()
     }
 }

@@ -1,6 +1,7 @@
 //! Who works a ticket: automatic assignment, claims, manual assignment, transfers.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(
     the_least_loaded_expert_gets_the_new_ticket,
@@ -277,7 +278,10 @@ async fn transfer_reroutes_to_the_other_teams_experts(d: TestDesk) {
         .unwrap_err();
     assert!(matches!(err, DeskError::UnknownTicket(_)), "{err}");
     let trail = store::audit::for_ticket(&mut tx, ticket.id).await.unwrap();
-    let transfer = trail.iter().find(|e| e.action == "transferred").unwrap();
+    let transfer = trail
+        .iter()
+        .find(|e| e.action == AuditAction::Transferred)
+        .unwrap();
     assert_eq!(
         (transfer.old_value.as_deref(), transfer.new_value.as_deref()),
         (Some("it"), Some("finance"))

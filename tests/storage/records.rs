@@ -1,6 +1,7 @@
 //! What is kept: the audit trail, ratings, points, people, the catalog.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(
     the_audit_trail_is_append_only,
@@ -26,7 +27,7 @@ async fn the_audit_trail_is_append_only(d: TestDesk) {
     let trail = store::audit::for_ticket(&mut conn, ticket.id)
         .await
         .unwrap();
-    assert_eq!(trail[0].action, "ticket_created");
+    assert_eq!(trail[0].action, AuditAction::TicketCreated);
     assert_eq!(trail[0].new_value.as_deref(), Some("TCK-20250214-001"));
     assert_eq!(trail[0].at, d.clock.now());
 }
@@ -100,7 +101,7 @@ async fn ratings_come_from_the_requester_after_resolution(d: TestDesk) {
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| e.action == "rated")
+        .filter(|e| e.action == AuditAction::Rated)
         .map(|e| (e.old_value, e.new_value))
         .collect();
     assert_eq!(
@@ -263,7 +264,7 @@ async fn people_identities_and_roles(d: TestDesk) {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.action, e.old_value, e.new_value))
+        .map(|e| (e.action.to_string(), e.old_value, e.new_value))
         .collect();
     assert_eq!(
         trail,

@@ -1,6 +1,7 @@
 //! Tickets: references, atomic creation, statuses and their times, messages, lists.
 
 use super::*;
+use guichet::domain::AuditAction;
 
 on_both_backends!(
     references_count_per_company_day,
@@ -187,7 +188,7 @@ async fn statuses_follow_the_table_and_keep_kpi_times(d: TestDesk) {
         .await
         .unwrap()
         .into_iter()
-        .filter(|e| e.action == "status_changed")
+        .filter(|e| e.action == AuditAction::StatusChanged)
         .map(|e| format!("{}→{}", e.old_value.unwrap(), e.new_value.unwrap()))
         .collect();
     assert_eq!(

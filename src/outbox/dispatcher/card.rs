@@ -57,7 +57,7 @@ async fn last_decision(
     };
     let Some(decision) = Decision::ALL
         .into_iter()
-        .find(|d| d.audit_action().as_str() == event.action)
+        .find(|d| event.action == d.audit_action())
     else {
         return Ok(None);
     };

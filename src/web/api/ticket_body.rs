@@ -167,7 +167,7 @@ pub(super) async fn audit_entry(
 ) -> ApiResult<AuditEntry> {
     Ok(AuditEntry {
         actor: names.maybe(conn, e.actor).await?,
-        action: e.action,
+        action: e.action.to_string(),
         old_value: e.old_value,
         new_value: e.new_value,
         origin: e.origin,
