@@ -7,8 +7,8 @@ use super::commands::{At, Command, NewRequest, OnTicket, Someone, TicketArg};
 use super::dialogue::{self, Dialogue, Draft};
 use super::names::Name;
 use super::{
-    Ctx, EngineError, Refusal, Result, decisions, forms, intake, leaderboard, profile, rating,
-    staff, workload,
+    Ctx, EngineError, Result, decisions, forms, intake, leaderboard, profile, rating, staff,
+    workload,
 };
 use crate::desk::UserRef;
 use crate::domain::{Identity, Status, TicketId, User};
@@ -17,9 +17,8 @@ use crate::store;
 
 /// The command `typed` with its arguments `args`, typed at `at` by the author.
 pub(super) async fn command(cx: &mut Ctx<'_>, at: &At<'_>, typed: &str, args: &str) -> Result<()> {
-    let name = Name::find(typed).ok_or_else(|| {
-        Refusal::invalid(key!("error-unknown-command")).with("command", typed.to_owned())
-    })?;
+    let name = Name::find(typed)
+        .ok_or_else(|| refusal!(Invalid, "error-unknown-command", command = typed))?;
     name.allowed(&cx.who.actor)?;
     let command = Command::parse(name, args, at)?;
     let done = apply(cx, at, command).await?;
@@ -188,13 +187,14 @@ async fn ticket(cx: &mut Ctx<'_>, named: TicketArg) -> Result<TicketId> {
                 .collect();
             match open.as_slice() {
                 [only] => Ok(only.id),
-                [] => Err(Refusal::not_found(key!("error-no-open-ticket")).into()),
+                [] => Err(refusal!(NotFound, "error-no-open-ticket").into()),
                 several => {
                     let refs: Vec<String> =
                         several.iter().map(|t| t.reference.to_string()).collect();
-                    Err(Refusal::invalid(key!("error-which-ticket"))
-                        .with("references", refs.join(", "))
-                        .into())
+                    Err(
+                        refusal!(Invalid, "error-which-ticket", references = refs.join(", "))
+                            .into(),
+                    )
                 }
             }
         }

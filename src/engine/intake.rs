@@ -180,7 +180,7 @@ pub(super) async fn ticket_picked(
 
 /// A button whose question was answered already, or no longer stands.
 pub(super) fn stale_button() -> Refusal {
-    Refusal::conflict(key!("error-stale-button"))
+    refusal!(Conflict, "error-stale-button")
 }
 
 /// Whether a requester's message still belongs to the ticket: active, or resolved

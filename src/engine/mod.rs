@@ -53,8 +53,7 @@ use crate::metrics::Metrics;
 use crate::store::{self, Store, StoreError};
 
 pub use changes::TicketChange;
-pub use labels::refusal_of;
-pub use refusal::{Refusal, RefusalArg, RefusalKind};
+pub use refusal::{Refusal, RefusalArg, RefusalKind, refusal_of};
 
 use commands::At;
 pub(crate) use context::{Acting, Ctx, Who};
@@ -73,22 +72,25 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    /// For code that only stores and queues: a refusal there is a defect.
-    fn into_store(self) -> StoreError {
+    /// For a step where nothing can be refused (saying, storing, queueing, a
+    /// scheduled rule): a refusal there is a defect, reported as the store's
+    /// unexpected error naming the `step`.
+    pub(crate) fn refusal_is_a_defect(self, step: &str) -> StoreError {
         match self {
             EngineError::Store(e) => e,
-            EngineError::Refused(r) => {
-                StoreError::Unexpected(format!("refusal {} where none can happen", r.key))
-            }
+            EngineError::Refused(r) => StoreError::Unexpected(format!(
+                "{step} was refused ({}), which cannot happen",
+                r.key
+            )),
         }
     }
 }
 
 impl From<DeskError> for EngineError {
     fn from(e: DeskError) -> Self {
-        match e {
-            DeskError::Store(e) => EngineError::Store(e),
-            other => EngineError::Refused(refusal_of(&other)),
+        match refusal_of(e) {
+            Ok(refusal) => EngineError::Refused(refusal),
+            Err(e) => EngineError::Store(e),
         }
     }
 }
@@ -204,7 +206,7 @@ impl Engine {
                 tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = %refusal.key, "refused");
                 say::refusal(self, &mut tx, &who, &event.event, &refusal)
                     .await
-                    .map_err(EngineError::into_store)?;
+                    .map_err(|e| e.refusal_is_a_defect("telling a refusal"))?;
                 tx.commit().await?;
             }
             Err(EngineError::Store(e)) => return Err(e),
@@ -358,10 +360,8 @@ async fn ticket_of_thread(cx: &mut Ctx<'_>, thread: &ThreadRef) -> Result<Option
 fn check_length(text: &str) -> Result<()> {
     let n = text.chars().count();
     if n > MESSAGE_MAX_CHARS {
-        return Err(Refusal::invalid(key!("error-too-long"))
-            .with("length", n.to_string())
-            .with("max", MESSAGE_MAX_CHARS.to_string())
-            .into());
+        let max = MESSAGE_MAX_CHARS.to_string();
+        return Err(refusal!(Invalid, "error-too-long", length = n.to_string(), max = max).into());
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 use guichet_chat::IncomingFile;
 
 use super::say::Contact;
-use super::{Acting, Ctx, Engine, EngineError, Refusal, RefusalKind, Result};
+use super::{Acting, Ctx, Engine, EngineError, RefusalKind, Result};
 use crate::domain::{Language, Priority, Status, Ticket, TicketId, User, Visibility};
 use crate::i18n::Key;
 use crate::i18n::{Arg, arg};
@@ -91,7 +91,7 @@ fn in_thread(e: EngineError) -> EngineError {
         EngineError::Refused(r)
             if matches!(r.kind, RefusalKind::NotFound | RefusalKind::Forbidden) =>
         {
-            Refusal::forbidden(key!("error-not-staff-here")).into()
+            refusal!(Forbidden, "error-not-staff-here").into()
         }
         other => other,
     }

@@ -95,9 +95,7 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::refused(crate::engine::Refusal::forbidden(key!(
-                "error-admin-only"
-            ))))
+            Err(ApiError::refused(refusal!(Forbidden, "error-admin-only")))
         }
     }
 
