@@ -12,7 +12,6 @@ use super::{
 };
 use crate::desk::UserRef;
 use crate::domain::{Identity, Status, TicketId, User};
-use crate::i18n::arg;
 use crate::store;
 
 /// The command `typed` with its arguments `args`, typed at `at` by the author.
@@ -113,16 +112,17 @@ fn help(cx: &Ctx<'_>) -> String {
         .teams()
         .map(|t| t.slug.as_str())
         .collect();
-    let args = [
-        arg("note", staff::NOTE_PREFIX),
-        arg("teams", teams.join(", ")),
-    ];
     if !staff {
-        return cx.t(key!("help-employee"), &args);
+        return t!(cx, "help-employee");
     }
     format!(
         "{}\n{}",
-        cx.t(key!("help-agent"), &args),
+        t!(
+            cx,
+            "help-agent",
+            note = staff::NOTE_PREFIX,
+            teams = teams.join(", ")
+        ),
         t!(cx, "help-agent-decisions")
     )
 }

@@ -249,6 +249,22 @@ impl Engine {
     pub(crate) fn staff_language(&self) -> Language {
         self.inner.config.company.default_language
     }
+
+    /// The texts the staff spaces read (a ticket's thread, the card), in their
+    /// language: `t!(engine.for_staff(), "thread-claimed", name = name)`.
+    pub(crate) fn for_staff(&self) -> ForStaff<'_> {
+        ForStaff(self)
+    }
+}
+
+/// The texts of the staff spaces, in the company's language.
+#[derive(Clone, Copy)]
+pub(crate) struct ForStaff<'a>(&'a Engine);
+
+impl ForStaff<'_> {
+    pub(crate) fn t(self, key: Key, args: &[Arg<'_>]) -> String {
+        self.0.t(self.0.staff_language(), key, args)
+    }
 }
 
 /// The one routing function: from the event, where it happened and what the bot
