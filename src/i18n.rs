@@ -237,22 +237,6 @@ macro_rules! t {
     };
 }
 
-/// A refusal of the engine, its key and argument names checked at compile time as
-/// `t!`'s are: `refusal!(NotFound, "error-unknown-ticket", reference = r)`. The
-/// kind is a [`RefusalKind`](crate::engine::RefusalKind) variant; a value is
-/// text, a `Status` (worded for the reader, named in the web API) or a
-/// [`RefusalArg`](crate::engine::RefusalArg).
-#[macro_export]
-macro_rules! refusal {
-    ($kind:ident, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
-        $crate::engine::Refusal::checked(
-            $crate::engine::RefusalKind::$kind,
-            $crate::key_taking!($id $(, $name)*),
-            vec![$((stringify!($name), $crate::engine::RefusalArg::from($value))),*],
-        )
-    };
-}
-
 /// For `t!` and `refusal!`: the message `id`, checked at compile time to take
 /// exactly the arguments named.
 #[doc(hidden)]

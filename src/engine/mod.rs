@@ -11,6 +11,10 @@
 //! waits for from its author) to its handler; handlers take one `Ctx`. Commands
 //! are read into a typed `Command` first (`commands`), then applied (`apply`).
 
+// `refusal!`, for the modules below.
+#[macro_use]
+mod refusal;
+
 mod apply;
 mod author;
 mod changes;
@@ -30,7 +34,6 @@ mod press;
 mod profile;
 mod questions;
 mod rating;
-mod refusal;
 mod say;
 mod scheduled;
 mod sink;

@@ -7,6 +7,22 @@ use crate::i18n::Key;
 use crate::permissions::Action;
 use crate::store::StoreError;
 
+/// A refusal of the engine, its key and argument names checked at compile time as
+/// `t!`'s are: `refusal!(NotFound, "error-unknown-ticket", reference = r)`. The
+/// kind is a [`RefusalKind`](crate::engine::RefusalKind) variant; a value is
+/// text, a `Status` (worded for the reader, named in the web API) or a
+/// [`RefusalArg`](crate::engine::RefusalArg).
+#[macro_export]
+macro_rules! refusal {
+    ($kind:ident, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::engine::Refusal::checked(
+            $crate::engine::RefusalKind::$kind,
+            $crate::key_taking!($id $(, $name)*),
+            vec![$((stringify!($name), $crate::engine::RefusalArg::from($value))),*],
+        )
+    };
+}
+
 /// Something the person asked that cannot be done, to tell them in their language.
 /// Its kind is set where it is made; the web's status follows it, and so does what
 /// a ticket's thread says to someone who is not of its team.

@@ -95,7 +95,10 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::refused(refusal!(Forbidden, "error-admin-only")))
+            Err(ApiError::refused(crate::refusal!(
+                Forbidden,
+                "error-admin-only"
+            )))
         }
     }
 
