@@ -222,8 +222,8 @@ macro_rules! t {
     };
 }
 
-/// For `t!`: the message `id`, checked at compile time to take exactly the
-/// arguments named.
+/// For `t!` and `refusal!`: the message `id`, checked at compile time to take
+/// exactly the arguments named.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! key_taking {

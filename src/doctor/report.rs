@@ -6,7 +6,7 @@ use super::{Check, Finding, Trouble};
 use crate::desk::BlindReason;
 use crate::domain::{Language, Platform};
 use crate::i18n::Key;
-use crate::i18n::{Arg, Texts, arg};
+use crate::i18n::{Arg, Texts};
 
 /// One trouble, said: the problem and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,26 +216,25 @@ fn refuses_private(pen: &Pen<'_>, named: &Named<'_>) -> (String, String) {
 
 /// An escalation contact blind to the team's tickets, and why.
 fn cannot_see(pen: &Pen<'_>, named: &Named<'_>, reason: BlindReason) -> (String, String) {
-    let (problem, fix) = match reason {
+    let (name, team) = (named.name, named.team);
+    match reason {
         BlindReason::Employee => (
-            key!("setup-blind-employee"),
-            key!("setup-fix-blind-employee"),
+            t!(pen, "setup-blind-employee", name = name, team = team),
+            t!(pen, "setup-fix-blind-employee", name = name),
         ),
-        BlindReason::NotHr => (key!("setup-blind-not-hr"), key!("setup-fix-blind-not-hr")),
+        BlindReason::NotHr => (
+            t!(pen, "setup-blind-not-hr", name = name, team = team),
+            t!(pen, "setup-fix-blind-not-hr", name = name, team = team),
+        ),
         BlindReason::NotMember => (
-            key!("setup-blind-not-member"),
-            key!("setup-fix-blind-not-member"),
+            t!(pen, "setup-blind-not-member", name = name, team = team),
+            t!(pen, "setup-fix-blind-not-member", name = name, team = team),
         ),
         BlindReason::UnknownAddress => (
-            key!("setup-blind-unknown-address"),
-            key!("setup-fix-blind-unknown-address"),
+            t!(pen, "setup-blind-unknown-address", name = name, team = team),
+            t!(pen, "setup-fix-blind-unknown-address", team = team),
         ),
-    };
-    let args = [
-        arg("name", named.name.to_owned()),
-        arg("team", named.team.to_owned()),
-    ];
-    (pen.t(problem, &args), pen.t(fix, &args))
+    }
 }
 
 fn space_trouble(
@@ -246,47 +245,57 @@ fn space_trouble(
     space: &str,
     problem: &SpaceProblem,
 ) -> (String, String) {
-    let t = |key: Key, args: &[crate::i18n::Arg<'_>]| texts.t(language, key, args);
+    let pen = Pen { texts, language };
     let telegram = platform == Some(Platform::Telegram);
-    let place = [arg("space", space.to_owned()), arg("team", team.to_owned())];
     match problem {
         SpaceProblem::NotFound if telegram => (
-            t(key!("setup-space-not-found-telegram"), &place),
-            t(key!("setup-fix-space-not-found-telegram"), &place),
+            t!(pen, "setup-space-not-found-telegram", space = space),
+            t!(pen, "setup-fix-space-not-found-telegram", team = team),
         ),
         SpaceProblem::NotFound => (
-            t(key!("setup-space-not-found-discord"), &place),
-            t(key!("setup-fix-space-not-found-discord"), &place),
+            t!(pen, "setup-space-not-found-discord", space = space),
+            t!(pen, "setup-fix-space-not-found-discord", team = team),
         ),
         SpaceProblem::OtherServer => (
-            t(key!("setup-space-other-server"), &place),
-            t(key!("setup-fix-space-other-server"), &place),
+            t!(pen, "setup-space-other-server", space = space),
+            t!(pen, "setup-fix-space-other-server"),
         ),
         SpaceProblem::NoThreads if telegram => (
-            t(key!("setup-space-no-topics"), &place),
-            t(key!("setup-fix-space-no-topics"), &place),
+            t!(pen, "setup-space-no-topics", space = space),
+            t!(pen, "setup-fix-space-no-topics"),
         ),
         SpaceProblem::NoThreads => (
-            t(key!("setup-space-not-text"), &place),
-            t(key!("setup-fix-space-not-text"), &place),
+            t!(pen, "setup-space-not-text", space = space),
+            t!(pen, "setup-fix-space-not-text", team = team),
         ),
         SpaceProblem::NotAdministrator => (
-            t(key!("setup-space-not-admin"), &place),
-            t(key!("setup-fix-space-not-admin"), &place),
+            t!(pen, "setup-space-not-admin", space = space),
+            t!(pen, "setup-fix-space-not-admin"),
         ),
         SpaceProblem::Missing(right) => {
-            let args = [
-                arg("right", right_name(texts, language, *right)),
-                arg("space", space.to_owned()),
-            ];
-            (
-                t(key!("setup-space-missing-right"), &args),
-                if telegram {
-                    t(key!("setup-fix-right-telegram"), &args)
-                } else {
-                    t(key!("setup-fix-right-discord"), &args)
-                },
-            )
+            let right = || right_name(texts, language, *right);
+            let problem = t!(
+                pen,
+                "setup-space-missing-right",
+                right = right(),
+                space = space
+            );
+            let fix = if telegram {
+                t!(
+                    pen,
+                    "setup-fix-right-telegram",
+                    right = right(),
+                    space = space
+                )
+            } else {
+                t!(
+                    pen,
+                    "setup-fix-right-discord",
+                    right = right(),
+                    space = space
+                )
+            };
+            (problem, fix)
         }
     }
 }

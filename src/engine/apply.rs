@@ -7,19 +7,17 @@ use super::commands::{At, Command, NewRequest, OnTicket, Someone, TicketArg};
 use super::dialogue::{self, Dialogue, Draft};
 use super::names::Name;
 use super::{
-    Ctx, EngineError, Refusal, Result, decisions, forms, intake, leaderboard, profile, rating,
-    staff, workload,
+    Ctx, EngineError, Result, decisions, forms, intake, leaderboard, profile, rating, staff,
+    workload,
 };
 use crate::desk::UserRef;
 use crate::domain::{Identity, Status, TicketId, User};
-use crate::i18n::arg;
 use crate::store;
 
 /// The command `typed` with its arguments `args`, typed at `at` by the author.
 pub(super) async fn command(cx: &mut Ctx<'_>, at: &At<'_>, typed: &str, args: &str) -> Result<()> {
-    let name = Name::find(typed).ok_or_else(|| {
-        Refusal::invalid(key!("error-unknown-command")).with("command", typed.to_owned())
-    })?;
+    let name = Name::find(typed)
+        .ok_or_else(|| refusal!(Invalid, "error-unknown-command", command = typed))?;
     name.allowed(&cx.who.actor)?;
     let command = Command::parse(name, args, at)?;
     let done = apply(cx, at, command).await?;
@@ -114,16 +112,17 @@ fn help(cx: &Ctx<'_>) -> String {
         .teams()
         .map(|t| t.slug.as_str())
         .collect();
-    let args = [
-        arg("note", staff::NOTE_PREFIX),
-        arg("teams", teams.join(", ")),
-    ];
     if !staff {
-        return cx.t(key!("help-employee"), &args);
+        return t!(cx, "help-employee");
     }
     format!(
         "{}\n{}",
-        cx.t(key!("help-agent"), &args),
+        t!(
+            cx,
+            "help-agent",
+            note = staff::NOTE_PREFIX,
+            teams = teams.join(", ")
+        ),
         t!(cx, "help-agent-decisions")
     )
 }
@@ -188,13 +187,14 @@ async fn ticket(cx: &mut Ctx<'_>, named: TicketArg) -> Result<TicketId> {
                 .collect();
             match open.as_slice() {
                 [only] => Ok(only.id),
-                [] => Err(Refusal::not_found(key!("error-no-open-ticket")).into()),
+                [] => Err(refusal!(NotFound, "error-no-open-ticket").into()),
                 several => {
                     let refs: Vec<String> =
                         several.iter().map(|t| t.reference.to_string()).collect();
-                    Err(Refusal::invalid(key!("error-which-ticket"))
-                        .with("references", refs.join(", "))
-                        .into())
+                    Err(
+                        refusal!(Invalid, "error-which-ticket", references = refs.join(", "))
+                            .into(),
+                    )
                 }
             }
         }

@@ -8,7 +8,7 @@ use guichet_chat::{Interaction, Place};
 use super::leaderboard::Span;
 use super::names::Name;
 use super::profile::ProfileChange;
-use super::{Refusal, labels};
+use super::{Refusal, refusal};
 use crate::desk::UserRef;
 use crate::domain::{
     Decision, Language, ParseError, Priority, Stars, Status, TicketId, TicketReference,
@@ -142,7 +142,7 @@ impl Command {
                 Place::Channel { channel } => Command::Panel {
                     channel: channel.clone(),
                 },
-                _ => return Err(Refusal::invalid(key!("error-channel-only"))),
+                _ => return Err(refusal!(Invalid, "error-channel-only")),
             },
             Name::Unavailable => Command::Availability(false),
             Name::Available => Command::Availability(true),
@@ -203,7 +203,7 @@ fn on(
 }
 
 fn invalid(e: ParseError) -> Refusal {
-    labels::invalid(&e)
+    refusal::invalid(&e)
 }
 
 fn decide(decision: Decision, text: &str) -> OnTicket {
@@ -222,7 +222,7 @@ fn required(text: &str, usage: Key) -> Result<&str, Refusal> {
 fn direct_only<'a>(args: &'a str, at: &At<'_>) -> Result<&'a str, Refusal> {
     match at.place {
         Place::Direct { .. } => Ok(args),
-        _ => Err(Refusal::invalid(key!("error-dm-only"))),
+        _ => Err(refusal!(Invalid, "error-dm-only")),
     }
 }
 
@@ -246,7 +246,7 @@ fn rate(args: &str) -> Result<Command, Refusal> {
 
 impl NewRequest {
     fn parse(args: &str, at: &At<'_>) -> Result<NewRequest, Refusal> {
-        let dm_only = || Refusal::invalid(key!("error-dm-only"));
+        let dm_only = || refusal!(Invalid, "error-dm-only");
         if matches!(at.place, Place::Thread(_)) {
             return Err(dm_only());
         }
@@ -280,9 +280,11 @@ impl TicketArg {
         match leading_reference(args)? {
             (Some(reference), rest) => Ok((TicketArg::Reference(reference), rest)),
             (None, rest) if own => Ok((TicketArg::OnlyOpen, rest)),
-            (None, _) => {
-                Err(Refusal::invalid(key!("error-which-ticket")).with("references", "TCK-…"))
-            }
+            (None, _) => Err(refusal!(
+                Invalid,
+                "error-which-ticket",
+                references = "TCK-…"
+            )),
         }
     }
 }

@@ -53,8 +53,7 @@ pub(super) async fn decide(
     };
     let (thread_key, requester_key, answer_key) = keys(decision);
     let name = who.user.display_name.clone();
-    let line = staff::line(
-        engine,
+    let line = engine.for_staff().t(
         thread_key,
         &[
             arg("name", name.clone()),
@@ -155,11 +154,9 @@ pub(super) async fn pressed(
             key!("answer-awaiting-justification"),
         ),
     };
-    let line = staff::line(
-        engine,
-        line_key,
-        &[arg("name", who.user.display_name.clone())],
-    );
+    let line = engine
+        .for_staff()
+        .t(line_key, &[arg("name", who.user.display_name.clone())]);
     engine
         .post_in_thread(cx.conn, ticket, line, Vec::new())
         .await?;

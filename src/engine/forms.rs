@@ -5,7 +5,7 @@
 use guichet_chat::{Button, ButtonStyle, Form, FormField, Interaction};
 
 use super::dialogue::{self, Draft};
-use super::{Ctx, Engine, Refusal, Result, decisions, guess, intake};
+use super::{Ctx, Engine, Result, decisions, guess, intake};
 use crate::domain::{CategoryId, Language};
 use crate::i18n::Key;
 use crate::outbox::{self, Envelope};
@@ -75,7 +75,7 @@ pub(super) async fn submitted(
     values: &[(String, String)],
     interaction: &Interaction,
 ) -> Result<()> {
-    let unknown = || Refusal::invalid(key!("error-unknown-button"));
+    let unknown = || refusal!(Invalid, "error-unknown-button");
     let payload = Payload::decode(payload).ok_or_else(unknown)?;
     if let Some((ticket, decision)) = payload.decision() {
         return decisions::submitted(cx, ticket, decision, values, interaction).await;
@@ -101,7 +101,7 @@ async fn request(
     };
     let (subject, description) = (value(SUBJECT), value(DESCRIPTION));
     if subject.is_empty() {
-        return Err(Refusal::invalid(key!("error-empty")).into());
+        return Err(refusal!(Invalid, "error-empty").into());
     }
     let text = if description.is_empty() {
         subject.to_owned()

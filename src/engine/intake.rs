@@ -180,7 +180,7 @@ pub(super) async fn ticket_picked(
 
 /// A button whose question was answered already, or no longer stands.
 pub(super) fn stale_button() -> Refusal {
-    Refusal::conflict(key!("error-stale-button"))
+    refusal!(Conflict, "error-stale-button")
 }
 
 /// Whether a requester's message still belongs to the ticket: active, or resolved
@@ -305,8 +305,12 @@ async fn open_thread(cx: &mut Ctx<'_>, opened: &Opened, body: String) -> Result<
     if clipped || !opened.files.is_empty() {
         let text = if clipped {
             let name = cx.who.user.display_name.clone();
-            let args = [arg("name", name), arg("text", body)];
-            engine.t(engine.staff_language(), key!("thread-opening"), &args)
+            t!(
+                engine.for_staff(),
+                "thread-opening",
+                name = name,
+                text = body
+            )
         } else {
             String::new()
         };

@@ -11,6 +11,10 @@
 //! waits for from its author) to its handler; handlers take one `Ctx`. Commands
 //! are read into a typed `Command` first (`commands`), then applied (`apply`).
 
+// `refusal!`, for the modules below.
+#[macro_use]
+mod refusal;
+
 mod apply;
 mod author;
 mod changes;
@@ -30,7 +34,6 @@ mod press;
 mod profile;
 mod questions;
 mod rating;
-mod refusal;
 mod say;
 mod scheduled;
 mod sink;
@@ -53,8 +56,7 @@ use crate::metrics::Metrics;
 use crate::store::{self, Store, StoreError};
 
 pub use changes::TicketChange;
-pub use labels::refusal_of;
-pub use refusal::{Refusal, RefusalArg, RefusalKind};
+pub use refusal::{Refusal, RefusalArg, RefusalKind, refusal_of};
 
 use commands::At;
 pub(crate) use context::{Acting, Ctx, Who};
@@ -73,22 +75,25 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    /// For code that only stores and queues: a refusal there is a defect.
-    fn into_store(self) -> StoreError {
+    /// For a step where nothing can be refused (saying, storing, queueing, a
+    /// scheduled rule): a refusal there is a defect, reported as the store's
+    /// unexpected error naming the `step`.
+    pub(crate) fn refusal_is_a_defect(self, step: &str) -> StoreError {
         match self {
             EngineError::Store(e) => e,
-            EngineError::Refused(r) => {
-                StoreError::Unexpected(format!("refusal {} where none can happen", r.key))
-            }
+            EngineError::Refused(r) => StoreError::Unexpected(format!(
+                "{step} was refused ({}), which cannot happen",
+                r.key
+            )),
         }
     }
 }
 
 impl From<DeskError> for EngineError {
     fn from(e: DeskError) -> Self {
-        match e {
-            DeskError::Store(e) => EngineError::Store(e),
-            other => EngineError::Refused(refusal_of(&other)),
+        match refusal_of(e) {
+            Ok(refusal) => EngineError::Refused(refusal),
+            Err(e) => EngineError::Store(e),
         }
     }
 }
@@ -204,7 +209,7 @@ impl Engine {
                 tracing::info!(user = %who.user.id, kind = ?refusal.kind, key = %refusal.key, "refused");
                 say::refusal(self, &mut tx, &who, &event.event, &refusal)
                     .await
-                    .map_err(EngineError::into_store)?;
+                    .map_err(|e| e.refusal_is_a_defect("telling a refusal"))?;
                 tx.commit().await?;
             }
             Err(EngineError::Store(e)) => return Err(e),
@@ -246,6 +251,22 @@ impl Engine {
     /// The language of the staff spaces: the company's.
     pub(crate) fn staff_language(&self) -> Language {
         self.inner.config.company.default_language
+    }
+
+    /// The texts the staff spaces read (a ticket's thread, the card), in their
+    /// language: `t!(engine.for_staff(), "thread-claimed", name = name)`.
+    pub(crate) fn for_staff(&self) -> ForStaff<'_> {
+        ForStaff(self)
+    }
+}
+
+/// The texts of the staff spaces, in the company's language.
+#[derive(Clone, Copy)]
+pub(crate) struct ForStaff<'a>(&'a Engine);
+
+impl ForStaff<'_> {
+    pub(crate) fn t(self, key: Key, args: &[Arg<'_>]) -> String {
+        self.0.t(self.0.staff_language(), key, args)
     }
 }
 
@@ -358,10 +379,8 @@ async fn ticket_of_thread(cx: &mut Ctx<'_>, thread: &ThreadRef) -> Result<Option
 fn check_length(text: &str) -> Result<()> {
     let n = text.chars().count();
     if n > MESSAGE_MAX_CHARS {
-        return Err(Refusal::invalid(key!("error-too-long"))
-            .with("length", n.to_string())
-            .with("max", MESSAGE_MAX_CHARS.to_string())
-            .into());
+        let max = MESSAGE_MAX_CHARS.to_string();
+        return Err(refusal!(Invalid, "error-too-long", length = n.to_string(), max = max).into());
     }
     Ok(())
 }

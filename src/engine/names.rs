@@ -137,11 +137,9 @@ impl Name {
     /// are read.
     pub(super) fn allowed(self, actor: &Actor) -> Result<(), Refusal> {
         match self {
-            Name::Panel if !actor.may_administer() => {
-                Err(Refusal::forbidden(key!("error-admin-only")))
-            }
+            Name::Panel if !actor.may_administer() => Err(refusal!(Forbidden, "error-admin-only")),
             Name::Leaderboard if !(actor.role.is_staff() || actor.may_administer()) => {
-                Err(Refusal::forbidden(key!("error-leaderboard-staff")))
+                Err(refusal!(Forbidden, "error-leaderboard-staff"))
             }
             _ => Ok(()),
         }

@@ -5,7 +5,6 @@
 
 use super::{Engine, Result};
 use crate::domain::{AuditAction, Email, Language, Ticket, Visibility};
-use crate::i18n::arg;
 use crate::outbox::{self, Envelope};
 use crate::store::audit::Origin;
 use crate::store::{self, Conn};
@@ -41,9 +40,10 @@ pub(super) async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Res
     let created = t.times.created.unwrap_or(desk.now());
     let staff = engine.staff_language();
     let Some(to) = in_charge else {
-        let line = engine.staff_line(
-            key!("overdue-thread-not-mailed"),
-            &[arg("age", engine.age(staff, created))],
+        let line = t!(
+            engine.for_staff(),
+            "overdue-thread-not-mailed",
+            age = engine.age(staff, created)
         );
         return engine.post_in_thread(conn, t.id, line, Vec::new()).await;
     };
@@ -60,9 +60,11 @@ pub(super) async fn overdue(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Res
         Origin::Scheduler,
     )
     .await?;
-    let line = engine.staff_line(
-        key!("overdue-thread-mailed"),
-        &[arg("age", engine.age(staff, created)), arg("to", address)],
+    let line = t!(
+        engine.for_staff(),
+        "overdue-thread-mailed",
+        age = engine.age(staff, created),
+        to = address
     );
     engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
     let requester = engine.requester(conn, t).await?;
@@ -175,22 +177,21 @@ async fn overdue_mail(
         age = age.clone(),
         subject = t.subject.clone()
     );
-    let body = engine.t(
+    let body = t!(
+        engine,
         language,
-        key!("mail-overdue-body"),
-        &[
-            arg("name", to.name.clone()),
-            arg("reference", t.reference.to_string()),
-            arg("age", age),
-            arg("subject", t.subject.clone()),
-            arg("requester", requester),
-            arg("priority", engine.priority_label(language, t.priority)),
-            arg("team", team),
-            // The team's wording ("waiting for the requester"), not the requester's.
-            arg("status", engine.staff_status_label_in(language, t.status)),
-            arg("created", engine.local_time(language, created)),
-            arg("messages", messages),
-        ],
+        "mail-overdue-body",
+        name = to.name.clone(),
+        reference = t.reference.to_string(),
+        age = age,
+        subject = t.subject.clone(),
+        requester = requester,
+        priority = engine.priority_label(language, t.priority),
+        team = team,
+        // The team's wording ("waiting for the requester"), not the requester's.
+        status = engine.staff_status_label_in(language, t.status),
+        created = engine.local_time(language, created),
+        messages = messages,
     );
     Ok(Envelope::Mail {
         to: to.address.to_string(),

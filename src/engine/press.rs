@@ -4,7 +4,7 @@
 use guichet_chat::Interaction;
 
 use super::dialogue::{self, Dialogue};
-use super::{Ctx, Refusal, Result, decisions, forms, intake, rating, staff};
+use super::{Ctx, Result, decisions, forms, intake, rating, staff};
 use crate::domain::{CategoryId, TicketId};
 use crate::present::Payload;
 
@@ -13,7 +13,7 @@ pub(super) async fn pressed(
     payload: &str,
     interaction: Option<&Interaction>,
 ) -> Result<()> {
-    let unknown = || Refusal::invalid(key!("error-unknown-button"));
+    let unknown = || refusal!(Invalid, "error-unknown-button");
     let payload = Payload::decode(payload).ok_or_else(unknown)?;
     let done = match payload {
         Payload::Category(_) | Payload::NewPriority(_) | Payload::Pick(_) => {

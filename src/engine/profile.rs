@@ -3,7 +3,7 @@
 //! two platforms with a one-time code, so their tickets, language and address
 //! follow them. Both in a private chat only.
 
-use super::{Ctx, Refusal, Result, labels};
+use super::{Ctx, Refusal, Result, refusal};
 use crate::desk::UserRef;
 use crate::domain::{Email, Identity, Language, User};
 use crate::i18n::Key;
@@ -26,7 +26,7 @@ impl ProfileChange {
             .split_once(char::is_whitespace)
             .unwrap_or((args.trim(), ""));
         let value = value.trim();
-        let invalid = |e| labels::invalid(&e);
+        let invalid = |e| refusal::invalid(&e);
         Ok(match field.to_lowercase().as_str() {
             "" => ProfileChange::Show,
             "email" | "e-mail" | "mail" | "adresse" => {
@@ -99,7 +99,7 @@ pub(super) async fn link(cx: &mut Ctx<'_>, code: Option<&str>) -> Result<()> {
     };
     let (external, _) = store::users::identity_on(cx.conn, who.user.id, who.platform)
         .await?
-        .ok_or_else(|| Refusal::invalid(key!("error-link-code")))?;
+        .ok_or_else(|| refusal!(Invalid, "error-link-code"))?;
     let identity = Identity::new(who.platform, external);
     let user = desk
         .link_with_code(cx.conn, &who.actor, &identity, code, Origin::Chat)

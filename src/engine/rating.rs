@@ -1,13 +1,13 @@
 //! A requester rating their resolved ticket: with the stars under the resolution,
 //! or with `/noter TCK-… 1-5 [comment]`.
 
-use super::{Ctx, Result, labels};
+use super::{Ctx, Result, refusal};
 use crate::domain::{Stars, TicketId, TicketReference};
 use crate::store::{self, audit::Origin};
 
 /// A star button: rated, and a hint that a comment may follow.
 pub(super) async fn pressed(cx: &mut Ctx<'_>, ticket: TicketId, stars: u8) -> Result<String> {
-    let stars = Stars::new(i64::from(stars)).map_err(|e| labels::invalid(&e))?;
+    let stars = Stars::new(i64::from(stars)).map_err(|e| refusal::invalid(&e))?;
     let rating = cx
         .engine
         .desk()

@@ -115,11 +115,6 @@ impl Engine {
         }
     }
 
-    /// A line for the ticket's thread, in the staff's language.
-    pub(super) fn staff_line(&self, key: Key, args: &[crate::i18n::Arg<'_>]) -> String {
-        self.t(self.staff_language(), key, args)
-    }
-
     pub(super) async fn display_name(&self, conn: &mut Conn, user: UserId) -> Result<String> {
         Ok(store::users::get(conn, user)
             .await?
@@ -137,12 +132,11 @@ async fn unanswered(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> 
         .unwrap_or(engine.desk().now());
     let name = engine.display_name(conn, t.requester).await?;
     let staff = engine.staff_language();
-    let line = engine.staff_line(
-        key!("reminder-unanswered-thread"),
-        &[
-            arg("name", name.clone()),
-            arg("age", engine.age(staff, since)),
-        ],
+    let line = t!(
+        engine.for_staff(),
+        "reminder-unanswered-thread",
+        name = name.clone(),
+        age = engine.age(staff, since)
     );
     engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
     if let Some(assignee) = t.assignee {
@@ -170,7 +164,7 @@ async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: boo
     let desk = engine.desk();
     if let Some(assignee) = desk.auto_assign(conn, &mut t, Origin::Scheduler).await? {
         let name = engine.display_name(conn, assignee).await?;
-        let line = engine.staff_line(key!("thread-auto-assigned"), &[arg("name", name)]);
+        let line = t!(engine.for_staff(), "thread-auto-assigned", name = name);
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
         engine.refresh_card(conn, t.id).await?;
         engine.notify_assignee(conn, &t, assignee).await?;
@@ -178,9 +172,10 @@ async fn unassigned(engine: &Engine, conn: &mut Conn, mut t: Ticket, remind: boo
     }
     if remind {
         let since = t.times.created.unwrap_or(desk.now());
-        let line = engine.staff_line(
-            key!("reminder-unassigned-thread"),
-            &[arg("age", engine.age(engine.staff_language(), since))],
+        let line = t!(
+            engine.for_staff(),
+            "reminder-unassigned-thread",
+            age = engine.age(engine.staff_language(), since)
         );
         engine.post_in_thread(conn, t.id, line, Vec::new()).await?;
     }
@@ -276,7 +271,7 @@ impl Breach<'_> {
         if told.is_empty() && self.level.number >= 2 {
             tracing::warn!(ticket = %self.ticket.reference, level = self.level.number, "an SLA target is missed and nobody could be told in private");
         }
-        let line = engine.staff_line(
+        let line = engine.for_staff().t(
             match self.level.number {
                 0 | 1 => key!("escalation-1-thread"),
                 2 => key!("escalation-2-thread"),
@@ -392,12 +387,11 @@ async fn waiting_warning(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result
         .send_to(conn, &to, text, Vec::new(), Some(t.id), true)
         .await?;
     let name = engine.display_name(conn, t.requester).await?;
-    let line = engine.staff_line(
-        key!("thread-waiting-warned"),
-        &[
-            arg("name", name),
-            arg("date", engine.local_time(engine.staff_language(), closes)),
-        ],
+    let line = t!(
+        engine.for_staff(),
+        "thread-waiting-warned",
+        name = name,
+        date = engine.local_time(engine.staff_language(), closes)
     );
     engine.post_in_thread(conn, t.id, line, Vec::new()).await
 }
@@ -420,7 +414,7 @@ async fn close(
         .desk()
         .set_status_unattended(conn, t.id, Status::Closed, Origin::Scheduler)
         .await?;
-    let line = engine.staff_line(
+    let line = engine.for_staff().t(
         thread_key,
         &[arg("age", engine.age(engine.staff_language(), since))],
     );

@@ -5,10 +5,9 @@
 use guichet_chat::IncomingFile;
 
 use super::say::Contact;
-use super::{Acting, Ctx, Engine, EngineError, Refusal, RefusalKind, Result};
+use super::{Acting, Ctx, Engine, EngineError, RefusalKind, Result};
 use crate::domain::{Language, Priority, Status, Ticket, TicketId, User, Visibility};
-use crate::i18n::Key;
-use crate::i18n::{Arg, arg};
+use crate::i18n::arg;
 use crate::store;
 use crate::store::audit::Origin;
 
@@ -91,7 +90,7 @@ fn in_thread(e: EngineError) -> EngineError {
         EngineError::Refused(r)
             if matches!(r.kind, RefusalKind::NotFound | RefusalKind::Forbidden) =>
         {
-            Refusal::forbidden(key!("error-not-staff-here")).into()
+            refusal!(Forbidden, "error-not-staff-here").into()
         }
         other => other,
     }
@@ -121,24 +120,17 @@ pub(super) async fn note_on(
         )
         .await?;
     if echo {
-        let line = line(
-            engine,
-            key!("thread-note"),
-            &[
-                arg("name", who.user.display_name.clone()),
-                arg("text", text.trim().to_owned()),
-            ],
+        let line = t!(
+            engine.for_staff(),
+            "thread-note",
+            name = who.user.display_name.clone(),
+            text = text.trim().to_owned()
         );
         engine
             .post_in_thread(cx.conn, ticket, line, posted.files)
             .await?;
     }
     Ok(t!(cx, "answer-noted"))
-}
-
-/// A line about a change for the ticket's thread, in the staff's language.
-pub(super) fn line(engine: &Engine, key: Key, args: &[Arg<'_>]) -> String {
-    engine.t(engine.staff_language(), key, args)
 }
 
 /// Posts a line about a change in the ticket's thread and redraws the card.
@@ -184,7 +176,7 @@ pub(super) async fn claim(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
     }
     let t = claimed.ticket;
     let name = who.user.display_name.clone();
-    let text = line(engine, key!("thread-claimed"), &[arg("name", name.clone())]);
+    let text = t!(engine.for_staff(), "thread-claimed", name = name.clone());
     record(cx, ticket, text).await?;
     tell_requester(cx, &t, |language| {
         t!(
@@ -219,13 +211,11 @@ pub(super) async fn assign_to(
         return Ok(answer);
     }
     let t = assigned.ticket;
-    let text = line(
-        engine,
-        key!("thread-assigned"),
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("assignee", assignee.display_name.clone()),
-        ],
+    let text = t!(
+        engine.for_staff(),
+        "thread-assigned",
+        name = who.user.display_name.clone(),
+        assignee = assignee.display_name.clone()
     );
     record(cx, ticket, text).await?;
     if assignee.id != who.user.id {
@@ -246,13 +236,11 @@ pub(super) async fn set_priority(
         .await?;
     if set.changed {
         let staff = engine.staff_language();
-        let text = line(
-            engine,
-            key!("thread-priority"),
-            &[
-                arg("name", who.user.display_name.clone()),
-                arg("priority", engine.priority_label(staff, priority)),
-            ],
+        let text = t!(
+            engine.for_staff(),
+            "thread-priority",
+            name = who.user.display_name.clone(),
+            priority = engine.priority_label(staff, priority)
         );
         record(cx, ticket, text).await?;
     }
@@ -275,13 +263,11 @@ pub(super) async fn set_status(
         .desk()
         .set_status(cx.conn, &who.actor, ticket, status, who.origin)
         .await?;
-    let text = line(
-        engine,
-        key!("thread-status"),
-        &[
-            arg("name", who.user.display_name.clone()),
-            arg("status", engine.staff_status_label(status)),
-        ],
+    let text = t!(
+        engine.for_staff(),
+        "thread-status",
+        name = who.user.display_name.clone(),
+        status = engine.staff_status_label(status)
     );
     record(cx, ticket, text).await?;
     if status == Status::WaitingOnUser {
@@ -315,10 +301,11 @@ pub(super) async fn resolve(
         text => format!("\n> {text}"),
     };
     let name = who.user.display_name.clone();
-    let text = line(
-        engine,
-        key!("thread-resolved"),
-        &[arg("name", name.clone()), arg("note", note.clone())],
+    let text = t!(
+        engine.for_staff(),
+        "thread-resolved",
+        name = name.clone(),
+        note = note.clone()
     );
     record(cx, ticket, text).await?;
     let told = tell_requester(cx, &t, |language| {
@@ -357,10 +344,10 @@ pub(super) async fn close(cx: &mut Ctx<'_, Acting>, ticket: TicketId) -> Result<
         .desk()
         .set_status(cx.conn, &who.actor, ticket, Status::Closed, who.origin)
         .await?;
-    let text = line(
-        engine,
-        key!("thread-closed"),
-        &[arg("name", who.user.display_name.clone())],
+    let text = t!(
+        engine.for_staff(),
+        "thread-closed",
+        name = who.user.display_name.clone()
     );
     record(cx, ticket, text).await?;
     engine.set_thread_open(cx.conn, ticket, false).await?;
@@ -405,22 +392,26 @@ pub(super) async fn transfer(
     // The old thread says where the ticket went and closes; what was queued for
     // it still goes there.
     if let Some(old) = &old_thread {
-        let args = [
-            arg("name", name.clone()),
-            arg("team", team.name.get(staff).to_owned()),
-        ];
-        let text = engine.t(staff, key!("thread-transferred"), &args);
+        let text = t!(
+            engine,
+            staff,
+            "thread-transferred",
+            name = name.clone(),
+            team = team.name.get(staff).to_owned()
+        );
         engine.post_on(cx.conn, old, text, Vec::new()).await?;
         engine.close_or_open(cx.conn, old, false).await?;
     }
     store::conversations::forget_thread(cx.conn, ticket).await?;
     if let Some((new, _)) = engine.open_thread(cx.conn, &t, false).await? {
-        let args = [
-            arg("name", name),
-            arg("subject", t.subject.clone()),
-            arg("description", t.description.clone()),
-        ];
-        let summary = engine.t(staff, key!("thread-transferred-in"), &args);
+        let summary = t!(
+            engine,
+            staff,
+            "thread-transferred-in",
+            name = name,
+            subject = t.subject.clone(),
+            description = t.description.clone()
+        );
         engine.post_on(cx.conn, &new, summary, Vec::new()).await?;
     }
     if let Some(assignee) = t.assignee {

@@ -70,8 +70,8 @@ pub fn draw(texts: &Texts, language: Language, time_zone: Tz, view: &TicketView<
     if let Some((key, due)) = late {
         let due = due.with_timezone(&time_zone).format("%d/%m %H:%M");
         fields.push(CardField {
-            name: pen.t(key!("card-sla")),
-            value: pen.t_with(key, &[arg("due", due.to_string())]),
+            name: t!(pen, "card-sla"),
+            value: pen.t(key, &[arg("due", due.to_string())]),
         });
     }
     let (buttons, select) = actions(&pen, view);
@@ -81,12 +81,11 @@ pub fn draw(texts: &Texts, language: Language, time_zone: Tz, view: &TicketView<
         shorten(&ticket.description, REQUEST_MAX_CHARS)
     };
     let card = Card {
-        title: pen.t_with(
-            key!("card-title"),
-            &[
-                arg("reference", ticket.reference.to_string()),
-                arg("subject", ticket.subject.clone()),
-            ],
+        title: t!(
+            pen,
+            "card-title",
+            reference = ticket.reference.to_string(),
+            subject = ticket.subject.clone()
         ),
         description,
         fields,
@@ -108,24 +107,20 @@ struct Pen<'a> {
 }
 
 impl Pen<'_> {
-    fn t(&self, key: Key) -> String {
-        self.texts.t(self.language, key, &[])
-    }
-
-    fn t_with(&self, key: Key, args: &[Arg]) -> String {
+    fn t(&self, key: Key, args: &[Arg]) -> String {
         self.texts.t(self.language, key, args)
     }
 
     fn field(&self, key: Key, value: String) -> CardField {
         CardField {
-            name: self.t(key),
+            name: self.t(key, &[]),
             value,
         }
     }
 
     fn button(&self, key: Key, payload: Payload, style: ButtonStyle) -> Button {
         Button {
-            label: self.t(key),
+            label: self.t(key, &[]),
             payload: payload.encode(),
             style,
         }
@@ -162,7 +157,7 @@ fn fields(pen: &Pen<'_>, view: &TicketView<'_>) -> Vec<CardField> {
             key!("card-assignee"),
             view.assignee
                 .clone()
-                .unwrap_or_else(|| pen.t(key!("card-unassigned"))),
+                .unwrap_or_else(|| t!(pen, "card-unassigned")),
         ),
     ];
     if let Some(resolution) = &ticket.resolution {
@@ -179,7 +174,7 @@ fn fields(pen: &Pen<'_>, view: &TicketView<'_>) -> Vec<CardField> {
             Decision::AskInfo => key!("card-decision-info-requested"),
             Decision::Refuse => key!("card-decision-refused"),
         };
-        let decided = pen.t_with(key, &[arg("name", name.clone())]);
+        let decided = pen.t(key, &[arg("name", name.clone())]);
         fields.push(pen.field(key!("card-decision"), decided));
     }
     fields
@@ -224,7 +219,7 @@ fn actions(pen: &Pen<'_>, view: &TicketView<'_>) -> (Vec<Vec<Button>>, Option<Se
         buttons.push(decision_buttons(pen, ticket.id));
     }
     let select = Select {
-        placeholder: pen.t(key!("card-priority-placeholder")),
+        placeholder: t!(pen, "card-priority-placeholder"),
         choices: Priority::ALL
             .into_iter()
             .filter(|p| *p != ticket.priority)

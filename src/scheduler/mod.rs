@@ -43,15 +43,7 @@ fn rule_label(job: &Claimed) -> &'static str {
 
 /// An engine step's outcome for the scheduler: a refusal there is a defect.
 fn engine_step<T>(outcome: Result<T, EngineError>, rule: Rule) -> Result<T, StoreError> {
-    match outcome {
-        Ok(value) => Ok(value),
-        Err(EngineError::Store(e)) => Err(e),
-        Err(EngineError::Refused(refusal)) => Err(StoreError::Unexpected(format!(
-            "the {} step was refused: {}",
-            rule.as_str(),
-            refusal.key
-        ))),
-    }
+    outcome.map_err(|e| e.refusal_is_a_defect(&format!("the {} step", rule.as_str())))
 }
 
 /// What one tick did.

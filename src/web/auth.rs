@@ -95,9 +95,10 @@ impl Caller {
         if self.is_admin() {
             Ok(())
         } else {
-            Err(ApiError::refused(crate::engine::Refusal::forbidden(key!(
+            Err(ApiError::refused(crate::refusal!(
+                Forbidden,
                 "error-admin-only"
-            ))))
+            )))
         }
     }
 

@@ -141,9 +141,9 @@ impl From<EngineError> for ApiError {
 
 impl From<DeskError> for ApiError {
     fn from(e: DeskError) -> Self {
-        match e {
-            DeskError::Store(e) => e.into(),
-            other => ApiError::refused(refusal_of(&other)),
+        match refusal_of(e) {
+            Ok(refusal) => ApiError::refused(refusal),
+            Err(e) => e.into(),
         }
     }
 }
