@@ -15,6 +15,19 @@ use crate::engine::{EngineError, Refusal, refusal_of};
 use crate::i18n::Key;
 use crate::store::StoreError;
 
+/// An API error whose message and argument names are checked against the
+/// catalogs at compile time: `api_error!(BAD_REQUEST, "web-error-bad-period", max = m)`.
+#[macro_export]
+macro_rules! api_error {
+    ($status:ident, $id:literal $(, $name:ident = $value:expr)* $(,)?) => {
+        $crate::web::error::ApiError::new(
+            ::axum::http::StatusCode::$status,
+            $crate::key_taking!($id $(, $name)*),
+        )
+        $(.with(stringify!($name), $value))*
+    };
+}
+
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,

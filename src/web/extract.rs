@@ -47,23 +47,26 @@ pub enum Unreadable {
 impl From<Unreadable> for ApiError {
     fn from(why: Unreadable) -> Self {
         match why {
-            Unreadable::MediaType { expected } => ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                key!("web-error-media-type"),
-            )
-            .with("expected", expected),
+            Unreadable::MediaType { expected } => crate::api_error!(
+                UNSUPPORTED_MEDIA_TYPE,
+                "web-error-media-type",
+                expected = expected
+            ),
             Unreadable::TooLarge => {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, key!("web-error-too-large"))
-                    .with("kib", (BODY_LIMIT / 1024).to_string())
+                crate::api_error!(
+                    PAYLOAD_TOO_LARGE,
+                    "web-error-too-large",
+                    kib = (BODY_LIMIT / 1024).to_string()
+                )
             }
             Unreadable::Cut => ApiError::bad_request(key!("web-error-body-cut")),
             Unreadable::Malformed => ApiError::bad_request(key!("web-error-malformed-body")),
-            Unreadable::UnknownField { name, known } => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                key!("web-error-unknown-field"),
-            )
-            .with("name", name)
-            .with("known", known.join(", ")),
+            Unreadable::UnknownField { name, known } => crate::api_error!(
+                UNPROCESSABLE_ENTITY,
+                "web-error-unknown-field",
+                name = name,
+                known = known.join(", ")
+            ),
             Unreadable::Unfit => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 key!("web-error-unfit-body"),

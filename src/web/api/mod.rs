@@ -106,9 +106,12 @@ impl Names {
 
 /// A query parameter that did not parse.
 pub(super) fn bad_parameter(name: &str, value: &str) -> ApiError {
-    ApiError::bad_request(key!("web-error-bad-parameter"))
-        .with("name", name.to_owned())
-        .with("value", value.to_owned())
+    crate::api_error!(
+        BAD_REQUEST,
+        "web-error-bad-parameter",
+        name = name.to_owned(),
+        value = value.to_owned()
+    )
 }
 
 /// The schema of a string that is one of `values`: the API's words for the

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::openapi::schema::ObjectBuilder;
@@ -275,19 +274,20 @@ fn api_error(e: RetryError) -> ApiError {
     match e {
         RetryError::UnknownRow(_) | RetryError::UnknownEvent(_) => ApiError::not_found(),
         RetryError::NotDead { id, status } => {
-            ApiError::new(StatusCode::CONFLICT, key!("web-error-not-dead-letter"))
-                .with("id", id.to_string())
-                .with("status", status.as_str())
+            crate::api_error!(
+                CONFLICT,
+                "web-error-not-dead-letter",
+                id = id.to_string(),
+                status = status.as_str()
+            )
         }
         RetryError::AlreadyReplayed(id) => {
-            ApiError::new(StatusCode::CONFLICT, key!("web-error-already-replayed"))
-                .with("id", id.to_string())
+            crate::api_error!(CONFLICT, "web-error-already-replayed", id = id.to_string())
         }
         RetryError::FailedAgain { id, .. } | RetryError::Unreadable { id, .. } => {
             // The cause may hold SQL or data: the log has it, the body does not.
             tracing::warn!(id, error = %e, "web: a failed event could not be replayed");
-            ApiError::new(StatusCode::CONFLICT, key!("web-error-replay-failed"))
-                .with("id", id.to_string())
+            crate::api_error!(CONFLICT, "web-error-replay-failed", id = id.to_string())
         }
         RetryError::Store(e) => e.into(),
     }
@@ -295,17 +295,23 @@ fn api_error(e: RetryError) -> ApiError {
 
 fn limit_of(query: &LimitQuery) -> ApiResult<u32> {
     if let Some(unknown) = query.others.keys().find(|k| *k != "lang") {
-        return Err(ApiError::bad_request(key!("web-error-unknown-parameter"))
-            .with("name", unknown.clone())
-            .with("known", "limit"));
+        return Err(crate::api_error!(
+            BAD_REQUEST,
+            "web-error-unknown-parameter",
+            name = unknown.clone(),
+            known = "limit"
+        ));
     }
     match query.limit.as_deref().map(str::trim) {
         None | Some("") => Ok(DEFAULT_LIMIT),
         Some(v) => match v.parse::<i64>() {
             Ok(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => Ok(n as u32),
-            Ok(n) => Err(ApiError::bad_request(key!("web-error-bad-limit"))
-                .with("value", n.to_string())
-                .with("max", MAX_LIMIT.to_string())),
+            Ok(n) => Err(crate::api_error!(
+                BAD_REQUEST,
+                "web-error-bad-limit",
+                value = n.to_string(),
+                max = MAX_LIMIT.to_string()
+            )),
             Err(_) => Err(bad_parameter("limit", v)),
         },
     }

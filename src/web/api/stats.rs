@@ -13,7 +13,7 @@ use crate::store::stats::{Period, Scope};
 use crate::store::{self};
 use crate::web::WebState;
 use crate::web::auth::Caller;
-use crate::web::error::{ApiError, ApiResult};
+use crate::web::error::ApiResult;
 use crate::web::extract::ApiQuery;
 use crate::web::openapi::{BadParameter, NeedsCaller, Restricted, tags};
 
@@ -106,8 +106,13 @@ fn period_of(state: &WebState, query: &PeriodQuery) -> ApiResult<Period> {
             })
             .transpose()
     };
-    let bad_period =
-        || ApiError::bad_request(key!("web-error-bad-period")).with("max", MAX_DAYS.to_string());
+    let bad_period = || {
+        crate::api_error!(
+            BAD_REQUEST,
+            "web-error-bad-period",
+            max = MAX_DAYS.to_string()
+        )
+    };
     match (
         date("from", &query.from)?,
         date("to", &query.to)?,

@@ -111,9 +111,12 @@ pub async fn list(
 
 fn filter_of(state: &WebState, query: &ListQuery) -> ApiResult<TicketFilter> {
     if let Some(unknown) = query.others.keys().find(|k| *k != "lang") {
-        return Err(ApiError::bad_request(key!("web-error-unknown-parameter"))
-            .with("name", unknown.clone())
-            .with("known", PARAMETERS.join(", ")));
+        return Err(crate::api_error!(
+            BAD_REQUEST,
+            "web-error-unknown-parameter",
+            name = unknown.clone(),
+            known = PARAMETERS.join(", ")
+        ));
     }
     let catalog = state.desk().catalog();
     let given = |v: &Option<String>| {
@@ -131,9 +134,12 @@ fn filter_of(state: &WebState, query: &ListQuery) -> ApiResult<TicketFilter> {
         None => DEFAULT_LIMIT,
         Some(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => n as u32,
         Some(n) => {
-            return Err(ApiError::bad_request(key!("web-error-bad-limit"))
-                .with("value", n.to_string())
-                .with("max", MAX_LIMIT.to_string()));
+            return Err(crate::api_error!(
+                BAD_REQUEST,
+                "web-error-bad-limit",
+                value = n.to_string(),
+                max = MAX_LIMIT.to_string()
+            ));
         }
     };
     Ok(TicketFilter {
