@@ -20,9 +20,9 @@ use guichet_chat::{
 };
 use serenity::all::{
     ActionRowComponent, ChannelId, ChannelType, ClientBuilder, CommandDataOptionValue,
-    ConnectionStage, Context, CreateInteractionResponse, CreateInteractionResponseMessage,
-    EventHandler, GuildId, Http, Interaction, InteractionId, Message, PartialChannel, Ready,
-    ShardStageUpdateEvent, User,
+    CommandInteraction, ComponentInteraction, ConnectionStage, Context, CreateInteractionResponse,
+    CreateInteractionResponseMessage, EventHandler, GuildId, Http, Interaction, InteractionId,
+    Message, ModalInteraction, PartialChannel, Ready, ShardStageUpdateEvent, User,
 };
 use serenity::async_trait;
 use tokio::task::JoinHandle;
@@ -234,88 +234,115 @@ enum Asked {
     },
 }
 
-impl Handler {
-    fn to_inbound(&self, interaction: &Interaction) -> Option<(Inbound, Answer)> {
-        macro_rules! common {
-            ($i:expr) => {
-                Common {
-                    id: $i.id,
-                    token: &$i.token,
-                    user: &$i.user,
-                    locale: &$i.locale,
-                    channel: $i.channel_id,
-                    partial: $i.channel.as_ref(),
-                    guild: $i.guild_id,
-                }
-            };
-        }
-        let (common, asked, answer) = match interaction {
-            Interaction::Command(c) => {
-                let args = c
-                    .data
-                    .options
-                    .iter()
-                    .find(|o| o.name == OPTION)
-                    .and_then(|o| match &o.value {
-                        CommandDataOptionValue::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let name = c.data.name.clone();
-                (common!(c), Asked::Command { name, args }, Answer::Message)
-            }
-            Interaction::Component(c) => {
-                use serenity::all::ComponentInteractionDataKind as Kind;
-                let payload = match &c.data.kind {
-                    Kind::Button => c.data.custom_id.clone(),
-                    Kind::StringSelect { values } => values.first()?.clone(),
-                    _ => return None,
-                };
-                (common!(c), Asked::Button { payload }, Answer::Update)
-            }
-            Interaction::Modal(m) => {
-                let values = m
-                    .data
-                    .components
-                    .iter()
-                    .flat_map(|row| &row.components)
-                    .filter_map(|component| match component {
-                        ActionRowComponent::InputText(input) => Some((
-                            input.custom_id.clone(),
-                            input.value.clone().unwrap_or_default(),
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                let payload = m.data.custom_id.clone();
-                (common!(m), Asked::Form { payload, values }, Answer::Message)
-            }
-            _ => return None,
-        };
-        let place = self.place(&common);
-        let answerable = Answerable {
-            id: common.id.to_string(),
-            token: common.token.to_owned(),
-        };
-        let event = match asked {
+impl Asked {
+    /// The event the helpdesk handles, asked at `place`.
+    fn into_event(self, place: Place, interaction: Answerable) -> Event {
+        match self {
             Asked::Command { name, args } => Event::Command {
                 place,
                 name,
                 args,
-                interaction: Some(answerable),
+                interaction: Some(interaction),
             },
             Asked::Button { payload } => Event::Button {
                 place,
                 payload,
-                interaction: Some(answerable),
+                interaction: Some(interaction),
             },
             Asked::Form { payload, values } => Event::Form {
                 place,
                 payload,
                 values,
-                interaction: answerable,
+                interaction,
             },
+        }
+    }
+}
+
+/// What an interaction tells and asks, and how it is acknowledged when slow;
+/// `None` for a kind the helpdesk does not take.
+fn read(interaction: &Interaction) -> Option<(Common<'_>, Asked, Answer)> {
+    macro_rules! common {
+        ($i:expr) => {
+            Common {
+                id: $i.id,
+                token: &$i.token,
+                user: &$i.user,
+                locale: &$i.locale,
+                channel: $i.channel_id,
+                partial: $i.channel.as_ref(),
+                guild: $i.guild_id,
+            }
         };
+    }
+    match interaction {
+        Interaction::Command(c) => {
+            let args = command_args(c);
+            let name = c.data.name.clone();
+            Some((common!(c), Asked::Command { name, args }, Answer::Message))
+        }
+        Interaction::Component(c) => {
+            let payload = component_payload(c)?;
+            Some((common!(c), Asked::Button { payload }, Answer::Update))
+        }
+        Interaction::Modal(m) => {
+            let values = form_values(m);
+            let payload = m.data.custom_id.clone();
+            Some((common!(m), Asked::Form { payload, values }, Answer::Message))
+        }
+        _ => None,
+    }
+}
+
+/// A slash command's text argument; empty when there is none.
+fn command_args(command: &CommandInteraction) -> String {
+    command
+        .data
+        .options
+        .iter()
+        .find(|o| o.name == OPTION)
+        .and_then(|o| match &o.value {
+            CommandDataOptionValue::String(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// What a pressed button or a picked choice carries; `None` for other components.
+fn component_payload(component: &ComponentInteraction) -> Option<String> {
+    use serenity::all::ComponentInteractionDataKind as Kind;
+    match &component.data.kind {
+        Kind::Button => Some(component.data.custom_id.clone()),
+        Kind::StringSelect { values } => Some(values.first()?.clone()),
+        _ => None,
+    }
+}
+
+/// A form's fields as typed: (field id, value).
+fn form_values(form: &ModalInteraction) -> Vec<(String, String)> {
+    form.data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .filter_map(|component| match component {
+            ActionRowComponent::InputText(input) => Some((
+                input.custom_id.clone(),
+                input.value.clone().unwrap_or_default(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Handler {
+    fn to_inbound(&self, interaction: &Interaction) -> Option<(Inbound, Answer)> {
+        let (common, asked, answer) = read(interaction)?;
+        let place = self.place(&common);
+        let answerable = Answerable {
+            id: common.id.to_string(),
+            token: common.token.to_owned(),
+        };
+        let event = asked.into_event(place, answerable);
         let inbound = Inbound {
             platform: Platform::Discord,
             event_id: format!("i{}", common.id),

@@ -6,9 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use guichet_chat::text::{clip, split};
 use guichet_chat::{
-    BoxFuture, Button, ButtonStyle, Delivered, DeliveryError, FileContent, Interaction, MessageRef,
-    Outbound, OutgoingFile, Outlet, Platform, Recipient, Refusal, SetupProblem, SpaceProblem,
-    ThreadRef,
+    BoxFuture, Button, ButtonStyle, Card, Delivered, DeliveryError, FileContent, Interaction,
+    MessageRef, Outbound, OutgoingFile, Outlet, Platform, Recipient, Refusal, SetupProblem,
+    SpaceProblem, ThreadRef,
 };
 use serenity::all::{
     AutoArchiveDuration, Builder, ChannelId, ChannelType, CreateAttachment,
@@ -86,15 +86,7 @@ impl DiscordOutlet {
                 self.send(channel, key, text, &[], &[]).await
             }
             Outbound::RatingPrompt { to, text, payloads } => {
-                let stars: Vec<Button> = payloads
-                    .iter()
-                    .enumerate()
-                    .map(|(i, payload)| Button {
-                        label: "⭐".repeat(i + 1),
-                        payload: payload.clone(),
-                        style: ButtonStyle::Secondary,
-                    })
-                    .collect();
+                let stars = stars(payloads);
                 let channel = self.dm_channel(to).await?;
                 self.send(channel, key, text, &[stars], &[]).await
             }
@@ -103,40 +95,7 @@ impl DiscordOutlet {
                 title,
                 card,
                 members,
-            } => {
-                let space_id = id::<ChannelId>(space)?;
-                let name = clip(title, THREAD_NAME_MAX);
-                let thread = space_id
-                    .create_thread(
-                        &self.http,
-                        CreateThread::new(name.clone())
-                            .kind(ChannelType::PrivateThread)
-                            .invitable(false)
-                            .auto_archive_duration(AutoArchiveDuration::OneWeek),
-                    )
-                    .await
-                    .map_err(classify)?;
-                self.shared.learn_parent(thread.id, Some(space_id));
-                self.remember_name(thread.id, name);
-                // The thread exists now: failing the action would open another one on
-                // retry. What did not go is reported and left out.
-                let card = match self.post_card(thread.id, key, card).await {
-                    Ok(posted) => Some(posted),
-                    Err(error) => {
-                        tracing::warn!(%error, thread = %thread.id, "Discord: thread opened without its card");
-                        None
-                    }
-                };
-                let left_out = self.add_members(thread.id, members).await;
-                Ok(Delivered {
-                    thread: Some(ThreadRef {
-                        space: space.clone(),
-                        thread: thread.id.to_string(),
-                    }),
-                    message: card,
-                    left_out,
-                })
-            }
+            } => self.open_thread(key, space, title, card, members).await,
             Outbound::PostInThread {
                 thread,
                 text,
@@ -154,44 +113,12 @@ impl DiscordOutlet {
             } => {
                 let channel = id::<ChannelId>(&thread.thread)?;
                 let Some(card_message) = card_message else {
-                    // The thread's card never went: post it now, with the key (and
-                    // so the nonce) of the first try.
-                    let posted = self.post_card(channel, key, card).await?;
-                    let left_out = self.add_members(channel, members).await;
-                    return Ok(Delivered {
-                        thread: None,
-                        message: Some(posted),
-                        left_out,
-                    });
+                    return self.post_missing_card(channel, key, card, members).await;
                 };
-                let (embed, rows) = render::card(card);
-                let message = id::<MessageId>(card_message)?;
-                channel
-                    .edit_message(
-                        &self.http,
-                        message,
-                        EditMessage::new()
-                            .embed(embed)
-                            .components(rows)
-                            .allowed_mentions(no_pings()),
-                    )
+                self.update_card(channel, card_message, title, card, members)
                     .await
-                    .map_err(classify)?;
-                self.rename(channel, title).await?;
-                let left_out = self.add_members(channel, members).await;
-                Ok(Delivered {
-                    left_out,
-                    ..Delivered::default()
-                })
             }
-            Outbound::SetThreadOpen { thread, open } => {
-                let channel = id::<ChannelId>(&thread.thread)?;
-                channel
-                    .edit_thread(&self.http, EditThread::new().archived(!open))
-                    .await
-                    .map_err(classify)?;
-                Ok(Delivered::default())
-            }
+            Outbound::SetThreadOpen { thread, open } => self.set_thread_open(thread, *open).await,
             Outbound::PostInChannel {
                 channel,
                 text,
@@ -209,16 +136,129 @@ impl DiscordOutlet {
                 interaction,
                 text,
                 ephemeral,
-            } => {
-                let message = CreateInteractionResponse::Message(
-                    CreateInteractionResponseMessage::new()
-                        .content(clip(text, MESSAGE_MAX_CHARS))
-                        .allowed_mentions(no_pings())
-                        .ephemeral(*ephemeral),
-                );
-                self.respond(interaction, message, text, *ephemeral).await
-            }
+            } => self.reply(interaction, text, *ephemeral).await,
         }
+    }
+
+    /// Opens a private thread in `space` with the ticket's card and members.
+    async fn open_thread(
+        &self,
+        key: &str,
+        space: &str,
+        title: &str,
+        card: &Card,
+        members: &[String],
+    ) -> Result<Delivered, DeliveryError> {
+        let space_id = id::<ChannelId>(space)?;
+        let name = clip(title, THREAD_NAME_MAX);
+        let thread = space_id
+            .create_thread(
+                &self.http,
+                CreateThread::new(name.clone())
+                    .kind(ChannelType::PrivateThread)
+                    .invitable(false)
+                    .auto_archive_duration(AutoArchiveDuration::OneWeek),
+            )
+            .await
+            .map_err(classify)?;
+        self.shared.learn_parent(thread.id, Some(space_id));
+        self.remember_name(thread.id, name);
+        // The thread exists now: failing the action would open another one on
+        // retry. What did not go is reported and left out.
+        let card = match self.post_card(thread.id, key, card).await {
+            Ok(posted) => Some(posted),
+            Err(error) => {
+                tracing::warn!(%error, thread = %thread.id, "Discord: thread opened without its card");
+                None
+            }
+        };
+        let left_out = self.add_members(thread.id, members).await;
+        Ok(Delivered {
+            thread: Some(ThreadRef {
+                space: space.to_owned(),
+                thread: thread.id.to_string(),
+            }),
+            message: card,
+            left_out,
+        })
+    }
+
+    /// The thread's card never went: posts it now, with the key (and so the nonce)
+    /// of the first try.
+    async fn post_missing_card(
+        &self,
+        channel: ChannelId,
+        key: &str,
+        card: &Card,
+        members: &[String],
+    ) -> Result<Delivered, DeliveryError> {
+        let posted = self.post_card(channel, key, card).await?;
+        let left_out = self.add_members(channel, members).await;
+        Ok(Delivered {
+            thread: None,
+            message: Some(posted),
+            left_out,
+        })
+    }
+
+    /// Edits the thread's card, renames the thread to `title` and adds the members.
+    async fn update_card(
+        &self,
+        channel: ChannelId,
+        card_message: &str,
+        title: &str,
+        card: &Card,
+        members: &[String],
+    ) -> Result<Delivered, DeliveryError> {
+        let (embed, rows) = render::card(card);
+        let message = id::<MessageId>(card_message)?;
+        channel
+            .edit_message(
+                &self.http,
+                message,
+                EditMessage::new()
+                    .embed(embed)
+                    .components(rows)
+                    .allowed_mentions(no_pings()),
+            )
+            .await
+            .map_err(classify)?;
+        self.rename(channel, title).await?;
+        let left_out = self.add_members(channel, members).await;
+        Ok(Delivered {
+            left_out,
+            ..Delivered::default()
+        })
+    }
+
+    /// Archives a thread, or takes it out of the archive.
+    async fn set_thread_open(
+        &self,
+        thread: &ThreadRef,
+        open: bool,
+    ) -> Result<Delivered, DeliveryError> {
+        let channel = id::<ChannelId>(&thread.thread)?;
+        channel
+            .edit_thread(&self.http, EditThread::new().archived(!open))
+            .await
+            .map_err(classify)?;
+        Ok(Delivered::default())
+    }
+
+    /// Answers an interaction with a message.
+    async fn reply(
+        &self,
+        interaction: &Interaction,
+        text: &str,
+        ephemeral: bool,
+    ) -> Result<Delivered, DeliveryError> {
+        let message = CreateInteractionResponse::Message(
+            CreateInteractionResponseMessage::new()
+                .content(clip(text, MESSAGE_MAX_CHARS))
+                .allowed_mentions(no_pings())
+                .ephemeral(ephemeral),
+        );
+        self.respond(interaction, message, text, ephemeral).await
     }
 
     /// Answers an interaction; once it was answered (deferred because the helpdesk
@@ -491,6 +531,19 @@ impl Outlet for DiscordOutlet {
     ) -> BoxFuture<'a, Result<Vec<u8>, DeliveryError>> {
         Box::pin(self.download(reference))
     }
+}
+
+/// A row of one to five stars, one button per rating.
+fn stars(payloads: &[String; 5]) -> Vec<Button> {
+    payloads
+        .iter()
+        .enumerate()
+        .map(|(i, payload)| Button {
+            label: "⭐".repeat(i + 1),
+            payload: payload.clone(),
+            style: ButtonStyle::Secondary,
+        })
+        .collect()
 }
 
 /// A message to create, made idempotent: Discord returns the message it already

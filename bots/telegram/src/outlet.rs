@@ -100,53 +100,12 @@ impl TelegramOutlet {
             }
             Outbound::RatingPrompt { to, text, payloads } => {
                 let chat = private_chat(to)?;
-                let stars: Vec<Button> = payloads
-                    .iter()
-                    .enumerate()
-                    .map(|(i, payload)| Button {
-                        label: "⭐".repeat(i + 1),
-                        payload: payload.clone(),
-                        style: guichet_chat::ButtonStyle::Secondary,
-                    })
-                    .collect();
-                // Five stars do not fit on one phone-wide row: 1-2-3, then 4-5.
-                let rows = vec![stars[..3].to_vec(), stars[3..].to_vec()];
-                let message = self.send(chat, None, text, &rows, &[]).await?;
+                let message = self.send(chat, None, text, &stars(payloads), &[]).await?;
                 Ok(sent(chat, message))
             }
             Outbound::OpenThread {
                 space, title, card, ..
-            } => {
-                let chat = chat_id(space)?;
-                let name = clip(title, TOPIC_NAME_MAX_CHARS);
-                let topic = self
-                    .limited(chat, self.bot.create_forum_topic(chat, name.clone()))
-                    .await
-                    .map_err(DeliveryError::from)?;
-                let thread = topic.thread_id;
-                self.remember(|w| &mut w.names, (chat.0, thread.0.0), name);
-                // The topic exists now: failing the whole action would open another
-                // one on retry. A card that did not go is reported and left out.
-                let message = match self.post_card(chat, thread, card).await {
-                    Ok(message) => Some(MessageRef {
-                        chat: space.clone(),
-                        message: message.id.0.to_string(),
-                    }),
-                    Err(e) => {
-                        let error = DeliveryError::from(e);
-                        tracing::warn!(%error, topic = thread.0.0, "Telegram: topic opened without its card");
-                        None
-                    }
-                };
-                Ok(Delivered {
-                    thread: Some(ThreadRef {
-                        space: space.clone(),
-                        thread: thread.0.0.to_string(),
-                    }),
-                    message,
-                    ..Delivered::default()
-                })
-            }
+            } => self.open_topic(space, title, card).await,
             Outbound::PostInThread {
                 thread,
                 text,
@@ -163,49 +122,10 @@ impl TelegramOutlet {
                 card,
                 ..
             } => {
-                let (chat, topic) = topic(thread)?;
-                let Some(card_message) = card_message else {
-                    // The topic's card never went: post it now.
-                    let message = self.post_card(chat, topic, card).await?;
-                    return Ok(sent(chat, message.id));
-                };
-                let id = MessageId(
-                    card_message
-                        .parse()
-                        .map_err(|_| invalid("card message id", card_message))?,
-                );
-                let (text, keyboard, drawn) = draw(card);
-                if self.changed(|w| &mut w.cards, (chat.0, id.0), &drawn) {
-                    let edit = self
-                        .bot
-                        .edit_message_text(chat, id, text)
-                        .reply_markup(keyboard);
-                    let edited = self.limited(chat, edit).await;
-                    unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
-                    self.remember(|w| &mut w.cards, (chat.0, id.0), drawn);
-                }
-                let name = clip(title, TOPIC_NAME_MAX_CHARS);
-                if self.changed(|w| &mut w.names, (chat.0, topic.0.0), &name) {
-                    use teloxide::payloads::EditForumTopicSetters;
-                    let rename = self.bot.edit_forum_topic(chat, topic).name(name.clone());
-                    let renamed = self.limited(chat, rename).await;
-                    unchanged_is_fine(renamed.map(drop)).map_err(DeliveryError::from)?;
-                    self.remember(|w| &mut w.names, (chat.0, topic.0.0), name);
-                }
-                Ok(Delivered::default())
+                self.update_card(thread, card_message.as_deref(), title, card)
+                    .await
             }
-            Outbound::SetThreadOpen { thread, open } => {
-                let (chat, topic) = topic(thread)?;
-                let done = if *open {
-                    self.limited(chat, self.bot.reopen_forum_topic(chat, topic))
-                        .await
-                } else {
-                    self.limited(chat, self.bot.close_forum_topic(chat, topic))
-                        .await
-                };
-                unchanged_is_fine(done.map(drop)).map_err(DeliveryError::from)?;
-                Ok(Delivered::default())
-            }
+            Outbound::SetThreadOpen { thread, open } => self.set_topic_open(thread, *open).await,
             Outbound::PostInChannel {
                 channel,
                 text,
@@ -223,6 +143,125 @@ impl TelegramOutlet {
                 interaction, text, ..
             } => self.answer_callback(interaction, text).await,
         }
+    }
+
+    /// Opens a forum topic in `space` and posts the ticket's card in it.
+    async fn open_topic(
+        &self,
+        space: &str,
+        title: &str,
+        card: &Card,
+    ) -> Result<Delivered, DeliveryError> {
+        let chat = chat_id(space)?;
+        let name = clip(title, TOPIC_NAME_MAX_CHARS);
+        let topic = self
+            .limited(chat, self.bot.create_forum_topic(chat, name.clone()))
+            .await
+            .map_err(DeliveryError::from)?;
+        let thread = topic.thread_id;
+        self.remember(|w| &mut w.names, (chat.0, thread.0.0), name);
+        // The topic exists now: failing the whole action would open another
+        // one on retry. A card that did not go is reported and left out.
+        let message = match self.post_card(chat, thread, card).await {
+            Ok(message) => Some(MessageRef {
+                chat: space.to_owned(),
+                message: message.id.0.to_string(),
+            }),
+            Err(e) => {
+                let error = DeliveryError::from(e);
+                tracing::warn!(%error, topic = thread.0.0, "Telegram: topic opened without its card");
+                None
+            }
+        };
+        Ok(Delivered {
+            thread: Some(ThreadRef {
+                space: space.to_owned(),
+                thread: thread.0.0.to_string(),
+            }),
+            message,
+            ..Delivered::default()
+        })
+    }
+
+    /// Brings a topic's card and name up to date; a card that never went is
+    /// posted now.
+    async fn update_card(
+        &self,
+        thread: &ThreadRef,
+        card_message: Option<&str>,
+        title: &str,
+        card: &Card,
+    ) -> Result<Delivered, DeliveryError> {
+        let (chat, topic) = topic(thread)?;
+        let Some(card_message) = card_message else {
+            // The topic's card never went: post it now.
+            let message = self.post_card(chat, topic, card).await?;
+            return Ok(sent(chat, message.id));
+        };
+        self.edit_card(chat, card_message, card).await?;
+        self.rename(chat, topic, title).await?;
+        Ok(Delivered::default())
+    }
+
+    /// Edits a topic's card, unless it already shows `card`.
+    async fn edit_card(
+        &self,
+        chat: ChatId,
+        card_message: &str,
+        card: &Card,
+    ) -> Result<(), DeliveryError> {
+        let id = MessageId(
+            card_message
+                .parse()
+                .map_err(|_| invalid("card message id", card_message))?,
+        );
+        let (text, keyboard, drawn) = draw(card);
+        if self.changed(|w| &mut w.cards, (chat.0, id.0), &drawn) {
+            let edit = self
+                .bot
+                .edit_message_text(chat, id, text)
+                .reply_markup(keyboard);
+            let edited = self.limited(chat, edit).await;
+            unchanged_is_fine(edited.map(drop)).map_err(DeliveryError::from)?;
+            self.remember(|w| &mut w.cards, (chat.0, id.0), drawn);
+        }
+        Ok(())
+    }
+
+    /// Names a topic after `title`, unless it already is.
+    async fn rename(
+        &self,
+        chat: ChatId,
+        topic: ThreadId,
+        title: &str,
+    ) -> Result<(), DeliveryError> {
+        let name = clip(title, TOPIC_NAME_MAX_CHARS);
+        if self.changed(|w| &mut w.names, (chat.0, topic.0.0), &name) {
+            use teloxide::payloads::EditForumTopicSetters;
+            let rename = self.bot.edit_forum_topic(chat, topic).name(name.clone());
+            let renamed = self.limited(chat, rename).await;
+            unchanged_is_fine(renamed.map(drop)).map_err(DeliveryError::from)?;
+            self.remember(|w| &mut w.names, (chat.0, topic.0.0), name);
+        }
+        Ok(())
+    }
+
+    /// Closes a topic, or reopens it.
+    async fn set_topic_open(
+        &self,
+        thread: &ThreadRef,
+        open: bool,
+    ) -> Result<Delivered, DeliveryError> {
+        let (chat, topic) = topic(thread)?;
+        let done = if open {
+            self.limited(chat, self.bot.reopen_forum_topic(chat, topic))
+                .await
+        } else {
+            self.limited(chat, self.bot.close_forum_topic(chat, topic))
+                .await
+        };
+        unchanged_is_fine(done.map(drop)).map_err(DeliveryError::from)?;
+        Ok(Delivered::default())
     }
 
     /// Posts a topic's card, and remembers what it shows.
@@ -389,6 +428,21 @@ impl Outlet for TelegramOutlet {
             Ok(bytes)
         })
     }
+}
+
+/// Five star buttons, one per rating. They do not fit on one phone-wide row:
+/// 1-2-3, then 4-5.
+fn stars(payloads: &[String; 5]) -> Vec<Vec<Button>> {
+    let stars: Vec<Button> = payloads
+        .iter()
+        .enumerate()
+        .map(|(i, payload)| Button {
+            label: "⭐".repeat(i + 1),
+            payload: payload.clone(),
+            style: guichet_chat::ButtonStyle::Secondary,
+        })
+        .collect();
+    vec![stars[..3].to_vec(), stars[3..].to_vec()]
 }
 
 /// Editing to what is already there is not a failure.

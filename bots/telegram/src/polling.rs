@@ -222,11 +222,27 @@ impl Poller {
     /// ends.
     async fn handle_batch(&mut self, batch: Vec<Update>, me: UserId) -> Handled {
         let ids: Vec<u32> = batch.iter().map(|u| u.id.0).collect();
+        let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+        let mut workers = self.spawn_chats(batch, me, done_tx);
+        let mut done = self.collect_done(&mut done_rx, &mut workers).await;
+        if join_workers(&mut workers).await {
+            self.pass_over_failing(&ids, &mut done);
+        }
+        Handled::of(&ids, &done)
+    }
+
+    /// Starts a worker per chat of the batch, at most `CHATS_AT_ONCE` working at
+    /// once; each reports the updates it is done with on `done`.
+    fn spawn_chats(
+        &self,
+        batch: Vec<Update>,
+        me: UserId,
+        done: mpsc::UnboundedSender<u32>,
+    ) -> JoinSet<()> {
         let mut chats: BTreeMap<Chat, Vec<Update>> = BTreeMap::new();
         for update in batch {
             chats.entry(Chat::of(&update)).or_default().push(update);
         }
-        let (done_tx, mut done_rx) = mpsc::unbounded_channel();
         let turns = Arc::new(Semaphore::new(CHATS_AT_ONCE));
         let mut workers = JoinSet::new();
         for (_, updates) in chats {
@@ -235,7 +251,7 @@ impl Poller {
                 sink: self.sink.clone(),
                 me,
                 stopping: self.stopping.clone(),
-                done: done_tx.clone(),
+                done: done.clone(),
             };
             let turns = turns.clone();
             workers.spawn(async move {
@@ -245,7 +261,16 @@ impl Poller {
                 chat.work_through(updates).await;
             });
         }
-        drop(done_tx);
+        workers
+    }
+
+    /// The updates done: all the workers' reports, or, asked to stop, those sent
+    /// within the grace period (the workers still at it are then aborted).
+    async fn collect_done(
+        &self,
+        done_rx: &mut mpsc::UnboundedReceiver<u32>,
+        workers: &mut JoinSet<()>,
+    ) -> BTreeSet<u32> {
         let mut done = BTreeSet::new();
         let mut stopping = self.stopping.clone();
         let asked_to_stop = loop {
@@ -273,38 +298,26 @@ impl Poller {
                 done.insert(id);
             }
         }
-        let mut panicked = false;
-        while let Some(ended) = workers.join_next().await {
-            if let Err(e) = ended
-                && e.is_panic()
-            {
-                panicked = true;
-                tracing::error!(error = %e, "Telegram: handling an update failed unexpectedly; it comes again");
-            }
-        }
-        // The first update not done is the one whose handling panicked: after a few
-        // tries it is passed over, or it would hold every later update back.
-        if panicked && let Some(first) = ids.iter().find(|id| !done.contains(*id)) {
-            let tries = self.panics.entry(*first).or_default();
-            *tries += 1;
-            if *tries >= PANICS_BEFORE_PASSING_OVER {
-                tracing::error!(
-                    update = first,
-                    tries = *tries,
-                    "Telegram: handling this update fails every time; it is passed over"
-                );
-                done.insert(*first);
-                self.panics.remove(first);
-            }
-        }
-        let next_offset = ids
-            .iter()
-            .take_while(|id| done.contains(*id))
-            .last()
-            .and_then(|id| i32::try_from(i64::from(*id) + 1).ok());
-        Handled {
-            next_offset,
-            complete: done.len() == ids.len(),
+        done
+    }
+
+    /// The first update not done is the one whose handling panicked: after a few
+    /// tries it is passed over (counted as done), or it would hold every later
+    /// update back.
+    fn pass_over_failing(&mut self, ids: &[u32], done: &mut BTreeSet<u32>) {
+        let Some(first) = ids.iter().find(|id| !done.contains(*id)) else {
+            return;
+        };
+        let tries = self.panics.entry(*first).or_default();
+        *tries += 1;
+        if *tries >= PANICS_BEFORE_PASSING_OVER {
+            tracing::error!(
+                update = first,
+                tries = *tries,
+                "Telegram: handling this update fails every time; it is passed over"
+            );
+            done.insert(*first);
+            self.panics.remove(first);
         }
     }
 
@@ -338,6 +351,36 @@ impl Poller {
 struct Handled {
     next_offset: Option<i32>,
     complete: bool,
+}
+
+impl Handled {
+    /// What a batch of `ids` came to, `done` being the updates done: the offset
+    /// moves past the longest run of done updates from the batch's start.
+    fn of(ids: &[u32], done: &BTreeSet<u32>) -> Handled {
+        let next_offset = ids
+            .iter()
+            .take_while(|id| done.contains(*id))
+            .last()
+            .and_then(|id| i32::try_from(i64::from(*id) + 1).ok());
+        Handled {
+            next_offset,
+            complete: done.len() == ids.len(),
+        }
+    }
+}
+
+/// Waits for every worker to end; true when one of them panicked.
+async fn join_workers(workers: &mut JoinSet<()>) -> bool {
+    let mut panicked = false;
+    while let Some(ended) = workers.join_next().await {
+        if let Err(e) = ended
+            && e.is_panic()
+        {
+            panicked = true;
+            tracing::error!(error = %e, "Telegram: handling an update failed unexpectedly; it comes again");
+        }
+    }
+    panicked
 }
 
 /// Whose updates must be handled in order: a chat, or else a user, or else nobody.
