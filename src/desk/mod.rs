@@ -71,6 +71,10 @@ pub enum DeskError {
     },
     #[error("only a resolved or closed ticket can be rated")]
     NotResolved,
+    /// A star button pressed once the ticket was rated: only the command changes
+    /// a rating. Holds the stars given.
+    #[error("the ticket was rated already ({0:?})")]
+    AlreadyRated(crate::domain::Stars),
     #[error("only staff may do this")]
     StaffOnly,
     #[error("the link code is unknown, used or expired")]

@@ -390,6 +390,24 @@ impl Desk {
         Ok(rating)
     }
 
+    /// A rating from the stars under the resolution: the first press counts. A
+    /// rating is changed only on purpose, with the command ([`Desk::rate`]), so a
+    /// second press (or an old message's buttons) changes nothing.
+    pub async fn rate_once(
+        &self,
+        conn: &mut Conn,
+        actor: &Actor,
+        id: TicketId,
+        stars: Stars,
+        origin: Origin,
+    ) -> Result<Rating> {
+        self.ticket_for(conn, actor, id, Action::Rate).await?;
+        if let Some(given) = store::ratings::get(conn, id).await? {
+            return Err(DeskError::AlreadyRated(given.stars));
+        }
+        self.rate(conn, actor, id, stars, None, origin).await
+    }
+
     /// Appends one line about `ticket` to the audit trail.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn audit(

@@ -25,6 +25,11 @@ impl Stars {
     pub fn get(self) -> u8 {
         self.0
     }
+
+    /// As people read it: `★★★★`.
+    pub fn drawn(self) -> String {
+        "★".repeat(self.0.into())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -5,13 +5,14 @@ use super::{Ctx, Result, refusal};
 use crate::domain::{Stars, TicketId, TicketReference};
 use crate::store::{self, audit::Origin};
 
-/// A star button: rated, and a hint that a comment may follow.
+/// A star button: rated, and a hint that a comment may follow. Only the first
+/// press counts (`Desk::rate_once`); a later one is told the rating stands.
 pub(super) async fn pressed(cx: &mut Ctx<'_>, ticket: TicketId, stars: u8) -> Result<String> {
     let stars = Stars::new(i64::from(stars)).map_err(|e| refusal::invalid(&e))?;
     let rating = cx
         .engine
         .desk()
-        .rate(cx.conn, &cx.who.actor, ticket, stars, None, Origin::Chat)
+        .rate_once(cx.conn, &cx.who.actor, ticket, stars, Origin::Chat)
         .await?;
     let reference = store::tickets::get(cx.conn, rating.ticket)
         .await?
@@ -44,5 +45,5 @@ pub(super) async fn typed(
 }
 
 fn rated(cx: &Ctx<'_>, stars: Stars) -> String {
-    t!(cx, "answer-rated", stars = "★".repeat(stars.get().into()))
+    t!(cx, "answer-rated", stars = stars.drawn())
 }

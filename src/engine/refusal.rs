@@ -123,6 +123,9 @@ pub fn refusal_of(error: DeskError) -> Result<Refusal, StoreError> {
         DeskError::NotTeamStaff(_) => refusal!(Forbidden, "error-not-team-staff"),
         DeskError::BlindLead { name, team, reason } => blind_lead(name, team, reason),
         DeskError::NotResolved => refusal!(Conflict, "error-not-resolved"),
+        DeskError::AlreadyRated(stars) => {
+            refusal!(Conflict, "error-already-rated", stars = stars.drawn())
+        }
         DeskError::StaffOnly => refusal!(Forbidden, "error-staff-only"),
         DeskError::BadLinkCode => refusal!(Invalid, "error-link-code"),
         DeskError::LinkNotEmployee => refusal!(Invalid, "error-link-staff"),

@@ -220,6 +220,10 @@ mod tests {
             ),
             (DeskError::AlreadyAssigned(UserId(7)), S::CONFLICT),
             (DeskError::NotResolved, S::CONFLICT),
+            (
+                DeskError::AlreadyRated(crate::domain::Stars::new(4).unwrap()),
+                S::CONFLICT,
+            ),
             (DeskError::Decision(DecisionError::NotNeeded), S::CONFLICT),
             (
                 DeskError::Decision(DecisionError::NotPending(Status::Closed)),

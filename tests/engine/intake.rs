@@ -7,6 +7,7 @@ on_both_backends!(crate::support::chat::ChatDesk:
     an_unclear_request_asks_category_and_priority,
     employees_cannot_touch_someone_elses_ticket,
     resolve_then_rating_prompt_then_four_stars,
+    a_second_star_press_keeps_the_rating_and_says_so,
     the_same_event_twice_makes_one_ticket,
     a_resolved_ticket_reopens_then_later_links_a_new_one,
     a_message_with_several_open_tickets_asks_which,
@@ -250,6 +251,59 @@ async fn resolve_then_rating_prompt_then_four_stars(c: ChatDesk) {
         (rating.stars.get(), rating.comment.as_deref()),
         (5, Some("Rapide et efficace"))
     );
+}
+
+/// Observed: a second press on the stars changed the stored rating (audit `rated
+/// 4` then `rated 5`) and thanked again. The first press counts; a rating is
+/// changed only on purpose, with the command.
+async fn a_second_star_press_keeps_the_rating_and_says_so(c: ChatDesk) {
+    sami(&c).await;
+    let thread = open_screen_ticket(&c).await;
+    c.in_thread(Discord, SAMI, "Sami", &thread, "/resoudre Câble remplacé")
+        .await;
+    c.deliver().await;
+    let t = ticket(&c, "TCK-20250214-001").await;
+    let payloads = c
+        .telegram
+        .delivered()
+        .into_iter()
+        .find_map(|a| match a {
+            Outbound::RatingPrompt { to, payloads, .. } if to.user == IHEB => Some(payloads),
+            _ => None,
+        })
+        .expect("a rating prompt");
+
+    let first = c.press(Telegram, IHEB, dm_place(IHEB), &payloads[3]).await;
+    let again = c.press(Telegram, IHEB, dm_place(IHEB), &payloads[4]).await;
+    c.deliver().await;
+    assert_eq!(
+        answered(&c.telegram, &first).as_deref(),
+        Some("Merci pour votre note ★★★★ !")
+    );
+    assert_eq!(
+        answered(&c.telegram, &again).as_deref(),
+        Some(
+            "Vous avez déjà noté ce ticket : ★★★★. Votre note est gardée ; \
+             pour la changer, utilisez la commande /noter."
+        )
+    );
+    let thanks = c.telegram.texts_to(IHEB);
+    assert_eq!(
+        thanks.iter().filter(|t| t.starts_with("Merci !")).count(),
+        1,
+        "the comment hint comes once: {thanks:?}"
+    );
+    let mut conn = c.d.store.pool().acquire().await.unwrap();
+    let rating = store::ratings::get(&mut conn, t.id).await.unwrap().unwrap();
+    assert_eq!(rating.stars.get(), 4);
+    let rated: Vec<_> = store::audit::for_ticket(&mut conn, t.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == guichet::domain::AuditAction::Rated)
+        .map(|e| e.new_value)
+        .collect();
+    assert_eq!(rated, [Some("4".to_owned())], "rated once");
 }
 
 async fn the_same_event_twice_makes_one_ticket(c: ChatDesk) {

@@ -94,6 +94,7 @@ answer-priority = Priority: { $priority }
 answer-new-ticket = All right, a new ticket.
 answer-added-to = Message added to ticket { $reference }.
 answer-rated = Thanks for your rating { $stars }!
+error-already-rated = You have already rated this ticket: { $stars }. Your rating stands; to change it, use the /rate command.
 answer-claimed = You are taking care of { $reference }.
 answer-unavailable = 🌴 Noted: you receive no new tickets. Your open tickets stay yours; /available when you are back.
 answer-available = ✅ Welcome back: you receive tickets again.

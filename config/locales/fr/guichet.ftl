@@ -94,6 +94,7 @@ answer-priority = Priorité : { $priority }
 answer-new-ticket = D'accord, un nouveau ticket.
 answer-added-to = Message ajouté au ticket { $reference }.
 answer-rated = Merci pour votre note { $stars } !
+error-already-rated = Vous avez déjà noté ce ticket : { $stars }. Votre note est gardée ; pour la changer, utilisez la commande /noter.
 answer-claimed = Vous prenez en charge { $reference }.
 answer-unavailable = 🌴 C'est noté : vous ne recevez plus de nouveaux tickets. Vos tickets en cours restent les vôtres ; /disponible à votre retour.
 answer-available = ✅ Bon retour : vous recevez de nouveau des tickets.
