@@ -76,7 +76,9 @@ pub(super) async fn decide(
         )
     })
     .await?;
-    if decision.is_final()
+    // Only an approval is a resolution to rate: a refused request is not asked
+    // how well it was resolved (the message gives the reason and invites questions).
+    if decision == Decision::Approve
         && let Some(to) = told
         && to.platform.is_some()
     {

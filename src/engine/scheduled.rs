@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Engine, Result, overdue};
-use crate::domain::{Language, Role, SlaTarget, Status, Ticket, UserId};
+use crate::domain::{Decision, Language, Role, SlaTarget, Status, Ticket, UserId};
 use crate::i18n::Key;
 use crate::i18n::arg;
 use crate::permissions::Action;
@@ -356,9 +356,16 @@ async fn escalation_contacts(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Re
     Ok(people)
 }
 
-/// The stars asked once more, unless given meanwhile.
+/// The stars asked once more, unless given meanwhile, or unless the request was
+/// refused (a refusal is not asked to be rated, `decisions::decide`).
 async fn rating_reminder(engine: &Engine, conn: &mut Conn, t: &Ticket) -> Result<()> {
     if store::ratings::get(conn, t.id).await?.is_some() {
+        return Ok(());
+    }
+    let decisions = Decision::ALL.map(Decision::audit_action);
+    if let Some(last) = store::audit::last_of(conn, t.id, &decisions).await?
+        && last.action == Decision::Refuse.audit_action()
+    {
         return Ok(());
     }
     let to = engine.requester(conn, t).await?;

@@ -6,6 +6,7 @@ use super::*;
 crate::on_both_backends!(
     crate::Db: a_resolved_ticket_is_rated_once_more_then_closes,
     a_rating_given_silences_the_reminder,
+    a_refused_request_is_not_asked_to_be_rated,
     a_ticket_waiting_on_the_requester_is_warned_then_closed,
     an_answer_after_the_warning_keeps_the_ticket_open,
     old_sent_messages_and_event_ids_are_deleted,
@@ -69,6 +70,47 @@ async fn a_resolved_ticket_is_rated_once_more_then_closes(db: Db) {
     );
     s.after(TimeDelta::days(30)).await;
     assert_eq!(s.told(Telegram, IHEB, "est fermé"), 1);
+}
+
+/// Observed: a refused travel request still got "Comment évaluez-vous la
+/// résolution … ?". A refusal gives its reason; nobody is asked to rate it, then
+/// or a day later.
+async fn a_refused_request_is_not_asked_to_be_rated(db: Db) {
+    let s = Sched::on(db).await;
+    let karim =
+        s.c.d
+            .agent("Karim Mansour", "finance", &["finance_travel"])
+            .await;
+    s.c.d.link(&karim, "telegram:3001").await;
+    s.c.dm(
+        Telegram,
+        IHEB,
+        "Iheb Issaoui",
+        "Remboursement hôtel et train pour Paris du 20 au 25 mars",
+    )
+    .await;
+    s.c.deliver().await;
+    let (topic, _) = s.c.telegram.threads().pop().expect("the finance topic");
+    s.c.in_thread(
+        Telegram,
+        "3001",
+        "Karim",
+        &topic,
+        "/refuser Le train en première classe n'est pas pris en charge.",
+    )
+    .await;
+    s.c.deliver().await;
+    assert_eq!(s.told(Telegram, IHEB, "est refusée par Karim Mansour"), 1);
+    assert_eq!(s.told(Telegram, IHEB, "Comment évaluez-vous"), 0);
+    s.after(TimeDelta::days(2)).await;
+    assert_eq!(s.told(Telegram, IHEB, "Petit rappel"), 0);
+    assert!(
+        !s.c.telegram
+            .delivered()
+            .iter()
+            .any(|a| matches!(a, Outbound::RatingPrompt { .. })),
+        "no stars offered"
+    );
 }
 
 async fn a_rating_given_silences_the_reminder(db: Db) {
