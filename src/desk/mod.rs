@@ -42,9 +42,14 @@ use crate::store::{self, Conn, StoreError};
 #[derive(Debug, thiserror::Error)]
 pub enum DeskError {
     /// Also what someone gets for a ticket they may not see: its existence is not
-    /// theirs to learn. Holds what the caller gave (a reference, or `#id`).
+    /// theirs to learn. Holds the reference the caller gave.
     #[error("no ticket {0}")]
     UnknownTicket(String),
+    /// A ticket named by its id (a button, a web change) that does not exist or
+    /// that the caller may not see. People never read internal ids, so it is
+    /// told without one.
+    #[error("no ticket by that id for this caller")]
+    UnseenTicket,
     #[error("no user {0}")]
     UnknownUser(String),
     #[error("no team {0:?}")]
@@ -260,11 +265,11 @@ impl Desk {
     ) -> Result<(Ticket, TicketScope)> {
         let ticket = store::tickets::get_for_update(conn, id)
             .await?
-            .ok_or_else(|| DeskError::UnknownTicket(format!("#{id}")))?;
+            .ok_or_else(|| DeskError::UnseenTicket)?;
         let scope = self.scope_of(&ticket)?;
         if !actor.may(Action::View, &scope) {
             // Named as the caller named it: the reference would tell them it exists.
-            return Err(DeskError::UnknownTicket(format!("#{id}")));
+            return Err(DeskError::UnseenTicket);
         }
         Ok((ticket, scope))
     }

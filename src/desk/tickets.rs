@@ -59,7 +59,7 @@ impl Desk {
     ) -> Result<Ticket> {
         let mut ticket = store::tickets::get_for_update(conn, id)
             .await?
-            .ok_or_else(|| DeskError::UnknownTicket(format!("#{id}")))?;
+            .ok_or_else(|| DeskError::UnseenTicket)?;
         self.change_status(conn, &mut ticket, to, None, origin)
             .await?;
         self.save(conn, &mut ticket).await?;

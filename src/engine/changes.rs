@@ -47,9 +47,9 @@ impl Engine {
         for change in changes {
             apply(&mut cx, ticket, change).await?;
         }
-        let changed = store::tickets::get(&mut tx, ticket).await?.ok_or_else(|| {
-            EngineError::from(crate::desk::DeskError::UnknownTicket(ticket.to_string()))
-        })?;
+        let changed = store::tickets::get(&mut tx, ticket)
+            .await?
+            .ok_or_else(|| EngineError::from(crate::desk::DeskError::UnseenTicket))?;
         tx.commit().await?;
         self.inner.wake.notify_one();
         Ok(changed)

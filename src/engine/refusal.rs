@@ -109,6 +109,7 @@ pub fn refusal_of(error: DeskError) -> Result<Refusal, StoreError> {
         DeskError::UnknownTicket(reference) => {
             refusal!(NotFound, "error-unknown-ticket", reference = reference)
         }
+        DeskError::UnseenTicket => refusal!(NotFound, "error-unseen-ticket"),
         DeskError::UnknownUser(user) => refusal!(NotFound, "error-unknown-user", user = user),
         DeskError::UnknownTeam(team) => refusal!(NotFound, "error-unknown-team", team = team),
         DeskError::UnknownCategory(category) => {

@@ -198,6 +198,7 @@ mod tests {
                 DeskError::UnknownTicket("TCK-20250214-001".into()),
                 S::NOT_FOUND,
             ),
+            (DeskError::UnseenTicket, S::NOT_FOUND),
             (DeskError::UnknownUser("42".into()), S::NOT_FOUND),
             (DeskError::UnknownTeam("financ".into()), S::NOT_FOUND),
             (DeskError::UnknownCategory("travel".into()), S::NOT_FOUND),

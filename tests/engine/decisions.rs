@@ -440,7 +440,8 @@ async fn only_the_deciding_team_and_admins_decide(c: ChatDesk) {
     c.deliver().await;
     assert_eq!(
         answered(&c.telegram, &by_it).as_deref(),
-        Some("Je ne trouve pas le ticket #1, ou vous n'y avez pas accès.")
+        Some("Je ne trouve pas ce ticket, ou vous n'y avez pas accès."),
+        "no internal id reaches people"
     );
     assert_eq!(
         c.telegram.texts_to(AKREM).last().map(String::as_str),

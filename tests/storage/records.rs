@@ -61,7 +61,7 @@ async fn ratings_come_from_the_requester_after_resolution(d: TestDesk) {
         .rate(&mut tx, &other, ticket.id, four, None, Origin::Chat)
         .await
         .unwrap_err();
-    assert!(matches!(err, DeskError::UnknownTicket(_)), "{err}");
+    assert!(matches!(err, DeskError::UnseenTicket), "{err}");
     d.desk
         .rate(
             &mut tx,

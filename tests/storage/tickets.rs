@@ -331,7 +331,7 @@ async fn conversation_times_and_notes(d: TestDesk) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, DeskError::UnknownTicket(_)), "{err}");
+    assert!(matches!(err, DeskError::UnseenTicket), "{err}");
     let err = d
         .desk
         .add_message(

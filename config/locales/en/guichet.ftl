@@ -204,6 +204,7 @@ error-usage = Usage: { $usage }
 error-unknown-button = This button is not recognised.
 error-stale-button = This button is no longer valid: the request was already handled.
 error-unknown-ticket = I can't find ticket { $reference }, or you don't have access to it.
+error-unseen-ticket = I can't find this ticket, or you don't have access to it.
 error-unknown-user = I can't find the user { $user }.
 error-unknown-team = I don't know the team “{ $team }”.
 error-unknown-category = I don't know the category “{ $category }”.

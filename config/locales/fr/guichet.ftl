@@ -204,6 +204,7 @@ error-usage = Utilisation : { $usage }
 error-unknown-button = Ce bouton n'est pas reconnu.
 error-stale-button = Ce bouton n'est plus valable : la demande a déjà été traitée.
 error-unknown-ticket = Je ne trouve pas le ticket { $reference }, ou vous n'y avez pas accès.
+error-unseen-ticket = Je ne trouve pas ce ticket, ou vous n'y avez pas accès.
 error-unknown-user = Je ne trouve pas l'utilisateur { $user }.
 error-unknown-team = Je ne connais pas le service « { $team } ».
 error-unknown-category = Je ne connais pas la catégorie « { $category } ».
