@@ -65,14 +65,38 @@ impl Status {
     }
 }
 
+/// The words a French-speaking agent types, accents optional, beside the stored
+/// names (which are accepted in both languages).
+const FRENCH_WORDS: [(&str, Status); 5] = [
+    ("ouvert", Open),
+    ("en_cours", InProgress),
+    ("en_attente", WaitingOnUser),
+    ("resolu", Resolved),
+    ("ferme", Closed),
+];
+
 impl FromStr for Status {
     type Err = ParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
-        let normalized = s.replace(['-', ' '], "_");
+        let normalized: String = s
+            .to_lowercase()
+            .chars()
+            .map(|c| match c {
+                '-' | ' ' => '_',
+                'é' | 'è' | 'ê' => 'e',
+                other => other,
+            })
+            .collect();
         Status::ALL
             .into_iter()
-            .find(|st| st.as_str().eq_ignore_ascii_case(&normalized))
+            .find(|st| st.as_str() == normalized)
+            .or_else(|| {
+                FRENCH_WORDS
+                    .into_iter()
+                    .find(|(word, _)| *word == normalized)
+                    .map(|(_, status)| status)
+            })
             .ok_or_else(|| {
                 ParseError::new(
                     super::ValueKind::Status,
@@ -92,6 +116,23 @@ impl fmt::Display for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_are_understood_in_french_and_english() {
+        for (typed, status) in [
+            ("en_attente", WaitingOnUser),
+            ("En attente", WaitingOnUser),
+            ("résolu", Resolved),
+            ("FERMÉ", Closed),
+            ("en-cours", InProgress),
+            ("ouvert", Open),
+            ("waiting_on_user", WaitingOnUser),
+            ("In progress", InProgress),
+        ] {
+            assert_eq!(typed.parse::<Status>().unwrap(), status, "{typed}");
+        }
+        assert!("fini".parse::<Status>().is_err());
+    }
 
     #[test]
     fn the_transition_table_is_exactly_the_intended_one() {

@@ -250,7 +250,8 @@ async fn agents_assign_prioritise_and_wait_from_the_thread(c: ChatDesk) {
         .await;
     c.in_thread(Discord, SAMI, "Sami", &thread, "/assigner <@1002>")
         .await;
-    c.in_thread(Discord, "1002", "Nour", &thread, "/statut waiting_on_user")
+    // French words for statuses, as the French help shows them.
+    c.in_thread(Discord, "1002", "Nour", &thread, "/statut en attente")
         .await;
     c.in_thread(Discord, "1002", "Nour", &thread, "/priorite P9")
         .await;

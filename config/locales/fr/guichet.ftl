@@ -141,13 +141,13 @@ help-agent =
     /prendre — prendre le ticket
     /assigner <utilisateur> — le confier à un collègue
     /priorite P0|P1|P2|P3
-    /statut open|in_progress|waiting_on_user|resolved|closed
+    /statut ouvert|en_cours|en_attente|resolu|ferme
     /resoudre <note de résolution>
     /transferer <service> — parmi : { $teams }
     /classement [semaine|mois] — le classement des agents
     /indisponible, /disponible — ne plus recevoir / recevoir de nouveaux tickets
     /redistribuer <agent> — répartir ses tickets (responsables d'équipe)
-    /statut open — rendre le ticket à la file
+    /statut ouvert — rendre le ticket à la file
     En message privé, ajoutez la référence : /prendre TCK-20250214-002
 
 ## Menus de commandes
@@ -223,7 +223,7 @@ error-not-resolved = Un ticket se note une fois résolu.
 error-identity-taken = Le compte { $identity } appartient déjà à quelqu'un d'autre.
 error-email-taken = L'adresse { $email } est déjà utilisée.
 error-invalid-priority = « { $value } » n'est pas une priorité : P0, P1, P2 ou P3.
-error-invalid-status = « { $value } » n'est pas un statut : open, in_progress, waiting_on_user, resolved ou closed.
+error-invalid-status = « { $value } » n'est pas un statut : ouvert, en_cours, en_attente, resolu ou ferme.
 error-invalid-reference = « { $value } » n'est pas une référence de ticket (TCK-AAAAMMJJ-NNN).
 error-invalid-rating = « { $value } » n'est pas une note : de 1 à 5 étoiles.
 error-invalid-language = « { $value } » n'est pas une langue disponible : fr ou en.
