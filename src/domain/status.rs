@@ -77,9 +77,30 @@ const FRENCH_WORDS: [(&str, Status); 5] = [
 
 impl FromStr for Status {
     type Err = ParseError;
+    /// The stored names (`in_progress`; case, dashes and spaces aside): what the
+    /// API and the CLI document.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
+        let normalized = s.replace(['-', ' '], "_");
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(&normalized))
+            .ok_or_else(|| {
+                ParseError::new(
+                    super::ValueKind::Status,
+                    s,
+                    "open, in_progress, waiting_on_user, resolved or closed",
+                )
+            })
+    }
+}
+
+impl Status {
+    /// What an agent types in the chat: the stored names, or the French words
+    /// (`en attente`, `résolu`: accents optional).
+    pub fn from_typed(s: &str) -> Result<Status, ParseError> {
         let normalized: String = s
+            .trim()
             .to_lowercase()
             .chars()
             .map(|c| match c {
@@ -88,22 +109,10 @@ impl FromStr for Status {
                 other => other,
             })
             .collect();
-        Status::ALL
+        FRENCH_WORDS
             .into_iter()
-            .find(|st| st.as_str() == normalized)
-            .or_else(|| {
-                FRENCH_WORDS
-                    .into_iter()
-                    .find(|(word, _)| *word == normalized)
-                    .map(|(_, status)| status)
-            })
-            .ok_or_else(|| {
-                ParseError::new(
-                    super::ValueKind::Status,
-                    s,
-                    "open, in_progress, waiting_on_user, resolved or closed",
-                )
-            })
+            .find(|(word, _)| *word == normalized)
+            .map_or_else(|| s.parse(), |(_, status)| Ok(status))
     }
 }
 
@@ -129,9 +138,13 @@ mod tests {
             ("waiting_on_user", WaitingOnUser),
             ("In progress", InProgress),
         ] {
-            assert_eq!(typed.parse::<Status>().unwrap(), status, "{typed}");
+            assert_eq!(Status::from_typed(typed).unwrap(), status, "{typed}");
         }
-        assert!("fini".parse::<Status>().is_err());
+        assert!(Status::from_typed("fini").is_err());
+        assert!(
+            "ouvert".parse::<Status>().is_err(),
+            "the API takes the stored names"
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Command {
                 Ok(OnTicket::Priority(rest.parse().map_err(invalid)?))
             })?,
             Name::Status => on(ticket(false)?, |rest| {
-                Ok(OnTicket::Status(rest.parse().map_err(invalid)?))
+                Ok(OnTicket::Status(Status::from_typed(rest).map_err(invalid)?))
             })?,
             Name::Resolve => on(ticket(false)?, |rest| {
                 Ok(OnTicket::Resolve(rest.to_owned()))
